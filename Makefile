@@ -1,0 +1,127 @@
+# pilvi-analyzer - build, test, install.
+#
+#   make            build build/pilvi-analyzer
+#   make demo       install missing packages, build, report on a bundled sample
+#   make test       install missing packages, build, run every test
+#   make SANITIZE=address,undefined test    the same under ASan+UBSan
+#   make install    PREFIX=/usr/local DESTDIR=
+#   make deps       install the Debian packages the build and tests need
+
+PREFIX  ?= /usr/local
+DESTDIR ?=
+CC      ?= cc
+CFLAGS  ?= -O2 -g
+PKG_CONFIG ?= pkg-config
+CSV_LIBS ?= -lcsv
+SANITIZE ?=
+
+PKGS     = sqlite3 zlib libarchive
+WARN     = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+           -Wformat=2 -Wno-format-nonliteral
+PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(CFLAGS) \
+             $(WARN) -Ianalyzer -I$(BUILD) $(PKG_CFLAGS)
+ALL_LDFLAGS = $(LDFLAGS)
+LIBS     = $(PKG_LIBS) $(CSV_LIBS) -lm
+
+ifeq ($(SANITIZE),)
+BUILD    = build
+else
+BUILD    = build/san
+ALL_CFLAGS  += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer \
+               -fno-sanitize-recover=all
+ALL_LDFLAGS += -fsanitize=$(SANITIZE)
+endif
+
+# Debian packages: build, then what the tests use besides (sqlite3 to
+# compare databases before and after a rejected file).
+DEB_BUILD = libcsv-dev libsqlite3-dev zlib1g-dev libarchive-dev pkg-config
+DEB_TEST  = sqlite3 gzip
+DEB_PKGS  = $(DEB_BUILD) $(DEB_TEST)
+
+BIN      = $(BUILD)/pilvi-analyzer
+CORE_SRC = $(filter-out analyzer/main.c,$(wildcard analyzer/*.c))
+CORE_OBJ = $(patsubst analyzer/%.c,$(BUILD)/%.o,$(CORE_SRC)) $(BUILD)/schema_sql.o
+SCHEMA   = $(sort $(wildcard schema/*.sql))
+UNIT_SRC = $(wildcard tests/unit/test_*.c)
+UNIT_BIN = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
+TOOLS    = $(BUILD)/pilvi-gen $(BUILD)/mkarchive
+
+.PHONY: all demo test check-deps deps install uninstall clean fixtures bench
+
+all: $(BIN)
+
+$(BUILD)/%.o: analyzer/%.c $(wildcard analyzer/*.h) | $(BUILD)/.dir
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+# schema/*.sql are compiled into the binary, one migration per file.
+$(BUILD)/schema_sql.c: $(SCHEMA) tools/embed-sql.sh | $(BUILD)/.dir
+	sh tools/embed-sql.sh $(SCHEMA) > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/schema_sql.o: $(BUILD)/schema_sql.c
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BIN): $(BUILD)/main.o $(CORE_OBJ)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+
+$(BUILD)/pilvi-gen: fixtures/generator.c $(CORE_OBJ) | $(BUILD)/.dir
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(CORE_OBJ) $(LIBS)
+
+$(BUILD)/mkarchive: tools/mkarchive.c | $(BUILD)/.dir
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c tests/unit/test.h $(CORE_OBJ) | $(BUILD)/.dir
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(CORE_OBJ) $(LIBS)
+
+$(BUILD)/.dir:
+	mkdir -p $(BUILD)/tests $(BUILD)/fixtures
+	touch $@
+
+# Compressed fixtures are built from the readable sources in fixtures/.
+fixtures: $(TOOLS) | $(BUILD)/.dir
+	sh fixtures/build.sh $(BUILD)/fixtures $(BUILD)/mkarchive
+
+test: check-deps $(BIN) $(UNIT_BIN) $(TOOLS) fixtures
+	sh tests/run.sh $(BUILD)
+
+demo: check-deps $(BIN)
+	@rm -f $(BUILD)/demo.db
+	$(BIN) --db $(BUILD)/demo.db ingest fixtures/demo/123456789012-aws-billing-detailed-line-items-with-resources-and-tags-2026-10.csv
+	$(BIN) --db $(BUILD)/demo.db files
+	$(BIN) --db $(BUILD)/demo.db report
+
+bench: $(BIN) $(TOOLS)
+	sh bench/run.sh $(BUILD)
+
+# check-deps installs what is missing when it can (root), and otherwise
+# says exactly what to run.
+check-deps deps:
+	@missing=""; \
+	for p in $(DEB_PKGS); do \
+	    dpkg-query -W -f='$${Status}' $$p 2>/dev/null | \
+	        grep -q 'ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing:$$missing"; \
+	    apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	        --no-install-recommends $$missing; \
+	else \
+	    echo "missing Debian packages:$$missing" >&2; \
+	    echo "run: sudo apt-get install$$missing" >&2; \
+	    exit 1; \
+	fi
+
+install: $(BIN)
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/pilvi-analyzer
+	install -m 0644 man/pilvi-analyzer.1 $(DESTDIR)$(PREFIX)/share/man/man1/pilvi-analyzer.1
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/pilvi-analyzer \
+	    $(DESTDIR)$(PREFIX)/share/man/man1/pilvi-analyzer.1
+
+clean:
+	rm -rf build

@@ -1,0 +1,160 @@
+#include "charge.h"
+
+#include <string.h>
+
+static const char *const class_names[CHARGE_NCLASS] = {
+	"usage", "fee", "discount", "credit", "refund", "tax", "rounding"
+};
+
+const char *
+charge_class_name(enum charge_class c)
+{
+	return (unsigned)c < CHARGE_NCLASS ? class_names[c] : "usage";
+}
+
+const char *
+total_kind_name(enum total_kind k)
+{
+	switch (k) {
+	case TOTAL_STATEMENT:
+		return "statement";
+	case TOTAL_INVOICE:
+		return "invoice";
+	case TOTAL_ACCOUNT:
+		return "account";
+	}
+	return "statement";
+}
+
+int
+pv_str_eq(struct pv_str s, const char *lit)
+{
+	size_t n = strlen(lit);
+
+	return s.n == n && memcmp(s.p, lit, n) == 0;
+}
+
+int
+pv_str_prefix(struct pv_str s, const char *lit)
+{
+	size_t n = strlen(lit);
+
+	return s.n >= n && memcmp(s.p, lit, n) == 0;
+}
+
+int
+pv_str_contains(struct pv_str s, const char *lit)
+{
+	size_t n = strlen(lit), i;
+
+	if (n == 0)
+		return 1;
+	for (i = 0; i + n <= s.n; i++)
+		if (s.p[i] == lit[0] && memcmp(s.p + i, lit, n) == 0)
+			return 1;
+	return 0;
+}
+
+struct type_rule {
+	const char *name;
+	enum charge_class cls;
+};
+
+/*
+ * CUR line item types (formats.md §6). SavingsPlanNegation cancels the
+ * on-demand cost of covered usage, so it is a discount: usage stays the
+ * list-price picture and usage + discount is what was paid.
+ */
+static const struct type_rule cur_types[] = {
+	{ "Usage", CHARGE_USAGE },
+	{ "DiscountedUsage", CHARGE_USAGE },
+	{ "SavingsPlanCoveredUsage", CHARGE_USAGE },
+	{ "Fee", CHARGE_FEE },
+	{ "RIFee", CHARGE_FEE },
+	{ "SavingsPlanUpfrontFee", CHARGE_FEE },
+	{ "SavingsPlanRecurringFee", CHARGE_FEE },
+	{ "SavingsPlanNegation", CHARGE_DISCOUNT },
+	{ "EdpDiscount", CHARGE_DISCOUNT },
+	{ "BundledDiscount", CHARGE_DISCOUNT },
+	{ "PrivateRateDiscount", CHARGE_DISCOUNT },
+	{ "RiVolumeDiscount", CHARGE_DISCOUNT },
+	{ "DistributorDiscount", CHARGE_DISCOUNT },
+	{ "Discount", CHARGE_DISCOUNT },
+	{ "Credit", CHARGE_CREDIT },
+	{ "Refund", CHARGE_REFUND },
+	{ "Tax", CHARGE_TAX },
+	{ "Rounding", CHARGE_ROUNDING },
+};
+
+int
+charge_class_from_cur_type(const char *s, size_t n, enum charge_class *out)
+{
+	struct pv_str t = { s, n };
+	size_t i;
+
+	for (i = 0; i < sizeof(cur_types) / sizeof(cur_types[0]); i++) {
+		if (pv_str_eq(t, cur_types[i].name)) {
+			*out = cur_types[i].cls;
+			return 0;
+		}
+	}
+	*out = CHARGE_USAGE;
+	return -1;
+}
+
+/*
+ * FOCUS ChargeCategory (formats.md §8). Adjustment is the spec's bucket
+ * for refunds and other after-the-fact corrections.
+ */
+static const struct type_rule focus_types[] = {
+	{ "Usage", CHARGE_USAGE },
+	{ "Purchase", CHARGE_FEE },
+	{ "Tax", CHARGE_TAX },
+	{ "Credit", CHARGE_CREDIT },
+	{ "Adjustment", CHARGE_REFUND },
+};
+
+int
+charge_class_from_focus(const char *s, size_t n, enum charge_class *out)
+{
+	struct pv_str t = { s, n };
+	size_t i;
+
+	for (i = 0; i < sizeof(focus_types) / sizeof(focus_types[0]); i++) {
+		if (pv_str_eq(t, focus_types[i].name)) {
+			*out = focus_types[i].cls;
+			return 0;
+		}
+	}
+	*out = CHARGE_USAGE;
+	return -1;
+}
+
+enum charge_class
+charge_class_from_text(struct pv_str desc, struct pv_str usage_type,
+    struct pv_str product, money_t cost)
+{
+	/* AWS: credits, refunds and tax are found by these words in the
+	 * description (formats.md §5); a refund or tax is named as such. */
+	if (pv_str_contains(desc, "Refund"))
+		return CHARGE_REFUND;
+	if (pv_str_contains(desc, "Tax ") || pv_str_eq(desc, "Tax") ||
+	    pv_str_eq(product, "Tax"))
+		return CHARGE_TAX;
+	if (cost < 0)
+		return CHARGE_CREDIT;
+	if (pv_str_contains(desc, "Credit"))
+		return CHARGE_CREDIT;
+	/* Reserved-instance monthly fees, upfront purchases, support plans,
+	 * Marketplace subscriptions: posted once, not by the hour. */
+	if (pv_str_contains(usage_type, "HeavyUsage") ||
+	    pv_str_contains(desc, "Recurring Fee") ||
+	    pv_str_contains(desc, "Upfront Fee") ||
+	    pv_str_contains(desc, "upfront fee") ||
+	    pv_str_contains(desc, "Sign up charge") ||
+	    pv_str_prefix(product, "AWS Support") ||
+	    pv_str_prefix(product, "AWSSupport") ||
+	    pv_str_contains(usage_type, "Subscription"))
+		return CHARGE_FEE;
+	return CHARGE_USAGE;
+}

@@ -1,0 +1,104 @@
+/*
+ * charge.h - the canonical line item every format is mapped to, and the
+ * rules that put each line into one charge class.
+ */
+#ifndef PILVI_CHARGE_H
+#define PILVI_CHARGE_H
+
+#include <stddef.h>
+
+#include "datetime.h"
+#include "money.h"
+
+enum charge_class {
+	CHARGE_USAGE,
+	CHARGE_FEE,		/* recurring or upfront fees: RI, SP, support, subscriptions */
+	CHARGE_DISCOUNT,	/* EDP, bundled, private rate, SP negation */
+	CHARGE_CREDIT,
+	CHARGE_REFUND,
+	CHARGE_TAX,
+	CHARGE_ROUNDING,
+	CHARGE_NCLASS
+};
+
+/*
+ * Which sum a line belongs to. A consolidated monthly report states the
+ * same money twice: invoice lines (PayerLineItem) and the per-account
+ * split (LinkedLineItem, with CBRounding reconciling the two). Lines of
+ * every other format belong to both.
+ */
+enum charge_view {
+	CHARGE_VIEW_ALL = 0,
+	CHARGE_VIEW_PAYER = 1,
+	CHARGE_VIEW_LINKED = 2
+};
+
+/* A borrowed slice of a CSV field. */
+struct pv_str {
+	const char *p;
+	size_t n;
+};
+
+struct charge {
+	struct pv_str payer, payer_name;
+	struct pv_str account, account_name;	/* usage (member) account */
+	struct pv_str service_code, service_name;
+	struct pv_str usage_type, operation;
+	struct pv_str region, az;
+	struct pv_str resource;
+	struct pv_str line_type;	/* RecordType, LineItemType or ChargeCategory as written */
+	struct pv_str invoice_id;
+	struct pv_str currency;
+	pv_time start, end;	/* usage interval, end exclusive; -1 unknown */
+	pv_time period;		/* start of the billing period; -1 unknown */
+	double quantity;
+	money_t cost;		/* unblended (what was charged) */
+	money_t blended;
+	int has_blended;
+	enum charge_class cls;
+	enum charge_view view;
+};
+
+/* Rows kept only to reconcile against, never summed with charges. */
+enum total_kind {
+	TOTAL_STATEMENT,
+	TOTAL_INVOICE,
+	TOTAL_ACCOUNT
+};
+
+struct charge_total {
+	enum total_kind kind;
+	struct pv_str payer, account, account_name, invoice_id, currency;
+	pv_time period;		/* -1: the file's period */
+	money_t amount;
+};
+
+/* "usage", "fee", ... */
+const char *charge_class_name(enum charge_class c);
+/* "statement", "invoice", "account". */
+const char *total_kind_name(enum total_kind k);
+
+/*
+ * Class of a CUR lineItem/LineItemType (also CUR 2.0). Returns 0, or -1
+ * for a type we do not know (the caller counts it as usage and warns).
+ */
+int charge_class_from_cur_type(const char *s, size_t n,
+    enum charge_class *out);
+
+/* Class of a FOCUS ChargeCategory; -1 when unknown. */
+int charge_class_from_focus(const char *s, size_t n, enum charge_class *out);
+
+/*
+ * Class of a DBR LineItem or monthly-report line, which carry no type:
+ * from the description, usage type and sign of the cost (formats.md §5:
+ * a negative line is a credit unless it says it is a refund).
+ */
+enum charge_class charge_class_from_text(struct pv_str description,
+    struct pv_str usage_type, struct pv_str product, money_t cost);
+
+/* Does s equal the C string lit? Does s start with it? Contain it? */
+int pv_str_eq(struct pv_str s, const char *lit);
+int pv_str_prefix(struct pv_str s, const char *lit);
+int pv_str_contains(struct pv_str s, const char *lit);
+
+#endif

@@ -1,0 +1,295 @@
+/*
+ * cli.c - run commands: open the store, call the core, print what the
+ * user asked for on stdout and errors on stderr.
+ */
+#include "cli.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "ingest.h"
+#include "report.h"
+#include "store.h"
+#include "xalloc.h"
+
+static void
+print_error(const struct pv_error *e)
+{
+	char buf[2048];
+
+	pv_error_format(e, buf, sizeof(buf));
+	fprintf(stderr, "pilvi-analyzer: %s\n", buf);
+}
+
+static void
+print_warnings(const char *name, const struct ingest_result *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->nwarnings; i++)
+		fprintf(stderr, "pilvi-analyzer: warning: %s: %s\n", name,
+		    r->warnings[i]);
+	if (r->more_warnings > 0)
+		fprintf(stderr, "pilvi-analyzer: warning: %s: %ld more "
+		    "warnings not shown\n", name, r->more_warnings);
+}
+
+static int
+open_store(const struct cli_options *o, struct store **st)
+{
+	struct pv_error err;
+
+	pv_error_clear(&err);
+	if (store_open(st, o->db, &err) != 0) {
+		print_error(&err);
+		return -1;
+	}
+	return 0;
+}
+
+/* Ingest each file; a bad one is reported and the rest go on. */
+static int
+ingest_all(const struct cli_options *o, struct store *st, char **files,
+    int nfiles, int report_each)
+{
+	struct ingest_options io;
+	int i, status = EXIT_OK;
+
+	ingest_options_default(&io);
+	for (i = 0; i < nfiles; i++) {
+		struct ingest_result res;
+		struct pv_error err;
+
+		if (ingest_file(st, files[i], &io, &res, &err) != 0) {
+			print_error(&err);
+			ingest_result_release(&res);
+			if (err.kind == PV_ERR_FATAL)
+				return EXIT_FATAL;
+			status = EXIT_REJECTED;
+			continue;
+		}
+		if (!o->quiet)
+			print_warnings(files[i], &res);
+		if (report_each && !o->quiet) {
+			if (res.status == INGEST_DUPLICATE)
+				printf("%s: skipped, identical to file #%lld "
+				    "(%s)\n", files[i], res.duplicate_of,
+				    res.duplicate_name);
+			else {
+				printf("%s: ingested as file #%lld: %s, %ld rows",
+				    files[i], res.file_id, res.format,
+				    res.rows);
+				if (res.replaced > 0)
+					printf(", replaces %ld earlier "
+					    "payer-month%s", res.replaced,
+					    res.replaced == 1 ? "" : "s");
+				putchar('\n');
+			}
+		}
+		ingest_result_release(&res);
+	}
+	return status;
+}
+
+static int
+finish_stdout(int status)
+{
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "pilvi-analyzer: writing the output: %s\n",
+		    strerror(errno));
+		return EXIT_FATAL;
+	}
+	return status;
+}
+
+int
+cli_ingest(const struct cli_options *o, char **files, int nfiles)
+{
+	struct store *st;
+	int status;
+
+	if (open_store(o, &st) != 0)
+		return EXIT_FATAL;
+	status = ingest_all(o, st, files, nfiles, 1);
+	store_close(st);
+	return finish_stdout(status);
+}
+
+static void
+print_check(const char *name, const struct ingest_result *r)
+{
+	size_t i;
+	int c;
+
+	printf("%s: %s report (%s), %ld rows, sha256 %s\n", name, r->format,
+	    r->container, r->rows, r->sha256);
+	for (i = 0; i < r->nperiods; i++) {
+		const struct ingest_period *p = &r->periods[i];
+		money_t total, statement;
+		char buf[64];
+
+		printf("  payer %s, %s, %s, %ld rows, currency %s\n", p->payer,
+		    p->period, p->estimated ? "open month (estimated)" :
+		    "final", p->rows, p->currency[0] ? p->currency : "USD");
+		for (c = 0; c < CHARGE_NCLASS; c++) {
+			money_t v = ingest_period_class(p, c);
+
+			if (v == 0)
+				continue;
+			money_format_grouped(buf, sizeof(buf), v, p->places);
+			printf("    %-10s %22s\n", charge_class_name(c), buf);
+		}
+		if (ingest_period_total(p, &total) != 0) {
+			printf("    total overflows\n");
+			continue;
+		}
+		money_format_grouped(buf, sizeof(buf), total, p->places);
+		printf("    %-10s %22s\n", "total", buf);
+		if (!ingest_period_statement(p, &statement)) {
+			printf("    no total rows: reconciliation not "
+			    "possible\n");
+			continue;
+		}
+		money_format_grouped(buf, sizeof(buf), statement, 2);
+		if (money_round(total, 2) == money_round(statement, 2))
+			printf("    statement total %s: reconciled to the "
+			    "cent\n", buf);
+		else {
+			char diff[64];
+
+			money_format_grouped(diff, sizeof(diff),
+			    total - statement, 2);
+			printf("    statement total %s: does NOT reconcile "
+			    "(difference %s)\n", buf, diff);
+		}
+	}
+	for (i = 0; i < r->nwarnings; i++)
+		printf("  warning: %s\n", r->warnings[i]);
+}
+
+int
+cli_check(const struct cli_options *o, char **files, int nfiles)
+{
+	struct ingest_options io;
+	int i, status = EXIT_OK;
+
+	ingest_options_default(&io);
+	for (i = 0; i < nfiles; i++) {
+		struct ingest_result res;
+		struct pv_error err;
+
+		if (ingest_file(NULL, files[i], &io, &res, &err) != 0) {
+			print_error(&err);
+			if (err.kind == PV_ERR_FATAL) {
+				ingest_result_release(&res);
+				return EXIT_FATAL;
+			}
+			status = EXIT_REJECTED;
+		} else if (!o->quiet)
+			print_check(files[i], &res);
+		ingest_result_release(&res);
+	}
+	return finish_stdout(status);
+}
+
+int
+cli_files(const struct cli_options *o)
+{
+	struct report_options ro = { o->payer, o->month };
+	struct store *st;
+	struct report *r;
+	struct pv_error err;
+	int status = EXIT_OK;
+
+	if (open_store(o, &st) != 0)
+		return EXIT_FATAL;
+	pv_error_clear(&err);
+	if (report_build(st, &ro, &r, &err) != 0) {
+		print_error(&err);
+		store_close(st);
+		return EXIT_FATAL;
+	}
+	report_write_files(r, stdout);
+	report_free(r);
+	store_close(st);
+	return finish_stdout(status);
+}
+
+/*
+ * Write the report to -o FILE through a temporary file in the same
+ * directory, renamed into place: a reader never sees half a report.
+ * Reports hold billing data, so the file is private (0600).
+ */
+static int
+write_report(const struct cli_options *o, const struct report *r)
+{
+	char tmp[4096];
+	FILE *fp = stdout;
+	int fd = -1, rc;
+
+	if (o->output != NULL && strcmp(o->output, "-") != 0) {
+		if (snprintf(tmp, sizeof(tmp), "%s.tmp.XXXXXX", o->output) >=
+		    (int)sizeof(tmp) || (fd = mkstemp(tmp)) < 0 ||
+		    (fp = fdopen(fd, "w")) == NULL) {
+			fprintf(stderr, "pilvi-analyzer: cannot write '%s': %s\n",
+			    o->output, strerror(errno));
+			if (fd >= 0) {
+				close(fd);
+				unlink(tmp);
+			}
+			return EXIT_FATAL;
+		}
+	}
+	if (strcmp(o->format, "json") == 0)
+		rc = report_write_json(r, fp);
+	else
+		rc = report_write_text(r, fp);
+	if (fp == stdout)
+		return rc == 0 ? finish_stdout(EXIT_OK) : EXIT_FATAL;
+	if (rc != 0 || fflush(fp) != 0 || fsync(fileno(fp)) != 0 ||
+	    fclose(fp) != 0 || rename(tmp, o->output) != 0) {
+		fprintf(stderr, "pilvi-analyzer: cannot write '%s': %s\n",
+		    o->output, strerror(errno));
+		unlink(tmp);
+		return EXIT_FATAL;
+	}
+	return EXIT_OK;
+}
+
+int
+cli_report(const struct cli_options *o, char **files, int nfiles)
+{
+	struct report_options ro = { o->payer, o->month };
+	struct store *st;
+	struct report *r;
+	struct pv_error err;
+	int status = EXIT_OK, wstatus;
+
+	if (open_store(o, &st) != 0)
+		return EXIT_FATAL;
+	if (nfiles > 0) {
+		struct cli_options quiet = *o;
+
+		quiet.quiet = 1;	/* the report itself says what was read */
+		status = ingest_all(o->quiet ? &quiet : o, st, files, nfiles, 0);
+		if (status == EXIT_FATAL) {
+			store_close(st);
+			return status;
+		}
+	}
+	pv_error_clear(&err);
+	if (report_build(st, &ro, &r, &err) != 0) {
+		print_error(&err);
+		store_close(st);
+		return EXIT_FATAL;
+	}
+	wstatus = write_report(o, r);
+	report_free(r);
+	store_close(st);
+	return wstatus != EXIT_OK ? wstatus : status;
+}

@@ -1,0 +1,31 @@
+/*
+ * cli.h - the commands behind main.c: each takes parsed options, runs
+ * the core, prints results and errors, and returns the exit status
+ * (DESIGN.md): 0 all good, 1 some input rejected, 2 usage, 3 fatal.
+ */
+#ifndef PILVI_CLI_H
+#define PILVI_CLI_H
+
+enum {
+	EXIT_OK = 0,
+	EXIT_REJECTED = 1,
+	EXIT_USAGE = 2,
+	EXIT_FATAL = 3
+};
+
+struct cli_options {
+	const char *db;			/* NULL: in-memory (report FILE...) */
+	int quiet;			/* only errors */
+	int verbose;
+	const char *format;		/* report: "text" or "json" */
+	const char *output;		/* report: -o FILE, NULL for stdout */
+	const char *payer;		/* report: --payer */
+	const char *month;		/* report: --month */
+};
+
+int cli_ingest(const struct cli_options *o, char **files, int nfiles);
+int cli_check(const struct cli_options *o, char **files, int nfiles);
+int cli_files(const struct cli_options *o);
+int cli_report(const struct cli_options *o, char **files, int nfiles);
+
+#endif

@@ -1,0 +1,733 @@
+/*
+ * format.c - header detection and the column maps of each report kind
+ * (formats.md §1-§9).
+ */
+#include "format.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "xalloc.h"
+
+/* The canonical columns a report may have. */
+enum col {
+	C_PAYER, C_PAYER_NAME, C_ACCOUNT, C_ACCOUNT_NAME,
+	C_RECORD_TYPE, C_RECORD_ID, C_INVOICE, C_PERIOD_START,
+	C_USAGE_START, C_USAGE_END, C_PRODUCT_CODE, C_PRODUCT_NAME,
+	C_SERVICE_CODE, C_USAGE_TYPE, C_OPERATION, C_AZ, C_REGION,
+	C_RESOURCE, C_DESCRIPTION, C_QUANTITY, C_CURRENCY,
+	C_COST, C_BLENDED, C_CREDITS, C_TAX, C_TOTAL, C_LINE_TYPE,
+	C_PROVIDER,
+	C_NCOL
+};
+
+struct colname {
+	enum col col;
+	const char *name;
+};
+
+/* Monthly report and cost allocation report (formats.md §2, §3). */
+static const struct colname monthly_cols[] = {
+	{ C_INVOICE, "InvoiceID" }, { C_PAYER, "PayerAccountId" },
+	{ C_ACCOUNT, "LinkedAccountId" }, { C_RECORD_TYPE, "RecordType" },
+	{ C_RECORD_ID, "RecordID" },
+	{ C_PERIOD_START, "BillingPeriodStartDate" },
+	{ C_PAYER_NAME, "PayerAccountName" },
+	{ C_ACCOUNT_NAME, "LinkedAccountName" },
+	{ C_PRODUCT_CODE, "ProductCode" }, { C_PRODUCT_NAME, "ProductName" },
+	{ C_USAGE_TYPE, "UsageType" }, { C_OPERATION, "Operation" },
+	{ C_AZ, "AvailabilityZone" }, { C_DESCRIPTION, "ItemDescription" },
+	{ C_USAGE_START, "UsageStartDate" }, { C_USAGE_END, "UsageEndDate" },
+	{ C_QUANTITY, "UsageQuantity" }, { C_CURRENCY, "CurrencyCode" },
+	{ C_COST, "CostBeforeTax" }, { C_CREDITS, "Credits" },
+	{ C_TAX, "TaxAmount" }, { C_TOTAL, "TotalCost" },
+};
+
+/* DBR and DBR with resources and tags (§4, §5). The single-account
+ * layout has Cost instead of UnBlendedCost; see find_columns. */
+static const struct colname dbr_cols[] = {
+	{ C_INVOICE, "InvoiceID" }, { C_PAYER, "PayerAccountId" },
+	{ C_ACCOUNT, "LinkedAccountId" }, { C_RECORD_TYPE, "RecordType" },
+	{ C_RECORD_ID, "RecordId" }, { C_PRODUCT_NAME, "ProductName" },
+	{ C_USAGE_TYPE, "UsageType" }, { C_OPERATION, "Operation" },
+	{ C_AZ, "AvailabilityZone" }, { C_DESCRIPTION, "ItemDescription" },
+	{ C_USAGE_START, "UsageStartDate" }, { C_USAGE_END, "UsageEndDate" },
+	{ C_QUANTITY, "UsageQuantity" }, { C_COST, "UnBlendedCost" },
+	{ C_BLENDED, "BlendedCost" }, { C_RESOURCE, "ResourceId" },
+};
+
+/* Legacy Cost and Usage Report (§6). */
+static const struct colname cur_cols[] = {
+	{ C_INVOICE, "bill/InvoiceId" }, { C_PAYER, "bill/PayerAccountId" },
+	{ C_PERIOD_START, "bill/BillingPeriodStartDate" },
+	{ C_ACCOUNT, "lineItem/UsageAccountId" },
+	{ C_LINE_TYPE, "lineItem/LineItemType" },
+	{ C_USAGE_START, "lineItem/UsageStartDate" },
+	{ C_USAGE_END, "lineItem/UsageEndDate" },
+	{ C_PRODUCT_CODE, "lineItem/ProductCode" },
+	{ C_USAGE_TYPE, "lineItem/UsageType" },
+	{ C_OPERATION, "lineItem/Operation" },
+	{ C_AZ, "lineItem/AvailabilityZone" },
+	{ C_RESOURCE, "lineItem/ResourceId" },
+	{ C_QUANTITY, "lineItem/UsageAmount" },
+	{ C_CURRENCY, "lineItem/CurrencyCode" },
+	{ C_COST, "lineItem/UnblendedCost" },
+	{ C_BLENDED, "lineItem/BlendedCost" },
+	{ C_DESCRIPTION, "lineItem/LineItemDescription" },
+	{ C_PRODUCT_NAME, "product/ProductName" },
+	{ C_REGION, "product/region" },
+	{ C_SERVICE_CODE, "product/servicecode" },
+};
+
+/* CUR 2.0 / Data Exports (§7). */
+static const struct colname cur2_cols[] = {
+	{ C_INVOICE, "bill_invoice_id" }, { C_PAYER, "bill_payer_account_id" },
+	{ C_PAYER_NAME, "bill_payer_account_name" },
+	{ C_PERIOD_START, "bill_billing_period_start_date" },
+	{ C_ACCOUNT, "line_item_usage_account_id" },
+	{ C_ACCOUNT_NAME, "line_item_usage_account_name" },
+	{ C_LINE_TYPE, "line_item_line_item_type" },
+	{ C_USAGE_START, "line_item_usage_start_date" },
+	{ C_USAGE_END, "line_item_usage_end_date" },
+	{ C_PRODUCT_CODE, "line_item_product_code" },
+	{ C_USAGE_TYPE, "line_item_usage_type" },
+	{ C_OPERATION, "line_item_operation" },
+	{ C_AZ, "line_item_availability_zone" },
+	{ C_RESOURCE, "line_item_resource_id" },
+	{ C_QUANTITY, "line_item_usage_amount" },
+	{ C_CURRENCY, "line_item_currency_code" },
+	{ C_COST, "line_item_unblended_cost" },
+	{ C_BLENDED, "line_item_blended_cost" },
+	{ C_DESCRIPTION, "line_item_line_item_description" },
+	{ C_PRODUCT_NAME, "product_product_name" },
+	{ C_REGION, "product_region_code" },
+	{ C_SERVICE_CODE, "product_servicecode" },
+};
+
+/* FOCUS 1.x (§8). */
+static const struct colname focus_cols[] = {
+	{ C_PAYER, "BillingAccountId" }, { C_PAYER_NAME, "BillingAccountName" },
+	{ C_ACCOUNT, "SubAccountId" }, { C_ACCOUNT_NAME, "SubAccountName" },
+	{ C_LINE_TYPE, "ChargeCategory" }, { C_INVOICE, "InvoiceId" },
+	{ C_PERIOD_START, "BillingPeriodStart" },
+	{ C_USAGE_START, "ChargePeriodStart" },
+	{ C_USAGE_END, "ChargePeriodEnd" },
+	{ C_PRODUCT_CODE, "x_ServiceCode" }, { C_PRODUCT_NAME, "ServiceName" },
+	{ C_USAGE_TYPE, "x_UsageType" }, { C_OPERATION, "x_Operation" },
+	{ C_AZ, "AvailabilityZone" }, { C_REGION, "RegionId" },
+	{ C_RESOURCE, "ResourceId" }, { C_DESCRIPTION, "ChargeDescription" },
+	{ C_QUANTITY, "ConsumedQuantity" }, { C_CURRENCY, "BillingCurrency" },
+	{ C_COST, "BilledCost" }, { C_PROVIDER, "ProviderName" },
+};
+
+struct format {
+	enum format_kind kind;
+	char *display;
+	size_t nfields;
+	int idx[C_NCOL];	/* field index of each column, -1 when absent */
+	const char *cost_name;	/* header name of the cost column, for errors */
+	int null_literal;	/* "NULL" means empty (FOCUS database dumps) */
+};
+
+static const char *const kind_names[FORMAT_NKIND] = {
+	"monthly", "cost-allocation", "dbr", "dbr-rt", "cur", "cur2", "focus"
+};
+
+const char *
+format_name(enum format_kind k)
+{
+	return (unsigned)k < FORMAT_NKIND ? kind_names[k] : "unknown";
+}
+
+int
+format_detail_rank(enum format_kind k)
+{
+	/* Line items per resource and hour beat per-account monthly lines. */
+	static const int rank[FORMAT_NKIND] = {
+		[FORMAT_MONTHLY] = 1, [FORMAT_COST_ALLOCATION] = 2,
+		[FORMAT_DBR] = 3, [FORMAT_DBR_RT] = 4, [FORMAT_FOCUS] = 5,
+		[FORMAT_CUR] = 6, [FORMAT_CUR2] = 7,
+	};
+
+	return (unsigned)k < FORMAT_NKIND ? rank[k] : 0;
+}
+
+int
+format_has_parts(enum format_kind k)
+{
+	return k == FORMAT_CUR || k == FORMAT_CUR2 || k == FORMAT_FOCUS;
+}
+
+enum format_kind
+format_kind(const struct format *f)
+{
+	return f->kind;
+}
+
+size_t
+format_nfields(const struct format *f)
+{
+	return f->nfields;
+}
+
+static int
+field_is(const struct csv_field *fl, const char *lit)
+{
+	size_t n = strlen(lit);
+
+	return fl->len == n && memcmp(fl->ptr, lit, n) == 0;
+}
+
+int
+format_is_disclaimer(const struct csv_record *rec)
+{
+	static const char prefix[] = "Don't see your tags";
+	const struct csv_field *f;
+	size_t i;
+
+	if (rec->nfields == 0)
+		return 0;
+	f = &rec->fields[0];
+	if (f->len < sizeof(prefix) - 1 ||
+	    memcmp(f->ptr, prefix, sizeof(prefix) - 1) != 0)
+		return 0;
+	for (i = 1; i < rec->nfields; i++)
+		if (rec->fields[i].len != 0)
+			return 0;
+	return 1;
+}
+
+static int
+has_column(const struct csv_record *h, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < h->nfields; i++)
+		if (field_is(&h->fields[i], name))
+			return 1;
+	return 0;
+}
+
+static int
+has_prefix_column(const struct csv_record *h, const char *prefix)
+{
+	size_t i, n = strlen(prefix);
+
+	for (i = 0; i < h->nfields; i++)
+		if (h->fields[i].len >= n &&
+		    memcmp(h->fields[i].ptr, prefix, n) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+find_columns(struct format *f, const struct csv_record *h,
+    const struct colname *cols, size_t ncols, struct pv_error *err)
+{
+	size_t i, j;
+
+	for (i = 0; i < C_NCOL; i++)
+		f->idx[i] = -1;
+	for (i = 0; i < ncols; i++) {
+		for (j = 0; j < h->nfields; j++) {
+			if (!field_is(&h->fields[j], cols[i].name))
+				continue;
+			if (f->idx[cols[i].col] >= 0)
+				return pv_error_set(err, PV_ERR_INPUT,
+				    f->display, 1, "column '%s' appears twice "
+				    "(fields %d and %zu)", cols[i].name,
+				    f->idx[cols[i].col] + 1, j + 1);
+			f->idx[cols[i].col] = (int)j;
+		}
+	}
+	return 0;
+}
+
+/* The single-account DBR names its cost column "Cost" (§5). */
+static void
+find_single_account_cost(struct format *f, const struct csv_record *h)
+{
+	size_t j;
+
+	if (f->idx[C_COST] >= 0)
+		return;
+	for (j = 0; j < h->nfields; j++) {
+		if (field_is(&h->fields[j], "Cost")) {
+			f->idx[C_COST] = (int)j;
+			f->cost_name = "Cost";
+		}
+	}
+}
+
+int
+format_detect(struct format **out, const struct csv_record *h,
+    const char *display, struct pv_error *err)
+{
+	struct format *f = xcalloc(1, sizeof(*f));
+	const struct colname *cols;
+	size_t ncols;
+
+	f->display = xstrdup(display);
+	f->nfields = h->nfields;
+	if (has_prefix_column(h, "lineItem/") ||
+	    has_column(h, "identity/LineItemId")) {
+		f->kind = FORMAT_CUR;
+		cols = cur_cols;
+		ncols = sizeof(cur_cols) / sizeof(cur_cols[0]);
+	} else if (has_prefix_column(h, "line_item_") ||
+	    has_column(h, "identity_line_item_id")) {
+		f->kind = FORMAT_CUR2;
+		cols = cur2_cols;
+		ncols = sizeof(cur2_cols) / sizeof(cur2_cols[0]);
+	} else if (has_column(h, "BilledCost")) {
+		f->kind = FORMAT_FOCUS;
+		f->null_literal = 1;
+		cols = focus_cols;
+		ncols = sizeof(focus_cols) / sizeof(focus_cols[0]);
+	} else if (has_column(h, "RecordType") &&
+	    (has_column(h, "TotalCost") || has_column(h, "CostBeforeTax"))) {
+		f->kind = has_column(h, "AvailabilityZone") ?
+		    FORMAT_COST_ALLOCATION : FORMAT_MONTHLY;
+		cols = monthly_cols;
+		ncols = sizeof(monthly_cols) / sizeof(monthly_cols[0]);
+	} else if (has_column(h, "RecordType") && has_column(h, "InvoiceID")) {
+		f->kind = has_column(h, "ResourceId") ||
+		    has_column(h, "RecordId") ? FORMAT_DBR_RT : FORMAT_DBR;
+		cols = dbr_cols;
+		ncols = sizeof(dbr_cols) / sizeof(dbr_cols[0]);
+	} else {
+		pv_error_set(err, PV_ERR_INPUT, display, 1, "not an AWS billing "
+		    "report (no InvoiceID/RecordType, lineItem/…, line_item_… "
+		    "or BilledCost columns)");
+		goto fail;
+	}
+	if (find_columns(f, h, cols, ncols, err) != 0)
+		goto fail;
+	if (f->kind == FORMAT_DBR || f->kind == FORMAT_DBR_RT)
+		find_single_account_cost(f, h);
+	if ((f->kind == FORMAT_MONTHLY || f->kind == FORMAT_COST_ALLOCATION) &&
+	    f->idx[C_COST] < 0) {
+		/* Without CostBeforeTax the whole TotalCost is the charge. */
+		f->idx[C_COST] = f->idx[C_TOTAL];
+		f->idx[C_TOTAL] = -1;
+		f->idx[C_CREDITS] = f->idx[C_TAX] = -1;
+	}
+	if (f->cost_name == NULL && f->idx[C_COST] >= 0) {
+		const struct csv_field *cf = &h->fields[f->idx[C_COST]];
+
+		for (size_t i = 0; i < ncols; i++)
+			if (field_is(cf, cols[i].name))
+				f->cost_name = cols[i].name;
+	}
+	if (f->idx[C_COST] < 0) {
+		pv_error_set(err, PV_ERR_INPUT, display, 1, "%s report without "
+		    "a cost column", format_name(f->kind));
+		goto fail;
+	}
+	if (f->idx[C_PERIOD_START] < 0 && f->idx[C_USAGE_START] < 0) {
+		pv_error_set(err, PV_ERR_INPUT, display, 1, "%s report without "
+		    "a billing period or usage date column",
+		    format_name(f->kind));
+		goto fail;
+	}
+	if (f->idx[C_PAYER] < 0 && f->idx[C_ACCOUNT] < 0) {
+		pv_error_set(err, PV_ERR_INPUT, display, 1, "%s report without "
+		    "an account column", format_name(f->kind));
+		goto fail;
+	}
+	*out = f;
+	return 0;
+fail:
+	format_free(f);
+	return -1;
+}
+
+void
+format_free(struct format *f)
+{
+	if (f == NULL)
+		return;
+	free(f->display);
+	free(f);
+}
+
+/* The text of column c in rec, or an empty slice. */
+static struct pv_str
+get(const struct format *f, const struct csv_record *rec, enum col c)
+{
+	struct pv_str s = { "", 0 };
+	int i = f->idx[c];
+
+	if (i < 0)
+		return s;
+	s.p = rec->fields[i].ptr;
+	s.n = rec->fields[i].len;
+	if (f->null_literal && s.n == 4 && memcmp(s.p, "NULL", 4) == 0)
+		s.n = 0;
+	return s;
+}
+
+static const char *
+header_name(const struct format *f, enum col c)
+{
+	switch (c) {
+	case C_COST:
+		return f->cost_name;
+	case C_BLENDED:
+		return "blended cost";
+	case C_CREDITS:
+		return "Credits";
+	case C_TAX:
+		return "TaxAmount";
+	case C_TOTAL:
+		return "TotalCost";
+	default:
+		return "amount";
+	}
+}
+
+static int
+get_money(const struct format *f, const struct csv_record *rec, enum col c,
+    money_t *out, int *places, struct pv_error *err)
+{
+	struct pv_str s = get(f, rec, c);
+	enum money_status st = money_parse(s.p, s.n, out, places);
+
+	if (st == MONEY_SYNTAX)
+		return pv_error_set(err, PV_ERR_INPUT, f->display, rec->line,
+		    "bad amount '%.*s' in column %s", s.n > 60 ? 60 : (int)s.n,
+		    s.p, header_name(f, c));
+	if (st == MONEY_RANGE)
+		return pv_error_set(err, PV_ERR_INPUT, f->display, rec->line,
+		    "amount '%.*s' in column %s is out of range (more than "
+		    "9,223,372,036 in magnitude)", s.n > 60 ? 60 : (int)s.n, s.p,
+		    header_name(f, c));
+	return 0;
+}
+
+static int
+get_time(const struct format *f, const struct csv_record *rec, enum col c,
+    const char *what, pv_time *out, struct pv_error *err)
+{
+	struct pv_str s = get(f, rec, c);
+
+	*out = -1;
+	if (date_parse(s.p, s.n, out) == DATE_SYNTAX) {
+		*out = -1;
+		return pv_error_set(err, PV_ERR_INPUT, f->display, rec->line,
+		    "bad date '%.*s' in column %s", s.n > 60 ? 60 : (int)s.n,
+		    s.p, what);
+	}
+	return 0;
+}
+
+/* Quantities are not money: a double is exact enough, and parsing them
+ * must not fail a file (some exports write them in odd ways). */
+static double
+get_quantity(const struct format *f, const struct csv_record *rec)
+{
+	struct pv_str s = get(f, rec, C_QUANTITY);
+	char buf[64];
+	char *end;
+	double v;
+
+	if (s.n == 0 || s.n >= sizeof(buf))
+		return 0;
+	memcpy(buf, s.p, s.n);
+	buf[s.n] = '\0';
+	v = strtod(buf, &end);
+	return *end == '\0' ? v : 0;
+}
+
+static pv_time
+month_start(pv_time t)
+{
+	int y, m, d;
+
+	if (t < 0)
+		return -1;
+	date_civil_from_days(t / 86400, &y, &m, &d);
+	return date_days_from_civil(y, m, 1) * 86400;
+}
+
+/* The common part of every charge: who, what, where, when. */
+static int
+map_common(struct format *f, const struct csv_record *rec, struct charge *c,
+    struct pv_error *err)
+{
+	static const char *const date_names[] = { "billing period start",
+	    "usage start", "usage end" };
+	pv_time period;
+
+	memset(c, 0, sizeof(*c));
+	c->payer = get(f, rec, C_PAYER);
+	c->payer_name = get(f, rec, C_PAYER_NAME);
+	c->account = get(f, rec, C_ACCOUNT);
+	c->account_name = get(f, rec, C_ACCOUNT_NAME);
+	if (c->account.n == 0)
+		c->account = c->payer;
+	if (c->payer.n == 0)
+		c->payer = c->account;
+	c->service_code = get(f, rec, C_PRODUCT_CODE);
+	if (c->service_code.n == 0)
+		c->service_code = get(f, rec, C_SERVICE_CODE);
+	c->service_name = get(f, rec, C_PRODUCT_NAME);
+	c->usage_type = get(f, rec, C_USAGE_TYPE);
+	c->operation = get(f, rec, C_OPERATION);
+	c->az = get(f, rec, C_AZ);
+	c->region = get(f, rec, C_REGION);
+	c->resource = get(f, rec, C_RESOURCE);
+	c->line_type = get(f, rec, f->idx[C_LINE_TYPE] >= 0 ? C_LINE_TYPE :
+	    C_RECORD_TYPE);
+	c->invoice_id = get(f, rec, C_INVOICE);
+	c->currency = get(f, rec, C_CURRENCY);
+	if (get_time(f, rec, C_PERIOD_START, date_names[0], &period, err) ||
+	    get_time(f, rec, C_USAGE_START, date_names[1], &c->start, err) ||
+	    get_time(f, rec, C_USAGE_END, date_names[2], &c->end, err))
+		return -1;
+	c->period = month_start(period >= 0 ? period : c->start);
+	if (c->start < 0)
+		c->start = period;
+	/* Legacy reports end periods at 23:59:59 (inclusive): make every
+	 * end exclusive. */
+	if (c->end >= 0 && c->end % 60 == 59)
+		c->end += 1;
+	c->quantity = get_quantity(f, rec);
+	return 0;
+}
+
+static int
+estimated_of(const struct format *f, struct pv_str invoice)
+{
+	if (f->idx[C_INVOICE] < 0)
+		return -1;
+	switch (f->kind) {
+	case FORMAT_CUR:
+	case FORMAT_CUR2:
+	case FORMAT_FOCUS:
+		/* "Until the report is final, the InvoiceId is blank" (§6). */
+		return invoice.n == 0;
+	default:
+		if (pv_str_eq(invoice, "Estimated"))
+			return 1;
+		return invoice.n > 0 ? 0 : -1;
+	}
+}
+
+static int
+map_total(struct format *f, const struct csv_record *rec,
+    struct format_row *row, enum total_kind kind, struct pv_error *err)
+{
+	struct charge c;
+
+	if (map_common(f, rec, &c, err) != 0)
+		return -1;
+	row->kind = ROW_TOTAL;
+	row->total.kind = kind;
+	row->total.payer = get(f, rec, C_PAYER);
+	row->total.account = get(f, rec, C_ACCOUNT);
+	row->total.account_name = get(f, rec, C_ACCOUNT_NAME);
+	row->total.invoice_id = c.invoice_id;
+	row->total.currency = c.currency;
+	row->total.period = c.period;
+	/* The record id and description can hold the account id in full
+	 * where the id column was damaged by a spreadsheet (§2). */
+	if (kind == TOTAL_ACCOUNT) {
+		struct pv_str rid = get(f, rec, C_RECORD_ID);
+
+		if (pv_str_prefix(rid, "AccountTotal:")) {
+			row->total.account.p = rid.p + 13;
+			row->total.account.n = rid.n - 13;
+		}
+	}
+	return get_money(f, rec, f->idx[C_TOTAL] >= 0 ? C_TOTAL : C_COST,
+	    &row->total.amount, NULL, err);
+}
+
+/* Monthly and cost allocation reports (§2, §3). */
+static int
+map_monthly(struct format *f, const struct csv_record *rec,
+    struct format_row *row, struct pv_error *err)
+{
+	struct pv_str rt = get(f, rec, C_RECORD_TYPE);
+	struct charge base;
+	money_t cost, credits = 0, tax = 0;
+	enum charge_view view;
+
+	if (pv_str_eq(rt, "StatementTotal"))
+		return map_total(f, rec, row, TOTAL_STATEMENT, err);
+	if (pv_str_eq(rt, "InvoiceTotal"))
+		return map_total(f, rec, row, TOTAL_INVOICE, err);
+	if (pv_str_eq(rt, "AccountTotal"))
+		return map_total(f, rec, row, TOTAL_ACCOUNT, err);
+	if (pv_str_eq(rt, "EstimatedDisclaimer")) {
+		/* "This report reflects your estimated monthly bill for
+		 * activity through approximately 2018/10/31 06:27:46" */
+		static const char mark[] = "through approximately ";
+		struct pv_str d = get(f, rec, C_DESCRIPTION);
+		size_t i;
+
+		row->kind = ROW_OPEN_MONTH;
+		for (i = 0; i + sizeof(mark) - 1 <= d.n; i++) {
+			if (memcmp(d.p + i, mark, sizeof(mark) - 1) != 0)
+				continue;
+			i += sizeof(mark) - 1;
+			if (date_parse(d.p + i, d.n - i, &row->through) != DATE_OK)
+				row->through = -1;
+			break;
+		}
+		return 0;
+	}
+	if (pv_str_eq(rt, "PayerLineItem"))
+		view = CHARGE_VIEW_PAYER;
+	else if (pv_str_eq(rt, "LinkedLineItem") || pv_str_eq(rt, "CBRounding"))
+		view = CHARGE_VIEW_LINKED;
+	else {
+		view = CHARGE_VIEW_ALL;
+		row->unknown_type = 1;
+	}
+	if (map_common(f, rec, &base, err) != 0 ||
+	    get_money(f, rec, C_COST, &cost, &row->cost_places, err) != 0 ||
+	    get_money(f, rec, C_CREDITS, &credits, NULL, err) != 0 ||
+	    get_money(f, rec, C_TAX, &tax, NULL, err) != 0)
+		return -1;
+	base.view = view;
+	row->estimated = estimated_of(f, base.invoice_id);
+	row->ch[0] = base;
+	row->ch[0].cost = cost;
+	if (pv_str_eq(rt, "CBRounding"))
+		row->ch[0].cls = CHARGE_ROUNDING;
+	else
+		row->ch[0].cls = charge_class_from_text(get(f, rec,
+		    C_DESCRIPTION), base.usage_type, base.service_code, cost);
+	row->nch = 1;
+	if (credits != 0) {
+		row->ch[row->nch] = base;
+		row->ch[row->nch].cost = credits;
+		row->ch[row->nch].quantity = 0;
+		row->ch[row->nch].cls = CHARGE_CREDIT;
+		row->nch++;
+	}
+	if (tax != 0) {
+		row->ch[row->nch] = base;
+		row->ch[row->nch].cost = tax;
+		row->ch[row->nch].quantity = 0;
+		row->ch[row->nch].cls = CHARGE_TAX;
+		row->nch++;
+	}
+	return 0;
+}
+
+/* DBR and DBR-RT (§4, §5). */
+static int
+map_dbr(struct format *f, const struct csv_record *rec,
+    struct format_row *row, struct pv_error *err)
+{
+	struct pv_str rt = get(f, rec, C_RECORD_TYPE);
+	struct charge *c = &row->ch[0];
+
+	if (pv_str_eq(rt, "StatementTotal"))
+		return map_total(f, rec, row, TOTAL_STATEMENT, err);
+	if (pv_str_eq(rt, "InvoiceTotal"))
+		return map_total(f, rec, row, TOTAL_INVOICE, err);
+	if (pv_str_eq(rt, "AccountTotal"))
+		return map_total(f, rec, row, TOTAL_ACCOUNT, err);
+	if (map_common(f, rec, c, err) != 0 ||
+	    get_money(f, rec, C_COST, &c->cost, &row->cost_places, err) != 0)
+		return -1;
+	if (f->idx[C_BLENDED] >= 0) {
+		if (get_money(f, rec, C_BLENDED, &c->blended, NULL, err) != 0)
+			return -1;
+		c->has_blended = 1;
+	}
+	row->estimated = estimated_of(f, c->invoice_id);
+	row->nch = 1;
+	if (pv_str_eq(rt, "Rounding"))
+		c->cls = CHARGE_ROUNDING;
+	else {
+		if (!pv_str_eq(rt, "LineItem"))
+			row->unknown_type = 1;
+		c->cls = charge_class_from_text(get(f, rec, C_DESCRIPTION),
+		    c->usage_type, c->service_name, c->cost);
+		if (pv_str_eq(rt, "Discount"))
+			c->cls = CHARGE_DISCOUNT, row->unknown_type = 0;
+	}
+	return 0;
+}
+
+/* CUR and CUR 2.0 (§6, §7). */
+static int
+map_cur(struct format *f, const struct csv_record *rec,
+    struct format_row *row, struct pv_error *err)
+{
+	struct charge *c = &row->ch[0];
+
+	if (map_common(f, rec, c, err) != 0 ||
+	    get_money(f, rec, C_COST, &c->cost, &row->cost_places, err) != 0)
+		return -1;
+	if (f->idx[C_BLENDED] >= 0) {
+		if (get_money(f, rec, C_BLENDED, &c->blended, NULL, err) != 0)
+			return -1;
+		c->has_blended = 1;
+	}
+	if (c->line_type.n == 0)
+		c->cls = CHARGE_USAGE;
+	else if (charge_class_from_cur_type(c->line_type.p, c->line_type.n,
+	    &c->cls) != 0)
+		row->unknown_type = 1;
+	row->estimated = estimated_of(f, c->invoice_id);
+	row->nch = 1;
+	return 0;
+}
+
+/* FOCUS 1.x (§8). */
+static int
+map_focus(struct format *f, const struct csv_record *rec,
+    struct format_row *row, struct pv_error *err)
+{
+	struct charge *c = &row->ch[0];
+	struct pv_str provider = get(f, rec, C_PROVIDER);
+
+	if (map_common(f, rec, c, err) != 0 ||
+	    get_money(f, rec, C_COST, &c->cost, &row->cost_places, err) != 0)
+		return -1;
+	if (c->line_type.n > 0 && charge_class_from_focus(c->line_type.p,
+	    c->line_type.n, &c->cls) != 0)
+		row->unknown_type = 1;
+	row->estimated = estimated_of(f, c->invoice_id);
+	row->nch = 1;
+	if (provider.n > 0 && !pv_str_eq(provider, "AWS") &&
+	    !pv_str_eq(provider, "Amazon Web Services")) {
+		row->kind = ROW_OTHER_PROVIDER;
+		row->provider = provider;
+	}
+	return 0;
+}
+
+int
+format_map(struct format *f, const struct csv_record *rec,
+    struct format_row *row, struct pv_error *err)
+{
+	memset(row, 0, sizeof(*row));
+	row->kind = ROW_CHARGES;
+	row->estimated = -1;
+	row->through = -1;
+	if (rec->nfields != f->nfields)
+		return pv_error_set(err, PV_ERR_INPUT, f->display, rec->line,
+		    "expected %zu fields, found %zu", f->nfields, rec->nfields);
+	switch (f->kind) {
+	case FORMAT_MONTHLY:
+	case FORMAT_COST_ALLOCATION:
+		return map_monthly(f, rec, row, err);
+	case FORMAT_DBR:
+	case FORMAT_DBR_RT:
+		return map_dbr(f, rec, row, err);
+	case FORMAT_CUR:
+	case FORMAT_CUR2:
+		return map_cur(f, rec, row, err);
+	case FORMAT_FOCUS:
+	case FORMAT_NKIND:
+		break;
+	}
+	return map_focus(f, rec, row, err);
+}

@@ -1,0 +1,86 @@
+/*
+ * format.h - recognise an AWS billing report from its header and map
+ * each of its records to canonical charges (charge.h).
+ *
+ * Columns are always found by name, never by position: CUR headers vary
+ * from month to month, CUR 2.0 columns are chosen by the customer, DBRs
+ * come with blended or single-account cost columns, tag columns follow.
+ */
+#ifndef PILVI_FORMAT_H
+#define PILVI_FORMAT_H
+
+#include "charge.h"
+#include "csvread.h"
+#include "error.h"
+
+enum format_kind {
+	FORMAT_MONTHLY,
+	FORMAT_COST_ALLOCATION,
+	FORMAT_DBR,
+	FORMAT_DBR_RT,
+	FORMAT_CUR,
+	FORMAT_CUR2,
+	FORMAT_FOCUS,
+	FORMAT_NKIND
+};
+
+/* "monthly", "cost-allocation", "dbr", "dbr-rt", "cur", "cur2", "focus". */
+const char *format_name(enum format_kind k);
+
+/*
+ * How detailed a report family is: when two families describe the same
+ * payer and month, reports count the one with the higher rank.
+ */
+int format_detail_rank(enum format_kind k);
+
+/* Does the family split one delivery into numbered parts (CUR-style
+ * "report-1.csv.gz", "export-00001.csv.gz")? */
+int format_has_parts(enum format_kind k);
+
+/* Is rec the "Don't see your tags in the report?" disclaimer line (one
+ * field, or that field followed by empty ones as Excel writes it)? */
+int format_is_disclaimer(const struct csv_record *rec);
+
+struct format;
+
+/*
+ * Detect the report kind from its header record. On success returns 0
+ * and a new column map in *out (free with format_free). A CSV that is
+ * no billing report gives -1 and "not an AWS billing report (...)".
+ */
+int format_detect(struct format **out, const struct csv_record *header,
+    const char *display, struct pv_error *err);
+
+enum format_kind format_kind(const struct format *f);
+size_t format_nfields(const struct format *f);
+
+enum format_row_kind {
+	ROW_CHARGES,	/* ch[0..nch) are line items (nch may be 0) */
+	ROW_TOTAL,	/* total is a statement/invoice/account total */
+	ROW_OPEN_MONTH,	/* the EstimatedDisclaimer row: the month is open */
+	ROW_OTHER_PROVIDER	/* a FOCUS row of another cloud: provider, ch[0] */
+};
+
+struct format_row {
+	enum format_row_kind kind;
+	struct charge ch[3];	/* a monthly line splits into cost, credits, tax */
+	int nch;
+	struct charge_total total;
+	int estimated;		/* 1 open month, 0 invoiced, -1 not stated */
+	struct pv_str provider;
+	int unknown_type;	/* line_type not known: counted as usage */
+	int cost_places;	/* decimal places the cost column was written with */
+	pv_time through;	/* ROW_OPEN_MONTH: data through this time; -1 */
+};
+
+/*
+ * Map one data record. Returns 0 with *row filled (its strings point
+ * into rec, valid until the next record), or -1 with err filled
+ * (wrong number of fields, unreadable amount or date).
+ */
+int format_map(struct format *f, const struct csv_record *rec,
+    struct format_row *row, struct pv_error *err);
+
+void format_free(struct format *f);
+
+#endif

@@ -1,0 +1,1006 @@
+/*
+ * ingest.c - drive one file through the pipeline and keep the file's
+ * own bookkeeping: payer-months, per-class sums, total rows, warnings,
+ * account ids damaged by spreadsheets.
+ */
+#include "ingest.h"
+
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "csvread.h"
+#include "format.h"
+#include "sha256.h"
+#include "xalloc.h"
+
+#define MAX_WARNINGS 50
+#define READ_BLOCK (256 * 1024)
+
+struct pending_total {
+	enum total_kind kind;
+	char payer[64], account[64], account_name[128], invoice_id[64];
+	pv_time period;
+	money_t amount;
+	char month[8];		/* the payer-month it was matched to */
+	int matched;
+};
+
+struct provider_tally {
+	char name[64];
+	long rows;
+	money_t cost;
+	int places;
+};
+
+/* An account id as the file wrote it, and what we know of it. */
+struct seen_account {
+	char id[64];
+	char name[128];
+	long line;		/* first line it was seen on */
+	int damaged;		/* "8.62902E+11": spreadsheet scientific notation */
+	int odd;		/* not 12 digits (anonymised, or zeros lost) */
+	char where[64];		/* where it was first seen, for warnings */
+};
+
+struct ingest_ctx {
+	struct store *st;
+	struct ingest_result *res;
+	const struct ingest_options *opt;
+	struct source *src;
+	char display[1024];	/* name of the current member in errors */
+	char member[512];	/* archive member name; "" for plain and gzip */
+	char where[600];	/* scratch for where() */
+	struct format *fmt;
+	int have_kind;
+	enum format_kind kind;
+	long member_rows;
+	int open_month;		/* an EstimatedDisclaimer row was seen */
+	pv_time through;	/* its "activity through approximately" time */
+	pv_time last_period;	/* for rows without a date */
+	size_t cur_period;	/* cache: index of the last period used */
+	struct pending_total *totals;
+	size_t ntotals, totals_cap;
+	struct provider_tally *providers;
+	size_t nproviders, providers_cap;
+	char **unknown_types;
+	size_t nunknown, unknown_cap;
+	struct seen_account *accounts;
+	size_t naccounts, accounts_cap;
+	size_t last_account;	/* cache for the per-row id check */
+	int *est_open, *est_final;	/* per period: rows saying open / final */
+	size_t est_cap;
+	size_t periods_cap;
+	long records;
+};
+
+void
+ingest_options_default(struct ingest_options *o)
+{
+	memset(o, 0, sizeof(*o));
+	source_limits_default(&o->limits);
+}
+
+void
+ingest_result_release(struct ingest_result *r)
+{
+	size_t i;
+
+	if (r == NULL)
+		return;
+	free(r->duplicate_name);
+	free(r->periods);
+	for (i = 0; i < r->nwarnings; i++)
+		free(r->warnings[i]);
+	free(r->warnings);
+	memset(r, 0, sizeof(*r));
+}
+
+money_t
+ingest_period_class(const struct ingest_period *p, enum charge_class c)
+{
+	int other = p->has_payer_view ? CHARGE_VIEW_PAYER : CHARGE_VIEW_LINKED;
+	money_t v = p->sums[CHARGE_VIEW_ALL][c];
+
+	/* each view alone fits: their sum is checked where it is made */
+	if (money_add(&v, p->sums[other][c]) != 0)
+		return p->sums[CHARGE_VIEW_ALL][c];
+	return v;
+}
+
+int
+ingest_period_total(const struct ingest_period *p, money_t *out)
+{
+	int c;
+
+	*out = 0;
+	for (c = 0; c < CHARGE_NCLASS; c++)
+		if (money_add(out, ingest_period_class(p, c)) != 0)
+			return -1;
+	return 0;
+}
+
+int
+ingest_period_statement(const struct ingest_period *p, money_t *out)
+{
+	if (p->has_statement) {
+		*out = p->statement;
+		return 1;
+	}
+	if (p->ninvoice_totals > 0) {
+		*out = p->invoice_totals;
+		return 1;
+	}
+	return 0;
+}
+
+static void
+warn(struct ingest_ctx *x, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void
+warn(struct ingest_ctx *x, const char *fmt, ...)
+{
+	struct ingest_result *r = x->res;
+	char buf[512];
+	va_list ap;
+	size_t i;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	for (i = 0; i < r->nwarnings; i++)
+		if (strcmp(r->warnings[i], buf) == 0)
+			return;
+	if (r->nwarnings >= MAX_WARNINGS) {
+		r->more_warnings++;
+		return;
+	}
+	r->warnings = xrealloc(r->warnings, (r->nwarnings + 1) *
+	    sizeof(*r->warnings));
+	r->warnings[r->nwarnings++] = xstrdup(buf);
+}
+
+/* "line 5", or "report.csv:5" inside an archive: where a warning
+ * points (warnings are stored with their file, so it is not repeated). */
+static const char *
+where(struct ingest_ctx *x, long line)
+{
+	if (x->member[0] != '\0')
+		snprintf(x->where, sizeof(x->where), "%s:%ld", x->member, line);
+	else
+		snprintf(x->where, sizeof(x->where), "line %ld", line);
+	return x->where;
+}
+
+static void
+copy_str(char *dst, size_t n, struct pv_str s)
+{
+	size_t len = s.n < n - 1 ? s.n : n - 1;
+
+	memcpy(dst, s.p, len);
+	dst[len] = '\0';
+}
+
+/* ---- account ids ---------------------------------------------------- */
+
+static int
+all_digits(const char *s)
+{
+	if (*s == '\0')
+		return 0;
+	for (; *s != '\0'; s++)
+		if (!isdigit((unsigned char)*s))
+			return 0;
+	return 1;
+}
+
+/* "8.62902E+11": what a spreadsheet shows for a 12-digit number. */
+static int
+is_scientific(const char *s)
+{
+	if (!isdigit((unsigned char)*s++))
+		return 0;
+	if (*s == '.') {
+		s++;
+		if (!isdigit((unsigned char)*s))
+			return 0;
+		while (isdigit((unsigned char)*s))
+			s++;
+	}
+	if (*s != 'E' && *s != 'e')
+		return 0;
+	s++;
+	if (*s == '+')
+		s++;
+	return all_digits(s);
+}
+
+static void
+check_account(struct ingest_ctx *x, struct pv_str id, struct pv_str name,
+    long line)
+{
+	struct seen_account *a;
+	size_t i;
+
+	if (id.n == 0 || id.n >= sizeof(a->id))
+		return;
+	if (x->naccounts > 0) {
+		a = &x->accounts[x->last_account];
+		if (strlen(a->id) == id.n && memcmp(a->id, id.p, id.n) == 0)
+			goto named;
+	}
+	for (i = 0; i < x->naccounts; i++) {
+		a = &x->accounts[i];
+		if (strlen(a->id) == id.n && memcmp(a->id, id.p, id.n) == 0) {
+			x->last_account = i;
+			goto named;
+		}
+	}
+	x->accounts = xgrow(x->accounts, &x->accounts_cap, x->naccounts + 1,
+	    sizeof(*x->accounts));
+	x->last_account = x->naccounts;
+	a = &x->accounts[x->naccounts++];
+	memset(a, 0, sizeof(*a));
+	copy_str(a->id, sizeof(a->id), id);
+	a->line = line;
+	snprintf(a->where, sizeof(a->where), "%.60s", where(x, line));
+	if (is_scientific(a->id)) {
+		a->damaged = 1;
+		warn(x, "%s: account id '%s' was damaged by a spreadsheet "
+		    "(scientific notation)", where(x, line), a->id);
+	} else if (!all_digits(a->id) || strlen(a->id) != 12)
+		a->odd = 1;	/* summed up in warn_odd_accounts */
+named:
+	if (name.n > 0 && a->name[0] == '\0')
+		copy_str(a->name, sizeof(a->name), name);
+}
+
+/* Does the 12-digit id full show as the damaged text d in a spreadsheet
+ * (same leading digits, rounded, same exponent)? */
+static int
+excel_matches(const char *d, const char *full)
+{
+	char mant[32];
+	size_t nm = 0, nf = strlen(full), i;
+	const char *e;
+	long exp;
+	unsigned long long m = 0, f = 0, scale = 1;
+
+	for (e = d; *e != 'E' && *e != 'e'; e++)
+		if (isdigit((unsigned char)*e) && nm < sizeof(mant) - 1)
+			mant[nm++] = *e;
+	exp = strtol(e + 1, NULL, 10);
+	if (!all_digits(full) || (long)nf != exp + 1 || nm == 0 || nm > nf ||
+	    nf > 19)
+		return 0;
+	for (i = 0; i < nm; i++)
+		m = m * 10 + (unsigned long long)(mant[i] - '0');
+	for (i = 0; i < nf; i++)
+		f = f * 10 + (unsigned long long)(full[i] - '0');
+	for (i = nm; i < nf; i++)
+		scale *= 10;
+	return (f + scale / 2) / scale == m;
+}
+
+/* Full ids the file states: AccountTotal record ids and descriptions,
+ * and every well-formed id it uses. */
+static size_t
+recover_accounts(struct ingest_ctx *x, struct store_account_fix **out)
+{
+	struct store_account_fix *fixes = NULL;
+	size_t nfix = 0, i, j;
+
+	for (i = 0; i < x->naccounts; i++) {
+		struct seen_account *a = &x->accounts[i];
+		const char *found = NULL;
+		int nfound = 0;
+
+		if (!a->damaged)
+			continue;
+		for (j = 0; j < x->ntotals; j++) {
+			struct pending_total *t = &x->totals[j];
+
+			if (t->kind != TOTAL_ACCOUNT || !excel_matches(a->id,
+			    t->account))
+				continue;
+			if (a->name[0] != '\0' && t->account_name[0] != '\0' &&
+			    strcmp(a->name, t->account_name) != 0)
+				continue;
+			if (found == NULL || strcmp(found, t->account) != 0)
+				nfound++;
+			found = t->account;
+		}
+		for (j = 0; j < x->naccounts && nfound == 0; j++) {
+			if (!x->accounts[j].damaged && strlen(
+			    x->accounts[j].id) == 12 && excel_matches(a->id,
+			    x->accounts[j].id) && (a->name[0] == '\0' ||
+			    strcmp(a->name, x->accounts[j].name) == 0)) {
+				found = x->accounts[j].id;
+				nfound = 1;
+			}
+		}
+		if (nfound != 1) {
+			warn(x, "account id '%s' cannot be recovered: the file "
+			    "does not state the full id; ask for the original "
+			    "file, not one saved by a spreadsheet", a->id);
+			continue;
+		}
+		fixes = xrealloc(fixes, (nfix + 1) * sizeof(*fixes));
+		snprintf(fixes[nfix].damaged, sizeof(fixes[nfix].damaged),
+		    "%s", a->id);
+		snprintf(fixes[nfix].full, sizeof(fixes[nfix].full), "%s",
+		    found);
+		warn(x, "account id '%s' recovered as %s from the file's "
+		    "account totals", a->id, found);
+		nfix++;
+	}
+	*out = fixes;
+	return nfix;
+}
+
+/* ---- payer-months ------------------------------------------------- */
+
+static void
+month_text(pv_time t, char out[8])
+{
+	date_format_month(t, out);
+}
+
+static struct ingest_period *
+period_for(struct ingest_ctx *x, struct pv_str payer, pv_time period,
+    size_t *index)
+{
+	struct ingest_result *r = x->res;
+	struct ingest_period *p;
+	char month[8];
+	size_t i;
+
+	month_text(period, month);
+	if (x->cur_period < r->nperiods) {
+		p = &r->periods[x->cur_period];
+		if (strlen(p->payer) == payer.n && memcmp(p->payer, payer.p,
+		    payer.n) == 0 && strcmp(p->period, month) == 0) {
+			*index = x->cur_period;
+			return p;
+		}
+	}
+	for (i = 0; i < r->nperiods; i++) {
+		p = &r->periods[i];
+		if (strlen(p->payer) == payer.n && memcmp(p->payer, payer.p,
+		    payer.n) == 0 && strcmp(p->period, month) == 0) {
+			x->cur_period = *index = i;
+			return p;
+		}
+	}
+	r->periods = xgrow(r->periods, &x->periods_cap, r->nperiods + 1,
+	    sizeof(*r->periods));
+	x->est_open = xrealloc(x->est_open, x->periods_cap * sizeof(int));
+	x->est_final = xrealloc(x->est_final, x->periods_cap * sizeof(int));
+	p = &r->periods[r->nperiods];
+	memset(p, 0, sizeof(*p));
+	copy_str(p->payer, sizeof(p->payer), payer);
+	memcpy(p->period, month, sizeof(p->period));
+	p->first_day = p->last_day = -1;
+	p->last_end = -1;
+	p->places = 2;
+	x->est_open[r->nperiods] = x->est_final[r->nperiods] = 0;
+	x->cur_period = *index = r->nperiods;
+	return &r->periods[r->nperiods++];
+}
+
+static int
+add_charge(struct ingest_ctx *x, struct charge *c, const struct format_row *row,
+    int first, long line, struct pv_error *err)
+{
+	struct ingest_period *p;
+	size_t pi;
+	int day;
+
+	if (c->period < 0) {
+		/* summary lines (DBR Rounding) carry no dates */
+		if (x->last_period < 0)
+			return pv_error_set(err, PV_ERR_INPUT, x->display, line,
+			    "line without a date before any dated line: the "
+			    "billing period is unknown");
+		c->period = x->last_period;
+	} else
+		x->last_period = c->period;
+	if (c->payer.n == 0)
+		return pv_error_set(err, PV_ERR_INPUT, x->display, line,
+		    "line without a payer or usage account id");
+	if (first) {
+		check_account(x, c->payer, c->payer_name, line);
+		if (c->account.p != c->payer.p)
+			check_account(x, c->account, c->account_name, line);
+	}
+	p = period_for(x, c->payer, c->period, &pi);
+	if (money_add(&p->sums[c->view][c->cls], c->cost) != 0)
+		return pv_error_set(err, PV_ERR_INPUT, x->display, line,
+		    "amounts overflow the 64-bit sum (a total beyond "
+		    "9,223,372,036)");
+	if (c->view == CHARGE_VIEW_PAYER)
+		p->has_payer_view = 1;
+	else if (c->view == CHARGE_VIEW_LINKED && c->cls != CHARGE_ROUNDING)
+		p->has_linked_view = 1;
+	if (first) {
+		p->rows++;
+		if (row->estimated == 1)
+			x->est_open[pi]++;
+		else if (row->estimated == 0)
+			x->est_final[pi]++;
+		if (row->cost_places > p->places)
+			p->places = row->cost_places;
+		if (p->currency[0] == '\0' && c->currency.n > 0)
+			copy_str(p->currency, sizeof(p->currency), c->currency);
+	}
+	if (c->start >= 0) {
+		day = (int)(c->start / 86400);
+		if (p->first_day < 0 || day < p->first_day)
+			p->first_day = day;
+		if (day > p->last_day)
+			p->last_day = day;
+	}
+	if (c->end > p->last_end)
+		p->last_end = c->end;
+	if (x->st != NULL)
+		return store_add_charge(x->st, c, err);
+	return 0;
+}
+
+static void
+keep_total(struct ingest_ctx *x, const struct charge_total *t)
+{
+	struct pending_total *p;
+
+	x->totals = xgrow(x->totals, &x->totals_cap, x->ntotals + 1,
+	    sizeof(*x->totals));
+	p = &x->totals[x->ntotals++];
+	memset(p, 0, sizeof(*p));
+	p->kind = t->kind;
+	copy_str(p->payer, sizeof(p->payer), t->payer);
+	copy_str(p->account, sizeof(p->account), t->account);
+	copy_str(p->account_name, sizeof(p->account_name), t->account_name);
+	copy_str(p->invoice_id, sizeof(p->invoice_id), t->invoice_id);
+	p->period = t->period;
+	p->amount = t->amount;
+}
+
+static void
+tally_provider(struct ingest_ctx *x, const struct format_row *row)
+{
+	struct provider_tally *t = NULL;
+	size_t i;
+
+	for (i = 0; i < x->nproviders; i++)
+		if (strlen(x->providers[i].name) == row->provider.n &&
+		    memcmp(x->providers[i].name, row->provider.p,
+		    row->provider.n) == 0)
+			t = &x->providers[i];
+	if (t == NULL) {
+		x->providers = xgrow(x->providers, &x->providers_cap,
+		    x->nproviders + 1, sizeof(*x->providers));
+		t = &x->providers[x->nproviders++];
+		memset(t, 0, sizeof(*t));
+		copy_str(t->name, sizeof(t->name), row->provider);
+	}
+	t->rows++;
+	if (money_add(&t->cost, row->ch[0].cost) != 0)
+		t->cost = row->ch[0].cost > 0 ? INT64_MAX : INT64_MIN;
+	if (row->cost_places > t->places)
+		t->places = row->cost_places;
+}
+
+static void
+note_unknown_type(struct ingest_ctx *x, struct pv_str t, long line)
+{
+	size_t i;
+
+	for (i = 0; i < x->nunknown; i++)
+		if (strlen(x->unknown_types[i]) == t.n &&
+		    memcmp(x->unknown_types[i], t.p, t.n) == 0)
+			return;
+	x->unknown_types = xgrow(x->unknown_types, &x->unknown_cap,
+	    x->nunknown + 1, sizeof(*x->unknown_types));
+	x->unknown_types[x->nunknown++] = xstrndup(t.p, t.n);
+	warn(x, "%s: unknown line type '%.*s' counted as usage",
+	    where(x, line), (int)(t.n > 60 ? 60 : t.n), t.p);
+}
+
+static int
+on_record(void *ctx, const struct csv_record *rec, struct pv_error *err)
+{
+	struct ingest_ctx *x = ctx;
+	struct format_row row;
+	int i;
+
+	if (format_is_disclaimer(rec))
+		return 0;
+	if (x->fmt == NULL) {
+		if (format_detect(&x->fmt, rec, x->display, err) != 0)
+			return -1;
+		if (!x->have_kind) {
+			x->kind = format_kind(x->fmt);
+			x->have_kind = 1;
+		} else if (format_kind(x->fmt) != x->kind)
+			warn(x, "member '%s' is a %s report, the file's first "
+			    "is %s", x->member, format_name(format_kind(x->fmt)),
+			    format_name(x->kind));
+		return 0;
+	}
+	if (format_map(x->fmt, rec, &row, err) != 0)
+		return -1;
+	x->member_rows++;
+	x->res->rows++;
+	if (row.unknown_type)
+		note_unknown_type(x, row.ch[0].line_type, rec->line);
+	switch (row.kind) {
+	case ROW_OPEN_MONTH:
+		x->open_month = 1;
+		if (row.through > x->through)
+			x->through = row.through;
+		break;
+	case ROW_TOTAL:
+		keep_total(x, &row.total);
+		break;
+	case ROW_OTHER_PROVIDER:
+		tally_provider(x, &row);
+		break;
+	case ROW_CHARGES:
+		for (i = 0; i < row.nch; i++)
+			if (add_charge(x, &row.ch[i], &row, i == 0, rec->line,
+			    err) != 0)
+				return -1;
+		break;
+	}
+	if (x->opt->progress != NULL && (++x->records & 0xffff) == 0)
+		x->opt->progress(x->opt->progress_ctx,
+		    source_raw_consumed(x->src), source_raw_size(x->src));
+	return 0;
+}
+
+/* Is this archive member a CSV file? By name: archives carry manifests
+ * and readme files beside the data. */
+static int
+member_is_csv(const char *name)
+{
+	const char *base = strrchr(name, '/'), *dot;
+
+	base = base != NULL ? base + 1 : name;
+	dot = strrchr(base, '.');
+	return dot == NULL || strcasecmp(dot, ".csv") == 0 ||
+	    strcasecmp(dot, ".txt") == 0;
+}
+
+static int
+read_member(struct ingest_ctx *x, char *buf, struct pv_error *err)
+{
+	struct csvread *r;
+	ssize_t n;
+	int rc = -1;
+
+	x->member_rows = 0;
+	format_free(x->fmt);
+	x->fmt = NULL;
+	r = csvread_new(x->display, NULL, on_record, x);
+	if (r == NULL)
+		return pv_error_set(err, PV_ERR_FATAL, x->display, 0,
+		    "out of memory");
+	while ((n = source_read(x->src, buf, READ_BLOCK, err)) > 0)
+		if (csvread_feed(r, buf, (size_t)n, err) != 0)
+			goto out;
+	if (n < 0 || csvread_finish(r, err) != 0)
+		goto out;
+	if (x->fmt == NULL) {
+		pv_error_set(err, PV_ERR_INPUT, x->display, 0, "empty file: "
+		    "no header line");
+		goto out;
+	}
+	if (x->member_rows == 0) {
+		pv_error_set(err, PV_ERR_INPUT, x->display, 0, "no data rows "
+		    "after the header");
+		goto out;
+	}
+	rc = 0;
+out:
+	csvread_free(r);
+	return rc;
+}
+
+/* The part number of a multi-part delivery: "report-2.csv.gz" -> "2". */
+static void
+part_of(const char *path, char *out, size_t n)
+{
+	const char *base = strrchr(path, '/'), *dot, *p;
+
+	out[0] = '\0';
+	base = base != NULL ? base + 1 : path;
+	dot = strstr(base, ".csv");
+	if (dot == NULL)
+		dot = base + strlen(base);
+	p = dot;
+	while (p > base && isdigit((unsigned char)p[-1]))
+		p--;
+	if (p == dot || p == base || p[-1] != '-')
+		return;
+	/* "...-2026-10.csv" ends in a month, not a part number */
+	if (dot - p == 2 && p - base >= 5 && isdigit((unsigned char)p[-2]) &&
+	    isdigit((unsigned char)p[-3]) && isdigit((unsigned char)p[-4]) &&
+	    isdigit((unsigned char)p[-5]))
+		return;
+	while (*p == '0' && p + 1 < dot)
+		p++;
+	snprintf(out, n, "%.*s", (int)(dot - p), p);
+}
+
+static int
+cmp_period(const void *a, const void *b)
+{
+	const struct ingest_period *x = a, *y = b;
+	int c = strcmp(x->payer, y->payer);
+
+	return c != 0 ? c : strcmp(x->period, y->period);
+}
+
+/* Settle what needs the whole file: totals, open/final, account ids. */
+static void
+finish_periods(struct ingest_ctx *x)
+{
+	struct ingest_result *r = x->res;
+	size_t i, j;
+
+	for (i = 0; i < x->ntotals; i++) {
+		struct pending_total *t = &x->totals[i];
+		struct ingest_period *best = NULL;
+		char month[8] = "";
+
+		if (t->period >= 0)
+			month_text(t->period, month);
+		/* a total without payer or month belongs to the file's
+		 * busiest payer-month (DBR summary lines carry no dates) */
+		for (j = 0; j < r->nperiods; j++) {
+			struct ingest_period *p = &r->periods[j];
+
+			if (t->payer[0] != '\0' && strcmp(p->payer, t->payer))
+				continue;
+			if (month[0] != '\0' && strcmp(p->period, month))
+				continue;
+			if (best == NULL || p->rows > best->rows)
+				best = p;
+		}
+		if (best == NULL)
+			continue;
+		snprintf(t->payer, sizeof(t->payer), "%s", best->payer);
+		memcpy(t->month, best->period, sizeof(t->month));
+		t->matched = 1;
+		if (t->kind == TOTAL_STATEMENT) {
+			best->has_statement = 1;
+			money_add(&best->statement, t->amount);
+		} else if (t->kind == TOTAL_INVOICE) {
+			best->ninvoice_totals++;
+			money_add(&best->invoice_totals, t->amount);
+		}
+	}
+	for (j = 0; j < r->nperiods; j++) {
+		struct ingest_period *p = &r->periods[j];
+		int y, m, d;
+		pv_time month_end;
+
+		date_civil_from_days(p->first_day >= 0 ? p->first_day : 0, &y,
+		    &m, &d);
+		sscanf(p->period, "%d-%d", &y, &m);
+		month_end = (date_days_from_civil(y, m, 1) +
+		    date_days_in_month(y, m)) * 86400;
+		/* coverage never reaches outside the month: a monthly
+		 * report's fee lines can be dated the next month */
+		if (p->last_end > month_end)
+			p->last_end = month_end;
+		if (x->open_month && x->through >= 0 && x->through < p->last_end)
+			p->last_end = x->through;
+		if (p->last_end > 0 && (p->last_end - 1) / 86400 > p->last_day)
+			p->last_day = (int)((p->last_end - 1) / 86400);
+		if (p->last_day >= 0 && (pv_time)p->last_day * 86400 >= month_end)
+			p->last_day = (int)(month_end / 86400) - 1;
+		if (p->first_day >= 0 && (pv_time)p->first_day * 86400 <
+		    month_end - (pv_time)date_days_in_month(y, m) * 86400)
+			p->first_day = (int)(month_end / 86400) -
+			    date_days_in_month(y, m);
+		if (x->open_month || x->est_open[j] > 0)
+			p->estimated = 1;
+		else if (x->est_final[j] > 0)
+			p->estimated = 0;
+		else	/* nothing says: a month seen to its end is complete */
+			p->estimated = p->last_end < month_end;
+	}
+}
+
+/* One warning for all ids that are not 12 digits: anonymised samples
+ * have hundreds, and one line says it as well. */
+static void
+warn_odd_accounts(struct ingest_ctx *x)
+{
+	char list[256] = "";
+	size_t i, n = 0, len = 0;
+
+	for (i = 0; i < x->naccounts; i++) {
+		struct seen_account *a = &x->accounts[i];
+		int w;
+
+		if (!a->odd)
+			continue;
+		if (n++ < 3) {
+			w = snprintf(list + len, sizeof(list) - len, "%s'%s' "
+			    "(%s)", len ? ", " : "", a->id, a->where);
+			if (w > 0 && (size_t)w < sizeof(list) - len)
+				len += (size_t)w;
+		}
+	}
+	if (n == 1)
+		warn(x, "account id %s is not 12 digits", list);
+	else if (n > 1)
+		warn(x, "%zu account ids are not 12 digits: %s%s", n, list,
+		    n > 3 ? ", ..." : "");
+}
+
+static void
+warn_providers(struct ingest_ctx *x)
+{
+	size_t i;
+
+	for (i = 0; i < x->nproviders; i++) {
+		struct provider_tally *t = &x->providers[i];
+		char amount[40];
+
+		money_format(amount, sizeof(amount), t->cost,
+		    t->places > 2 ? t->places : 2);
+		warn(x, "skipped %ld rows of provider '%s' (billed %s): not "
+		    "AWS", t->rows, t->name, amount);
+	}
+}
+
+static char *
+join_warnings(const struct ingest_result *r)
+{
+	size_t i, len = 1;
+	char *s, *p;
+
+	for (i = 0; i < r->nwarnings; i++)
+		len += strlen(r->warnings[i]) + 1;
+	len += 64;
+	s = p = xmalloc(len);
+	*p = '\0';
+	for (i = 0; i < r->nwarnings; i++)
+		p += snprintf(p, len - (size_t)(p - s), "%s%s", i ? "\n" : "",
+		    r->warnings[i]);
+	if (r->more_warnings > 0)
+		snprintf(p, len - (size_t)(p - s), "\n... and %ld more "
+		    "warnings", r->more_warnings);
+	return s;
+}
+
+static int
+commit(struct ingest_ctx *x, const char *path, struct store_account_fix *fixes,
+    size_t nfixes, struct pv_error *err)
+{
+	struct ingest_result *r = x->res;
+	struct store_file_meta m;
+	struct store_period *ps = xcalloc(r->nperiods + 1, sizeof(*ps));
+	struct store_total *ts = xcalloc(x->ntotals + 1, sizeof(*ts));
+	char part[32], period[20], *warnings;
+	const char *payer = NULL;
+	long best_rows = -1;
+	size_t i, nts = 0;
+	int rc;
+
+	for (i = 0; i < r->nperiods; i++) {
+		struct ingest_period *p = &r->periods[i];
+		struct store_period *s = &ps[i];
+
+		snprintf(s->payer, sizeof(s->payer), "%s", p->payer);
+		memcpy(s->period, p->period, sizeof(s->period));
+		if (p->first_day >= 0) {
+			date_format_day((pv_time)p->first_day * 86400,
+			    s->first_day);
+			date_format_day((pv_time)p->last_day * 86400,
+			    s->last_day);
+		}
+		if (p->last_end >= 0)
+			date_format_iso(p->last_end, s->last_end);
+		snprintf(s->currency, sizeof(s->currency), "%s", p->currency);
+		s->places = p->places;
+		s->estimated = p->estimated;
+		s->rows = p->rows;
+		s->has_payer_view = p->has_payer_view;
+		s->has_linked_view = p->has_linked_view;
+		s->has_statement = ingest_period_statement(p,
+		    &s->statement_total);
+		if (p->rows > best_rows) {
+			best_rows = p->rows;
+			payer = p->payer;
+		}
+	}
+	for (i = 0; i < x->ntotals; i++) {
+		struct pending_total *t = &x->totals[i];
+		static const char *const kinds[] = { "statement", "invoice",
+		    "account" };
+
+		if (!t->matched)
+			continue;	/* belongs to no payer-month of the file */
+		ts[nts].kind = kinds[t->kind];
+		snprintf(ts[nts].payer, sizeof(ts[nts].payer), "%s", t->payer);
+		memcpy(ts[nts].period, t->month, sizeof(ts[nts].period));
+		snprintf(ts[nts].account, sizeof(ts[nts].account), "%s",
+		    t->account);
+		snprintf(ts[nts].invoice_id, sizeof(ts[nts].invoice_id), "%s",
+		    t->invoice_id);
+		ts[nts].amount = t->amount;
+		nts++;
+	}
+	part[0] = '\0';
+	if (format_has_parts(x->kind))
+		part_of(path, part, sizeof(part));
+	period[0] = '\0';
+	if (r->nperiods > 0) {
+		const char *lo = r->periods[0].period, *hi = lo;
+
+		for (i = 1; i < r->nperiods; i++) {
+			if (strcmp(r->periods[i].period, lo) < 0)
+				lo = r->periods[i].period;
+			if (strcmp(r->periods[i].period, hi) > 0)
+				hi = r->periods[i].period;
+		}
+		if (strcmp(lo, hi) == 0)
+			snprintf(period, sizeof(period), "%s", lo);
+		else
+			snprintf(period, sizeof(period), "%s..%s", lo, hi);
+	}
+	warnings = join_warnings(r);
+	memset(&m, 0, sizeof(m));
+	m.sha256 = r->sha256;
+	m.size = r->size;
+	m.container = r->container;
+	m.format = r->format;
+	m.detail_rank = format_detail_rank(x->kind);
+	m.part = part;
+	m.payer = payer;
+	m.period = period;
+	m.rows = r->rows;
+	m.warnings = warnings;
+	m.periods = ps;
+	m.nperiods = r->nperiods;
+	m.totals = ts;
+	m.ntotals = nts;
+	m.fixes = fixes;
+	m.nfixes = nfixes;
+	rc = store_commit_file(x->st, &m, &r->file_id, &r->replaced, err);
+	free(warnings);
+	free(ps);
+	free(ts);
+	return rc;
+}
+
+static void
+apply_fixes_to_periods(struct ingest_result *r,
+    const struct store_account_fix *fixes, size_t nfixes)
+{
+	size_t i, j;
+
+	for (i = 0; i < r->nperiods; i++)
+		for (j = 0; j < nfixes; j++)
+			if (strcmp(r->periods[i].payer, fixes[j].damaged) == 0)
+				snprintf(r->periods[i].payer,
+				    sizeof(r->periods[i].payer), "%s",
+				    fixes[j].full);
+}
+
+static void
+ctx_release(struct ingest_ctx *x)
+{
+	size_t i;
+
+	format_free(x->fmt);
+	free(x->totals);
+	free(x->providers);
+	for (i = 0; i < x->nunknown; i++)
+		free(x->unknown_types[i]);
+	free(x->unknown_types);
+	free(x->accounts);
+	free(x->est_open);
+	free(x->est_final);
+}
+
+int
+ingest_file(struct store *st, const char *path, const struct ingest_options *o,
+    struct ingest_result *res, struct pv_error *err)
+{
+	struct ingest_ctx x;
+	struct store_account_fix *fixes = NULL;
+	const char *display = strcmp(path, "-") == 0 ? "stdin" : path;
+	const char *member;
+	unsigned char digest[32];
+	char *buf = xmalloc(READ_BLOCK);
+	size_t nfixes = 0, members = 0;
+	int rc = -1, more, in_tx = 0;
+
+	memset(res, 0, sizeof(*res));
+	memset(&x, 0, sizeof(x));
+	x.st = st;
+	x.res = res;
+	x.opt = o;
+	x.last_period = -1;
+	x.through = -1;
+	pv_error_clear(err);
+	if (source_open(&x.src, path, display, &o->limits, err) != 0)
+		goto out;
+	snprintf(res->container, sizeof(res->container), "%s",
+	    source_container_name(source_container(x.src)));
+	if (st != NULL) {
+		if (store_begin_file(st, path, err) != 0)
+			goto out;
+		in_tx = 1;
+	}
+	while ((more = source_next(x.src, &member, err)) == 1) {
+		enum source_container c = source_container(x.src);
+
+		if (c == SOURCE_ZIP || c == SOURCE_ARCHIVE) {
+			snprintf(x.display, sizeof(x.display), "%s(%s)",
+			    display, member);
+			snprintf(x.member, sizeof(x.member), "%s", member);
+			if (!member_is_csv(member)) {
+				warn(&x, "skipped member '%s': not a CSV file",
+				    member);
+				continue;
+			}
+		} else
+			snprintf(x.display, sizeof(x.display), "%s", display);
+		members++;
+		if (read_member(&x, buf, err) != 0)
+			goto out;
+	}
+	if (more < 0)
+		goto out;
+	if (members == 0) {
+		pv_error_set(err, PV_ERR_INPUT, display, 0, "no CSV file "
+		    "inside the archive");
+		goto out;
+	}
+	if (source_finish(x.src, digest, &res->size, err) != 0)
+		goto out;
+	sha256_hex(digest, res->sha256);
+	snprintf(res->format, sizeof(res->format), "%s", format_name(x.kind));
+	warn_odd_accounts(&x);
+	warn_providers(&x);
+	nfixes = recover_accounts(&x, &fixes);
+	apply_fixes_to_periods(res, fixes, nfixes);
+	finish_periods(&x);
+	qsort(res->periods, res->nperiods, sizeof(*res->periods), cmp_period);
+	if (st != NULL) {
+		int dup = store_find_sha256(st, res->sha256, &res->duplicate_of,
+		    &res->duplicate_name, err);
+
+		if (dup < 0)
+			goto out;
+		if (dup == 1) {
+			store_rollback_file(st);
+			in_tx = 0;
+			res->status = INGEST_DUPLICATE;
+			rc = 0;
+			goto out;
+		}
+		in_tx = 0;	/* commit ends the transaction either way */
+		if (commit(&x, path, fixes, nfixes, err) != 0)
+			goto out;
+	}
+	rc = 0;
+out:
+	if (in_tx)
+		store_rollback_file(st);
+	source_free(x.src);
+	ctx_release(&x);
+	free(fixes);
+	free(buf);
+	return rc;
+}

@@ -1,0 +1,90 @@
+/*
+ * ingest.h - the pipeline for one input file:
+ *   source -> csvread -> format -> charge -> store
+ * in one transaction: the file goes in whole or not at all. With no
+ * store it only reads and totals (the check command).
+ */
+#ifndef PILVI_INGEST_H
+#define PILVI_INGEST_H
+
+#include <stdint.h>
+
+#include "charge.h"
+#include "error.h"
+#include "source.h"
+#include "store.h"
+
+/* What one file says about one payer's month. */
+struct ingest_period {
+	char payer[64];
+	char period[8];			/* YYYY-MM */
+	int first_day, last_day;	/* days since 1970; -1 none */
+	pv_time last_end;		/* latest usage end (exclusive); -1 */
+	char currency[8];
+	int places;			/* decimals the costs were written with */
+	int estimated;			/* 1 open month, 0 final */
+	long rows;
+	/* sums[view][class]; see charge_view */
+	money_t sums[3][CHARGE_NCLASS];
+	int has_payer_view, has_linked_view;
+	int has_statement;		/* StatementTotal seen */
+	money_t statement;
+	int ninvoice_totals;		/* InvoiceTotal rows seen */
+	money_t invoice_totals;
+};
+
+/* Sum of class c as the invoice sees it (never both monthly views). */
+money_t ingest_period_class(const struct ingest_period *p,
+    enum charge_class c);
+/* All classes: the period's total. Returns 0, or -1 on overflow. */
+int ingest_period_total(const struct ingest_period *p, money_t *out);
+/* The file's own total: StatementTotal, else the InvoiceTotal sum.
+ * Returns 1 and sets *out, 0 when the file has no total rows. */
+int ingest_period_statement(const struct ingest_period *p, money_t *out);
+
+enum ingest_status {
+	INGEST_OK,		/* stored (or, for check, read) */
+	INGEST_DUPLICATE	/* the same bytes were ingested before */
+};
+
+struct ingest_result {
+	enum ingest_status status;
+	char format[32];
+	char container[16];
+	char sha256[65];
+	uint64_t size;
+	long rows;
+	long long file_id;
+	long replaced;			/* earlier payer-months replaced */
+	long long duplicate_of;
+	char *duplicate_name;
+	struct ingest_period *periods;	/* sorted by payer, period */
+	size_t nperiods;
+	char **warnings;
+	size_t nwarnings;
+	long more_warnings;		/* warnings beyond the kept ones */
+};
+
+void ingest_result_release(struct ingest_result *r);
+
+struct ingest_options {
+	struct source_limits limits;
+	/* Called now and then while reading; total is 0 when unknown. */
+	void (*progress)(void *ctx, uint64_t done, uint64_t total);
+	void *progress_ctx;
+};
+
+void ingest_options_default(struct ingest_options *o);
+
+/*
+ * Read path ("-": stdin) and, when st is not NULL, store it in one
+ * transaction. Returns 0 with *res filled (res->status says whether it
+ * was a duplicate), or -1 with err filled; then the database is as it
+ * was. err->kind says whether the file was bad (PV_ERR_INPUT) or the run
+ * cannot go on (PV_ERR_FATAL). Release *res in both cases.
+ */
+int ingest_file(struct store *st, const char *path,
+    const struct ingest_options *o, struct ingest_result *res,
+    struct pv_error *err);
+
+#endif

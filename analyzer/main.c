@@ -1,0 +1,232 @@
+/*
+ * main.c - parse the command line and hand over to cli.c.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+#define VERSION "0.1.0"
+
+static const char usage_text[] =
+"usage: pilvi-analyzer [--db FILE] [--quiet] [--verbose] COMMAND [ARGS]\n"
+"\n"
+"Read AWS billing files (DBR, monthly and cost allocation reports, CUR,\n"
+"CUR 2.0, FOCUS; plain, .gz, .zip) into a SQLite database and report.\n"
+"\n"
+"commands:\n"
+"  ingest FILE...     add billing files to the database (- is stdin)\n"
+"  report [FILE...]   (ingest FILEs, then) write the report\n"
+"  files              what has been ingested, from which file, with status\n"
+"  check FILE...      validate and total files without storing them\n"
+"\n"
+"options:\n"
+"  --db FILE          database (default: $PILVI_DB, else ./pilvi.db;\n"
+"                     report FILE... without --db uses a memory database)\n"
+"  -q, --quiet        print only errors\n"
+"  -v, --verbose      say more\n"
+"  -h, --help         this help; COMMAND --help for a command's\n"
+"  -V, --version      print the version\n"
+"\n"
+"exit status: 0 all good, 1 some input rejected, 2 usage error, 3 fatal\n";
+
+struct command {
+	const char *name;
+	const char *help;
+};
+
+static const struct command commands[] = {
+	{ "ingest",
+	  "usage: pilvi-analyzer [--db FILE] ingest FILE...\n"
+	  "\n"
+	  "Add billing files to the database, each in one transaction: a file\n"
+	  "goes in whole or not at all. The same bytes twice are skipped; a\n"
+	  "re-delivered month (same payer, month and report family) replaces\n"
+	  "the earlier delivery. A bad file is reported with file:line and the\n"
+	  "others go on (exit status 1).\n" },
+	{ "report",
+	  "usage: pilvi-analyzer [--db FILE] report [--format text|json] [-o FILE]\n"
+	  "                      [--payer ID] [--month YYYY-MM] [FILE...]\n"
+	  "\n"
+	  "Write the report: files read and billing periods with totals per\n"
+	  "charge class and reconciliation against the file's own totals.\n"
+	  "With FILEs and no --db, they are read into a memory database.\n"
+	  "\n"
+	  "  -f, --format FMT   text (default) or json\n"
+	  "  -o, --output FILE  write to FILE (replaced atomically, mode 0600)\n"
+	  "  --payer ID         only this payer account\n"
+	  "  --month YYYY-MM    only this billing month\n" },
+	{ "files",
+	  "usage: pilvi-analyzer [--db FILE] files\n"
+	  "\n"
+	  "List the ingested files: id, status (ok or replaced), format, payer,\n"
+	  "billing period, rows, number of warnings, name.\n" },
+	{ "check",
+	  "usage: pilvi-analyzer check FILE...\n"
+	  "\n"
+	  "Detect, parse and total files without storing anything: format,\n"
+	  "payer, period, rows, totals per charge class, reconciliation.\n" },
+};
+
+static void
+usage_error(const char *fmt, const char *arg)
+{
+	fputs("pilvi-analyzer: ", stderr);
+	fprintf(stderr, fmt, arg);
+	fputs("\ntry 'pilvi-analyzer --help'\n", stderr);
+}
+
+static const struct command *
+find_command(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (strcmp(commands[i].name, name) == 0)
+			return &commands[i];
+	return NULL;
+}
+
+static int
+valid_month(const char *s)
+{
+	return strlen(s) == 7 && s[4] == '-' && s[0] >= '1' && s[0] <= '9' &&
+	    s[1] >= '0' && s[1] <= '9' && s[2] >= '0' && s[2] <= '9' &&
+	    s[3] >= '0' && s[3] <= '9' &&
+	    ((s[5] == '0' && s[6] >= '1' && s[6] <= '9') ||
+	    (s[5] == '1' && s[6] >= '0' && s[6] <= '2'));
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option global_opts[] = {
+		{ "db", required_argument, NULL, 'd' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+	static const struct option cmd_opts[] = {
+		{ "format", required_argument, NULL, 'f' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "payer", required_argument, NULL, 'p' },
+		{ "month", required_argument, NULL, 'm' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct cli_options o;
+	const struct command *cmd;
+	const char *db = NULL;
+	int c, is_report, is_check;
+
+	memset(&o, 0, sizeof(o));
+	o.format = "text";
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+qvhV", global_opts, NULL)) != -1) {
+		switch (c) {
+		case 'd':
+			db = optarg;
+			break;
+		case 'q':
+			o.quiet = 1;
+			break;
+		case 'v':
+			o.verbose = 1;
+			break;
+		case 'h':
+			fputs(usage_text, stdout);
+			return EXIT_OK;
+		case 'V':
+			puts("pilvi-analyzer " VERSION);
+			return EXIT_OK;
+		default:
+			usage_error("unknown option '%s'", argv[optind - 1]);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind >= argc) {
+		fputs(usage_text, stderr);
+		return EXIT_USAGE;
+	}
+	cmd = find_command(argv[optind]);
+	if (cmd == NULL) {
+		usage_error("unknown command '%s'", argv[optind]);
+		return EXIT_USAGE;
+	}
+	is_report = strcmp(cmd->name, "report") == 0;
+	is_check = strcmp(cmd->name, "check") == 0;
+	/* parse the command's own options, after its name */
+	argc -= optind;
+	argv += optind;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "+f:o:qh", cmd_opts, NULL)) != -1) {
+		switch (c) {
+		case 'h':
+			fputs(cmd->help, stdout);
+			return EXIT_OK;
+		case 'q':
+			o.quiet = 1;
+			break;
+		case 'f':
+		case 'o':
+		case 'p':
+		case 'm':
+			if (!is_report && !(c == 'p' || c == 'm') ) {
+				usage_error("'%s' takes no such option",
+				    cmd->name);
+				return EXIT_USAGE;
+			}
+			if (c == 'f')
+				o.format = optarg;
+			else if (c == 'o')
+				o.output = optarg;
+			else if (c == 'p')
+				o.payer = optarg;
+			else
+				o.month = optarg;
+			break;
+		default:
+			usage_error("unknown option '%s'", argv[optind - 1]);
+			return EXIT_USAGE;
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (strcmp(o.format, "text") != 0 && strcmp(o.format, "json") != 0) {
+		usage_error("unknown report format '%s' (text or json)",
+		    o.format);
+		return EXIT_USAGE;
+	}
+	if (o.month != NULL && !valid_month(o.month)) {
+		usage_error("--month wants YYYY-MM, not '%s'", o.month);
+		return EXIT_USAGE;
+	}
+	/* the database: --db, $PILVI_DB, ./pilvi.db; report FILE... alone
+	 * gets a private memory database */
+	if (db == NULL && !(is_report && argc > 0))
+		db = getenv("PILVI_DB");
+	if (db == NULL && !(is_report && argc > 0))
+		db = "pilvi.db";
+	o.db = db;
+	if ((strcmp(cmd->name, "ingest") == 0 || is_check) && argc == 0) {
+		usage_error("%s: no files given", cmd->name);
+		return EXIT_USAGE;
+	}
+	if (!is_report && !is_check && strcmp(cmd->name, "ingest") != 0 &&
+	    argc > 0) {
+		usage_error("unexpected argument '%s'", argv[0]);
+		return EXIT_USAGE;
+	}
+	if (strcmp(cmd->name, "ingest") == 0)
+		return cli_ingest(&o, argv, argc);
+	if (is_check)
+		return cli_check(&o, argv, argc);
+	if (strcmp(cmd->name, "files") == 0)
+		return cli_files(&o);
+	return cli_report(&o, argv, argc);
+}

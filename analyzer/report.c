@@ -1,0 +1,309 @@
+/*
+ * report.c - build the report model from the store with SQL.
+ *
+ * Sums are taken over INTEGER nano-units; SQLite's SUM() fails with
+ * "integer overflow" rather than wrap, and that error is passed on.
+ */
+#include "report.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "xalloc.h"
+
+static char *
+col_text(sqlite3_stmt *q, int i)
+{
+	const unsigned char *s = sqlite3_column_text(q, i);
+
+	return s != NULL ? xstrdup((const char *)s) : NULL;
+}
+
+static int
+db_fail(sqlite3 *db, struct pv_error *err)
+{
+	return pv_error_set(err, PV_ERR_FATAL, NULL, 0, "database: %s",
+	    sqlite3_errmsg(db));
+}
+
+static void
+split_lines(const char *s, char ***out, size_t *n)
+{
+	const char *p = s, *nl;
+
+	*out = NULL;
+	*n = 0;
+	if (s == NULL || *s == '\0')
+		return;
+	for (;;) {
+		nl = strchr(p, '\n');
+		*out = xrealloc(*out, (*n + 1) * sizeof(**out));
+		(*out)[(*n)++] = nl ? xstrndup(p, (size_t)(nl - p)) : xstrdup(p);
+		if (nl == NULL)
+			break;
+		p = nl + 1;
+	}
+}
+
+static int
+load_files(sqlite3 *db, struct report *r, const struct report_options *o,
+    struct pv_error *err)
+{
+	sqlite3_stmt *q;
+	size_t cap = 0;
+	int rc;
+
+	if (sqlite3_prepare_v2(db, "SELECT id, name, sha256, container, "
+	    "format, payer_account, period, status, ingested_at, size, rows, "
+	    "replaced_by, warnings FROM file "
+	    "WHERE (?1 IS NULL OR payer_account = ?1) AND (?2 IS NULL OR "
+	    "EXISTS (SELECT 1 FROM file_period fp WHERE fp.file_id = file.id "
+	    "AND fp.period = ?2)) ORDER BY id", -1, &q, NULL) != SQLITE_OK)
+		return db_fail(db, err);
+	sqlite3_bind_text(q, 1, o->payer, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 2, o->month, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		struct report_file *f;
+
+		r->files = xgrow(r->files, &cap, r->nfiles + 1,
+		    sizeof(*r->files));
+		f = &r->files[r->nfiles++];
+		memset(f, 0, sizeof(*f));
+		f->id = sqlite3_column_int64(q, 0);
+		f->name = col_text(q, 1);
+		f->sha256 = col_text(q, 2);
+		f->container = col_text(q, 3);
+		f->format = col_text(q, 4);
+		f->payer = col_text(q, 5);
+		f->period = col_text(q, 6);
+		f->status = col_text(q, 7);
+		f->ingested_at = col_text(q, 8);
+		f->size = (unsigned long long)sqlite3_column_int64(q, 9);
+		f->rows = (long)sqlite3_column_int64(q, 10);
+		f->replaced_by = sqlite3_column_int64(q, 11);
+		split_lines((const char *)sqlite3_column_text(q, 12),
+		    &f->warnings, &f->nwarnings);
+	}
+	sqlite3_finalize(q);
+	return rc == SQLITE_DONE ? 0 : db_fail(db, err);
+}
+
+/* Per payer-month: what is counted, and from which family. */
+static const char period_sql[] =
+    "SELECT payer_account, period, MIN(format), MAX(estimated), "
+    "MAX(places), MIN(currency), MIN(first_day), MAX(last_day), "
+    "MAX(last_end), COUNT(statement_total), SUM(statement_total) "
+    "FROM counted_period "
+    "WHERE (?1 IS NULL OR payer_account = ?1) AND (?2 IS NULL OR period = ?2) "
+    "GROUP BY payer_account, period ORDER BY payer_account, period";
+
+static const char class_sql[] =
+    "SELECT class, SUM(cost) FROM invoice_line "
+    "WHERE payer_account = ?1 AND period = ?2 GROUP BY class";
+
+/* Days with line items of their own (hourly or daily); period-long
+ * lines (monthly reports, credits) say nothing about coverage. */
+static const char days_sql[] =
+    "SELECT COUNT(DISTINCT day), MIN(day), MAX(day) FROM invoice_line "
+    "WHERE payer_account = ?1 AND period = ?2 AND span_days = 1";
+
+static const char other_sql[] =
+    "SELECT DISTINCT f.format FROM file_period fp JOIN file f "
+    "ON f.id = fp.file_id WHERE f.status = 'ok' AND fp.active = 1 AND "
+    "fp.payer_account = ?1 AND fp.period = ?2 AND f.format != ?3 "
+    "ORDER BY f.detail_rank DESC";
+
+static void
+add_note(struct report_period *p, const char *s)
+{
+	p->notes = xrealloc(p->notes, (p->nnotes + 1) * sizeof(*p->notes));
+	p->notes[p->nnotes++] = xstrdup(s);
+}
+
+static int
+days_between(const char *a, const char *b_exclusive_iso)
+{
+	int y1, m1, d1, y2, m2, d2, h2 = 0;
+
+	if (a == NULL || b_exclusive_iso == NULL ||
+	    sscanf(a, "%d-%d-%d", &y1, &m1, &d1) != 3 ||
+	    sscanf(b_exclusive_iso, "%d-%d-%dT%d", &y2, &m2, &d2, &h2) < 3)
+		return 0;
+	return (int)(date_days_from_civil(y2, m2, d2) -
+	    date_days_from_civil(y1, m1, d1)) + (h2 > 0);
+}
+
+static int
+fill_period(sqlite3 *db, struct report_period *p, struct pv_error *err)
+{
+	sqlite3_stmt *q;
+	int rc, c;
+
+	if (sqlite3_prepare_v2(db, class_sql, -1, &q, NULL) != SQLITE_OK)
+		return db_fail(db, err);
+	sqlite3_bind_text(q, 1, p->payer, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 2, p->period, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		const char *cls = (const char *)sqlite3_column_text(q, 0);
+		money_t v = sqlite3_column_int64(q, 1);
+
+		for (c = 0; c < CHARGE_NCLASS; c++)
+			if (strcmp(cls, charge_class_name(c)) == 0)
+				p->by_class[c] = v;
+		if (money_add(&p->total, v) != 0) {
+			sqlite3_finalize(q);
+			return pv_error_set(err, PV_ERR_FATAL, NULL, 0, "the "
+			    "total of %s %s overflows", p->payer, p->period);
+		}
+	}
+	sqlite3_finalize(q);
+	if (rc != SQLITE_DONE)
+		return db_fail(db, err);
+
+	if (sqlite3_prepare_v2(db, days_sql, -1, &q, NULL) != SQLITE_OK)
+		return db_fail(db, err);
+	sqlite3_bind_text(q, 1, p->payer, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 2, p->period, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(q)) == SQLITE_ROW &&
+	    sqlite3_column_int(q, 0) > 0) {
+		p->days_covered = sqlite3_column_int(q, 0);
+		free(p->first_day);
+		free(p->last_day);
+		p->first_day = col_text(q, 1);
+		p->last_day = col_text(q, 2);
+	}
+	sqlite3_finalize(q);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return db_fail(db, err);
+	return 0;
+}
+
+static int
+load_periods(sqlite3 *db, struct report *r, const struct report_options *o,
+    struct pv_error *err)
+{
+	sqlite3_stmt *q, *oq;
+	size_t cap = 0, i;
+	int rc;
+
+	if (sqlite3_prepare_v2(db, period_sql, -1, &q, NULL) != SQLITE_OK)
+		return db_fail(db, err);
+	sqlite3_bind_text(q, 1, o->payer, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 2, o->month, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		struct report_period *p;
+		char *last_end;
+
+		r->periods = xgrow(r->periods, &cap, r->nperiods + 1,
+		    sizeof(*r->periods));
+		p = &r->periods[r->nperiods++];
+		memset(p, 0, sizeof(*p));
+		p->payer = col_text(q, 0);
+		p->period = col_text(q, 1);
+		p->format = col_text(q, 2);
+		p->estimated = sqlite3_column_int(q, 3);
+		p->places = sqlite3_column_int(q, 4);
+		p->currency = col_text(q, 5);
+		p->first_day = col_text(q, 6);
+		p->last_day = col_text(q, 7);
+		last_end = col_text(q, 8);
+		p->days_covered = days_between(p->first_day, last_end);
+		free(last_end);
+		p->has_statement = sqlite3_column_int(q, 9) > 0;
+		p->statement = sqlite3_column_int64(q, 10);
+	}
+	sqlite3_finalize(q);
+	if (rc != SQLITE_DONE)
+		return db_fail(db, err);
+
+	if (sqlite3_prepare_v2(db, other_sql, -1, &oq, NULL) != SQLITE_OK)
+		return db_fail(db, err);
+	for (i = 0; i < r->nperiods; i++) {
+		struct report_period *p = &r->periods[i];
+
+		if (fill_period(db, p, err) != 0) {
+			sqlite3_finalize(oq);
+			return -1;
+		}
+		if (p->places < 2)
+			p->places = 2;
+		p->reconciled = !p->has_statement ? -1 :
+		    money_round(p->total, 2) == money_round(p->statement, 2);
+		sqlite3_bind_text(oq, 1, p->payer, -1, SQLITE_STATIC);
+		sqlite3_bind_text(oq, 2, p->period, -1, SQLITE_STATIC);
+		sqlite3_bind_text(oq, 3, p->format, -1, SQLITE_STATIC);
+		while (sqlite3_step(oq) == SQLITE_ROW) {
+			char note[256];
+
+			snprintf(note, sizeof(note), "also delivered as %s; "
+			    "not counted, %s is more detailed",
+			    sqlite3_column_text(oq, 0), p->format);
+			add_note(p, note);
+		}
+		sqlite3_reset(oq);
+	}
+	sqlite3_finalize(oq);
+	return 0;
+}
+
+int
+report_build(struct store *st, const struct report_options *o,
+    struct report **out, struct pv_error *err)
+{
+	struct report *r = xcalloc(1, sizeof(*r));
+	sqlite3 *db = store_db(st);
+
+	date_now_iso(r->generated_at);
+	if (load_files(db, r, o, err) != 0 || load_periods(db, r, o, err) != 0) {
+		report_free(r);
+		return -1;
+	}
+	*out = r;
+	return 0;
+}
+
+static void
+free_list(char **v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+void
+report_free(struct report *r)
+{
+	size_t i;
+
+	if (r == NULL)
+		return;
+	for (i = 0; i < r->nfiles; i++) {
+		struct report_file *f = &r->files[i];
+
+		free(f->name);
+		free(f->sha256);
+		free(f->container);
+		free(f->format);
+		free(f->payer);
+		free(f->period);
+		free(f->status);
+		free(f->ingested_at);
+		free_list(f->warnings, f->nwarnings);
+	}
+	free(r->files);
+	for (i = 0; i < r->nperiods; i++) {
+		struct report_period *p = &r->periods[i];
+
+		free(p->payer);
+		free(p->period);
+		free(p->format);
+		free(p->currency);
+		free(p->first_day);
+		free(p->last_day);
+		free_list(p->notes, p->nnotes);
+	}
+	free(r->periods);
+	free(r);
+}

@@ -1,0 +1,67 @@
+/*
+ * report.h - the report model: built once from the store, then handed
+ * to writers (report_json.c, report_text.c) that only format it, so
+ * every format says the same numbers.
+ */
+#ifndef PILVI_REPORT_H
+#define PILVI_REPORT_H
+
+#include <stdio.h>
+
+#include "charge.h"
+#include "error.h"
+#include "store.h"
+
+struct report_file {
+	long long id;
+	char *name, *sha256, *container, *format, *payer, *period;
+	char *status, *ingested_at;
+	unsigned long long size;
+	long rows;
+	long long replaced_by;		/* 0: not replaced */
+	char **warnings;
+	size_t nwarnings;
+};
+
+struct report_period {
+	char *payer, *period;
+	char *format;			/* the family that is counted */
+	char *currency;
+	int places;			/* decimals to print money with */
+	int estimated;			/* 1 open month, 0 final */
+	char *first_day, *last_day;	/* NULL when unknown */
+	int days_covered;
+	money_t total;
+	money_t by_class[CHARGE_NCLASS];
+	int has_statement;
+	money_t statement;
+	int reconciled;			/* 1, 0, or -1 when not possible */
+	char **notes;			/* e.g. a less detailed family not counted */
+	size_t nnotes;
+};
+
+struct report {
+	char generated_at[21];
+	struct report_file *files;
+	size_t nfiles;
+	struct report_period *periods;
+	size_t nperiods;
+};
+
+struct report_options {
+	const char *payer;		/* NULL: every payer */
+	const char *month;		/* NULL: every month ("YYYY-MM") */
+};
+
+/* Build the model. Returns 0 and *out (free with report_free) or -1. */
+int report_build(struct store *st, const struct report_options *o,
+    struct report **out, struct pv_error *err);
+void report_free(struct report *r);
+
+/* Writers: return 0, or -1 when writing failed (check errno). */
+int report_write_json(const struct report *r, FILE *fp);
+int report_write_text(const struct report *r, FILE *fp);
+/* The file registry as a table (the files command). */
+int report_write_files(const struct report *r, FILE *fp);
+
+#endif

@@ -1,0 +1,833 @@
+/*
+ * store.c - SQLite behind the ingest pipeline.
+ *
+ * Ownership: struct store owns the connection, its prepared statements,
+ * the string caches (one per dimension table) and the aggregation table.
+ * The caches map a string to its row id so most line items never touch
+ * SQLite; they are emptied on rollback because the ids they hold may
+ * have been rolled back with the file.
+ */
+#include "store.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "format.h"
+#include "xalloc.h"
+
+extern const char *const schema_migrations[];
+
+/* ---- string -> id cache ------------------------------------------- */
+
+struct intern_entry {
+	char *key;		/* NULL: empty slot */
+	size_t len;
+	uint64_t hash;
+	int64_t id;
+	int named;		/* account: a name is stored for it */
+};
+
+struct intern {
+	struct intern_entry *v;
+	size_t cap, n;
+};
+
+static uint64_t
+hash_bytes(const void *p, size_t n, uint64_t h)
+{
+	const unsigned char *s = p;
+	size_t i;
+
+	/* FNV-1a: simple, and strings here are short. */
+	for (i = 0; i < n; i++) {
+		h ^= s[i];
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
+static void
+intern_clear(struct intern *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->cap; i++)
+		free(t->v[i].key);
+	free(t->v);
+	memset(t, 0, sizeof(*t));
+}
+
+static struct intern_entry *
+intern_find(struct intern *t, const char *key, size_t len, uint64_t h)
+{
+	size_t i;
+
+	if (t->cap == 0)
+		return NULL;
+	for (i = h & (t->cap - 1);; i = (i + 1) & (t->cap - 1)) {
+		struct intern_entry *e = &t->v[i];
+
+		if (e->key == NULL)
+			return NULL;
+		if (e->hash == h && e->len == len &&
+		    memcmp(e->key, key, len) == 0)
+			return e;
+	}
+}
+
+static struct intern_entry *
+intern_add(struct intern *t, const char *key, size_t len, uint64_t h,
+    int64_t id)
+{
+	size_t i;
+
+	if ((t->n + 1) * 4 >= t->cap * 3) {
+		struct intern old = *t;
+		size_t j;
+
+		t->cap = old.cap ? old.cap * 2 : 256;
+		t->v = xcalloc(t->cap, sizeof(*t->v));
+		t->n = 0;
+		for (j = 0; j < old.cap; j++) {
+			struct intern_entry *e = &old.v[j];
+
+			if (e->key == NULL)
+				continue;
+			for (i = e->hash & (t->cap - 1); t->v[i].key != NULL;
+			    i = (i + 1) & (t->cap - 1))
+				;
+			t->v[i] = *e;
+			t->n++;
+		}
+		free(old.v);
+	}
+	for (i = h & (t->cap - 1); t->v[i].key != NULL;
+	    i = (i + 1) & (t->cap - 1))
+		;
+	t->v[i].key = xstrndup(key, len);
+	t->v[i].len = len;
+	t->v[i].hash = h;
+	t->v[i].id = id;
+	t->v[i].named = 0;
+	t->n++;
+	return &t->v[i];
+}
+
+/* ---- aggregation of line items ------------------------------------ */
+
+enum dim {
+	DIM_ACCOUNT, DIM_SERVICE, DIM_USAGE_TYPE, DIM_OPERATION,
+	DIM_LOCATION, DIM_RESOURCE, DIM_LINE_TYPE, DIM_CURRENCY, NDIM
+};
+
+struct agg_key {
+	int64_t payer, account, service, usage_type, operation, location,
+	    resource, line_type, currency;
+	int32_t day;		/* days since 1970-01-01 */
+	int32_t period;		/* year * 12 + month - 1 */
+	int32_t span;
+	uint8_t cls, view;
+};
+
+struct agg_entry {
+	struct agg_key k;
+	uint64_t hash;
+	int used;
+	double quantity;
+	money_t cost, blended;
+	int has_blended;
+	int64_t count;
+};
+
+#define AGG_FLUSH_AT (1u << 17)	/* entries held before a batch write */
+
+struct agg {
+	struct agg_entry *v;
+	size_t cap, n;
+};
+
+/* ---- the store ---------------------------------------------------- */
+
+enum stmt {
+	S_DIM_ACCOUNT, S_DIM_SERVICE, S_DIM_USAGE_TYPE, S_DIM_OPERATION,
+	S_DIM_LOCATION, S_DIM_RESOURCE, S_DIM_LINE_TYPE,
+	S_INSERT_LINE, NSTMT
+};
+
+static const char *const stmt_sql[NSTMT] = {
+	[S_DIM_ACCOUNT] = "INSERT INTO account(account_id, name) "
+	    "VALUES (?1, NULLIF(?2, '')) ON CONFLICT(account_id) DO UPDATE "
+	    "SET name = COALESCE(excluded.name, account.name) RETURNING id",
+	[S_DIM_SERVICE] = "INSERT INTO service(code, name) VALUES (?1, ?2) "
+	    "ON CONFLICT(code, name) DO UPDATE SET code = excluded.code "
+	    "RETURNING id",
+	[S_DIM_USAGE_TYPE] = "INSERT INTO usage_type(name) VALUES (?1) "
+	    "ON CONFLICT(name) DO UPDATE SET name = excluded.name RETURNING id",
+	[S_DIM_OPERATION] = "INSERT INTO operation(name) VALUES (?1) "
+	    "ON CONFLICT(name) DO UPDATE SET name = excluded.name RETURNING id",
+	[S_DIM_LOCATION] = "INSERT INTO location(region, az) VALUES (?1, ?2) "
+	    "ON CONFLICT(region, az) DO UPDATE SET az = excluded.az "
+	    "RETURNING id",
+	[S_DIM_RESOURCE] = "INSERT INTO resource(resource_id) VALUES (?1) "
+	    "ON CONFLICT(resource_id) DO UPDATE SET resource_id = "
+	    "excluded.resource_id RETURNING id",
+	[S_DIM_LINE_TYPE] = "INSERT INTO line_type(name) VALUES (?1) "
+	    "ON CONFLICT(name) DO UPDATE SET name = excluded.name RETURNING id",
+	[S_INSERT_LINE] = "INSERT INTO cost_line(file_id, payer, period, day, "
+	    "span_days, account, service, usage_type, operation, location, "
+	    "resource, line_type, class, view, currency, quantity, cost, "
+	    "blended, line_items) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
+	    "?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
+};
+
+struct store {
+	sqlite3 *db;
+	sqlite3_stmt *st[NSTMT];
+	struct intern dims[NDIM];
+	char **currencies;	/* DIM_CURRENCY ids index this */
+	size_t ncurrencies, currencies_cap;
+	struct agg agg;
+	int64_t file_id;	/* file being ingested, 0 when none */
+	int in_tx;
+};
+
+static int
+db_error(struct store *st, struct pv_error *err, const char *what)
+{
+	return pv_error_set(err, PV_ERR_FATAL, NULL, 0, "database: %s: %s",
+	    what, sqlite3_errmsg(st->db));
+}
+
+static int
+exec(struct store *st, const char *sql, struct pv_error *err)
+{
+	char *msg = NULL;
+
+	if (sqlite3_exec(st->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		pv_error_set(err, PV_ERR_FATAL, NULL, 0, "database: %s",
+		    msg != NULL ? msg : sqlite3_errmsg(st->db));
+		sqlite3_free(msg);
+		return -1;
+	}
+	return 0;
+}
+
+int
+store_schema_version(void)
+{
+	int n = 0;
+
+	while (schema_migrations[n] != NULL)
+		n++;
+	return n;
+}
+
+static int
+migrate(struct store *st, struct pv_error *err)
+{
+	sqlite3_stmt *q;
+	int have = 0, want = store_schema_version(), i;
+	char sql[64];
+
+	if (sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &q,
+	    NULL) != SQLITE_OK)
+		return db_error(st, err, "reading the schema version");
+	if (sqlite3_step(q) == SQLITE_ROW)
+		have = sqlite3_column_int(q, 0);
+	sqlite3_finalize(q);
+	if (have > want)
+		return pv_error_set(err, PV_ERR_FATAL, NULL, 0, "the database "
+		    "was made by a newer pilvi-analyzer (schema %d; this build "
+		    "knows %d): upgrade pilvi-analyzer", have, want);
+	for (i = have; i < want; i++) {
+		if (exec(st, "BEGIN IMMEDIATE", err) != 0)
+			return -1;
+		snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", i + 1);
+		if (exec(st, schema_migrations[i], err) != 0 ||
+		    exec(st, sql, err) != 0) {
+			exec(st, "ROLLBACK", NULL);
+			return -1;
+		}
+		if (exec(st, "COMMIT", err) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+int
+store_open(struct store **out, const char *path, struct pv_error *err)
+{
+	struct store *st = xcalloc(1, sizeof(*st));
+	int i, flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+
+	if (sqlite3_open_v2(path != NULL ? path : ":memory:", &st->db, flags,
+	    NULL) != SQLITE_OK) {
+		pv_error_set(err, PV_ERR_FATAL, NULL, 0, "cannot open database "
+		    "'%s': %s", path != NULL ? path : ":memory:",
+		    st->db != NULL ? sqlite3_errmsg(st->db) : "out of memory");
+		goto fail;
+	}
+	sqlite3_busy_timeout(st->db, 10 * 60 * 1000);
+	sqlite3_extended_result_codes(st->db, 1);
+	/* WAL: readers go on while a file is ingested, and a crash never
+	 * leaves half a file; NORMAL sync is safe with WAL. */
+	if ((path != NULL && exec(st, "PRAGMA journal_mode = WAL", err) != 0) ||
+	    exec(st, "PRAGMA synchronous = NORMAL", err) != 0 ||
+	    exec(st, "PRAGMA cache_size = -16384", err) != 0 ||
+	    exec(st, "PRAGMA temp_store = MEMORY", err) != 0)
+		goto fail;
+	if (migrate(st, err) != 0)
+		goto fail;
+	for (i = 0; i < NSTMT; i++) {
+		if (sqlite3_prepare_v3(st->db, stmt_sql[i], -1,
+		    SQLITE_PREPARE_PERSISTENT, &st->st[i], NULL) != SQLITE_OK) {
+			db_error(st, err, "preparing statements");
+			goto fail;
+		}
+	}
+	*out = st;
+	return 0;
+fail:
+	if (err != NULL && err->msg[0] == '\0')
+		pv_error_set(err, PV_ERR_FATAL, NULL, 0, "cannot open database");
+	store_close(st);
+	return -1;
+}
+
+static void
+agg_clear(struct agg *a)
+{
+	free(a->v);
+	memset(a, 0, sizeof(*a));
+}
+
+static void
+caches_clear(struct store *st)
+{
+	size_t i;
+
+	for (i = 0; i < NDIM; i++)
+		intern_clear(&st->dims[i]);
+	for (i = 0; i < st->ncurrencies; i++)
+		free(st->currencies[i]);
+	free(st->currencies);
+	st->currencies = NULL;
+	st->ncurrencies = st->currencies_cap = 0;
+}
+
+void
+store_close(struct store *st)
+{
+	int i;
+
+	if (st == NULL)
+		return;
+	if (st->in_tx)
+		store_rollback_file(st);
+	for (i = 0; i < NSTMT; i++)
+		sqlite3_finalize(st->st[i]);
+	caches_clear(st);
+	agg_clear(&st->agg);
+	sqlite3_close(st->db);
+	free(st);
+}
+
+sqlite3 *
+store_db(struct store *st)
+{
+	return st->db;
+}
+
+int
+store_begin_file(struct store *st, const char *name, struct pv_error *err)
+{
+	sqlite3_stmt *q = NULL;
+	char now[21];
+
+	if (exec(st, "BEGIN IMMEDIATE", err) != 0)
+		return -1;
+	st->in_tx = 1;
+	date_now_iso(now);
+	if (sqlite3_prepare_v2(st->db, "INSERT INTO file(name, sha256, size, "
+	    "container, format, detail_rank, rows, status, ingested_at) "
+	    "VALUES (?1, '', 0, '', '', 0, 0, 'ok', ?2)", -1, &q,
+	    NULL) != SQLITE_OK)
+		goto fail;
+	sqlite3_bind_text(q, 1, name, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(q, 2, now, -1, SQLITE_STATIC);
+	if (sqlite3_step(q) != SQLITE_DONE)
+		goto fail;
+	sqlite3_finalize(q);
+	st->file_id = sqlite3_last_insert_rowid(st->db);
+	return 0;
+fail:
+	db_error(st, err, "registering the file");
+	sqlite3_finalize(q);
+	store_rollback_file(st);
+	return -1;
+}
+
+void
+store_rollback_file(struct store *st)
+{
+	if (st->in_tx)
+		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	st->in_tx = 0;
+	st->file_id = 0;
+	agg_clear(&st->agg);
+	/* Ids made inside the transaction are gone with it. */
+	caches_clear(st);
+}
+
+/* Row id for a dimension value; 0 for an empty one (stored as NULL). */
+static int
+dim_id(struct store *st, enum dim d, struct pv_str a, struct pv_str b,
+    int64_t *id, struct pv_error *err)
+{
+	static const enum stmt stmts[] = {
+		S_DIM_ACCOUNT, S_DIM_SERVICE, S_DIM_USAGE_TYPE,
+		S_DIM_OPERATION, S_DIM_LOCATION, S_DIM_RESOURCE,
+		S_DIM_LINE_TYPE
+	};
+	struct intern_entry *e;
+	sqlite3_stmt *q;
+	uint64_t h;
+	char keybuf[1024];
+	const char *key = a.p;
+	size_t len = a.n;
+	int two = d == DIM_SERVICE || d == DIM_LOCATION;
+
+	if (a.n == 0 && (!two || b.n == 0)) {
+		*id = 0;
+		return 0;
+	}
+	if (two) {
+		/* cache key "a\x1fb"; longer pairs bypass the cache */
+		if (a.n + b.n + 1 <= sizeof(keybuf)) {
+			memcpy(keybuf, a.p, a.n);
+			keybuf[a.n] = '\x1f';
+			memcpy(keybuf + a.n + 1, b.p, b.n);
+			key = keybuf;
+			len = a.n + b.n + 1;
+		} else
+			key = NULL;
+	}
+	h = key != NULL ? hash_bytes(key, len, 0xcbf29ce484222325ULL) : 0;
+	e = key != NULL ? intern_find(&st->dims[d], key, len, h) : NULL;
+	if (e != NULL && (d != DIM_ACCOUNT || e->named || b.n == 0)) {
+		*id = e->id;
+		return 0;
+	}
+	q = st->st[stmts[d]];
+	sqlite3_bind_text(q, 1, a.p, (int)a.n, SQLITE_TRANSIENT);
+	if (two || d == DIM_ACCOUNT)
+		sqlite3_bind_text(q, 2, b.p, (int)b.n, SQLITE_TRANSIENT);
+	if (sqlite3_step(q) != SQLITE_ROW) {
+		db_error(st, err, "storing a name");
+		sqlite3_reset(q);
+		return -1;
+	}
+	*id = sqlite3_column_int64(q, 0);
+	sqlite3_reset(q);
+	if (key != NULL) {
+		if (e == NULL)
+			e = intern_add(&st->dims[d], key, len, h, *id);
+		if (d == DIM_ACCOUNT && b.n > 0)
+			e->named = 1;
+	}
+	return 0;
+}
+
+static int64_t
+currency_id(struct store *st, struct pv_str c)
+{
+	size_t i;
+
+	if (c.n == 0) {
+		/* DBRs state no currency: they are in USD (formats.md §9). */
+		c.p = "USD";
+		c.n = 3;
+	}
+	for (i = 0; i < st->ncurrencies; i++)
+		if (strlen(st->currencies[i]) == c.n &&
+		    memcmp(st->currencies[i], c.p, c.n) == 0)
+			return (int64_t)i;
+	st->currencies = xgrow(st->currencies, &st->currencies_cap,
+	    st->ncurrencies + 1, sizeof(*st->currencies));
+	st->currencies[st->ncurrencies] = xstrndup(c.p, c.n);
+	return (int64_t)st->ncurrencies++;
+}
+
+static uint64_t
+agg_hash(const struct agg_key *k)
+{
+	uint64_t h = 0x9e3779b97f4a7c15ULL;
+	const int64_t parts[] = { k->payer, k->account, k->service,
+	    k->usage_type, k->operation, k->location, k->resource,
+	    k->line_type, k->currency, k->day, k->period, k->span,
+	    (int64_t)k->cls << 8 | k->view };
+	size_t i;
+
+	for (i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
+		h ^= (uint64_t)parts[i];
+		h *= 0xff51afd7ed558ccdULL;
+		h ^= h >> 32;
+	}
+	return h;
+}
+
+static int
+agg_key_eq(const struct agg_key *a, const struct agg_key *b)
+{
+	return a->payer == b->payer && a->account == b->account &&
+	    a->service == b->service && a->usage_type == b->usage_type &&
+	    a->operation == b->operation && a->location == b->location &&
+	    a->resource == b->resource && a->line_type == b->line_type &&
+	    a->currency == b->currency && a->day == b->day &&
+	    a->period == b->period && a->span == b->span &&
+	    a->cls == b->cls && a->view == b->view;
+}
+
+static void
+bind_id(sqlite3_stmt *q, int i, int64_t id)
+{
+	if (id == 0)
+		sqlite3_bind_null(q, i);
+	else
+		sqlite3_bind_int64(q, i, id);
+}
+
+static int
+agg_flush(struct store *st, struct pv_error *err)
+{
+	sqlite3_stmt *q = st->st[S_INSERT_LINE];
+	size_t i;
+
+	for (i = 0; i < st->agg.cap; i++) {
+		struct agg_entry *e = &st->agg.v[i];
+		char period[8], day[11];
+		int y, m, d;
+
+		if (!e->used)
+			continue;
+		/* years are 1970..9999 (date_parse checks) */
+		date_civil_from_days(date_days_from_civil(e->k.period / 12,
+		    e->k.period % 12 + 1, 1), &y, &m, &d);
+		date_format_month(date_days_from_civil(y, m, 1) * 86400,
+		    period);
+		date_format_day((pv_time)e->k.day * 86400, day);
+		sqlite3_bind_int64(q, 1, st->file_id);
+		sqlite3_bind_int64(q, 2, e->k.payer);
+		sqlite3_bind_text(q, 3, period, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(q, 4, day, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int(q, 5, e->k.span);
+		sqlite3_bind_int64(q, 6, e->k.account);
+		bind_id(q, 7, e->k.service);
+		bind_id(q, 8, e->k.usage_type);
+		bind_id(q, 9, e->k.operation);
+		bind_id(q, 10, e->k.location);
+		bind_id(q, 11, e->k.resource);
+		bind_id(q, 12, e->k.line_type);
+		sqlite3_bind_text(q, 13, charge_class_name(e->k.cls), -1,
+		    SQLITE_STATIC);
+		sqlite3_bind_int(q, 14, e->k.view);
+		sqlite3_bind_text(q, 15, st->currencies[e->k.currency], -1,
+		    SQLITE_STATIC);
+		sqlite3_bind_double(q, 16, e->quantity);
+		sqlite3_bind_int64(q, 17, e->cost);
+		if (e->has_blended)
+			sqlite3_bind_int64(q, 18, e->blended);
+		else
+			sqlite3_bind_null(q, 18);
+		sqlite3_bind_int64(q, 19, e->count);
+		if (sqlite3_step(q) != SQLITE_DONE) {
+			sqlite3_reset(q);
+			return db_error(st, err, "writing line items");
+		}
+		sqlite3_reset(q);
+	}
+	memset(st->agg.v, 0, st->agg.cap * sizeof(*st->agg.v));
+	st->agg.n = 0;
+	return 0;
+}
+
+static struct agg_entry *
+agg_slot(struct agg *a, const struct agg_key *k, uint64_t h)
+{
+	size_t i;
+
+	if (a->cap == 0) {
+		/* sized so AGG_FLUSH_AT entries keep it under 3/4 full */
+		a->cap = AGG_FLUSH_AT * 2;
+		a->v = xcalloc(a->cap, sizeof(*a->v));
+	}
+	for (i = h & (a->cap - 1);; i = (i + 1) & (a->cap - 1)) {
+		struct agg_entry *e = &a->v[i];
+
+		if (!e->used) {
+			e->used = 1;
+			e->k = *k;
+			e->hash = h;
+			a->n++;
+			return e;
+		}
+		if (e->hash == h && agg_key_eq(&e->k, k))
+			return e;
+	}
+}
+
+int
+store_add_charge(struct store *st, const struct charge *c,
+    struct pv_error *err)
+{
+	static const struct pv_str none = { "", 0 };
+	struct agg_key k;
+	struct agg_entry *e;
+	int64_t start, span;
+	int y, m, d;
+
+	memset(&k, 0, sizeof(k));
+	if (dim_id(st, DIM_ACCOUNT, c->payer, c->payer_name, &k.payer,
+	    err) != 0 ||
+	    dim_id(st, DIM_ACCOUNT, c->account, c->account_name, &k.account,
+	    err) != 0 ||
+	    dim_id(st, DIM_SERVICE, c->service_code, c->service_name,
+	    &k.service, err) != 0 ||
+	    dim_id(st, DIM_USAGE_TYPE, c->usage_type, none, &k.usage_type,
+	    err) != 0 ||
+	    dim_id(st, DIM_OPERATION, c->operation, none, &k.operation,
+	    err) != 0 ||
+	    dim_id(st, DIM_LOCATION, c->region, c->az, &k.location, err) != 0 ||
+	    dim_id(st, DIM_RESOURCE, c->resource, none, &k.resource, err) != 0 ||
+	    dim_id(st, DIM_LINE_TYPE, c->line_type, none, &k.line_type,
+	    err) != 0)
+		return -1;
+	k.currency = currency_id(st, c->currency);
+	start = c->start >= 0 ? c->start : c->period;
+	k.day = (int32_t)(start / 86400);
+	span = c->end > start ? (c->end - start + 86399) / 86400 : 1;
+	date_civil_from_days(c->period / 86400, &y, &m, &d);
+	if (c->start < 0)	/* an undated line belongs to the whole month */
+		span = date_days_in_month(y, m);
+	k.span = (int32_t)(span < 1 ? 1 : span);
+	k.period = y * 12 + m - 1;
+	k.cls = (uint8_t)c->cls;
+	k.view = (uint8_t)c->view;
+	e = agg_slot(&st->agg, &k, agg_hash(&k));
+	e->quantity += c->quantity;
+	/* per-key sums cannot overflow unless the file total does, which
+	 * ingest checks first; still, never wrap silently */
+	if (money_add(&e->cost, c->cost) != 0 ||
+	    (c->has_blended && money_add(&e->blended, c->blended) != 0))
+		return pv_error_set(err, PV_ERR_INPUT, NULL, 0, "amounts "
+		    "overflow the 64-bit sum");
+	e->has_blended |= c->has_blended;
+	e->count++;
+	if (st->agg.n >= AGG_FLUSH_AT)
+		return agg_flush(st, err);
+	return 0;
+}
+
+int
+store_find_sha256(struct store *st, const char *sha256, long long *id,
+    char **name, struct pv_error *err)
+{
+	sqlite3_stmt *q;
+	int rc;
+
+	if (sqlite3_prepare_v2(st->db, "SELECT id, name FROM file WHERE "
+	    "sha256 = ?1 AND id != ?2 ORDER BY id LIMIT 1", -1, &q,
+	    NULL) != SQLITE_OK)
+		return db_error(st, err, "looking up the file");
+	sqlite3_bind_text(q, 1, sha256, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 2, st->file_id);
+	rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW) {
+		*id = sqlite3_column_int64(q, 0);
+		*name = xstrdup((const char *)sqlite3_column_text(q, 1));
+		rc = 1;
+	} else if (rc == SQLITE_DONE)
+		rc = 0;
+	else
+		rc = db_error(st, err, "looking up the file");
+	sqlite3_finalize(q);
+	return rc;
+}
+
+/* Run sql with the given text/int64 parameters ("t" / "i" per char). */
+static int
+run(struct store *st, const char *sql, const char *types,
+    struct pv_error *err, ...)
+{
+	sqlite3_stmt *q;
+	va_list ap;
+	int i, rc;
+
+	if (sqlite3_prepare_v2(st->db, sql, -1, &q, NULL) != SQLITE_OK)
+		return db_error(st, err, "preparing");
+	va_start(ap, err);
+	for (i = 0; types[i] != '\0'; i++) {
+		if (types[i] == 't') {
+			const char *s = va_arg(ap, const char *);
+
+			if (s == NULL)
+				sqlite3_bind_null(q, i + 1);
+			else
+				sqlite3_bind_text(q, i + 1, s, -1,
+				    SQLITE_TRANSIENT);
+		} else
+			sqlite3_bind_int64(q, i + 1, va_arg(ap, int64_t));
+	}
+	va_end(ap);
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW)
+		;
+	sqlite3_finalize(q);
+	if (rc != SQLITE_DONE)
+		return db_error(st, err, "writing");
+	return 0;
+}
+
+/* Damaged account ids of this file's lines get the recovered full id. */
+static int
+apply_fix(struct store *st, const struct store_account_fix *fx,
+    struct pv_error *err)
+{
+	static const struct pv_str none = { "", 0 };
+	struct pv_str full = { fx->full, strlen(fx->full) };
+	struct pv_str bad = { fx->damaged, strlen(fx->damaged) };
+	int64_t full_id, bad_id;
+
+	if (dim_id(st, DIM_ACCOUNT, full, none, &full_id, err) != 0 ||
+	    dim_id(st, DIM_ACCOUNT, bad, none, &bad_id, err) != 0)
+		return -1;
+	if (run(st, "UPDATE cost_line SET account = ?1 WHERE file_id = ?2 "
+	    "AND account = ?3", "iii", err, full_id, st->file_id,
+	    bad_id) != 0 ||
+	    run(st, "UPDATE cost_line SET payer = ?1 WHERE file_id = ?2 "
+	    "AND payer = ?3", "iii", err, full_id, st->file_id, bad_id) != 0)
+		return -1;
+	return run(st, "UPDATE account SET name = (SELECT name FROM account "
+	    "WHERE id = ?2) WHERE id = ?1 AND name IS NULL", "ii", err,
+	    full_id, bad_id);
+}
+
+static int
+record_period(struct store *st, const struct store_period *p,
+    struct pv_error *err)
+{
+	sqlite3_stmt *q;
+	int rc;
+
+	if (sqlite3_prepare_v2(st->db, "INSERT INTO file_period(file_id, "
+	    "payer_account, period, first_day, last_day, last_end, currency, "
+	    "estimated, rows, has_payer_view, has_linked_view, "
+	    "statement_total, places) VALUES (?1, ?2, ?3, NULLIF(?4, ''), "
+	    "NULLIF(?5, ''), NULLIF(?6, ''), ?7, ?8, ?9, ?10, ?11, ?12, ?13)", -1,
+	    &q, NULL) != SQLITE_OK)
+		return db_error(st, err, "preparing");
+	sqlite3_bind_int64(q, 1, st->file_id);
+	sqlite3_bind_text(q, 2, p->payer, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 3, p->period, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 4, p->first_day, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 5, p->last_day, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 6, p->last_end, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 7, p->currency[0] ? p->currency : "USD", -1,
+	    SQLITE_STATIC);
+	sqlite3_bind_int(q, 8, p->estimated);
+	sqlite3_bind_int64(q, 9, p->rows);
+	sqlite3_bind_int(q, 10, p->has_payer_view);
+	sqlite3_bind_int(q, 11, p->has_linked_view);
+	if (p->has_statement)
+		sqlite3_bind_int64(q, 12, p->statement_total);
+	else
+		sqlite3_bind_null(q, 12);
+	sqlite3_bind_int(q, 13, p->places);
+	rc = sqlite3_step(q);
+	sqlite3_finalize(q);
+	if (rc != SQLITE_DONE)
+		return db_error(st, err, "recording the billing period");
+	return 0;
+}
+
+/*
+ * A re-delivered month: earlier active deliveries of the same payer,
+ * month, family and part lose their lines; a file with no active month
+ * left is marked replaced.
+ */
+static int
+replace_earlier(struct store *st, const struct store_file_meta *m,
+    const struct store_period *p, long *replaced, struct pv_error *err)
+{
+	static const char *const sql[] = {
+		"DELETE FROM cost_line WHERE period = ?3 AND payer IN "
+		"(SELECT id FROM account WHERE account_id = ?2) AND file_id IN "
+		"(SELECT fp.file_id FROM file_period fp JOIN file f ON "
+		"f.id = fp.file_id WHERE fp.payer_account = ?2 AND "
+		"fp.period = ?3 AND fp.active = 1 AND f.format = ?4 AND "
+		"f.part = ?5 AND f.id != ?1)",
+		"UPDATE file_period SET active = 0 WHERE payer_account = ?2 "
+		"AND period = ?3 AND active = 1 AND file_id != ?1 AND file_id "
+		"IN (SELECT id FROM file WHERE format = ?4 AND part = ?5)",
+		"UPDATE file SET status = 'replaced', replaced_by = ?1 WHERE "
+		"status = 'ok' AND id != ?1 AND format = ?4 AND part = ?5 AND "
+		"NOT EXISTS (SELECT 1 FROM file_period fp WHERE "
+		"fp.file_id = file.id AND fp.active = 1)",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(sql) / sizeof(sql[0]); i++) {
+		if (run(st, sql[i], "itttt", err, (int64_t)st->file_id,
+		    p->payer, p->period, m->format, m->part) != 0)
+			return -1;
+		if (i == 1)
+			*replaced += sqlite3_changes(st->db);
+	}
+	return 0;
+}
+
+int
+store_commit_file(struct store *st, const struct store_file_meta *m,
+    long long *file_id, long *replaced, struct pv_error *err)
+{
+	size_t i;
+
+	*replaced = 0;
+	if (agg_flush(st, err) != 0)
+		goto fail;
+	for (i = 0; i < m->nfixes; i++)
+		if (apply_fix(st, &m->fixes[i], err) != 0)
+			goto fail;
+	for (i = 0; i < m->nperiods; i++)
+		if (record_period(st, &m->periods[i], err) != 0 ||
+		    replace_earlier(st, m, &m->periods[i], replaced, err) != 0)
+			goto fail;
+	for (i = 0; i < m->ntotals; i++) {
+		const struct store_total *t = &m->totals[i];
+
+		if (run(st, "INSERT INTO file_total(file_id, payer_account, "
+		    "period, kind, account, invoice_id, amount) VALUES (?1, ?2, "
+		    "?3, ?4, NULLIF(?5, ''), NULLIF(?6, ''), ?7)", "ittttti",
+		    err, (int64_t)st->file_id, t->payer, t->period, t->kind,
+		    t->account, t->invoice_id, (int64_t)t->amount) != 0)
+			goto fail;
+	}
+	if (run(st, "UPDATE file SET sha256 = ?2, size = ?3, container = ?4, "
+	    "format = ?5, detail_rank = ?6, part = ?7, payer_account = ?8, "
+	    "period = ?9, rows = ?10, warnings = ?11 WHERE id = ?1",
+	    "itittitttit", err, (int64_t)st->file_id, m->sha256,
+	    (int64_t)m->size, m->container, m->format,
+	    (int64_t)m->detail_rank, m->part, m->payer, m->period,
+	    (int64_t)m->rows, m->warnings) != 0)
+		goto fail;
+	if (exec(st, "COMMIT", err) != 0)
+		goto fail;
+	*file_id = st->file_id;
+	st->in_tx = 0;
+	st->file_id = 0;
+	return 0;
+fail:
+	store_rollback_file(st);
+	return -1;
+}

@@ -1,0 +1,115 @@
+/*
+ * store.h - the SQLite database: schema and migrations, the file
+ * registry, and the per-file transaction that line items stream into.
+ *
+ * Line items are summed in memory per usage day and dimension (account,
+ * service, usage type, operation, location, resource, line type, class)
+ * and written in batches, so memory stays bounded by the number of
+ * distinct keys in one batch and the number of distinct strings.
+ */
+#ifndef PILVI_STORE_H
+#define PILVI_STORE_H
+
+#include <sqlite3.h>
+#include <stdint.h>
+
+#include "charge.h"
+#include "error.h"
+
+struct store;
+
+/*
+ * Open (creating when needed) the database at path; NULL means a private
+ * in-memory database. Applies pending migrations. A database made by a
+ * newer build is refused. Returns 0 and *out, or -1 (PV_ERR_FATAL).
+ */
+int store_open(struct store **out, const char *path, struct pv_error *err);
+void store_close(struct store *st);
+
+/* The connection, for read-only queries by inventory and report code. */
+sqlite3 *store_db(struct store *st);
+
+/* Number of migrations this build knows (= PRAGMA user_version after
+ * store_open). */
+int store_schema_version(void);
+
+/* Start ingesting a file: BEGIN IMMEDIATE and a provisional registry
+ * row. Returns 0 or -1. */
+int store_begin_file(struct store *st, const char *name,
+    struct pv_error *err);
+
+/* Add one line item to the current file. Its period must be known. */
+int store_add_charge(struct store *st, const struct charge *c,
+    struct pv_error *err);
+
+/* One payer-month of the file being committed. */
+struct store_period {
+	char payer[64];
+	char period[8];			/* YYYY-MM */
+	char first_day[11], last_day[11];
+	char last_end[21];		/* ISO 8601, exclusive */
+	char currency[8];
+	int places;			/* decimals the costs were written with */
+	int estimated;
+	long rows;
+	int has_payer_view, has_linked_view;
+	int has_statement;
+	money_t statement_total;
+};
+
+struct store_total {
+	const char *kind;		/* "statement", "invoice", "account" */
+	char payer[64];
+	char period[8];
+	char account[64];
+	char invoice_id[64];
+	money_t amount;
+};
+
+/* An account id damaged by a spreadsheet, and the full id recovered. */
+struct store_account_fix {
+	char damaged[64];
+	char full[64];
+};
+
+struct store_file_meta {
+	const char *sha256;		/* hex */
+	uint64_t size;
+	const char *container;
+	const char *format;
+	int detail_rank;
+	const char *part;
+	const char *payer;
+	const char *period;
+	long rows;
+	const char *warnings;		/* newline-separated */
+	const struct store_period *periods;
+	size_t nperiods;
+	const struct store_total *totals;
+	size_t ntotals;
+	const struct store_account_fix *fixes;
+	size_t nfixes;
+};
+
+/*
+ * The id of an ingested file ('ok' or 'replaced') with these raw bytes,
+ * other than the one being ingested: returns 1 and sets *id and *name
+ * (caller frees), 0 when there is none, -1 on error.
+ */
+int store_find_sha256(struct store *st, const char *sha256, long long *id,
+    char **name, struct pv_error *err);
+
+/*
+ * Finish the current file: flush, record periods and totals, apply
+ * account fixes, replace earlier deliveries of the same payer, month,
+ * family and part, COMMIT. *file_id is the new id, *replaced the number
+ * of earlier payer-months it replaced. On failure everything of the file
+ * is rolled back.
+ */
+int store_commit_file(struct store *st, const struct store_file_meta *m,
+    long long *file_id, long *replaced, struct pv_error *err);
+
+/* Abandon the current file: ROLLBACK, the database is as it was. */
+void store_rollback_file(struct store *st);
+
+#endif

@@ -1,0 +1,864 @@
+/*
+ * test_money.c - money_parse, money_add, money_format, money_round.
+ */
+#include "money.h"
+#include "test.h"
+
+#include <stdint.h>
+
+static money_t got;
+static int got_places;
+
+/* Parse a NUL-terminated literal; the value lands in got/got_places. */
+static int
+parse(const char *s)
+{
+	got = 12345;
+	got_places = -1;
+	return money_parse(s, strlen(s), &got, &got_places);
+}
+
+static void
+test_empty_string(void)
+{
+	CHECK_INT(parse(""), MONEY_EMPTY);
+	CHECK_INT(got, 0);
+	CHECK_INT(got_places, 0);
+}
+
+static void
+test_blanks_only(void)
+{
+	CHECK_INT(parse("  "), MONEY_EMPTY);
+	CHECK_INT(got, 0);
+	CHECK_INT(parse(" \t "), MONEY_EMPTY);
+	CHECK_INT(got, 0);
+}
+
+static void
+test_null_literal(void)
+{
+	CHECK_INT(parse("NULL"), MONEY_EMPTY);
+	CHECK_INT(got, 0);
+	CHECK_INT(parse("  NULL "), MONEY_EMPTY);
+	CHECK_INT(parse("null"), MONEY_SYNTAX);
+	CHECK_INT(parse("NULLX"), MONEY_SYNTAX);
+}
+
+static void
+test_zero_length_null_pointer(void)
+{
+	money_t v = 7;
+
+	CHECK_INT(money_parse(NULL, 0, &v, NULL), MONEY_EMPTY);
+	CHECK_INT(v, 0);
+}
+
+static void
+test_negative(void)
+{
+	CHECK_INT(parse("-108.97"), MONEY_OK);
+	CHECK_INT(got, -108970000000LL);
+	CHECK_INT(got_places, 2);
+}
+
+static void
+test_plus_sign(void)
+{
+	CHECK_INT(parse("+1"), MONEY_OK);
+	CHECK_INT(got, MONEY_SCALE);
+	CHECK_INT(got_places, 0);
+}
+
+static void
+test_leading_dot(void)
+{
+	CHECK_INT(parse(".5"), MONEY_OK);
+	CHECK_INT(got, 500000000);
+	CHECK_INT(got_places, 1);
+}
+
+static void
+test_trailing_dot(void)
+{
+	CHECK_INT(parse("5."), MONEY_OK);
+	CHECK_INT(got, 5 * MONEY_SCALE);
+	CHECK_INT(got_places, 0);
+}
+
+static void
+test_ten_place_zero(void)
+{
+	CHECK_INT(parse("0.0000000000"), MONEY_OK);
+	CHECK_INT(got, 0);
+	CHECK_INT(got_places, 9);
+}
+
+static void
+test_ten_place_value(void)
+{
+	/* CUR writes fixed 10 places (formats.md §6). */
+	CHECK_INT(parse("0.3000000000"), MONEY_OK);
+	CHECK_INT(got, 300000000);
+	CHECK_INT(got_places, 9);
+}
+
+static void
+test_exponent_negative_upper(void)
+{
+	CHECK_INT(parse("5.90E-07"), MONEY_OK);
+	CHECK_INT(got, 590);
+	CHECK_INT(got_places, 9);
+}
+
+static void
+test_exponent_long_mantissa(void)
+{
+	CHECK_INT(parse("4.00000000E-08"), MONEY_OK);
+	CHECK_INT(got, 40);
+	CHECK_INT(got_places, 9);
+}
+
+static void
+test_exponent_rounds(void)
+{
+	/* 1.81e-8 = 18.1 nano-units: rounds down to 18. */
+	CHECK_INT(parse("1.81E-8"), MONEY_OK);
+	CHECK_INT(got, 18);
+	CHECK_INT(parse("1.85E-8"), MONEY_OK);
+	CHECK_INT(got, 18);
+	CHECK_INT(parse("1.95E-8"), MONEY_OK);
+	CHECK_INT(got, 20);
+}
+
+static void
+test_exponent_positive(void)
+{
+	CHECK_INT(parse("1e3"), MONEY_OK);
+	CHECK_INT(got, 1000 * MONEY_SCALE);
+	CHECK_INT(got_places, 0);
+	CHECK_INT(parse("8.62902E+11"), MONEY_RANGE);
+	CHECK_INT(parse("2.5e+2"), MONEY_OK);
+	CHECK_INT(got, 250 * MONEY_SCALE);
+	CHECK_INT(got_places, 0);
+}
+
+static void
+test_exponent_partial_places(void)
+{
+	CHECK_INT(parse("1.2345e2"), MONEY_OK);
+	CHECK_INT(got, 123450000000LL);
+	CHECK_INT(got_places, 2);
+}
+
+static void
+test_exponent_huge_is_range(void)
+{
+	CHECK_INT(parse("1e400"), MONEY_RANGE);
+	CHECK_INT(got, 0);
+	CHECK_INT(parse("1e99999999999999999999999"), MONEY_RANGE);
+}
+
+static void
+test_exponent_huge_negative_is_zero(void)
+{
+	CHECK_INT(parse("1e-400"), MONEY_OK);
+	CHECK_INT(got, 0);
+	CHECK_INT(got_places, 9);
+	CHECK_INT(parse("-7e-99999999999999999999999"), MONEY_OK);
+	CHECK_INT(got, 0);
+}
+
+static void
+test_zero_with_huge_exponent(void)
+{
+	/* Zero stays zero however large the exponent. */
+	CHECK_INT(parse("0e400"), MONEY_OK);
+	CHECK_INT(got, 0);
+	CHECK_INT(parse("0.000e99999999999999999999"), MONEY_OK);
+	CHECK_INT(got, 0);
+}
+
+static void
+test_negative_zero(void)
+{
+	CHECK_INT(parse("-0"), MONEY_OK);
+	CHECK_INT(got, 0);
+	CHECK_INT(parse("-0.0000000001"), MONEY_OK);
+	CHECK_INT(got, 0);
+}
+
+static void
+test_six_places(void)
+{
+	CHECK_INT(parse("147089.320004"), MONEY_OK);
+	CHECK_INT(got, 147089320004000LL);
+	CHECK_INT(got_places, 6);
+	CHECK_INT(parse("0.096770"), MONEY_OK);
+	CHECK_INT(got_places, 6);
+}
+
+static void
+test_integer_places(void)
+{
+	CHECK_INT(parse("39"), MONEY_OK);
+	CHECK_INT(got, 39 * MONEY_SCALE);
+	CHECK_INT(got_places, 0);
+}
+
+static void
+test_fourteen_places(void)
+{
+	CHECK_INT(parse("0.11997536721028"), MONEY_OK);
+	CHECK_INT(got, 119975367);
+	CHECK_INT(got_places, 9);
+}
+
+static void
+test_round_half_even_odd_up(void)
+{
+	CHECK_INT(parse("0.0000000015"), MONEY_OK);
+	CHECK_INT(got, 2);
+}
+
+static void
+test_round_half_even_even_stays(void)
+{
+	CHECK_INT(parse("0.0000000025"), MONEY_OK);
+	CHECK_INT(got, 2);
+	CHECK_INT(parse("0.0000000005"), MONEY_OK);
+	CHECK_INT(got, 0);
+}
+
+static void
+test_round_below_half(void)
+{
+	CHECK_INT(parse("0.0014880952"), MONEY_OK);
+	CHECK_INT(got, 1488095);
+	CHECK_INT(parse("0.00000000149999"), MONEY_OK);
+	CHECK_INT(got, 1);
+}
+
+static void
+test_round_above_half_sticky(void)
+{
+	/* A non-zero digit after the 5 means above half: round up. */
+	CHECK_INT(parse("0.00000000250000001"), MONEY_OK);
+	CHECK_INT(got, 3);
+	CHECK_INT(parse("0.0000000026"), MONEY_OK);
+	CHECK_INT(got, 3);
+}
+
+static void
+test_round_negative_symmetric(void)
+{
+	CHECK_INT(parse("-0.0000000015"), MONEY_OK);
+	CHECK_INT(got, -2);
+	CHECK_INT(parse("-0.0000000025"), MONEY_OK);
+	CHECK_INT(got, -2);
+	CHECK_INT(parse("-0.0014880952"), MONEY_OK);
+	CHECK_INT(got, -1488095);
+}
+
+static void
+test_round_carries(void)
+{
+	CHECK_INT(parse("0.9999999999"), MONEY_OK);
+	CHECK_INT(got, MONEY_SCALE);
+	CHECK_INT(parse("9.99999999951"), MONEY_OK);
+	CHECK_INT(got, 10 * MONEY_SCALE);
+}
+
+static void
+test_leading_zeros(void)
+{
+	CHECK_INT(parse("000012.50"), MONEY_OK);
+	CHECK_INT(got, 12500000000LL);
+	CHECK_INT(parse("-00.5"), MONEY_OK);
+	CHECK_INT(got, -500000000);
+}
+
+static void
+test_surrounding_blanks(void)
+{
+	CHECK_INT(parse(" \t-1.25\t "), MONEY_OK);
+	CHECK_INT(got, -1250000000);
+	CHECK_INT(got_places, 2);
+}
+
+static void
+test_length_bounds_input(void)
+{
+	money_t v = 0;
+
+	/* Only the first len bytes count: "12" of "12345". */
+	CHECK_INT(money_parse("12345", 2, &v, NULL), MONEY_OK);
+	CHECK_INT(v, 12 * MONEY_SCALE);
+}
+
+static void
+test_embedded_nul_rejected(void)
+{
+	money_t v = 0;
+
+	CHECK_INT(money_parse("1\0" "2", 3, &v, NULL), MONEY_SYNTAX);
+}
+
+static void
+test_places_may_be_null(void)
+{
+	money_t v = 0;
+
+	CHECK_INT(money_parse("1.5", 3, &v, NULL), MONEY_OK);
+	CHECK_INT(v, 1500000000);
+}
+
+static void
+test_long_zero_run_then_one(void)
+{
+	size_t n = 10002, i;
+	char *s = malloc(n);
+	money_t v = 0;
+	int pl = 0;
+
+	CHECK(s != NULL);
+	if (s == NULL)
+		return;
+	/* "0.000...0001" with 10000 fraction digits: rounds to 0. */
+	s[0] = '0';
+	s[1] = '.';
+	for (i = 2; i < n - 1; i++)
+		s[i] = '0';
+	s[n - 1] = '1';
+	CHECK_INT(money_parse(s, n, &v, &pl), MONEY_OK);
+	CHECK_INT(v, 0);
+	CHECK_INT(pl, 9);
+
+	/* "000...0001" with 10000 leading zeros is 1. */
+	for (i = 0; i < n - 1; i++)
+		s[i] = '0';
+	CHECK_INT(money_parse(s, n, &v, &pl), MONEY_OK);
+	CHECK_INT(v, MONEY_SCALE);
+	CHECK_INT(pl, 0);
+	free(s);
+}
+
+static void
+test_long_digit_run_is_range(void)
+{
+	size_t n = 10000, i;
+	char *s = malloc(n);
+	money_t v = 0;
+
+	CHECK(s != NULL);
+	if (s == NULL)
+		return;
+	s[0] = '1';
+	for (i = 1; i < n; i++)
+		s[i] = '0';
+	CHECK_INT(money_parse(s, n, &v, NULL), MONEY_RANGE);
+	free(s);
+}
+
+static void
+test_long_fraction_with_exponent(void)
+{
+	size_t n, i;
+	char *s;
+	money_t v = 0;
+
+	/* 1 followed by 20 zeros, scaled back down by e-20: exactly 1. */
+	n = 25;
+	s = malloc(n + 1);
+	CHECK(s != NULL);
+	if (s == NULL)
+		return;
+	s[0] = '1';
+	for (i = 1; i <= 20; i++)
+		s[i] = '0';
+	memcpy(s + 21, "e-20", 4);
+	s[n] = '\0';
+	CHECK_INT(money_parse(s, n, &v, NULL), MONEY_OK);
+	CHECK_INT(v, MONEY_SCALE);
+	free(s);
+}
+
+static void
+test_reject_thousands_separator(void)
+{
+	CHECK_INT(parse("1,000"), MONEY_SYNTAX);
+	CHECK_INT(got, 0);
+}
+
+static void
+test_reject_currency_symbol(void)
+{
+	CHECK_INT(parse("$5"), MONEY_SYNTAX);
+	CHECK_INT(parse("5$"), MONEY_SYNTAX);
+}
+
+static void
+test_reject_words(void)
+{
+	CHECK_INT(parse("abc"), MONEY_SYNTAX);
+	CHECK_INT(parse("inf"), MONEY_SYNTAX);
+	CHECK_INT(parse("nan"), MONEY_SYNTAX);
+	CHECK_INT(parse("0x10"), MONEY_SYNTAX);
+}
+
+static void
+test_reject_two_dots(void)
+{
+	CHECK_INT(parse("1.2.3"), MONEY_SYNTAX);
+}
+
+static void
+test_reject_double_sign(void)
+{
+	CHECK_INT(parse("--1"), MONEY_SYNTAX);
+	CHECK_INT(parse("+-1"), MONEY_SYNTAX);
+	CHECK_INT(parse("-"), MONEY_SYNTAX);
+	CHECK_INT(parse("- 1"), MONEY_SYNTAX);
+}
+
+static void
+test_reject_bad_exponent(void)
+{
+	CHECK_INT(parse("1e"), MONEY_SYNTAX);
+	CHECK_INT(parse("1e+"), MONEY_SYNTAX);
+	CHECK_INT(parse("1e-"), MONEY_SYNTAX);
+	CHECK_INT(parse("1e5.0"), MONEY_SYNTAX);
+	CHECK_INT(parse("1e 5"), MONEY_SYNTAX);
+}
+
+static void
+test_reject_exponent_without_mantissa(void)
+{
+	CHECK_INT(parse("e5"), MONEY_SYNTAX);
+	CHECK_INT(parse(".e5"), MONEY_SYNTAX);
+}
+
+static void
+test_reject_lone_dot(void)
+{
+	CHECK_INT(parse("."), MONEY_SYNTAX);
+	CHECK_INT(parse("-."), MONEY_SYNTAX);
+}
+
+static void
+test_reject_inner_blank(void)
+{
+	CHECK_INT(parse("1 000"), MONEY_SYNTAX);
+	CHECK_INT(parse("1.5 x"), MONEY_SYNTAX);
+}
+
+static void
+test_range_just_above_max(void)
+{
+	CHECK_INT(parse("9223372037"), MONEY_RANGE);
+	CHECK_INT(got, 0);
+	CHECK_INT(parse("-9223372037"), MONEY_RANGE);
+}
+
+static void
+test_range_five_billion_ok(void)
+{
+	CHECK_INT(parse("5000000000.00"), MONEY_OK);
+	CHECK_INT(got, 5000000000000000000LL);
+}
+
+static void
+test_range_exact_int64_max(void)
+{
+	CHECK_INT(parse("9223372036.854775807"), MONEY_OK);
+	CHECK_INT(got, INT64_MAX);
+	CHECK_INT(parse("-9223372036.854775807"), MONEY_OK);
+	CHECK_INT(got, -INT64_MAX);
+	CHECK_INT(parse("9223372036.854775808"), MONEY_RANGE);
+	/* The magnitude limit is symmetric: INT64_MIN itself is refused. */
+	CHECK_INT(parse("-9223372036.854775808"), MONEY_RANGE);
+}
+
+static void
+test_range_by_rounding(void)
+{
+	/* ...807 is odd, so a trailing 5 rounds up past INT64_MAX. */
+	CHECK_INT(parse("9223372036.8547758075"), MONEY_RANGE);
+	CHECK_INT(parse("9223372036.8547758074"), MONEY_OK);
+	CHECK_INT(got, INT64_MAX);
+}
+
+static void
+test_range_twenty_digits(void)
+{
+	CHECK_INT(parse("99999999999999999999"), MONEY_RANGE);
+	CHECK_INT(parse("10000000000"), MONEY_RANGE);
+}
+
+static void
+test_add_ok(void)
+{
+	money_t acc = 5;
+
+	CHECK_INT(money_add(&acc, -7), 0);
+	CHECK_INT(acc, -2);
+}
+
+static void
+test_add_overflow_leaves_acc(void)
+{
+	money_t acc = INT64_MAX - 1;
+
+	CHECK_INT(money_add(&acc, 2), -1);
+	CHECK_INT(acc, INT64_MAX - 1);
+	CHECK_INT(money_add(&acc, 1), 0);
+	CHECK_INT(acc, INT64_MAX);
+}
+
+static void
+test_add_underflow_leaves_acc(void)
+{
+	money_t acc = INT64_MIN + 1;
+
+	CHECK_INT(money_add(&acc, -2), -1);
+	CHECK_INT(acc, INT64_MIN + 1);
+	CHECK_INT(money_add(&acc, -1), 0);
+	CHECK_INT(acc, INT64_MIN);
+}
+
+static void
+test_format_nine_places(void)
+{
+	char b[32];
+
+	CHECK_INT(money_format(b, sizeof(b), 1234567890000LL, 9), 14);
+	CHECK_STR(b, "1234.567890000");
+	money_format(b, sizeof(b), 1, 9);
+	CHECK_STR(b, "0.000000001");
+}
+
+static void
+test_format_six_places(void)
+{
+	char b[32];
+
+	money_format(b, sizeof(b), 1234567890000LL, 6);
+	CHECK_STR(b, "1234.567890");
+}
+
+static void
+test_format_zero_places(void)
+{
+	char b[32];
+
+	CHECK_INT(money_format(b, sizeof(b), 0, 0), 1);
+	CHECK_STR(b, "0");
+	money_format(b, sizeof(b), 2500000000LL, 0);
+	CHECK_STR(b, "3");
+	money_format(b, sizeof(b), -2500000000LL, 0);
+	CHECK_STR(b, "-3");
+}
+
+static void
+test_format_rounds_half_away(void)
+{
+	char b[32];
+
+	money_format(b, sizeof(b), 5000000, 2);	/* 0.005 */
+	CHECK_STR(b, "0.01");
+	money_format(b, sizeof(b), -5000000, 2);
+	CHECK_STR(b, "-0.01");
+	money_format(b, sizeof(b), 4999999, 2);
+	CHECK_STR(b, "0.00");
+	money_format(b, sizeof(b), -315000000, 2);	/* -0.315 */
+	CHECK_STR(b, "-0.32");
+}
+
+static void
+test_format_round_carries(void)
+{
+	char b[32];
+
+	money_format(b, sizeof(b), 999999999, 2);
+	CHECK_STR(b, "1.00");
+	money_format(b, sizeof(b), -9995000000LL, 2);
+	CHECK_STR(b, "-10.00");
+}
+
+static void
+test_format_no_negative_zero(void)
+{
+	char b[32];
+
+	money_format(b, sizeof(b), -1, 2);
+	CHECK_STR(b, "0.00");
+	money_format(b, sizeof(b), -4999999, 2);
+	CHECK_STR(b, "0.00");
+	money_format(b, sizeof(b), -499999999, 0);
+	CHECK_STR(b, "0");
+}
+
+static void
+test_format_int64_min(void)
+{
+	char b[32];
+
+	money_format(b, sizeof(b), INT64_MIN, 9);
+	CHECK_STR(b, "-9223372036.854775808");
+	money_format(b, sizeof(b), INT64_MIN, 2);
+	CHECK_STR(b, "-9223372036.85");
+	money_format(b, sizeof(b), INT64_MIN, 0);
+	CHECK_STR(b, "-9223372037");
+}
+
+static void
+test_format_int64_max(void)
+{
+	char b[32];
+
+	money_format(b, sizeof(b), INT64_MAX, 9);
+	CHECK_STR(b, "9223372036.854775807");
+	money_format(b, sizeof(b), INT64_MAX, 3);
+	CHECK_STR(b, "9223372036.855");
+}
+
+static void
+test_format_places_clamped(void)
+{
+	char b[32];
+
+	money_format(b, sizeof(b), 1500000000LL, 12);
+	CHECK_STR(b, "1.500000000");
+	money_format(b, sizeof(b), 1500000000LL, -3);
+	CHECK_STR(b, "2");
+}
+
+static void
+test_format_snprintf_semantics(void)
+{
+	char b[5];
+
+	CHECK_INT(money_format(b, sizeof(b), 1234567890000LL, 2), 7);
+	CHECK_STR(b, "1234");
+	CHECK_INT(money_format(NULL, 0, -1234567890000LL, 2), 8);
+}
+
+static void
+test_format_round_trip(void)
+{
+	static const char *const in[] = {
+		"0.000000001", "-108.970000000", "147089.320004000",
+		"9223372036.854775807", "-9223372036.854775807", "0.000000000"
+	};
+	char b[32];
+	money_t v;
+	size_t i;
+
+	for (i = 0; i < sizeof(in) / sizeof(in[0]); i++) {
+		CHECK_INT(money_parse(in[i], strlen(in[i]), &v, NULL), MONEY_OK);
+		money_format(b, sizeof(b), v, 9);
+		CHECK_STR(b, in[i]);
+	}
+}
+
+static void
+test_grouped_millions(void)
+{
+	char b[32];
+
+	CHECK_INT(money_format_grouped(b, sizeof(b), 1234567890000000LL, 2),
+	    12);
+	CHECK_STR(b, "1,234,567.89");
+}
+
+static void
+test_grouped_negative(void)
+{
+	char b[32];
+
+	money_format_grouped(b, sizeof(b), -1234500000000LL, 2);
+	CHECK_STR(b, "-1,234.50");
+}
+
+static void
+test_grouped_small(void)
+{
+	char b[32];
+
+	money_format_grouped(b, sizeof(b), 0, 2);
+	CHECK_STR(b, "0.00");
+	money_format_grouped(b, sizeof(b), 999 * MONEY_SCALE, 0);
+	CHECK_STR(b, "999");
+	money_format_grouped(b, sizeof(b), -999 * MONEY_SCALE, 2);
+	CHECK_STR(b, "-999.00");
+	money_format_grouped(b, sizeof(b), 1000 * MONEY_SCALE, 0);
+	CHECK_STR(b, "1,000");
+	money_format_grouped(b, sizeof(b), 100000 * MONEY_SCALE, 1);
+	CHECK_STR(b, "100,000.0");
+}
+
+static void
+test_grouped_no_negative_zero(void)
+{
+	char b[32];
+
+	money_format_grouped(b, sizeof(b), -1, 2);
+	CHECK_STR(b, "0.00");
+}
+
+static void
+test_grouped_limits(void)
+{
+	char b[32];
+
+	money_format_grouped(b, sizeof(b), INT64_MIN, 9);
+	CHECK_STR(b, "-9,223,372,036.854775808");
+	money_format_grouped(b, sizeof(b), INT64_MAX, 2);
+	CHECK_STR(b, "9,223,372,036.85");
+}
+
+static void
+test_grouped_snprintf_semantics(void)
+{
+	char b[4];
+
+	CHECK_INT(money_format_grouped(b, sizeof(b), 1234 * MONEY_SCALE, 0),
+	    5);
+	CHECK_STR(b, "1,2");
+	CHECK_INT(money_format_grouped(NULL, 0, -1234 * MONEY_SCALE, 2), 9);
+}
+
+static void
+test_round_to_cents(void)
+{
+	CHECK_INT(money_round(1234567890LL, 2), 1230000000LL);
+	CHECK_INT(money_round(1235000000LL, 2), 1240000000LL);
+	CHECK_INT(money_round(-1235000000LL, 2), -1240000000LL);
+	CHECK_INT(money_round(-1234999999LL, 2), -1230000000LL);
+}
+
+static void
+test_round_to_units(void)
+{
+	CHECK_INT(money_round(2500000000LL, 0), 3 * MONEY_SCALE);
+	CHECK_INT(money_round(-2500000000LL, 0), -3 * MONEY_SCALE);
+	CHECK_INT(money_round(-499999999LL, 0), 0);
+}
+
+static void
+test_round_nine_is_identity(void)
+{
+	CHECK_INT(money_round(123456789, 9), 123456789);
+	CHECK_INT(money_round(INT64_MIN, 9), INT64_MIN);
+	CHECK_INT(money_round(INT64_MAX, 12), INT64_MAX);
+}
+
+static void
+test_round_limits(void)
+{
+	/* Rounding away would leave int64: the result is toward zero. */
+	CHECK_INT(money_round(INT64_MAX, 0), 9223372036000000000LL);
+	CHECK_INT(money_round(INT64_MIN, 0), -9223372036000000000LL);
+	CHECK_INT(money_round(INT64_MAX, 2), 9223372036850000000LL);
+	CHECK_INT(money_round(INT64_MIN, 2), -9223372036850000000LL);
+	CHECK_INT(money_round(INT64_MAX, 8), 9223372036854775800LL);
+	CHECK_INT(money_round(INT64_MIN, 8), -9223372036854775800LL);
+}
+
+static void
+test_round_agrees_with_format(void)
+{
+	char a[32], b[32];
+	money_t v;
+	int places;
+
+	for (v = -2000000000LL; v <= 2000000000LL; v += 12345671) {
+		for (places = 0; places <= 9; places++) {
+			money_format(a, sizeof(a), v, places);
+			money_format(b, sizeof(b), money_round(v, places),
+			    places);
+			CHECK_STR(a, b);
+		}
+	}
+}
+
+int
+main(void)
+{
+	RUN(test_empty_string);
+	RUN(test_blanks_only);
+	RUN(test_null_literal);
+	RUN(test_zero_length_null_pointer);
+	RUN(test_negative);
+	RUN(test_plus_sign);
+	RUN(test_leading_dot);
+	RUN(test_trailing_dot);
+	RUN(test_ten_place_zero);
+	RUN(test_ten_place_value);
+	RUN(test_exponent_negative_upper);
+	RUN(test_exponent_long_mantissa);
+	RUN(test_exponent_rounds);
+	RUN(test_exponent_positive);
+	RUN(test_exponent_partial_places);
+	RUN(test_exponent_huge_is_range);
+	RUN(test_exponent_huge_negative_is_zero);
+	RUN(test_zero_with_huge_exponent);
+	RUN(test_negative_zero);
+	RUN(test_six_places);
+	RUN(test_integer_places);
+	RUN(test_fourteen_places);
+	RUN(test_round_half_even_odd_up);
+	RUN(test_round_half_even_even_stays);
+	RUN(test_round_below_half);
+	RUN(test_round_above_half_sticky);
+	RUN(test_round_negative_symmetric);
+	RUN(test_round_carries);
+	RUN(test_leading_zeros);
+	RUN(test_surrounding_blanks);
+	RUN(test_length_bounds_input);
+	RUN(test_embedded_nul_rejected);
+	RUN(test_places_may_be_null);
+	RUN(test_long_zero_run_then_one);
+	RUN(test_long_digit_run_is_range);
+	RUN(test_long_fraction_with_exponent);
+	RUN(test_reject_thousands_separator);
+	RUN(test_reject_currency_symbol);
+	RUN(test_reject_words);
+	RUN(test_reject_two_dots);
+	RUN(test_reject_double_sign);
+	RUN(test_reject_bad_exponent);
+	RUN(test_reject_exponent_without_mantissa);
+	RUN(test_reject_lone_dot);
+	RUN(test_reject_inner_blank);
+	RUN(test_range_just_above_max);
+	RUN(test_range_five_billion_ok);
+	RUN(test_range_exact_int64_max);
+	RUN(test_range_by_rounding);
+	RUN(test_range_twenty_digits);
+	RUN(test_add_ok);
+	RUN(test_add_overflow_leaves_acc);
+	RUN(test_add_underflow_leaves_acc);
+	RUN(test_format_nine_places);
+	RUN(test_format_six_places);
+	RUN(test_format_zero_places);
+	RUN(test_format_rounds_half_away);
+	RUN(test_format_round_carries);
+	RUN(test_format_no_negative_zero);
+	RUN(test_format_int64_min);
+	RUN(test_format_int64_max);
+	RUN(test_format_places_clamped);
+	RUN(test_format_snprintf_semantics);
+	RUN(test_format_round_trip);
+	RUN(test_grouped_millions);
+	RUN(test_grouped_negative);
+	RUN(test_grouped_small);
+	RUN(test_grouped_no_negative_zero);
+	RUN(test_grouped_limits);
+	RUN(test_grouped_snprintf_semantics);
+	RUN(test_round_to_cents);
+	RUN(test_round_to_units);
+	RUN(test_round_nine_is_identity);
+	RUN(test_round_limits);
+	RUN(test_round_agrees_with_format);
+	TEST_END();
+}
