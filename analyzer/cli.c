@@ -142,14 +142,14 @@ print_check(const char *name, const struct ingest_result *r)
 			if (v == 0)
 				continue;
 			money_format_grouped(buf, sizeof(buf), v, p->places);
-			printf("    %-10s %22s\n", charge_class_name(c), buf);
+			printf("    %-10s %24s\n", charge_class_name(c), buf);
 		}
 		if (ingest_period_total(p, &total) != 0) {
 			printf("    total overflows\n");
 			continue;
 		}
 		money_format_grouped(buf, sizeof(buf), total, p->places);
-		printf("    %-10s %22s\n", "total", buf);
+		printf("    %-10s %24s\n", "total", buf);
 		if (!ingest_period_statement(p, &statement)) {
 			printf("    no total rows: reconciliation not "
 			    "possible\n");
@@ -161,9 +161,14 @@ print_check(const char *name, const struct ingest_result *r)
 			    "cent\n", buf);
 		else {
 			char diff[64];
+			money_t d;
 
-			money_format_grouped(diff, sizeof(diff),
-			    total - statement, 2);
+			if (money_sub(total, statement, &d) != 0) {
+				printf("    statement total %s: does NOT "
+				    "reconcile (difference overflows)\n", buf);
+				continue;
+			}
+			money_format_grouped(diff, sizeof(diff), d, 2);
 			printf("    statement total %s: does NOT reconcile "
 			    "(difference %s)\n", buf, diff);
 		}

@@ -125,7 +125,7 @@ struct format {
 	char *display;
 	size_t nfields;
 	int idx[C_NCOL];	/* field index of each column, -1 when absent */
-	const char *cost_name;	/* header name of the cost column, for errors */
+	const char *names[C_NCOL];	/* header name of each column found */
 	int null_literal;	/* "NULL" means empty (FOCUS database dumps) */
 };
 
@@ -238,6 +238,7 @@ find_columns(struct format *f, const struct csv_record *h,
 				    "(fields %d and %zu)", cols[i].name,
 				    f->idx[cols[i].col] + 1, j + 1);
 			f->idx[cols[i].col] = (int)j;
+			f->names[cols[i].col] = cols[i].name;
 		}
 	}
 	return 0;
@@ -254,7 +255,7 @@ find_single_account_cost(struct format *f, const struct csv_record *h)
 	for (j = 0; j < h->nfields; j++) {
 		if (field_is(&h->fields[j], "Cost")) {
 			f->idx[C_COST] = (int)j;
-			f->cost_name = "Cost";
+			f->names[C_COST] = "Cost";
 		}
 	}
 }
@@ -309,15 +310,9 @@ format_detect(struct format **out, const struct csv_record *h,
 	    f->idx[C_COST] < 0) {
 		/* Without CostBeforeTax the whole TotalCost is the charge. */
 		f->idx[C_COST] = f->idx[C_TOTAL];
+		f->names[C_COST] = f->names[C_TOTAL];
 		f->idx[C_TOTAL] = -1;
 		f->idx[C_CREDITS] = f->idx[C_TAX] = -1;
-	}
-	if (f->cost_name == NULL && f->idx[C_COST] >= 0) {
-		const struct csv_field *cf = &h->fields[f->idx[C_COST]];
-
-		for (size_t i = 0; i < ncols; i++)
-			if (field_is(cf, cols[i].name))
-				f->cost_name = cols[i].name;
 	}
 	if (f->idx[C_COST] < 0) {
 		pv_error_set(err, PV_ERR_INPUT, display, 1, "%s report without "
@@ -367,25 +362,6 @@ get(const struct format *f, const struct csv_record *rec, enum col c)
 	return s;
 }
 
-static const char *
-header_name(const struct format *f, enum col c)
-{
-	switch (c) {
-	case C_COST:
-		return f->cost_name;
-	case C_BLENDED:
-		return "blended cost";
-	case C_CREDITS:
-		return "Credits";
-	case C_TAX:
-		return "TaxAmount";
-	case C_TOTAL:
-		return "TotalCost";
-	default:
-		return "amount";
-	}
-}
-
 static int
 get_money(const struct format *f, const struct csv_record *rec, enum col c,
     money_t *out, int *places, struct pv_error *err)
@@ -396,18 +372,18 @@ get_money(const struct format *f, const struct csv_record *rec, enum col c,
 	if (st == MONEY_SYNTAX)
 		return pv_error_set(err, PV_ERR_INPUT, f->display, rec->line,
 		    "bad amount '%.*s' in column %s", s.n > 60 ? 60 : (int)s.n,
-		    s.p, header_name(f, c));
+		    s.p, f->names[c]);
 	if (st == MONEY_RANGE)
 		return pv_error_set(err, PV_ERR_INPUT, f->display, rec->line,
 		    "amount '%.*s' in column %s is out of range (more than "
-		    "9,223,372,036 in magnitude)", s.n > 60 ? 60 : (int)s.n, s.p,
-		    header_name(f, c));
+		    "922,337,203 in magnitude)", s.n > 60 ? 60 : (int)s.n, s.p,
+		    f->names[c]);
 	return 0;
 }
 
 static int
 get_time(const struct format *f, const struct csv_record *rec, enum col c,
-    const char *what, pv_time *out, struct pv_error *err)
+    pv_time *out, struct pv_error *err)
 {
 	struct pv_str s = get(f, rec, c);
 
@@ -416,7 +392,7 @@ get_time(const struct format *f, const struct csv_record *rec, enum col c,
 		*out = -1;
 		return pv_error_set(err, PV_ERR_INPUT, f->display, rec->line,
 		    "bad date '%.*s' in column %s", s.n > 60 ? 60 : (int)s.n,
-		    s.p, what);
+		    s.p, f->names[c]);
 	}
 	return 0;
 }
@@ -455,8 +431,6 @@ static int
 map_common(struct format *f, const struct csv_record *rec, struct charge *c,
     struct pv_error *err)
 {
-	static const char *const date_names[] = { "billing period start",
-	    "usage start", "usage end" };
 	pv_time period;
 
 	memset(c, 0, sizeof(*c));
@@ -481,9 +455,9 @@ map_common(struct format *f, const struct csv_record *rec, struct charge *c,
 	    C_RECORD_TYPE);
 	c->invoice_id = get(f, rec, C_INVOICE);
 	c->currency = get(f, rec, C_CURRENCY);
-	if (get_time(f, rec, C_PERIOD_START, date_names[0], &period, err) ||
-	    get_time(f, rec, C_USAGE_START, date_names[1], &c->start, err) ||
-	    get_time(f, rec, C_USAGE_END, date_names[2], &c->end, err))
+	if (get_time(f, rec, C_PERIOD_START, &period, err) ||
+	    get_time(f, rec, C_USAGE_START, &c->start, err) ||
+	    get_time(f, rec, C_USAGE_END, &c->end, err))
 		return -1;
 	c->period = month_start(period >= 0 ? period : c->start);
 	if (c->start < 0)

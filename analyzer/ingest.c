@@ -72,6 +72,7 @@ struct ingest_ctx {
 	size_t naccounts, accounts_cap;
 	size_t last_account;	/* cache for the per-row id check */
 	int *est_open, *est_final;	/* per period: rows saying open / final */
+	pv_time *usage_end;	/* per period: end of the latest short line */
 	size_t est_cap;
 	size_t periods_cap;
 	long records;
@@ -286,8 +287,32 @@ excel_matches(const char *d, const char *full)
 	return (f + scale / 2) / scale == m;
 }
 
-/* Full ids the file states: AccountTotal record ids and descriptions,
- * and every well-formed id it uses. */
+/* Is the all-digit id short the full id with its leading zeros lost
+ * ("97093801910" for "097093801910")? */
+static int
+zeros_lost(const char *short_id, const char *full)
+{
+	size_t ns = strlen(short_id), nf = strlen(full), i;
+
+	if (ns >= nf || !all_digits(short_id) || !all_digits(full))
+		return 0;
+	for (i = 0; i < nf - ns; i++)
+		if (full[i] != '0')
+			return 0;
+	return strcmp(full + (nf - ns), short_id) == 0;
+}
+
+static int
+damage_matches(const struct seen_account *a, const char *full)
+{
+	return a->damaged ? excel_matches(a->id, full) : zeros_lost(a->id, full);
+}
+
+/*
+ * Recover ids a spreadsheet damaged ("8.62902E+11", or leading zeros
+ * lost) from the full ids the file itself states: AccountTotal record
+ * ids and every well-formed id it uses. Names only break a tie.
+ */
 static size_t
 recover_accounts(struct ingest_ctx *x, struct store_account_fix **out)
 {
@@ -296,46 +321,57 @@ recover_accounts(struct ingest_ctx *x, struct store_account_fix **out)
 
 	for (i = 0; i < x->naccounts; i++) {
 		struct seen_account *a = &x->accounts[i];
-		const char *found = NULL;
-		int nfound = 0;
+		const char *cand[8], *names[8];
+		size_t ncand = 0, k, pick = 0, npick = 0;
 
-		if (!a->damaged)
+		if (!a->damaged && !(a->odd && all_digits(a->id) &&
+		    strlen(a->id) < 12))
 			continue;
-		for (j = 0; j < x->ntotals; j++) {
-			struct pending_total *t = &x->totals[j];
+		for (j = 0; j < x->ntotals + x->naccounts && ncand < 8; j++) {
+			const char *full, *name;
 
-			if (t->kind != TOTAL_ACCOUNT || !excel_matches(a->id,
-			    t->account))
+			if (j < x->ntotals) {
+				if (x->totals[j].kind != TOTAL_ACCOUNT)
+					continue;
+				full = x->totals[j].account;
+				name = x->totals[j].account_name;
+			} else {
+				struct seen_account *b =
+				    &x->accounts[j - x->ntotals];
+
+				if (b->damaged || b->odd)
+					continue;
+				full = b->id;
+				name = b->name;
+			}
+			if (strlen(full) != 12 || !damage_matches(a, full))
 				continue;
-			if (a->name[0] != '\0' && t->account_name[0] != '\0' &&
-			    strcmp(a->name, t->account_name) != 0)
-				continue;
-			if (found == NULL || strcmp(found, t->account) != 0)
-				nfound++;
-			found = t->account;
-		}
-		for (j = 0; j < x->naccounts && nfound == 0; j++) {
-			if (!x->accounts[j].damaged && strlen(
-			    x->accounts[j].id) == 12 && excel_matches(a->id,
-			    x->accounts[j].id) && (a->name[0] == '\0' ||
-			    strcmp(a->name, x->accounts[j].name) == 0)) {
-				found = x->accounts[j].id;
-				nfound = 1;
+			for (k = 0; k < ncand; k++)
+				if (strcmp(cand[k], full) == 0)
+					break;
+			if (k == ncand) {
+				cand[ncand] = full;
+				names[ncand++] = name;
 			}
 		}
-		if (nfound != 1) {
+		for (k = 0; k < ncand; k++)
+			if (ncand == 1 || (a->name[0] != '\0' &&
+			    strcmp(a->name, names[k]) == 0))
+				pick = k, npick++;
+		if (npick != 1) {
 			warn(x, "account id '%s' cannot be recovered: the file "
 			    "does not state the full id; ask for the original "
 			    "file, not one saved by a spreadsheet", a->id);
 			continue;
 		}
+		a->odd = 0;	/* recovered: no "not 12 digits" warning */
 		fixes = xrealloc(fixes, (nfix + 1) * sizeof(*fixes));
 		snprintf(fixes[nfix].damaged, sizeof(fixes[nfix].damaged),
 		    "%s", a->id);
 		snprintf(fixes[nfix].full, sizeof(fixes[nfix].full), "%s",
-		    found);
+		    cand[pick]);
 		warn(x, "account id '%s' recovered as %s from the file's "
-		    "account totals", a->id, found);
+		    "account totals", a->id, cand[pick]);
 		nfix++;
 	}
 	*out = fixes;
@@ -380,6 +416,8 @@ period_for(struct ingest_ctx *x, struct pv_str payer, pv_time period,
 	    sizeof(*r->periods));
 	x->est_open = xrealloc(x->est_open, x->periods_cap * sizeof(int));
 	x->est_final = xrealloc(x->est_final, x->periods_cap * sizeof(int));
+	x->usage_end = xrealloc(x->usage_end, x->periods_cap *
+	    sizeof(*x->usage_end));
 	p = &r->periods[r->nperiods];
 	memset(p, 0, sizeof(*p));
 	copy_str(p->payer, sizeof(p->payer), payer);
@@ -388,6 +426,7 @@ period_for(struct ingest_ctx *x, struct pv_str payer, pv_time period,
 	p->last_end = -1;
 	p->places = 2;
 	x->est_open[r->nperiods] = x->est_final[r->nperiods] = 0;
+	x->usage_end[r->nperiods] = -1;
 	x->cur_period = *index = r->nperiods;
 	return &r->periods[r->nperiods++];
 }
@@ -421,7 +460,7 @@ add_charge(struct ingest_ctx *x, struct charge *c, const struct format_row *row,
 	if (money_add(&p->sums[c->view][c->cls], c->cost) != 0)
 		return pv_error_set(err, PV_ERR_INPUT, x->display, line,
 		    "amounts overflow the 64-bit sum (a total beyond "
-		    "9,223,372,036)");
+		    "922,337,203)");
 	if (c->view == CHARGE_VIEW_PAYER)
 		p->has_payer_view = 1;
 	else if (c->view == CHARGE_VIEW_LINKED && c->cls != CHARGE_ROUNDING)
@@ -446,6 +485,11 @@ add_charge(struct ingest_ctx *x, struct charge *c, const struct format_row *row,
 	}
 	if (c->end > p->last_end)
 		p->last_end = c->end;
+	/* how far hourly and daily lines reach: whole-month lines (fees,
+	 * credits) are dated to the month's end from its first day */
+	if (c->start >= 0 && c->end - c->start <= 86400 &&
+	    c->end > x->usage_end[pi])
+		x->usage_end[pi] = c->end;
 	if (x->st != NULL)
 		return store_add_charge(x->st, c, err);
 	return 0;
@@ -712,8 +756,11 @@ finish_periods(struct ingest_ctx *x)
 			p->estimated = 1;
 		else if (x->est_final[j] > 0)
 			p->estimated = 0;
-		else	/* nothing says: a month seen to its end is complete */
-			p->estimated = p->last_end < month_end;
+		else if (x->usage_end[j] >= 0)
+			/* nothing says: a month seen to its end is complete */
+			p->estimated = x->usage_end[j] < month_end;
+		else
+			p->estimated = 0;	/* only whole-month lines */
 	}
 }
 
@@ -756,8 +803,8 @@ warn_providers(struct ingest_ctx *x)
 
 		money_format(amount, sizeof(amount), t->cost,
 		    t->places > 2 ? t->places : 2);
-		warn(x, "skipped %ld rows of provider '%s' (billed %s): not "
-		    "AWS", t->rows, t->name, amount);
+		warn(x, "skipped %ld row%s of provider '%s' (billed %s): not "
+		    "AWS", t->rows, t->rows == 1 ? "" : "s", t->name, amount);
 	}
 }
 
@@ -882,18 +929,27 @@ commit(struct ingest_ctx *x, const char *path, struct store_account_fix *fixes,
 	return rc;
 }
 
+/* Recovered account ids replace the damaged ones wherever the file's
+ * bookkeeping holds them, before totals are matched to payer-months. */
 static void
-apply_fixes_to_periods(struct ingest_result *r,
-    const struct store_account_fix *fixes, size_t nfixes)
+apply_fixes(struct ingest_ctx *x, const struct store_account_fix *fixes,
+    size_t nfixes)
 {
+	struct ingest_result *r = x->res;
 	size_t i, j;
 
-	for (i = 0; i < r->nperiods; i++)
-		for (j = 0; j < nfixes; j++)
+	for (j = 0; j < nfixes; j++) {
+		for (i = 0; i < r->nperiods; i++)
 			if (strcmp(r->periods[i].payer, fixes[j].damaged) == 0)
 				snprintf(r->periods[i].payer,
 				    sizeof(r->periods[i].payer), "%s",
 				    fixes[j].full);
+		for (i = 0; i < x->ntotals; i++)
+			if (strcmp(x->totals[i].payer, fixes[j].damaged) == 0)
+				snprintf(x->totals[i].payer,
+				    sizeof(x->totals[i].payer), "%s",
+				    fixes[j].full);
+	}
 }
 
 static void
@@ -910,6 +966,7 @@ ctx_release(struct ingest_ctx *x)
 	free(x->accounts);
 	free(x->est_open);
 	free(x->est_final);
+	free(x->usage_end);
 }
 
 int
@@ -971,10 +1028,10 @@ ingest_file(struct store *st, const char *path, const struct ingest_options *o,
 		goto out;
 	sha256_hex(digest, res->sha256);
 	snprintf(res->format, sizeof(res->format), "%s", format_name(x.kind));
+	nfixes = recover_accounts(&x, &fixes);
 	warn_odd_accounts(&x);
 	warn_providers(&x);
-	nfixes = recover_accounts(&x, &fixes);
-	apply_fixes_to_periods(res, fixes, nfixes);
+	apply_fixes(&x, fixes, nfixes);
 	finish_periods(&x);
 	qsort(res->periods, res->nperiods, sizeof(*res->periods), cmp_period);
 	if (st != NULL) {

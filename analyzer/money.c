@@ -285,3 +285,14 @@ money_round(money_t v, int places)
 		return INT64_MIN;
 	return -(money_t)r;
 }
+
+int
+money_sub(money_t a, money_t b, money_t *out)
+{
+	money_t r;
+
+	if (__builtin_sub_overflow(a, b, &r))
+		return -1;
+	*out = r;
+	return 0;
+}

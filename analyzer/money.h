@@ -57,6 +57,9 @@ enum money_status money_parse(const char *s, size_t len, money_t *out,
  * i.e. when the sum leaves about +-922,337,203.6854775807. */
 int money_add(money_t *acc, money_t v);
 
+/* *out = a - b; returns 0, or -1 (and leaves *out unchanged) on overflow. */
+int money_sub(money_t a, money_t b, money_t *out);
+
 /*
  * Write v with exactly `places` decimals (0..10; values outside are
  * clamped), rounding half away from zero when places < 10:

@@ -1,7 +1,7 @@
 /*
  * report.c - build the report model from the store with SQL.
  *
- * Sums are taken over INTEGER nano-units; SQLite's SUM() fails with
+ * Sums are taken over INTEGER 1e-10 units; SQLite's SUM() fails with
  * "integer overflow" rather than wrap, and that error is passed on.
  */
 #include "report.h"
@@ -229,6 +229,13 @@ load_periods(sqlite3 *db, struct report *r, const struct report_options *o,
 			p->places = 2;
 		p->reconciled = !p->has_statement ? -1 :
 		    money_round(p->total, 2) == money_round(p->statement, 2);
+		if (p->reconciled == 0 && money_sub(p->total, p->statement,
+		    &p->difference) != 0) {
+			sqlite3_finalize(oq);
+			return pv_error_set(err, PV_ERR_FATAL, NULL, 0, "the "
+			    "difference from the statement total of %s %s "
+			    "overflows", p->payer, p->period);
+		}
 		sqlite3_bind_text(oq, 1, p->payer, -1, SQLITE_STATIC);
 		sqlite3_bind_text(oq, 2, p->period, -1, SQLITE_STATIC);
 		sqlite3_bind_text(oq, 3, p->format, -1, SQLITE_STATIC);

@@ -36,6 +36,7 @@ struct report_period {
 	int has_statement;
 	money_t statement;
 	int reconciled;			/* 1, 0, or -1 when not possible */
+	money_t difference;		/* total - statement, when not reconciled */
 	char **notes;			/* e.g. a less detailed family not counted */
 	size_t nnotes;
 };

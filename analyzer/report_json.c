@@ -141,7 +141,7 @@ write_period(FILE *fp, const struct report_period *p)
 	    fp);
 	if (p->reconciled == 0) {
 		fputs(", \"difference\": ", fp);
-		json_money(fp, p->total - p->statement, 2);
+		json_money(fp, p->difference, 2);
 	}
 	fputs(",\n     \"notes\": ", fp);
 	json_list(fp, p->notes, p->nnotes);

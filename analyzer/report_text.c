@@ -172,7 +172,7 @@ report_write_text(const struct report *r, FILE *fp)
 			    "does NOT reconcile");
 			if (!p->reconciled) {
 				money_cell(buf, sizeof(buf),
-				    p->total - p->statement, 2);
+				    p->difference, 2);
 				fprintf(fp, " (difference %s)", buf);
 			}
 			putc('\n', fp);

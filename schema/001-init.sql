@@ -1,5 +1,5 @@
--- 001-init.sql: the first schema. Money is INTEGER nano-units of the
--- currency (value * 10^9), never REAL; account ids are TEXT.
+-- 001-init.sql: the first schema. Money is INTEGER units of 1e-10 of the
+-- currency (value * 10^10), never REAL; account ids are TEXT.
 
 -- Every input file that was ingested, one row per file.
 CREATE TABLE file (
@@ -85,8 +85,8 @@ CREATE TABLE cost_line (
 	view       INTEGER NOT NULL,    -- 0 all, 1 invoice lines only, 2 per-account split only
 	currency   TEXT NOT NULL,
 	quantity   REAL NOT NULL,
-	cost       INTEGER NOT NULL,    -- unblended, nano-units
-	blended    INTEGER,             -- nano-units; NULL when the file has none
+	cost       INTEGER NOT NULL,    -- unblended, in 1e-10 units
+	blended    INTEGER,             -- 1e-10 units; NULL when the file has none
 	line_items INTEGER NOT NULL     -- input lines summed into this row
 );
 CREATE INDEX cost_line_file ON cost_line(file_id, payer, period);
@@ -137,12 +137,12 @@ WHERE cl.view = 0 OR (cl.view = 2 AND cp.has_linked_view)
    OR (cl.view = 1 AND NOT cp.has_linked_view);
 
 -- For people with sqlite3: costs in currency units (REAL, for reading;
--- the tool itself sums the INTEGER nano-units).
+-- the tool itself sums the INTEGER 1e-10 units).
 CREATE VIEW monthly_cost AS
 SELECT al.payer_account, a.account_id AS account, a.name AS account_name,
        al.period, s.code AS service_code, s.name AS service_name,
-       al.class, al.currency, SUM(al.cost) / 1e9 AS cost,
-       SUM(al.cost) AS cost_nano
+       al.class, al.currency, SUM(al.cost) / 1e10 AS cost,
+       SUM(al.cost) AS cost_units
 FROM account_line al
 JOIN account a ON a.id = al.account
 LEFT JOIN service s ON s.id = al.service
@@ -152,7 +152,7 @@ GROUP BY al.payer_account, a.account_id, al.period, al.service, al.class,
 CREATE VIEW daily_cost AS
 SELECT al.payer_account, a.account_id AS account, al.day,
        s.code AS service_code, s.name AS service_name, al.currency,
-       SUM(al.cost) / 1e9 AS cost, SUM(al.cost) AS cost_nano
+       SUM(al.cost) / 1e10 AS cost, SUM(al.cost) AS cost_units
 FROM account_line al
 JOIN account a ON a.id = al.account
 LEFT JOIN service s ON s.id = al.service

@@ -58,7 +58,7 @@ static void
 test_negative(void)
 {
 	CHECK_INT(parse("-108.97"), MONEY_OK);
-	CHECK_INT(got, -108970000000LL);
+	CHECK_INT(got, -1089700000000LL);
 	CHECK_INT(got_places, 2);
 }
 
@@ -74,7 +74,7 @@ static void
 test_leading_dot(void)
 {
 	CHECK_INT(parse(".5"), MONEY_OK);
-	CHECK_INT(got, 500000000);
+	CHECK_INT(got, 5000000000LL);
 	CHECK_INT(got_places, 1);
 }
 
@@ -91,7 +91,7 @@ test_ten_place_zero(void)
 {
 	CHECK_INT(parse("0.0000000000"), MONEY_OK);
 	CHECK_INT(got, 0);
-	CHECK_INT(got_places, 9);
+	CHECK_INT(got_places, 10);
 }
 
 static void
@@ -99,15 +99,23 @@ test_ten_place_value(void)
 {
 	/* CUR writes fixed 10 places (formats.md §6). */
 	CHECK_INT(parse("0.3000000000"), MONEY_OK);
-	CHECK_INT(got, 300000000);
-	CHECK_INT(got_places, 9);
+	CHECK_INT(got, 3000000000LL);
+	CHECK_INT(got_places, 10);
+	/* Ten places are held exactly: no rounding at all. */
+	CHECK_INT(parse("0.0014880952"), MONEY_OK);
+	CHECK_INT(got, 14880952);
+	CHECK_INT(got_places, 10);
+	CHECK_INT(parse("218.1678632876"), MONEY_OK);
+	CHECK_INT(got, 2181678632876LL);
+	CHECK_INT(got_places, 10);
 }
 
 static void
 test_exponent_negative_upper(void)
 {
+	/* 0.000000590: 2 + 7 = 9 places stated. */
 	CHECK_INT(parse("5.90E-07"), MONEY_OK);
-	CHECK_INT(got, 590);
+	CHECK_INT(got, 5900);
 	CHECK_INT(got_places, 9);
 }
 
@@ -115,20 +123,24 @@ static void
 test_exponent_long_mantissa(void)
 {
 	CHECK_INT(parse("4.00000000E-08"), MONEY_OK);
-	CHECK_INT(got, 40);
-	CHECK_INT(got_places, 9);
+	CHECK_INT(got, 400);
+	CHECK_INT(got_places, 10);	/* 8 + 8 = 16, capped */
 }
 
 static void
 test_exponent_rounds(void)
 {
-	/* 1.81e-8 = 18.1 nano-units: rounds down to 18. */
-	CHECK_INT(parse("1.81E-8"), MONEY_OK);
+	/* 1.81e-9 = 18.1 units of 10^-10: rounds down to 18. */
+	CHECK_INT(parse("1.81E-9"), MONEY_OK);
 	CHECK_INT(got, 18);
-	CHECK_INT(parse("1.85E-8"), MONEY_OK);
+	CHECK_INT(got_places, 10);
+	CHECK_INT(parse("1.85E-9"), MONEY_OK);
 	CHECK_INT(got, 18);
-	CHECK_INT(parse("1.95E-8"), MONEY_OK);
+	CHECK_INT(parse("1.95E-9"), MONEY_OK);
 	CHECK_INT(got, 20);
+	/* At e-8 the same mantissas are exact. */
+	CHECK_INT(parse("1.85E-8"), MONEY_OK);
+	CHECK_INT(got, 185);
 }
 
 static void
@@ -138,6 +150,9 @@ test_exponent_positive(void)
 	CHECK_INT(got, 1000 * MONEY_SCALE);
 	CHECK_INT(got_places, 0);
 	CHECK_INT(parse("8.62902E+11"), MONEY_RANGE);
+	CHECK_INT(parse("9.22E+8"), MONEY_OK);
+	CHECK_INT(got, 9220000000000000000LL);
+	CHECK_INT(parse("9.23E+8"), MONEY_RANGE);
 	CHECK_INT(parse("2.5e+2"), MONEY_OK);
 	CHECK_INT(got, 250 * MONEY_SCALE);
 	CHECK_INT(got_places, 0);
@@ -147,7 +162,7 @@ static void
 test_exponent_partial_places(void)
 {
 	CHECK_INT(parse("1.2345e2"), MONEY_OK);
-	CHECK_INT(got, 123450000000LL);
+	CHECK_INT(got, 1234500000000LL);
 	CHECK_INT(got_places, 2);
 }
 
@@ -164,7 +179,7 @@ test_exponent_huge_negative_is_zero(void)
 {
 	CHECK_INT(parse("1e-400"), MONEY_OK);
 	CHECK_INT(got, 0);
-	CHECK_INT(got_places, 9);
+	CHECK_INT(got_places, 10);
 	CHECK_INT(parse("-7e-99999999999999999999999"), MONEY_OK);
 	CHECK_INT(got, 0);
 }
@@ -184,15 +199,21 @@ test_negative_zero(void)
 {
 	CHECK_INT(parse("-0"), MONEY_OK);
 	CHECK_INT(got, 0);
-	CHECK_INT(parse("-0.0000000001"), MONEY_OK);
+	/* Below half a unit: rounds to 0, not to a negative. */
+	CHECK_INT(parse("-0.00000000001"), MONEY_OK);
 	CHECK_INT(got, 0);
+	CHECK_INT(parse("-0.00000000005"), MONEY_OK);
+	CHECK_INT(got, 0);
+	/* One unit is now representable. */
+	CHECK_INT(parse("-0.0000000001"), MONEY_OK);
+	CHECK_INT(got, -1);
 }
 
 static void
 test_six_places(void)
 {
 	CHECK_INT(parse("147089.320004"), MONEY_OK);
-	CHECK_INT(got, 147089320004000LL);
+	CHECK_INT(got, 1470893200040000LL);
 	CHECK_INT(got_places, 6);
 	CHECK_INT(parse("0.096770"), MONEY_OK);
 	CHECK_INT(got_places, 6);
@@ -210,32 +231,33 @@ static void
 test_fourteen_places(void)
 {
 	CHECK_INT(parse("0.11997536721028"), MONEY_OK);
-	CHECK_INT(got, 119975367);
-	CHECK_INT(got_places, 9);
+	CHECK_INT(got, 1199753672);
+	CHECK_INT(got_places, 10);
 }
 
 static void
 test_round_half_even_odd_up(void)
 {
-	CHECK_INT(parse("0.0000000015"), MONEY_OK);
+	CHECK_INT(parse("0.00000000015"), MONEY_OK);
 	CHECK_INT(got, 2);
+	CHECK_INT(got_places, 10);
 }
 
 static void
 test_round_half_even_even_stays(void)
 {
-	CHECK_INT(parse("0.0000000025"), MONEY_OK);
+	CHECK_INT(parse("0.00000000025"), MONEY_OK);
 	CHECK_INT(got, 2);
-	CHECK_INT(parse("0.0000000005"), MONEY_OK);
+	CHECK_INT(parse("0.00000000005"), MONEY_OK);
 	CHECK_INT(got, 0);
 }
 
 static void
 test_round_below_half(void)
 {
-	CHECK_INT(parse("0.0014880952"), MONEY_OK);
-	CHECK_INT(got, 1488095);
-	CHECK_INT(parse("0.00000000149999"), MONEY_OK);
+	CHECK_INT(parse("0.00148809524"), MONEY_OK);
+	CHECK_INT(got, 14880952);
+	CHECK_INT(parse("0.000000000149999"), MONEY_OK);
 	CHECK_INT(got, 1);
 }
 
@@ -243,46 +265,50 @@ static void
 test_round_above_half_sticky(void)
 {
 	/* A non-zero digit after the 5 means above half: round up. */
-	CHECK_INT(parse("0.00000000250000001"), MONEY_OK);
+	CHECK_INT(parse("0.000000000250000001"), MONEY_OK);
 	CHECK_INT(got, 3);
-	CHECK_INT(parse("0.0000000026"), MONEY_OK);
+	CHECK_INT(parse("0.00000000026"), MONEY_OK);
 	CHECK_INT(got, 3);
 }
 
 static void
 test_round_negative_symmetric(void)
 {
-	CHECK_INT(parse("-0.0000000015"), MONEY_OK);
+	CHECK_INT(parse("-0.00000000015"), MONEY_OK);
 	CHECK_INT(got, -2);
-	CHECK_INT(parse("-0.0000000025"), MONEY_OK);
+	CHECK_INT(parse("-0.00000000025"), MONEY_OK);
 	CHECK_INT(got, -2);
 	CHECK_INT(parse("-0.0014880952"), MONEY_OK);
-	CHECK_INT(got, -1488095);
+	CHECK_INT(got, -14880952);
+	CHECK_INT(parse("-0.00148809525"), MONEY_OK);
+	CHECK_INT(got, -14880952);
 }
 
 static void
 test_round_carries(void)
 {
-	CHECK_INT(parse("0.9999999999"), MONEY_OK);
+	CHECK_INT(parse("0.99999999999"), MONEY_OK);
 	CHECK_INT(got, MONEY_SCALE);
-	CHECK_INT(parse("9.99999999951"), MONEY_OK);
+	CHECK_INT(parse("9.999999999951"), MONEY_OK);
 	CHECK_INT(got, 10 * MONEY_SCALE);
+	CHECK_INT(parse("0.9999999999"), MONEY_OK);
+	CHECK_INT(got, MONEY_SCALE - 1);
 }
 
 static void
 test_leading_zeros(void)
 {
 	CHECK_INT(parse("000012.50"), MONEY_OK);
-	CHECK_INT(got, 12500000000LL);
+	CHECK_INT(got, 125000000000LL);
 	CHECK_INT(parse("-00.5"), MONEY_OK);
-	CHECK_INT(got, -500000000);
+	CHECK_INT(got, -5000000000LL);
 }
 
 static void
 test_surrounding_blanks(void)
 {
 	CHECK_INT(parse(" \t-1.25\t "), MONEY_OK);
-	CHECK_INT(got, -1250000000);
+	CHECK_INT(got, -12500000000LL);
 	CHECK_INT(got_places, 2);
 }
 
@@ -310,7 +336,7 @@ test_places_may_be_null(void)
 	money_t v = 0;
 
 	CHECK_INT(money_parse("1.5", 3, &v, NULL), MONEY_OK);
-	CHECK_INT(v, 1500000000);
+	CHECK_INT(v, 15000000000LL);
 }
 
 static void
@@ -332,7 +358,7 @@ test_long_zero_run_then_one(void)
 	s[n - 1] = '1';
 	CHECK_INT(money_parse(s, n, &v, &pl), MONEY_OK);
 	CHECK_INT(v, 0);
-	CHECK_INT(pl, 9);
+	CHECK_INT(pl, 10);
 
 	/* "000...0001" with 10000 leading zeros is 1. */
 	for (i = 0; i < n - 1; i++)
@@ -455,37 +481,45 @@ test_reject_inner_blank(void)
 static void
 test_range_just_above_max(void)
 {
-	CHECK_INT(parse("9223372037"), MONEY_RANGE);
+	CHECK_INT(parse("922337204"), MONEY_RANGE);
 	CHECK_INT(got, 0);
-	CHECK_INT(parse("-9223372037"), MONEY_RANGE);
+	CHECK_INT(parse("-922337204"), MONEY_RANGE);
+	CHECK_INT(parse("922337203"), MONEY_OK);
+	CHECK_INT(got, 9223372030000000000LL);
 }
 
 static void
-test_range_five_billion_ok(void)
+test_range_five_billion_is_range(void)
 {
-	CHECK_INT(parse("5000000000.00"), MONEY_OK);
+	/* Beyond +-922 million: an error at 10^-10 units. */
+	CHECK_INT(parse("5000000000.00"), MONEY_RANGE);
+	CHECK_INT(got, 0);
+	CHECK_INT(parse("-5000000000.00"), MONEY_RANGE);
+	CHECK_INT(parse("500000000.00"), MONEY_OK);
 	CHECK_INT(got, 5000000000000000000LL);
 }
 
 static void
 test_range_exact_int64_max(void)
 {
-	CHECK_INT(parse("9223372036.854775807"), MONEY_OK);
+	CHECK_INT(parse("922337203.6854775807"), MONEY_OK);
 	CHECK_INT(got, INT64_MAX);
-	CHECK_INT(parse("-9223372036.854775807"), MONEY_OK);
+	CHECK_INT(got_places, 10);
+	CHECK_INT(parse("-922337203.6854775807"), MONEY_OK);
 	CHECK_INT(got, -INT64_MAX);
-	CHECK_INT(parse("9223372036.854775808"), MONEY_RANGE);
+	CHECK_INT(parse("922337203.6854775808"), MONEY_RANGE);
 	/* The magnitude limit is symmetric: INT64_MIN itself is refused. */
-	CHECK_INT(parse("-9223372036.854775808"), MONEY_RANGE);
+	CHECK_INT(parse("-922337203.6854775808"), MONEY_RANGE);
 }
 
 static void
 test_range_by_rounding(void)
 {
 	/* ...807 is odd, so a trailing 5 rounds up past INT64_MAX. */
-	CHECK_INT(parse("9223372036.8547758075"), MONEY_RANGE);
-	CHECK_INT(parse("9223372036.8547758074"), MONEY_OK);
+	CHECK_INT(parse("922337203.68547758075"), MONEY_RANGE);
+	CHECK_INT(parse("922337203.68547758074"), MONEY_OK);
 	CHECK_INT(got, INT64_MAX);
+	CHECK_INT(parse("9.2233720368547758075e8"), MONEY_RANGE);
 }
 
 static void
@@ -493,6 +527,8 @@ test_range_twenty_digits(void)
 {
 	CHECK_INT(parse("99999999999999999999"), MONEY_RANGE);
 	CHECK_INT(parse("10000000000"), MONEY_RANGE);
+	CHECK_INT(parse("1000000000"), MONEY_RANGE);
+	CHECK_INT(parse("999999999.9999999999"), MONEY_RANGE);
 }
 
 static void
@@ -527,14 +563,91 @@ test_add_underflow_leaves_acc(void)
 }
 
 static void
+test_add_at_new_limits(void)
+{
+	money_t acc = 0, max = 0, unit = 0, half = 0;
+
+	CHECK_INT(money_parse("922337203.6854775807", 20, &max, NULL),
+	    MONEY_OK);
+	CHECK_INT(money_parse("0.0000000001", 12, &unit, NULL), MONEY_OK);
+	CHECK_INT(money_parse("500000000", 9, &half, NULL), MONEY_OK);
+	/* 500 million + 500 million leaves the range: error, not a wrap. */
+	acc = half;
+	CHECK_INT(money_add(&acc, half), -1);
+	CHECK_INT(acc, half);
+	CHECK_INT(money_add(&acc, -half), 0);
+	CHECK_INT(acc, 0);
+	acc = -half;
+	CHECK_INT(money_add(&acc, -half), -1);
+	CHECK_INT(acc, -half);
+	/* The largest value plus one unit overflows. */
+	acc = max;
+	CHECK_INT(money_add(&acc, unit), -1);
+	CHECK_INT(acc, INT64_MAX);
+	acc = -max;
+	CHECK_INT(money_add(&acc, -unit), 0);
+	CHECK_INT(acc, INT64_MIN);
+	CHECK_INT(money_add(&acc, -unit), -1);
+	CHECK_INT(acc, INT64_MIN);
+}
+
+static void
+test_add_cur_column_exact(void)
+{
+	/* 19412 CUR rows of 0.0014880952 sum exactly, with no drift:
+	 * at 10^-9 each row would round to 0.001488095 and the total
+	 * would come out 0.0000038824 short. */
+	static const char row[] = "0.0014880952";
+	money_t acc = 0, v = 0, want = 0;
+	int i, ok = 1;
+
+	for (i = 0; i < 19412; i++) {
+		if (money_parse(row, sizeof(row) - 1, &v, NULL) != MONEY_OK ||
+		    money_add(&acc, v) != 0) {
+			ok = 0;
+			break;
+		}
+	}
+	CHECK(ok);
+	CHECK_INT(acc, 19412LL * 14880952LL);
+	CHECK_INT(acc, 288869040224LL);
+	CHECK_INT(money_parse("28.8869040224", 13, &want, NULL), MONEY_OK);
+	CHECK_INT(acc, want);
+}
+
+static void
+test_format_ten_places(void)
+{
+	char b[32];
+
+	CHECK_INT(money_format(b, sizeof(b), 12345678900000LL, 10), 15);
+	CHECK_STR(b, "1234.5678900000");
+	money_format(b, sizeof(b), 1, 10);
+	CHECK_STR(b, "0.0000000001");
+	money_format(b, sizeof(b), -1, 10);
+	CHECK_STR(b, "-0.0000000001");
+	money_format(b, sizeof(b), 14880952, 10);
+	CHECK_STR(b, "0.0014880952");
+	money_format(b, sizeof(b), 2181678632876LL, 10);
+	CHECK_STR(b, "218.1678632876");
+}
+
+static void
 test_format_nine_places(void)
 {
 	char b[32];
 
-	CHECK_INT(money_format(b, sizeof(b), 1234567890000LL, 9), 14);
+	CHECK_INT(money_format(b, sizeof(b), 12345678900000LL, 9), 14);
 	CHECK_STR(b, "1234.567890000");
-	money_format(b, sizeof(b), 1, 9);
+	/* Half a 10^-9 step rounds away from zero. */
+	money_format(b, sizeof(b), 5, 9);
 	CHECK_STR(b, "0.000000001");
+	money_format(b, sizeof(b), -5, 9);
+	CHECK_STR(b, "-0.000000001");
+	money_format(b, sizeof(b), 4, 9);
+	CHECK_STR(b, "0.000000000");
+	money_format(b, sizeof(b), -4, 9);
+	CHECK_STR(b, "0.000000000");
 }
 
 static void
@@ -542,7 +655,7 @@ test_format_six_places(void)
 {
 	char b[32];
 
-	money_format(b, sizeof(b), 1234567890000LL, 6);
+	money_format(b, sizeof(b), 12345678900000LL, 6);
 	CHECK_STR(b, "1234.567890");
 }
 
@@ -553,9 +666,9 @@ test_format_zero_places(void)
 
 	CHECK_INT(money_format(b, sizeof(b), 0, 0), 1);
 	CHECK_STR(b, "0");
-	money_format(b, sizeof(b), 2500000000LL, 0);
+	money_format(b, sizeof(b), 25000000000LL, 0);
 	CHECK_STR(b, "3");
-	money_format(b, sizeof(b), -2500000000LL, 0);
+	money_format(b, sizeof(b), -25000000000LL, 0);
 	CHECK_STR(b, "-3");
 }
 
@@ -564,13 +677,13 @@ test_format_rounds_half_away(void)
 {
 	char b[32];
 
-	money_format(b, sizeof(b), 5000000, 2);	/* 0.005 */
+	money_format(b, sizeof(b), 50000000, 2);	/* 0.005 */
 	CHECK_STR(b, "0.01");
-	money_format(b, sizeof(b), -5000000, 2);
+	money_format(b, sizeof(b), -50000000, 2);
 	CHECK_STR(b, "-0.01");
-	money_format(b, sizeof(b), 4999999, 2);
+	money_format(b, sizeof(b), 49999999, 2);
 	CHECK_STR(b, "0.00");
-	money_format(b, sizeof(b), -315000000, 2);	/* -0.315 */
+	money_format(b, sizeof(b), -3150000000LL, 2);	/* -0.315 */
 	CHECK_STR(b, "-0.32");
 }
 
@@ -579,9 +692,11 @@ test_format_round_carries(void)
 {
 	char b[32];
 
-	money_format(b, sizeof(b), 999999999, 2);
+	money_format(b, sizeof(b), 9999999999LL, 2);
 	CHECK_STR(b, "1.00");
-	money_format(b, sizeof(b), -9995000000LL, 2);
+	money_format(b, sizeof(b), 9999999999LL, 9);
+	CHECK_STR(b, "1.000000000");
+	money_format(b, sizeof(b), -99950000000LL, 2);
 	CHECK_STR(b, "-10.00");
 }
 
@@ -592,10 +707,12 @@ test_format_no_negative_zero(void)
 
 	money_format(b, sizeof(b), -1, 2);
 	CHECK_STR(b, "0.00");
-	money_format(b, sizeof(b), -4999999, 2);
+	money_format(b, sizeof(b), -49999999, 2);
 	CHECK_STR(b, "0.00");
-	money_format(b, sizeof(b), -499999999, 0);
+	money_format(b, sizeof(b), -4999999999LL, 0);
 	CHECK_STR(b, "0");
+	money_format(b, sizeof(b), 0, 10);
+	CHECK_STR(b, "0.0000000000");
 }
 
 static void
@@ -603,12 +720,19 @@ test_format_int64_min(void)
 {
 	char b[32];
 
+	char exact[22];
+
+	CHECK_INT(money_format(b, sizeof(b), INT64_MIN, 10), 21);
+	CHECK_STR(b, "-922337203.6854775808");
+	/* 21 characters and the NUL fit a 22-byte buffer exactly. */
+	CHECK_INT(money_format(exact, sizeof(exact), INT64_MIN, 10), 21);
+	CHECK_STR(exact, "-922337203.6854775808");
 	money_format(b, sizeof(b), INT64_MIN, 9);
-	CHECK_STR(b, "-9223372036.854775808");
+	CHECK_STR(b, "-922337203.685477581");
 	money_format(b, sizeof(b), INT64_MIN, 2);
-	CHECK_STR(b, "-9223372036.85");
+	CHECK_STR(b, "-922337203.69");
 	money_format(b, sizeof(b), INT64_MIN, 0);
-	CHECK_STR(b, "-9223372037");
+	CHECK_STR(b, "-922337204");
 }
 
 static void
@@ -616,10 +740,14 @@ test_format_int64_max(void)
 {
 	char b[32];
 
+	CHECK_INT(money_format(b, sizeof(b), INT64_MAX, 10), 20);
+	CHECK_STR(b, "922337203.6854775807");
 	money_format(b, sizeof(b), INT64_MAX, 9);
-	CHECK_STR(b, "9223372036.854775807");
+	CHECK_STR(b, "922337203.685477581");
 	money_format(b, sizeof(b), INT64_MAX, 3);
-	CHECK_STR(b, "9223372036.855");
+	CHECK_STR(b, "922337203.685");
+	money_format(b, sizeof(b), INT64_MAX, 0);
+	CHECK_STR(b, "922337204");
 }
 
 static void
@@ -627,9 +755,11 @@ test_format_places_clamped(void)
 {
 	char b[32];
 
-	money_format(b, sizeof(b), 1500000000LL, 12);
-	CHECK_STR(b, "1.500000000");
-	money_format(b, sizeof(b), 1500000000LL, -3);
+	money_format(b, sizeof(b), 15000000000LL, 12);
+	CHECK_STR(b, "1.5000000000");
+	money_format(b, sizeof(b), 15000000000LL, 11);
+	CHECK_STR(b, "1.5000000000");
+	money_format(b, sizeof(b), 15000000000LL, -3);
 	CHECK_STR(b, "2");
 }
 
@@ -638,17 +768,20 @@ test_format_snprintf_semantics(void)
 {
 	char b[5];
 
-	CHECK_INT(money_format(b, sizeof(b), 1234567890000LL, 2), 7);
+	CHECK_INT(money_format(b, sizeof(b), 12345678900000LL, 2), 7);
 	CHECK_STR(b, "1234");
-	CHECK_INT(money_format(NULL, 0, -1234567890000LL, 2), 8);
+	CHECK_INT(money_format(NULL, 0, -12345678900000LL, 2), 8);
+	CHECK_INT(money_format(NULL, 0, INT64_MIN, 10), 21);
 }
 
 static void
 test_format_round_trip(void)
 {
 	static const char *const in[] = {
-		"0.000000001", "-108.970000000", "147089.320004000",
-		"9223372036.854775807", "-9223372036.854775807", "0.000000000"
+		"0.0000000001", "-108.9700000000", "147089.3200040000",
+		"922337203.6854775807", "-922337203.6854775807",
+		"0.0000000000", "0.0014880952", "218.1678632876",
+		"-0.0000000001"
 	};
 	char b[32];
 	money_t v;
@@ -656,7 +789,7 @@ test_format_round_trip(void)
 
 	for (i = 0; i < sizeof(in) / sizeof(in[0]); i++) {
 		CHECK_INT(money_parse(in[i], strlen(in[i]), &v, NULL), MONEY_OK);
-		money_format(b, sizeof(b), v, 9);
+		money_format(b, sizeof(b), v, 10);
 		CHECK_STR(b, in[i]);
 	}
 }
@@ -666,7 +799,7 @@ test_grouped_millions(void)
 {
 	char b[32];
 
-	CHECK_INT(money_format_grouped(b, sizeof(b), 1234567890000000LL, 2),
+	CHECK_INT(money_format_grouped(b, sizeof(b), 12345678900000000LL, 2),
 	    12);
 	CHECK_STR(b, "1,234,567.89");
 }
@@ -676,7 +809,7 @@ test_grouped_negative(void)
 {
 	char b[32];
 
-	money_format_grouped(b, sizeof(b), -1234500000000LL, 2);
+	money_format_grouped(b, sizeof(b), -12345000000000LL, 2);
 	CHECK_STR(b, "-1,234.50");
 }
 
@@ -704,6 +837,8 @@ test_grouped_no_negative_zero(void)
 
 	money_format_grouped(b, sizeof(b), -1, 2);
 	CHECK_STR(b, "0.00");
+	money_format_grouped(b, sizeof(b), -4999999999LL, 0);
+	CHECK_STR(b, "0");
 }
 
 static void
@@ -711,10 +846,19 @@ test_grouped_limits(void)
 {
 	char b[32];
 
-	money_format_grouped(b, sizeof(b), INT64_MIN, 9);
-	CHECK_STR(b, "-9,223,372,036.854775808");
+	char exact[24];
+
+	CHECK_INT(money_format_grouped(b, sizeof(b), INT64_MIN, 10), 23);
+	CHECK_STR(b, "-922,337,203.6854775808");
+	CHECK_INT(money_format_grouped(exact, sizeof(exact), INT64_MIN, 10),
+	    23);
+	CHECK_STR(exact, "-922,337,203.6854775808");
+	money_format_grouped(b, sizeof(b), INT64_MAX, 10);
+	CHECK_STR(b, "922,337,203.6854775807");
 	money_format_grouped(b, sizeof(b), INT64_MAX, 2);
-	CHECK_STR(b, "9,223,372,036.85");
+	CHECK_STR(b, "922,337,203.69");
+	money_format_grouped(b, sizeof(b), INT64_MIN, 0);
+	CHECK_STR(b, "-922,337,204");
 }
 
 static void
@@ -731,38 +875,49 @@ test_grouped_snprintf_semantics(void)
 static void
 test_round_to_cents(void)
 {
-	CHECK_INT(money_round(1234567890LL, 2), 1230000000LL);
-	CHECK_INT(money_round(1235000000LL, 2), 1240000000LL);
-	CHECK_INT(money_round(-1235000000LL, 2), -1240000000LL);
-	CHECK_INT(money_round(-1234999999LL, 2), -1230000000LL);
+	CHECK_INT(money_round(12345678900LL, 2), 12300000000LL);
+	CHECK_INT(money_round(12350000000LL, 2), 12400000000LL);
+	CHECK_INT(money_round(-12350000000LL, 2), -12400000000LL);
+	CHECK_INT(money_round(-12349999999LL, 2), -12300000000LL);
+	CHECK_INT(money_round(2181678632876LL, 2), 2181700000000LL);
 }
 
 static void
 test_round_to_units(void)
 {
-	CHECK_INT(money_round(2500000000LL, 0), 3 * MONEY_SCALE);
-	CHECK_INT(money_round(-2500000000LL, 0), -3 * MONEY_SCALE);
-	CHECK_INT(money_round(-499999999LL, 0), 0);
+	CHECK_INT(money_round(25000000000LL, 0), 3 * MONEY_SCALE);
+	CHECK_INT(money_round(-25000000000LL, 0), -3 * MONEY_SCALE);
+	CHECK_INT(money_round(-4999999999LL, 0), 0);
 }
 
 static void
-test_round_nine_is_identity(void)
+test_round_ten_is_identity(void)
 {
-	CHECK_INT(money_round(123456789, 9), 123456789);
-	CHECK_INT(money_round(INT64_MIN, 9), INT64_MIN);
+	CHECK_INT(money_round(1234567891, 10), 1234567891);
+	CHECK_INT(money_round(INT64_MIN, 10), INT64_MIN);
+	CHECK_INT(money_round(INT64_MAX, 10), INT64_MAX);
 	CHECK_INT(money_round(INT64_MAX, 12), INT64_MAX);
+	/* Nine places is no longer the identity. */
+	CHECK_INT(money_round(15, 9), 20);
+	CHECK_INT(money_round(-25, 9), -30);
+	CHECK_INT(money_round(14, 9), 10);
 }
 
 static void
 test_round_limits(void)
 {
 	/* Rounding away would leave int64: the result is toward zero. */
-	CHECK_INT(money_round(INT64_MAX, 0), 9223372036000000000LL);
-	CHECK_INT(money_round(INT64_MIN, 0), -9223372036000000000LL);
-	CHECK_INT(money_round(INT64_MAX, 2), 9223372036850000000LL);
-	CHECK_INT(money_round(INT64_MIN, 2), -9223372036850000000LL);
-	CHECK_INT(money_round(INT64_MAX, 8), 9223372036854775800LL);
-	CHECK_INT(money_round(INT64_MIN, 8), -9223372036854775800LL);
+	CHECK_INT(money_round(INT64_MAX, 0), 9223372030000000000LL);
+	CHECK_INT(money_round(INT64_MIN, 0), -9223372030000000000LL);
+	CHECK_INT(money_round(INT64_MAX, 2), 9223372036800000000LL);
+	CHECK_INT(money_round(INT64_MIN, 2), -9223372036800000000LL);
+	CHECK_INT(money_round(INT64_MAX, 4), 9223372036854000000LL);
+	CHECK_INT(money_round(INT64_MIN, 4), -9223372036854000000LL);
+	CHECK_INT(money_round(INT64_MAX, 9), 9223372036854775800LL);
+	CHECK_INT(money_round(INT64_MIN, 9), -9223372036854775800LL);
+	/* Where rounding away still fits, it is taken. */
+	CHECK_INT(money_round(INT64_MAX, 3), 9223372036850000000LL);
+	CHECK_INT(money_round(INT64_MIN, 3), -9223372036850000000LL);
 }
 
 static void
@@ -772,8 +927,8 @@ test_round_agrees_with_format(void)
 	money_t v;
 	int places;
 
-	for (v = -2000000000LL; v <= 2000000000LL; v += 12345671) {
-		for (places = 0; places <= 9; places++) {
+	for (v = -20000000000LL; v <= 20000000000LL; v += 123456711) {
+		for (places = 0; places <= 10; places++) {
 			money_format(a, sizeof(a), v, places);
 			money_format(b, sizeof(b), money_round(v, places),
 			    places);
@@ -831,13 +986,16 @@ main(void)
 	RUN(test_reject_lone_dot);
 	RUN(test_reject_inner_blank);
 	RUN(test_range_just_above_max);
-	RUN(test_range_five_billion_ok);
+	RUN(test_range_five_billion_is_range);
 	RUN(test_range_exact_int64_max);
 	RUN(test_range_by_rounding);
 	RUN(test_range_twenty_digits);
 	RUN(test_add_ok);
 	RUN(test_add_overflow_leaves_acc);
 	RUN(test_add_underflow_leaves_acc);
+	RUN(test_add_at_new_limits);
+	RUN(test_add_cur_column_exact);
+	RUN(test_format_ten_places);
 	RUN(test_format_nine_places);
 	RUN(test_format_six_places);
 	RUN(test_format_zero_places);
@@ -857,7 +1015,7 @@ main(void)
 	RUN(test_grouped_snprintf_semantics);
 	RUN(test_round_to_cents);
 	RUN(test_round_to_units);
-	RUN(test_round_nine_is_identity);
+	RUN(test_round_ten_is_identity);
 	RUN(test_round_limits);
 	RUN(test_round_agrees_with_format);
 	TEST_END();
