@@ -64,6 +64,7 @@ ingest_all(const struct cli_options *o, struct store *st, char **files,
 	for (i = 0; i < nfiles; i++) {
 		struct ingest_result res;
 		struct pv_error err;
+		const char *name;
 
 		if (ingest_file(st, files[i], &io, &res, &err) != 0) {
 			print_error(&err);
@@ -73,16 +74,17 @@ ingest_all(const struct cli_options *o, struct store *st, char **files,
 			status = EXIT_REJECTED;
 			continue;
 		}
-		if (!o->quiet)
-			print_warnings(files[i], &res);
+		name = strcmp(files[i], "-") == 0 ? "stdin" : files[i];
+		if (!o->quiet && res.status != INGEST_DUPLICATE)
+			print_warnings(name, &res);
 		if (report_each && !o->quiet) {
 			if (res.status == INGEST_DUPLICATE)
 				printf("%s: skipped, identical to file #%lld "
-				    "(%s)\n", files[i], res.duplicate_of,
+				    "(%s)\n", name, res.duplicate_of,
 				    res.duplicate_name);
 			else {
 				printf("%s: ingested as file #%lld: %s, %ld rows",
-				    files[i], res.file_id, res.format,
+				    name, res.file_id, res.format,
 				    res.rows);
 				if (res.replaced > 0)
 					printf(", replaces %ld earlier "
@@ -196,7 +198,8 @@ cli_check(const struct cli_options *o, char **files, int nfiles)
 			}
 			status = EXIT_REJECTED;
 		} else if (!o->quiet)
-			print_check(files[i], &res);
+			print_check(strcmp(files[i], "-") == 0 ? "stdin" :
+			    files[i], &res);
 		ingest_result_release(&res);
 	}
 	return finish_stdout(status);

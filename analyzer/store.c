@@ -184,6 +184,7 @@ static const char *const stmt_sql[NSTMT] = {
 
 struct store {
 	sqlite3 *db;
+	char *name;		/* "database 'PATH'" or "memory database", for errors */
 	sqlite3_stmt *st[NSTMT];
 	struct intern dims[NDIM];
 	char **currencies;	/* DIM_CURRENCY ids index this */
@@ -196,8 +197,8 @@ struct store {
 static int
 db_error(struct store *st, struct pv_error *err, const char *what)
 {
-	return pv_error_set(err, PV_ERR_FATAL, NULL, 0, "database: %s: %s",
-	    what, sqlite3_errmsg(st->db));
+	return pv_error_set(err, PV_ERR_FATAL, NULL, 0, "%s: %s: %s",
+	    st->name, what, sqlite3_errmsg(st->db));
 }
 
 static int
@@ -206,7 +207,7 @@ exec(struct store *st, const char *sql, struct pv_error *err)
 	char *msg = NULL;
 
 	if (sqlite3_exec(st->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-		pv_error_set(err, PV_ERR_FATAL, NULL, 0, "database: %s",
+		pv_error_set(err, PV_ERR_FATAL, NULL, 0, "%s: %s", st->name,
 		    msg != NULL ? msg : sqlite3_errmsg(st->db));
 		sqlite3_free(msg);
 		return -1;
@@ -261,6 +262,13 @@ store_open(struct store **out, const char *path, struct pv_error *err)
 {
 	struct store *st = xcalloc(1, sizeof(*st));
 	int i, flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+	size_t n = path != NULL ? strlen(path) + 16 : 32;
+
+	st->name = xmalloc(n);
+	if (path != NULL)
+		snprintf(st->name, n, "database '%s'", path);
+	else
+		snprintf(st->name, n, "memory database");
 
 	if (sqlite3_open_v2(path != NULL ? path : ":memory:", &st->db, flags,
 	    NULL) != SQLITE_OK) {
@@ -331,6 +339,7 @@ store_close(struct store *st)
 	caches_clear(st);
 	agg_clear(&st->agg);
 	sqlite3_close(st->db);
+	free(st->name);
 	free(st);
 }
 
