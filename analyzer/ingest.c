@@ -358,6 +358,8 @@ recover_accounts(struct ingest_ctx *x, struct store_account_fix **out)
 			if (ncand == 1 || (a->name[0] != '\0' &&
 			    strcmp(a->name, names[k]) == 0))
 				pick = k, npick++;
+		if (npick != 1 && !a->damaged)
+			continue;	/* stays among the "not 12 digits" */
 		if (npick != 1) {
 			warn(x, "account id '%s' cannot be recovered: the file "
 			    "does not state the full id; ask for the original "
