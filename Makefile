@@ -65,8 +65,8 @@ $(BUILD)/schema_sql.o: $(BUILD)/schema_sql.c
 $(BIN): $(BUILD)/main.o $(CORE_OBJ)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
 
-$(BUILD)/pilvi-gen: fixtures/generator.c $(CORE_OBJ) | $(BUILD)/.dir
-	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(CORE_OBJ) $(LIBS)
+$(BUILD)/pilvi-gen: fixtures/generator.c | $(BUILD)/.dir
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $<
 
 $(BUILD)/mkarchive: tools/mkarchive.c | $(BUILD)/.dir
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIBS)
@@ -82,12 +82,16 @@ $(BUILD)/.dir:
 fixtures: $(TOOLS) | $(BUILD)/.dir
 	sh fixtures/build.sh $(BUILD)/fixtures $(BUILD)/mkarchive
 
-test: check-deps $(BIN) $(UNIT_BIN) $(TOOLS) fixtures
+test: check-deps
+	$(MAKE) $(BIN) $(UNIT_BIN) $(TOOLS) fixtures
 	sh tests/run.sh $(BUILD)
 
-demo: check-deps $(BIN)
-	@rm -f $(BUILD)/demo.db
-	$(BIN) --db $(BUILD)/demo.db ingest fixtures/demo/123456789012-aws-billing-detailed-line-items-with-resources-and-tags-2026-10.csv
+DEMO = fixtures/demo/123456789012-aws-billing-detailed-line-items-with-resources-and-tags-2026-10.csv
+
+demo: check-deps
+	$(MAKE) all
+	@rm -f $(BUILD)/demo.db $(BUILD)/demo.db-wal $(BUILD)/demo.db-shm
+	$(BIN) --db $(BUILD)/demo.db ingest $(DEMO)
 	$(BIN) --db $(BUILD)/demo.db files
 	$(BIN) --db $(BUILD)/demo.db report
 
