@@ -5,6 +5,7 @@
 #include "cli.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -52,21 +53,61 @@ open_store(const struct cli_options *o, struct store **st)
 	return 0;
 }
 
+/*
+ * Progress on a terminal: "reading NAME: 45% (450 of 1,000 MB)", redrawn
+ * in place on stderr and erased when the file is done. Only for files
+ * big enough to wait for, and never when stderr is not a terminal.
+ */
+struct progress {
+	const char *name;
+	int shown;
+};
+
+static void
+show_progress(void *ctx, uint64_t done, uint64_t total)
+{
+	struct progress *p = ctx;
+
+	if (total < (64u << 20))
+		return;
+	fprintf(stderr, "\rreading %s: %3d%% (%llu of %llu MB)", p->name,
+	    (int)(done * 100 / total), (unsigned long long)(done / 1000000),
+	    (unsigned long long)(total / 1000000));
+	p->shown = 1;
+}
+
+static void
+clear_progress(struct progress *p)
+{
+	if (p->shown)
+		fputs("\r\033[K", stderr);
+	p->shown = 0;
+}
+
 /* Ingest each file; a bad one is reported and the rest go on. */
 static int
 ingest_all(const struct cli_options *o, struct store *st, char **files,
     int nfiles, int report_each)
 {
 	struct ingest_options io;
+	struct progress prog = { NULL, 0 };
 	int i, status = EXIT_OK;
 
 	ingest_options_default(&io);
+	if (!o->quiet && isatty(STDERR_FILENO)) {
+		io.progress = show_progress;
+		io.progress_ctx = &prog;
+	}
 	for (i = 0; i < nfiles; i++) {
 		struct ingest_result res;
 		struct pv_error err;
 		const char *name;
+		int rc;
 
-		if (ingest_file(st, files[i], &io, &res, &err) != 0) {
+		prog.name = files[i];
+		rc = ingest_file(st, files[i], &io, &res, &err);
+		clear_progress(&prog);
+		if (rc != 0) {
 			print_error(&err);
 			ingest_result_release(&res);
 			if (err.kind == PV_ERR_FATAL)
