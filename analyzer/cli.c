@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "ingest.h"
@@ -84,6 +85,16 @@ clear_progress(struct progress *p)
 	p->shown = 0;
 }
 
+static double
+elapsed(const struct timespec *t0)
+{
+	struct timespec t1;
+
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (double)(t1.tv_sec - t0->tv_sec) +
+	    (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
 /* Ingest each file; a bad one is reported and the rest go on. */
 static int
 ingest_all(const struct cli_options *o, struct store *st, char **files,
@@ -102,9 +113,11 @@ ingest_all(const struct cli_options *o, struct store *st, char **files,
 		struct ingest_result res;
 		struct pv_error err;
 		const char *name;
+		struct timespec t0;
 		int rc;
 
 		prog.name = files[i];
+		clock_gettime(CLOCK_MONOTONIC, &t0);
 		rc = ingest_file(st, files[i], &io, &res, &err);
 		clear_progress(&prog);
 		if (rc != 0) {
@@ -131,6 +144,11 @@ ingest_all(const struct cli_options *o, struct store *st, char **files,
 					printf(", replaces %ld earlier "
 					    "payer-month%s", res.replaced,
 					    res.replaced == 1 ? "" : "s");
+				if (o->verbose)
+					printf(" (%s, %llu bytes, %.2f s)",
+					    res.container,
+					    (unsigned long long)res.size,
+					    elapsed(&t0));
 				putchar('\n');
 			}
 		}

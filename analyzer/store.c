@@ -9,10 +9,12 @@
  */
 #include "store.h"
 
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "format.h"
 #include "xalloc.h"
@@ -270,6 +272,14 @@ store_open(struct store **out, const char *path, struct pv_error *err)
 	else
 		snprintf(st->name, n, "memory database");
 
+	/* Billing data is confidential: a new database is created private
+	 * (SQLite gives its -wal and -shm files the same mode). */
+	if (path != NULL) {
+		int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+
+		if (fd >= 0)
+			close(fd);
+	}
 	if (sqlite3_open_v2(path != NULL ? path : ":memory:", &st->db, flags,
 	    NULL) != SQLITE_OK) {
 		pv_error_set(err, PV_ERR_FATAL, NULL, 0, "cannot open database "

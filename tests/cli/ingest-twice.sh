@@ -11,3 +11,4 @@ echo "[exit $?]"
 dump a.db > after
 cmp before after && echo "database unchanged"
 run $PA --db a.db files
+stat -c '%a %n' a.db
