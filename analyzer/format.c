@@ -623,8 +623,10 @@ map_dbr(struct format *f, const struct csv_record *rec,
 			row->unknown_type = 1;
 		c->cls = charge_class_from_text(get(f, rec, C_DESCRIPTION),
 		    c->usage_type, c->service_name, c->cost);
-		if (pv_str_eq(rt, "Discount"))
-			c->cls = CHARGE_DISCOUNT, row->unknown_type = 0;
+		if (pv_str_eq(rt, "Discount")) {	/* listed by AWS, §5 */
+			c->cls = CHARGE_DISCOUNT;
+			row->unknown_type = 0;
+		}
 	}
 	return 0;
 }

@@ -732,12 +732,11 @@ finish_periods(struct ingest_ctx *x)
 	}
 	for (j = 0; j < r->nperiods; j++) {
 		struct ingest_period *p = &r->periods[j];
-		int y, m, d;
+		int y, m;
 		pv_time month_end;
 
-		date_civil_from_days(p->first_day >= 0 ? p->first_day : 0, &y,
-		    &m, &d);
-		sscanf(p->period, "%d-%d", &y, &m);
+		if (sscanf(p->period, "%d-%d", &y, &m) != 2)
+			continue;	/* cannot happen: made by month_text */
 		month_end = (date_days_from_civil(y, m, 1) +
 		    date_days_in_month(y, m)) * 86400;
 		/* coverage never reaches outside the month: a monthly
