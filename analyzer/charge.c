@@ -1,5 +1,6 @@
 #include "charge.h"
 
+#include <ctype.h>
 #include <string.h>
 
 static const char *const class_names[CHARGE_NCLASS] = {
@@ -130,6 +131,22 @@ charge_class_from_focus(const char *s, size_t n, enum charge_class *out)
 	return -1;
 }
 
+/* Does s hold word as a whole word ("US Sales Tax", not "Syntax")? */
+static int
+contains_word(struct pv_str s, const char *word)
+{
+	size_t n = strlen(word), i;
+
+	for (i = 0; i + n <= s.n; i++) {
+		if (memcmp(s.p + i, word, n) != 0)
+			continue;
+		if ((i == 0 || !isalnum((unsigned char)s.p[i - 1])) &&
+		    (i + n == s.n || !isalnum((unsigned char)s.p[i + n])))
+			return 1;
+	}
+	return 0;
+}
+
 enum charge_class
 charge_class_from_text(struct pv_str desc, struct pv_str usage_type,
     struct pv_str product, money_t cost)
@@ -138,8 +155,7 @@ charge_class_from_text(struct pv_str desc, struct pv_str usage_type,
 	 * description (formats.md §5); a refund or tax is named as such. */
 	if (pv_str_contains(desc, "Refund"))
 		return CHARGE_REFUND;
-	if (pv_str_contains(desc, "Tax ") || pv_str_eq(desc, "Tax") ||
-	    pv_str_eq(product, "Tax"))
+	if (contains_word(desc, "Tax") || pv_str_eq(product, "Tax"))
 		return CHARGE_TAX;
 	if (cost < 0)
 		return CHARGE_CREDIT;

@@ -34,9 +34,9 @@ struct csvread {
 	long line;		/* line being fed */
 	long rec_line;		/* line where the current record started */
 	int in_record;
-	int at_start;		/* nothing seen yet: a BOM may come */
-	unsigned char bom[3];
-	size_t nbom;
+	int at_start;		/* the first bytes are still held back */
+	unsigned char head[3];	/* ... here */
+	size_t nhead;
 	long records;
 
 	int failed;		/* a callback or a limit stopped us */
@@ -131,7 +131,9 @@ on_field(void *data, size_t len, void *ctx)
 		r->failed = 1;
 		return;
 	}
-	if (r->buflen + len + 1 > r->lim.max_record) {
+	/* record bytes: the fields and the commas between them (buf holds
+	 * a NUL where each comma was) */
+	if (r->buflen + len > r->lim.max_record) {
 		pv_error_set(r->err, PV_ERR_INPUT, r->display, r->rec_line,
 		    "record is longer than %zu bytes", r->lim.max_record);
 		r->failed = 1;
@@ -183,6 +185,14 @@ on_record(int term, void *ctx)
 	r->in_record = 0;
 }
 
+static int
+fail(struct csvread *r, long line, const char *msg)
+{
+	pv_error_set(r->err, PV_ERR_INPUT, r->display, line, "%s", msg);
+	r->failed = 1;
+	return -1;
+}
+
 /* Does s[0..n) hold anything besides line ends? */
 static int
 has_content(const char *s, size_t n)
@@ -218,49 +228,22 @@ parse_piece(struct csvread *r, const char *s, size_t n)
 	return r->failed ? -1 : 0;
 }
 
-/* Refuse what is plainly not UTF-8 CSV text, before libcsv sees it. */
+/* Hand s[0..n) to libcsv a line (or a 64 KiB piece) at a time, counting
+ * lines. */
 static int
-check_start(struct csvread *r, const unsigned char *s, size_t n)
+feed_lines(struct csvread *r, const char *s, size_t n)
 {
-	if (n >= 2 && ((s[0] == 0xff && s[1] == 0xfe) ||
-	    (s[0] == 0xfe && s[1] == 0xff)))
-		return pv_error_set(r->err, PV_ERR_INPUT, r->display, 1,
-		    "file is UTF-16 text; save it as UTF-8 CSV");
-	return 0;
-}
+	const char *end, *nl;
 
-int
-csvread_feed(struct csvread *r, const void *data, size_t n,
-    struct pv_error *err)
-{
-	const char *s = data, *end, *nl;
+	if ((nl = memchr(s, '\0', n)) != NULL) {
+		long line = r->line;
+		const char *q;
 
-	r->err = err;
-	if (r->failed)
-		return -1;
-	/* A byte order mark may arrive split over several feeds. */
-	while (r->at_start && n > 0) {
-		static const unsigned char bom[3] = { 0xef, 0xbb, 0xbf };
-
-		if (r->nbom == 0 && check_start(r, (const unsigned char *)s,
-		    n) != 0)
-			return -1;
-		if ((unsigned char)*s != bom[r->nbom]) {
-			r->at_start = 0;
-			if (r->nbom > 0 && parse_piece(r, (const char *)bom,
-			    r->nbom) != 0)
-				return -1;
-			break;
-		}
-		r->nbom++;
-		s++;
-		n--;
-		if (r->nbom == 3)
-			r->at_start = 0;
+		for (q = s; (q = memchr(q, '\n', (size_t)(nl - q))) != NULL; q++)
+			line++;
+		return fail(r, line, "binary data (a NUL byte): not a CSV "
+		    "text file");
 	}
-	if (memchr(s, '\0', n) != NULL)
-		return pv_error_set(err, PV_ERR_INPUT, r->display, r->line,
-		    "binary data (a NUL byte): not a CSV text file");
 	end = s + n;
 	while (s < end) {
 		size_t len;
@@ -282,16 +265,64 @@ csvread_feed(struct csvread *r, const void *data, size_t n,
 	return 0;
 }
 
+/*
+ * With the bytes held in r->head: is it clear yet what the input is?
+ * Returns 0 (r->at_start cleared once it is), -1 for UTF-16.
+ */
+static int
+start_decided(struct csvread *r)
+{
+	static const unsigned char bom[3] = { 0xef, 0xbb, 0xbf };
+	const unsigned char *h = r->head;
+
+	if (h[0] == 0xff || h[0] == 0xfe) {
+		if (r->nhead < 2)
+			return 0;
+		if ((h[0] == 0xff && h[1] == 0xfe) ||
+		    (h[0] == 0xfe && h[1] == 0xff))
+			return fail(r, 1, "file is UTF-16 text; save it as "
+			    "UTF-8 CSV");
+	} else if (memcmp(h, bom, r->nhead) == 0) {
+		if (r->nhead < 3)
+			return 0;
+		r->at_start = 0;	/* a UTF-8 BOM: dropped */
+		return 0;
+	}
+	r->at_start = 0;
+	return feed_lines(r, (const char *)h, r->nhead);
+}
+
+int
+csvread_feed(struct csvread *r, const void *data, size_t n,
+    struct pv_error *err)
+{
+	const char *s = data;
+
+	r->err = err;
+	if (r->failed)
+		return -1;
+	/* The first bytes decide what the input is: a UTF-8 byte order mark
+	 * is dropped, a UTF-16 one refused. They may arrive split over
+	 * several feeds, so up to three are held back until it is clear. */
+	while (r->at_start && n > 0) {
+		r->head[r->nhead++] = (unsigned char)*s++;
+		n--;
+		if (start_decided(r) != 0)
+			return -1;
+	}
+	return feed_lines(r, s, n);
+}
+
 int
 csvread_finish(struct csvread *r, struct pv_error *err)
 {
 	r->err = err;
 	if (r->failed)
 		return -1;
-	if (r->at_start && r->nbom > 0) {
-		/* input shorter than a BOM: hand over what we held back */
+	if (r->at_start && r->nhead > 0) {
+		/* input shorter than a BOM: hand over what was held back */
 		r->at_start = 0;
-		if (parse_piece(r, "\xef\xbb\xbf", r->nbom) != 0)
+		if (feed_lines(r, (const char *)r->head, r->nhead) != 0)
 			return -1;
 	}
 	if (csv_fini(&r->p, on_field, on_record, r) != 0 && !r->failed) {

@@ -525,7 +525,8 @@ map_monthly(struct format *f, const struct csv_record *rec,
 {
 	struct pv_str rt = get(f, rec, C_RECORD_TYPE);
 	struct charge base;
-	money_t cost, credits = 0, tax = 0;
+	money_t cost, credits = 0, tax = 0, total = 0, extra = 0;
+	int total_places = 0;
 	enum charge_view view;
 
 	if (pv_str_eq(rt, "StatementTotal"))
@@ -563,8 +564,23 @@ map_monthly(struct format *f, const struct csv_record *rec,
 	if (map_common(f, rec, &base, err) != 0 ||
 	    get_money(f, rec, C_COST, &cost, &row->cost_places, err) != 0 ||
 	    get_money(f, rec, C_CREDITS, &credits, NULL, err) != 0 ||
-	    get_money(f, rec, C_TAX, &tax, NULL, err) != 0)
+	    get_money(f, rec, C_TAX, &tax, NULL, err) != 0 ||
+	    get_money(f, rec, C_TOTAL, &total, &total_places, err) != 0)
 		return -1;
+	if (f->idx[C_TOTAL] >= 0) {
+		money_t parts = cost;
+
+		if (get(f, rec, C_COST).n == 0 && get(f, rec, C_CREDITS).n == 0 &&
+		    get(f, rec, C_TAX).n == 0) {
+			/* CBRounding and the like state only TotalCost */
+			cost = total;
+			row->cost_places = total_places;
+		} else if (money_add(&parts, credits) != 0 ||
+		    money_add(&parts, tax) != 0 ||
+		    money_sub(total, parts, &extra) != 0)
+			return pv_error_set(err, PV_ERR_INPUT, f->display,
+			    rec->line, "amounts overflow the 64-bit sum");
+	}
 	base.view = view;
 	row->estimated = estimated_of(f, base.invoice_id);
 	row->ch[0] = base;
@@ -587,6 +603,17 @@ map_monthly(struct format *f, const struct csv_record *rec,
 		row->ch[row->nch].cost = tax;
 		row->ch[row->nch].quantity = 0;
 		row->ch[row->nch].cls = CHARGE_TAX;
+		row->nch++;
+	}
+	/* TotalCost is the line's total as AWS states it; where it is
+	 * written with fewer digits than its parts (S#4 line 8:
+	 * 13312 + 1064.952446 stated as 14376.95245), the difference is
+	 * kept as rounding so the line sums to its TotalCost. */
+	if (extra != 0) {
+		row->ch[row->nch] = base;
+		row->ch[row->nch].cost = extra;
+		row->ch[row->nch].quantity = 0;
+		row->ch[row->nch].cls = CHARGE_ROUNDING;
 		row->nch++;
 	}
 	return 0;

@@ -63,7 +63,8 @@ enum format_row_kind {
 
 struct format_row {
 	enum format_row_kind kind;
-	struct charge ch[3];	/* a monthly line splits into cost, credits, tax */
+	struct charge ch[4];	/* a monthly line splits into cost, credits,
+				   tax and what TotalCost says beyond them */
 	int nch;
 	struct charge_total total;
 	int estimated;		/* 1 open month, 0 invoiced, -1 not stated */

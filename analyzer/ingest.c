@@ -1034,7 +1034,9 @@ ingest_file(struct store *st, const char *path, const struct ingest_options *o,
 	warn_providers(&x);
 	apply_fixes(&x, fixes, nfixes);
 	finish_periods(&x);
-	qsort(res->periods, res->nperiods, sizeof(*res->periods), cmp_period);
+	if (res->nperiods > 1)
+		qsort(res->periods, res->nperiods, sizeof(*res->periods),
+		    cmp_period);
 	if (st != NULL) {
 		int dup = store_find_sha256(st, res->sha256, &res->duplicate_of,
 		    &res->duplicate_name, err);

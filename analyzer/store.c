@@ -228,22 +228,46 @@ store_schema_version(void)
 }
 
 static int
-migrate(struct store *st, struct pv_error *err)
+schema_version(struct store *st, int *have, struct pv_error *err)
 {
 	sqlite3_stmt *q;
-	int have = 0, want = store_schema_version(), i;
-	char sql[64];
+	int rc;
 
+	*have = 0;
 	if (sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &q,
 	    NULL) != SQLITE_OK)
 		return db_error(st, err, "reading the schema version");
-	if (sqlite3_step(q) == SQLITE_ROW)
-		have = sqlite3_column_int(q, 0);
+	rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW)
+		*have = sqlite3_column_int(q, 0);
 	sqlite3_finalize(q);
+	if (rc != SQLITE_ROW)
+		return db_error(st, err, "reading the schema version");
+	return 0;
+}
+
+static int
+check_version(struct store *st, struct pv_error *err)
+{
+	int have, want = store_schema_version();
+
+	if (schema_version(st, &have, err) != 0)
+		return -1;
 	if (have > want)
-		return pv_error_set(err, PV_ERR_FATAL, NULL, 0, "the database "
-		    "was made by a newer pilvi-analyzer (schema %d; this build "
-		    "knows %d): upgrade pilvi-analyzer", have, want);
+		return pv_error_set(err, PV_ERR_FATAL, NULL, 0, "%s was made "
+		    "by a newer pilvi-analyzer (schema %d; this build knows "
+		    "%d): upgrade pilvi-analyzer", st->name, have, want);
+	return 0;
+}
+
+static int
+migrate(struct store *st, struct pv_error *err)
+{
+	int have, want = store_schema_version(), i;
+	char sql[64];
+
+	if (schema_version(st, &have, err) != 0)
+		return -1;
 	for (i = have; i < want; i++) {
 		if (exec(st, "BEGIN IMMEDIATE", err) != 0)
 			return -1;
@@ -289,6 +313,10 @@ store_open(struct store **out, const char *path, struct pv_error *err)
 	}
 	sqlite3_busy_timeout(st->db, 10 * 60 * 1000);
 	sqlite3_extended_result_codes(st->db, 1);
+	/* A database made by a newer build is refused before anything,
+	 * even the journal mode, is changed in it. */
+	if (check_version(st, err) != 0)
+		goto fail;
 	/* WAL: readers go on while a file is ingested, and a crash never
 	 * leaves half a file; NORMAL sync is safe with WAL. */
 	if ((path != NULL && exec(st, "PRAGMA journal_mode = WAL", err) != 0) ||
@@ -791,6 +819,8 @@ replace_earlier(struct store *st, const struct store_file_meta *m,
 		"IN (SELECT id FROM file WHERE format = ?4 AND part = ?5)",
 		"UPDATE file SET status = 'replaced', replaced_by = ?1 WHERE "
 		"status = 'ok' AND id != ?1 AND format = ?4 AND part = ?5 AND "
+		"id IN (SELECT file_id FROM file_period WHERE "
+		"payer_account = ?2 AND period = ?3 AND active = 0) AND "
 		"NOT EXISTS (SELECT 1 FROM file_period fp WHERE "
 		"fp.file_id = file.id AND fp.active = 1)",
 	};

@@ -678,12 +678,10 @@ test_limit_record_boundary(void)
 	 * (buflen + len + 1 > max_record), so "aaaaaaaaaa\n" with
 	 * max_record 10 fails, and so does "aaaa,bbbbb\n" (10 bytes of
 	 * text, counted as 11). Enable when fixed. */
-#ifdef TEST_KNOWN_BUGS
 	coll_init(&c);
 	CHECK_INT(parse("aaaaaaaaaa\n", 11, 0, &lim, &c, &err), OK);
 	CHECK_INT(c.n, 1);
 	coll_release(&c);
-#endif
 	/* one byte over is refused either way */
 	coll_init(&c);
 	CHECK_INT(parse("aaaaaaaaaaa\n", 12, 0, &lim, &c, &err), IN_FEED);
@@ -727,7 +725,6 @@ test_utf16_refused_bytewise(void)
 	 * CSV text file" instead of "file is UTF-16 text; save it as UTF-8
 	 * CSV", and "\xff\xfe" alone, fed bytewise, is accepted as a
 	 * one-field record. Enable when fixed. */
-#ifdef TEST_KNOWN_BUGS
 	coll_init(&c);
 	CHECK_INT(parse(le, sizeof(le) - 1, 1, NULL, &c, &err), IN_FEED);
 	CHECK_INT(err.line, 1);
@@ -736,7 +733,6 @@ test_utf16_refused_bytewise(void)
 	coll_init(&c);
 	CHECK_INT(parse("\xff\xfe", 2, 1, NULL, &c, &err), IN_FEED);
 	coll_release(&c);
-#endif
 	/* what does hold today: the input is refused, not read as text */
 	coll_init(&c);
 	CHECK_INT(parse(le, sizeof(le) - 1, 1, NULL, &c, &err), IN_FEED);
@@ -784,12 +780,10 @@ test_nul_byte_line(void)
 	 * feed, before any line of the buffer is parsed), so the line in
 	 * the message depends on how the input was chunked. Enable when
 	 * fixed. */
-#ifdef TEST_KNOWN_BUGS
 	coll_init(&c);
 	CHECK_INT(parse(in, sizeof(in) - 1, 0, NULL, &c, &err), IN_FEED);
 	CHECK_INT(err.line, 3);
 	coll_release(&c);
-#endif
 }
 
 static void
