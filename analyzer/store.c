@@ -595,7 +595,8 @@ agg_flush(struct store *st, struct pv_error *err)
 		}
 		sqlite3_reset(q);
 	}
-	memset(st->agg.v, 0, st->agg.cap * sizeof(*st->agg.v));
+	if (st->agg.v != NULL)	/* NULL until the first line item */
+		memset(st->agg.v, 0, st->agg.cap * sizeof(*st->agg.v));
 	st->agg.n = 0;
 	return 0;
 }
