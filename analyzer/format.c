@@ -518,6 +518,22 @@ map_total(struct format *f, const struct csv_record *rec,
 	    &row->total.amount, NULL, err);
 }
 
+/* One more charge of a monthly line: its credits, tax or rounding. */
+static void
+add_part(struct format_row *row, const struct charge *base, money_t amount,
+    enum charge_class cls)
+{
+	struct charge *c;
+
+	if (amount == 0)
+		return;
+	c = &row->ch[row->nch++];
+	*c = *base;
+	c->cost = amount;
+	c->quantity = 0;	/* the usage is counted once, on the cost */
+	c->cls = cls;
+}
+
 /* Monthly and cost allocation reports (§2, §3). */
 static int
 map_monthly(struct format *f, const struct csv_record *rec,
@@ -591,31 +607,13 @@ map_monthly(struct format *f, const struct csv_record *rec,
 		row->ch[0].cls = charge_class_from_text(get(f, rec,
 		    C_DESCRIPTION), base.usage_type, base.service_code, cost);
 	row->nch = 1;
-	if (credits != 0) {
-		row->ch[row->nch] = base;
-		row->ch[row->nch].cost = credits;
-		row->ch[row->nch].quantity = 0;
-		row->ch[row->nch].cls = CHARGE_CREDIT;
-		row->nch++;
-	}
-	if (tax != 0) {
-		row->ch[row->nch] = base;
-		row->ch[row->nch].cost = tax;
-		row->ch[row->nch].quantity = 0;
-		row->ch[row->nch].cls = CHARGE_TAX;
-		row->nch++;
-	}
+	add_part(row, &base, credits, CHARGE_CREDIT);
+	add_part(row, &base, tax, CHARGE_TAX);
 	/* TotalCost is the line's total as AWS states it; where it is
 	 * written with fewer digits than its parts (S#4 line 8:
 	 * 13312 + 1064.952446 stated as 14376.95245), the difference is
 	 * kept as rounding so the line sums to its TotalCost. */
-	if (extra != 0) {
-		row->ch[row->nch] = base;
-		row->ch[row->nch].cost = extra;
-		row->ch[row->nch].quantity = 0;
-		row->ch[row->nch].cls = CHARGE_ROUNDING;
-		row->nch++;
-	}
+	add_part(row, &base, extra, CHARGE_ROUNDING);
 	return 0;
 }
 
