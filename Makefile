@@ -42,8 +42,10 @@ DEB_PKGS  = $(DEB_BUILD) $(DEB_TEST)
 
 BIN      = $(BUILD)/pilvi-analyzer
 CORE_SRC = $(filter-out analyzer/main.c,$(wildcard analyzer/*.c))
-CORE_OBJ = $(patsubst analyzer/%.c,$(BUILD)/%.o,$(CORE_SRC)) $(BUILD)/schema_sql.o
+CORE_OBJ = $(patsubst analyzer/%.c,$(BUILD)/%.o,$(CORE_SRC)) \
+           $(BUILD)/schema_sql.o $(BUILD)/schema_data.o
 SCHEMA   = $(sort $(wildcard schema/*.sql))
+DATA     = $(sort $(wildcard schema/*.csv))
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
 UNIT_BIN = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 TOOLS    = $(BUILD)/pilvi-gen $(BUILD)/mkarchive
@@ -60,6 +62,13 @@ $(BUILD)/schema_sql.c: $(SCHEMA) tools/embed-sql.sh | $(BUILD)/.dir
 	sh tools/embed-sql.sh $(SCHEMA) > $@.tmp && mv $@.tmp $@
 
 $(BUILD)/schema_sql.o: $(BUILD)/schema_sql.c
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+# ... and so is the reference data (services, regions, Pilvi catalog).
+$(BUILD)/schema_data.c: $(DATA) tools/embed-data.sh | $(BUILD)/.dir
+	sh tools/embed-data.sh $(DATA) > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/schema_data.o: $(BUILD)/schema_data.c
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(BIN): $(BUILD)/main.o $(CORE_OBJ)

@@ -57,6 +57,7 @@ struct charge {
 	int has_blended;
 	enum charge_class cls;
 	enum charge_view view;
+	int tagged;		/* the line carries at least one tag */
 };
 
 /* Rows kept only to reconcile against, never summed with charges. */

@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "catalog.h"
 #include "ingest.h"
 #include "report.h"
 #include "store.h"
@@ -41,6 +42,8 @@ print_warnings(const char *name, const struct ingest_result *r)
 		    "warnings not shown\n", name, r->more_warnings);
 }
 
+/* Open the database, and read --catalog when given. Returns the exit
+ * status to give up with, or EXIT_OK. */
 static int
 open_store(const struct cli_options *o, struct store **st)
 {
@@ -49,9 +52,15 @@ open_store(const struct cli_options *o, struct store **st)
 	pv_error_clear(&err);
 	if (store_open(st, o->db, &err) != 0) {
 		print_error(&err);
-		return -1;
+		return EXIT_FATAL;
 	}
-	return 0;
+	if (o->catalog != NULL && catalog_load_pilvi(store_db(*st), o->catalog,
+	    &err) != 0) {
+		print_error(&err);
+		store_close(*st);
+		return err.kind == PV_ERR_FATAL ? EXIT_FATAL : EXIT_REJECTED;
+	}
+	return EXIT_OK;
 }
 
 /*
@@ -174,8 +183,8 @@ cli_ingest(const struct cli_options *o, char **files, int nfiles)
 	struct store *st;
 	int status;
 
-	if (open_store(o, &st) != 0)
-		return EXIT_FATAL;
+	if ((status = open_store(o, &st)) != EXIT_OK)
+		return status;
 	status = ingest_all(o, st, files, nfiles, 1);
 	store_close(st);
 	return finish_stdout(status);
@@ -187,16 +196,18 @@ print_check(const char *name, const struct ingest_result *r)
 	size_t i;
 	int c;
 
-	printf("%s: %s report (%s), %ld rows, sha256 %s\n", name, r->format,
-	    r->container, r->rows, r->sha256);
+	printf("%s: %s (%s), %ld row%s, sha256 %s\n", name,
+	    strcmp(r->format, "manual") == 0 ? "service list" : r->format,
+	    r->container, r->rows, r->rows == 1 ? "" : "s", r->sha256);
 	for (i = 0; i < r->nperiods; i++) {
 		const struct ingest_period *p = &r->periods[i];
 		money_t total, statement;
 		char buf[64];
 
-		printf("  payer %s, %s, %s, %ld rows, currency %s\n", p->payer,
+		printf("  payer %s, %s, %s, %ld row%s, currency %s\n", p->payer,
 		    p->period, p->estimated ? "open month (estimated)" :
-		    "final", p->rows, p->currency[0] ? p->currency : "USD");
+		    "final", p->rows, p->rows == 1 ? "" : "s",
+		    p->currency[0] ? p->currency : "USD");
 		for (c = 0; c < CHARGE_NCLASS; c++) {
 			money_t v = ingest_period_class(p, c);
 
@@ -267,14 +278,15 @@ cli_check(const struct cli_options *o, char **files, int nfiles)
 int
 cli_files(const struct cli_options *o)
 {
-	struct report_options ro = { o->payer, o->month };
+	struct report_options ro = { o->payer, o->month, o->account,
+	    o->threshold_pct };
 	struct store *st;
 	struct report *r;
 	struct pv_error err;
 	int status = EXIT_OK;
 
-	if (open_store(o, &st) != 0)
-		return EXIT_FATAL;
+	if ((status = open_store(o, &st)) != EXIT_OK)
+		return status;
 	pv_error_clear(&err);
 	if (report_build(st, &ro, &r, &err) != 0) {
 		print_error(&err);
@@ -331,14 +343,15 @@ write_report(const struct cli_options *o, const struct report *r)
 int
 cli_report(const struct cli_options *o, char **files, int nfiles)
 {
-	struct report_options ro = { o->payer, o->month };
+	struct report_options ro = { o->payer, o->month, o->account,
+	    o->threshold_pct };
 	struct store *st;
 	struct report *r;
 	struct pv_error err;
 	int status = EXIT_OK, wstatus;
 
-	if (open_store(o, &st) != 0)
-		return EXIT_FATAL;
+	if ((status = open_store(o, &st)) != EXIT_OK)
+		return status;
 	if (nfiles > 0) {
 		struct cli_options quiet = *o;
 
@@ -359,4 +372,28 @@ cli_report(const struct cli_options *o, char **files, int nfiles)
 	report_free(r);
 	store_close(st);
 	return wstatus != EXIT_OK ? wstatus : status;
+}
+
+int
+cli_inventory(const struct cli_options *o)
+{
+	struct inventory_options io = { o->payer, o->account, o->month,
+	    o->threshold_pct };
+	struct inventory *inv;
+	struct store *st;
+	struct pv_error err;
+	int status;
+
+	if ((status = open_store(o, &st)) != EXIT_OK)
+		return status;
+	pv_error_clear(&err);
+	if (inventory_build(st, &io, &inv, &err) != 0) {
+		print_error(&err);
+		store_close(st);
+		return EXIT_FATAL;
+	}
+	report_write_inventory(inv, stdout);
+	inventory_free(inv);
+	store_close(st);
+	return finish_stdout(EXIT_OK);
 }

@@ -21,11 +21,15 @@ struct cli_options {
 	const char *output;		/* report: -o FILE, NULL for stdout */
 	const char *payer;		/* report: --payer */
 	const char *month;		/* report: --month */
+	const char *account;		/* inventory: --account */
+	const char *catalog;		/* --catalog FILE: Pilvi's service list */
+	int threshold_pct;		/* inventory: --threshold */
 };
 
 int cli_ingest(const struct cli_options *o, char **files, int nfiles);
 int cli_check(const struct cli_options *o, char **files, int nfiles);
 int cli_files(const struct cli_options *o);
 int cli_report(const struct cli_options *o, char **files, int nfiles);
+int cli_inventory(const struct cli_options *o);
 
 #endif

@@ -357,18 +357,23 @@ date_format_iso(pv_time t, char out[21])
 	out[20] = '\0';
 }
 
-void
-date_now_iso(char out[21])
+pv_time
+date_now(void)
 {
 	const char *sde = getenv("SOURCE_DATE_EPOCH");
-	pv_time t = (pv_time)time(NULL);
 
 	if (sde != NULL && *sde != '\0') {
 		char *end;
 		long long v = strtoll(sde, &end, 10);
 
 		if (*end == '\0' && v >= 0)
-			t = (pv_time)v;
+			return (pv_time)v;
 	}
-	date_format_iso(t, out);
+	return (pv_time)time(NULL);
+}
+
+void
+date_now_iso(char out[21])
+{
+	date_format_iso(date_now(), out);
 }

@@ -43,5 +43,7 @@ void date_format_iso(pv_time t, char out[21]);
 /* The current time as "YYYY-MM-DDTHH:MM:SSZ"; SOURCE_DATE_EPOCH, when
  * set, stands in for the clock (reproducible output for tests). */
 void date_now_iso(char out[21]);
+/* The same instant as seconds since the epoch. */
+pv_time date_now(void);
 
 #endif

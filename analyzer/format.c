@@ -4,6 +4,7 @@
  */
 #include "format.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,7 +18,7 @@ enum col {
 	C_SERVICE_CODE, C_USAGE_TYPE, C_OPERATION, C_AZ, C_REGION,
 	C_RESOURCE, C_DESCRIPTION, C_QUANTITY, C_CURRENCY,
 	C_COST, C_BLENDED, C_CREDITS, C_TAX, C_TOTAL, C_LINE_TYPE,
-	C_PROVIDER,
+	C_PROVIDER, C_MONTH,
 	C_NCOL
 };
 
@@ -120,17 +121,33 @@ static const struct colname focus_cols[] = {
 	{ C_COST, "BilledCost" }, { C_PROVIDER, "ProviderName" },
 };
 
+/* A column whose value is a tag: its field index and tag key. */
+struct tag_col {
+	int idx;
+	const char *key;	/* into the header copy */
+	size_t len;
+};
+
 struct format {
 	enum format_kind kind;
 	char *display;
 	size_t nfields;
 	int idx[C_NCOL];	/* field index of each column, -1 when absent */
+	struct tag_col *tag_cols;	/* user:…, resourceTags/…, resource_tags_… */
+	size_t ntag_cols;
+	char *header_copy;	/* the tag column names point here */
+	int json_tags;		/* field of a JSON tag map (Tags, resource_tags); -1 */
+	char *json_keys;	/* keys decoded from the JSON map of the last line */
+	size_t json_keys_cap;
+	pv_time now;		/* service lists without a month: this month */
+	const char *currency;	/* service lists: from a "Cost (EUR)" header */
 	const char *names[C_NCOL];	/* header name of each column found */
 	int null_literal;	/* "NULL" means empty (FOCUS database dumps) */
 };
 
 static const char *const kind_names[FORMAT_NKIND] = {
-	"monthly", "cost-allocation", "dbr", "dbr-rt", "cur", "cur2", "focus"
+	"monthly", "cost-allocation", "dbr", "dbr-rt", "cur", "cur2", "focus",
+	"manual"
 };
 
 const char *
@@ -147,6 +164,7 @@ format_detail_rank(enum format_kind k)
 		[FORMAT_MONTHLY] = 1, [FORMAT_COST_ALLOCATION] = 2,
 		[FORMAT_DBR] = 3, [FORMAT_DBR_RT] = 4, [FORMAT_FOCUS] = 5,
 		[FORMAT_CUR] = 6, [FORMAT_CUR2] = 7,
+		[FORMAT_MANUAL] = 0,	/* any bill says more than a list */
 	};
 
 	return (unsigned)k < FORMAT_NKIND ? rank[k] : 0;
@@ -260,9 +278,163 @@ find_single_account_cost(struct format *f, const struct csv_record *h)
 	}
 }
 
+/*
+ * Tag columns (formats.md §3, §5, §6, §7, §8): "user:Key" and "aws:Key"
+ * in DBR-RT and cost allocation reports, "resourceTags/user:Key" in CUR,
+ * "resource_tags_user_key" columns or the JSON map "resource_tags" in
+ * CUR 2.0, the JSON map "Tags" in FOCUS.
+ */
+static void
+find_tags(struct format *f, const struct csv_record *h)
+{
+	static const char *const prefixes[] = { "user:", "aws:",
+	    "resourceTags/", "resource_tags_" };
+	size_t j, k, total = 0, off = 0;
+
+	f->json_tags = -1;
+	for (j = 0; j < h->nfields; j++)
+		total += h->fields[j].len + 1;
+	f->header_copy = xmalloc(total + 1);
+	f->tag_cols = xcalloc(h->nfields + 1, sizeof(*f->tag_cols));
+	for (j = 0; j < h->nfields; j++) {
+		const struct csv_field *c = &h->fields[j];
+		char *copy = f->header_copy + off;
+
+		memcpy(copy, c->ptr, c->len + 1);
+		off += c->len + 1;
+		if ((f->kind == FORMAT_FOCUS && field_is(c, "Tags")) ||
+		    (f->kind == FORMAT_CUR2 && field_is(c, "resource_tags"))) {
+			f->json_tags = (int)j;
+			continue;
+		}
+		for (k = 0; k < sizeof(prefixes) / sizeof(prefixes[0]); k++) {
+			size_t n = strlen(prefixes[k]);
+
+			if (c->len <= n || memcmp(c->ptr, prefixes[k], n) != 0)
+				continue;
+			/* CUR keys drop their column prefix, others keep it */
+			if (k >= 2) {
+				copy += n;
+				f->tag_cols[f->ntag_cols].len = c->len - n;
+			} else
+				f->tag_cols[f->ntag_cols].len = c->len;
+			f->tag_cols[f->ntag_cols].key = copy;
+			f->tag_cols[f->ntag_cols].idx = (int)j;
+			f->ntag_cols++;
+			break;
+		}
+	}
+}
+
+/* "Service name", "SERVICE_NAME", "ServiceName", "Cost (USD)" ->
+ * "service name" (three times), "cost usd": lower case, words split by
+ * single blanks. */
+static void
+normalise_name(const struct csv_field *c, char *out, size_t n)
+{
+	size_t i, len = 0;
+	int blank = 1;
+
+	for (i = 0; i < c->len && len + 1 < n; i++) {
+		unsigned char ch = (unsigned char)c->ptr[i];
+
+		if ((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9')) {
+			out[len++] = (char)ch;
+			blank = 0;
+		} else if (ch >= 'A' && ch <= 'Z') {
+			/* camelCase: "MonthlyCost" is "monthly cost" */
+			if (i > 0 && c->ptr[i - 1] >= 'a' &&
+			    c->ptr[i - 1] <= 'z' && len + 2 < n)
+				out[len++] = ' ';
+			out[len++] = (char)(ch - 'A' + 'a');
+			blank = 0;
+		} else if (!blank) {
+			out[len++] = ' ';
+			blank = 1;
+		}
+	}
+	if (len > 0 && out[len - 1] == ' ')
+		len--;
+	out[len] = '\0';
+}
+
+struct manual_name {
+	enum col col;
+	const char *label;	/* for messages */
+	const char *names;	/* '|'-separated normalised header names */
+};
+
+/* The header names a hand-made service list may use (DESIGN.md:
+ * service, account, region, monthly cost). */
+static const struct manual_name manual_names[] = {
+	{ C_PRODUCT_NAME, "service", "service|service name|aws service|aws service name|"
+	    "service code|product|product name" },
+	{ C_ACCOUNT, "account", "account|account id|aws account|aws account id|"
+	    "account number|linked account|linked account id|"
+	    "usage account|usage account id" },
+	{ C_ACCOUNT_NAME, "account name", "account name|aws account name" },
+	{ C_PAYER, "payer", "payer|payer account|payer account id|"
+	    "management account|management account id" },
+	{ C_REGION, "region", "region|aws region|region code|location" },
+	{ C_COST, "monthly cost", "monthly cost|monthly_cost|monthly cost usd|"
+	    "monthly cost eur|cost|cost usd|cost eur|cost per month|"
+	    "monthly spend|spend|amount|amount usd|amount eur|usd|eur|"
+	    "estimated monthly cost|estimated monthly cost usd" },
+	{ C_MONTH, "month", "month|billing month|period|billing period" },
+};
+
+static int
+name_in(const char *name, const char *list)
+{
+	size_t n = strlen(name);
+	const char *p = list;
+
+	while (*p != '\0') {
+		const char *bar = strchr(p, '|');
+		size_t len = bar != NULL ? (size_t)(bar - p) : strlen(p);
+
+		if (len == n && memcmp(p, name, n) == 0)
+			return 1;
+		p += len + (bar != NULL);
+	}
+	return 0;
+}
+
+/* Is h the header of a hand-made service list? Fills f's columns. */
+static int
+detect_manual(struct format *f, const struct csv_record *h,
+    struct pv_error *err)
+{
+	char name[128];
+	size_t i, j;
+
+	for (i = 0; i < C_NCOL; i++)
+		f->idx[i] = -1;
+	for (j = 0; j < h->nfields; j++) {
+		normalise_name(&h->fields[j], name, sizeof(name));
+		for (i = 0; i < sizeof(manual_names) / sizeof(manual_names[0]);
+		    i++) {
+			enum col c = manual_names[i].col;
+
+			if (!name_in(name, manual_names[i].names))
+				continue;
+			if (f->idx[c] >= 0)
+				return pv_error_set(err, PV_ERR_INPUT,
+				    f->display, 1, "service list: columns "
+				    "%d and %zu both name the %s", f->idx[c] + 1,
+				    j + 1, manual_names[i].label);
+			f->idx[c] = (int)j;
+			f->names[c] = manual_names[i].label;
+			if (c == C_COST && strstr(name, "eur") != NULL)
+				f->currency = "EUR";
+		}
+	}
+	return f->idx[C_PRODUCT_NAME] >= 0 ? 1 : 0;
+}
+
 int
 format_detect(struct format **out, const struct csv_record *h,
-    const char *display, struct pv_error *err)
+    const char *display, pv_time now, struct pv_error *err)
 {
 	struct format *f = xcalloc(1, sizeof(*f));
 	const struct colname *cols;
@@ -270,6 +442,8 @@ format_detect(struct format **out, const struct csv_record *h,
 
 	f->display = xstrdup(display);
 	f->nfields = h->nfields;
+	f->now = now;
+	f->json_tags = -1;
 	if (has_prefix_column(h, "lineItem/") ||
 	    has_column(h, "identity/LineItemId")) {
 		f->kind = FORMAT_CUR;
@@ -297,6 +471,15 @@ format_detect(struct format **out, const struct csv_record *h,
 		cols = dbr_cols;
 		ncols = sizeof(dbr_cols) / sizeof(dbr_cols[0]);
 	} else {
+		int m = detect_manual(f, h, err);
+
+		if (m < 0)
+			goto fail;
+		if (m == 1) {
+			f->kind = FORMAT_MANUAL;
+			*out = f;
+			return 0;
+		}
 		pv_error_set(err, PV_ERR_INPUT, display, 1, "not an AWS billing "
 		    "report (no InvoiceID/RecordType, lineItem/…, line_item_… "
 		    "or BilledCost columns)");
@@ -330,6 +513,7 @@ format_detect(struct format **out, const struct csv_record *h,
 		    "an account column", format_name(f->kind));
 		goto fail;
 	}
+	find_tags(f, h);
 	*out = f;
 	return 0;
 fail:
@@ -343,6 +527,9 @@ format_free(struct format *f)
 	if (f == NULL)
 		return;
 	free(f->display);
+	free(f->tag_cols);
+	free(f->header_copy);
+	free(f->json_keys);
 	free(f);
 }
 
@@ -705,10 +892,183 @@ map_focus(struct format *f, const struct csv_record *rec,
 	return 0;
 }
 
+/*
+ * The keys of a JSON object ({"env": "prod", "team": null}) whose value
+ * is not null, "" or {}: FOCUS Tags and CUR 2.0 resource_tags. Keys are
+ * copied (unescaped) into f->json_keys. Anything that is not an object
+ * gives no keys: tags are data, a malformed map is not worth a file.
+ */
+static void
+json_tag_keys(struct format *f, struct pv_str s, struct format_row *row)
+{
+	const char *p = s.p, *end = s.p + s.n;
+	size_t used = 0;
+
+	if (f->json_keys_cap < s.n + 1) {
+		f->json_keys_cap = s.n + 1;
+		f->json_keys = xrealloc(f->json_keys, f->json_keys_cap);
+	}
+#define SKIP_WS() while (p < end && (*p == ' ' || *p == '\t' || \
+	    *p == '\n' || *p == '\r')) p++
+	SKIP_WS();
+	if (p >= end || *p++ != '{')
+		return;
+	for (;;) {
+		char *key = f->json_keys + used;
+		size_t klen = 0;
+		int nonempty = 0, depth;
+
+		SKIP_WS();
+		if (p >= end || *p != '"')
+			return;
+		for (p++; p < end && *p != '"'; p++) {
+			if (*p == '\\' && p + 1 < end)
+				p++;
+			key[klen++] = *p;
+		}
+		if (p >= end)
+			return;
+		p++;
+		SKIP_WS();
+		if (p >= end || *p++ != ':')
+			return;
+		SKIP_WS();
+		if (p >= end)
+			return;
+		if (*p == '"') {
+			nonempty = p + 1 < end && p[1] != '"';
+			for (p++; p < end && *p != '"'; p++)
+				if (*p == '\\')
+					p++;
+			p++;
+		} else if (*p == '{' || *p == '[') {
+			const char *open = p;
+
+			for (depth = 0; p < end; p++) {
+				if (*p == '"') {
+					for (p++; p < end && *p != '"'; p++)
+						if (*p == '\\')
+							p++;
+				} else if (*p == '{' || *p == '[')
+					depth++;
+				else if ((*p == '}' || *p == ']') &&
+				    --depth == 0) {
+					p++;
+					break;
+				}
+			}
+			nonempty = p - open > 2;
+		} else {
+			const char *v = p;
+
+			while (p < end && *p != ',' && *p != '}')
+				p++;
+			nonempty = !(p - v >= 4 && memcmp(v, "null", 4) == 0);
+		}
+		if (nonempty && klen > 0 && row->ntags < FORMAT_MAX_TAGS) {
+			row->tags[row->ntags].p = key;
+			row->tags[row->ntags].n = klen;
+			row->ntags++;
+			used += klen;
+		}
+		SKIP_WS();
+		if (p >= end || *p != ',')
+			return;
+		p++;
+	}
+#undef SKIP_WS
+}
+
+/* Which tag keys carry a value on this line. */
+static void
+map_tags(struct format *f, const struct csv_record *rec,
+    struct format_row *row)
+{
+	size_t i;
+
+	for (i = 0; i < f->ntag_cols && row->ntags < FORMAT_MAX_TAGS; i++) {
+		const struct csv_field *v = &rec->fields[f->tag_cols[i].idx];
+
+		if (v->len == 0 || (f->null_literal && v->len == 4 &&
+		    memcmp(v->ptr, "NULL", 4) == 0))
+			continue;
+		row->tags[row->ntags].p = f->tag_cols[i].key;
+		row->tags[row->ntags].n = f->tag_cols[i].len;
+		row->ntags++;
+	}
+	if (f->json_tags >= 0) {
+		struct pv_str j = { rec->fields[f->json_tags].ptr,
+		    rec->fields[f->json_tags].len };
+
+		json_tag_keys(f, j, row);
+	}
+}
+
+/* A line of a hand-made service list: one service, its monthly cost. */
+static int
+map_manual(struct format *f, const struct csv_record *rec,
+    struct format_row *row, struct pv_error *err)
+{
+	static const struct pv_str unspecified = { "unspecified", 11 };
+	struct charge *c = &row->ch[0];
+	struct pv_str month = get(f, rec, C_MONTH);
+	int y, m, d;
+
+	memset(c, 0, sizeof(*c));
+	c->service_name = get(f, rec, C_PRODUCT_NAME);
+	while (c->service_name.n > 0 && c->service_name.p[c->service_name.n -
+	    1] == ' ')
+		c->service_name.n--;
+	if (c->service_name.n == 0)
+		return pv_error_set(err, PV_ERR_INPUT, f->display, rec->line,
+		    "no service named");
+	c->account = get(f, rec, C_ACCOUNT);
+	if (c->account.n == 0)
+		c->account = unspecified;
+	c->account_name = get(f, rec, C_ACCOUNT_NAME);
+	c->payer = get(f, rec, C_PAYER);
+	if (c->payer.n == 0)
+		c->payer = c->account;
+	c->region = get(f, rec, C_REGION);
+	c->line_type.p = "manual";
+	c->line_type.n = 6;
+	if (f->currency != NULL) {
+		c->currency.p = f->currency;
+		c->currency.n = strlen(f->currency);
+	}
+	if (get_money(f, rec, C_COST, &c->cost, &row->cost_places, err) != 0)
+		return -1;
+	if (month.n > 0) {
+		char buf[16];
+		pv_time t;
+
+		if (month.n < 6 || month.n > 7 || month.p[4] != '-')
+			return pv_error_set(err, PV_ERR_INPUT, f->display,
+			    rec->line, "bad month '%.*s' (YYYY-MM)",
+			    month.n > 20 ? 20 : (int)month.n, month.p);
+		snprintf(buf, sizeof(buf), "%.*s-01", (int)month.n, month.p);
+		if (date_parse(buf, strlen(buf), &t) != DATE_OK)
+			return pv_error_set(err, PV_ERR_INPUT, f->display,
+			    rec->line, "bad month '%.*s' (YYYY-MM)",
+			    (int)month.n, month.p);
+		c->period = t;
+	} else
+		c->period = month_start(f->now);
+	date_civil_from_days(c->period / 86400, &y, &m, &d);
+	c->start = c->period;
+	c->end = c->period + (pv_time)date_days_in_month(y, m) * 86400;
+	c->cls = CHARGE_USAGE;
+	row->estimated = 1;	/* a list is what the customer expects */
+	row->nch = 1;
+	return 0;
+}
+
 int
 format_map(struct format *f, const struct csv_record *rec,
     struct format_row *row, struct pv_error *err)
 {
+	int rc;
+
 	memset(row, 0, sizeof(*row));
 	row->kind = ROW_CHARGES;
 	row->estimated = -1;
@@ -719,16 +1079,25 @@ format_map(struct format *f, const struct csv_record *rec,
 	switch (f->kind) {
 	case FORMAT_MONTHLY:
 	case FORMAT_COST_ALLOCATION:
-		return map_monthly(f, rec, row, err);
+		rc = map_monthly(f, rec, row, err);
+		break;
 	case FORMAT_DBR:
 	case FORMAT_DBR_RT:
-		return map_dbr(f, rec, row, err);
+		rc = map_dbr(f, rec, row, err);
+		break;
 	case FORMAT_CUR:
 	case FORMAT_CUR2:
-		return map_cur(f, rec, row, err);
+		rc = map_cur(f, rec, row, err);
+		break;
+	case FORMAT_MANUAL:
+		return map_manual(f, rec, row, err);
 	case FORMAT_FOCUS:
 	case FORMAT_NKIND:
+	default:
+		rc = map_focus(f, rec, row, err);
 		break;
 	}
-	return map_focus(f, rec, row, err);
+	if (rc == 0 && row->kind == ROW_CHARGES)
+		map_tags(f, rec, row);
+	return rc;
 }

@@ -21,10 +21,12 @@ enum format_kind {
 	FORMAT_CUR,
 	FORMAT_CUR2,
 	FORMAT_FOCUS,
+	FORMAT_MANUAL,		/* a hand-made service list */
 	FORMAT_NKIND
 };
 
-/* "monthly", "cost-allocation", "dbr", "dbr-rt", "cur", "cur2", "focus". */
+/* "monthly", "cost-allocation", "dbr", "dbr-rt", "cur", "cur2", "focus",
+ * "manual". */
 const char *format_name(enum format_kind k);
 
 /*
@@ -46,10 +48,12 @@ struct format;
 /*
  * Detect the report kind from its header record. On success returns 0
  * and a new column map in *out (free with format_free). A CSV that is
- * no billing report gives -1 and "not an AWS billing report (...)".
+ * no billing report and no service list gives -1 and "not an AWS billing
+ * report (...)". now is the current time: a service list without a
+ * month column describes the month of now.
  */
 int format_detect(struct format **out, const struct csv_record *header,
-    const char *display, struct pv_error *err);
+    const char *display, pv_time now, struct pv_error *err);
 
 enum format_kind format_kind(const struct format *f);
 size_t format_nfields(const struct format *f);
@@ -61,6 +65,8 @@ enum format_row_kind {
 	ROW_OTHER_PROVIDER	/* a FOCUS row of another cloud: provider, ch[0] */
 };
 
+#define FORMAT_MAX_TAGS 64	/* tag keys kept per line; more are ignored */
+
 struct format_row {
 	enum format_row_kind kind;
 	struct charge ch[4];	/* a monthly line splits into cost, credits,
@@ -71,6 +77,10 @@ struct format_row {
 	struct pv_str provider;
 	int unknown_type;	/* line_type not known: counted as usage */
 	int cost_places;	/* decimal places the cost column was written with */
+	/* tag keys with a non-empty value on this line ("user:Owner",
+	 * "user_name", ...); they point into the record or the format */
+	struct pv_str tags[FORMAT_MAX_TAGS];
+	int ntags;
 	pv_time through;	/* ROW_OPEN_MONTH: data through this time; -1 */
 };
 

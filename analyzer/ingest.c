@@ -29,6 +29,15 @@ struct pending_total {
 	int matched;
 };
 
+/* Cost carried by one tag key: key is "payer\x1fYYYY-MM\x1faccount\x1ftag". */
+struct tag_entry {
+	char *key;		/* NULL: empty slot */
+	size_t len;
+	uint64_t hash;
+	money_t cost;
+	long lines;
+};
+
 struct provider_tally {
 	char name[64];
 	long rows;
@@ -76,6 +85,9 @@ struct ingest_ctx {
 	size_t est_cap;
 	size_t periods_cap;
 	long records;
+	pv_time now;		/* for service lists without a month */
+	struct tag_entry *tags;	/* tag key use per payer-month and account */
+	size_t tags_cap, ntags;
 };
 
 void
@@ -433,6 +445,87 @@ period_for(struct ingest_ctx *x, struct pv_str payer, pv_time period,
 	return &r->periods[r->nperiods++];
 }
 
+static uint64_t
+fnv1a(const char *s, size_t n)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
+static struct tag_entry *
+tag_slot(struct ingest_ctx *x, const char *key, size_t len)
+{
+	uint64_t h = fnv1a(key, len);
+	size_t i;
+
+	if ((x->ntags + 1) * 2 > x->tags_cap) {
+		struct tag_entry *old = x->tags;
+		size_t oldcap = x->tags_cap, j;
+
+		x->tags_cap = oldcap ? oldcap * 2 : 256;
+		x->tags = xcalloc(x->tags_cap, sizeof(*x->tags));
+		for (j = 0; j < oldcap; j++) {
+			if (old[j].key == NULL)
+				continue;
+			for (i = old[j].hash & (x->tags_cap - 1);
+			    x->tags[i].key != NULL; i = (i + 1) & (x->tags_cap - 1))
+				;
+			x->tags[i] = old[j];
+		}
+		free(old);
+	}
+	for (i = h & (x->tags_cap - 1);; i = (i + 1) & (x->tags_cap - 1)) {
+		struct tag_entry *e = &x->tags[i];
+
+		if (e->key == NULL) {
+			e->key = xstrndup(key, len);
+			e->len = len;
+			e->hash = h;
+			x->ntags++;
+			return e;
+		}
+		if (e->hash == h && e->len == len && memcmp(e->key, key,
+		    len) == 0)
+			return e;
+	}
+}
+
+/* Count the cost of a usage, fee or discount line under each tag key it
+ * carries, for "tag keys in use" and "how much is untagged". */
+static int
+count_tags(struct ingest_ctx *x, const struct charge *c,
+    const struct format_row *row, const char *month, struct pv_error *err)
+{
+	char key[1024];
+	int i, n;
+
+	if (c->cls != CHARGE_USAGE && c->cls != CHARGE_FEE &&
+	    c->cls != CHARGE_DISCOUNT)
+		return 0;
+	for (i = 0; i < row->ntags; i++) {
+		struct tag_entry *e;
+
+		n = snprintf(key, sizeof(key), "%.*s\x1f%s\x1f%.*s\x1f%.*s",
+		    (int)c->payer.n, c->payer.p, month, (int)c->account.n,
+		    c->account.p, (int)row->tags[i].n, row->tags[i].p);
+		if (n < 0 || (size_t)n >= sizeof(key))
+			continue;	/* absurdly long names: not counted */
+		e = tag_slot(x, key, (size_t)n);
+		if (money_add(&e->cost, c->cost) != 0)
+			return pv_error_set(err, PV_ERR_INPUT, x->display, 0,
+			    "amounts overflow the 64-bit sum (a total beyond "
+			    "922,337,203)");
+		e->lines++;
+	}
+	return 0;
+}
+
 static int
 add_charge(struct ingest_ctx *x, struct charge *c, const struct format_row *row,
     int first, long line, struct pv_error *err)
@@ -458,7 +551,10 @@ add_charge(struct ingest_ctx *x, struct charge *c, const struct format_row *row,
 		if (c->account.p != c->payer.p)
 			check_account(x, c->account, c->account_name, line);
 	}
+	c->tagged = row->ntags > 0;
 	p = period_for(x, c->payer, c->period, &pi);
+	if (row->ntags > 0 && count_tags(x, c, row, p->period, err) != 0)
+		return -1;
 	if (money_add(&p->sums[c->view][c->cls], c->cost) != 0)
 		return pv_error_set(err, PV_ERR_INPUT, x->display, line,
 		    "amounts overflow the 64-bit sum (a total beyond "
@@ -566,7 +662,7 @@ on_record(void *ctx, const struct csv_record *rec, struct pv_error *err)
 	if (format_is_disclaimer(rec))
 		return 0;
 	if (x->fmt == NULL) {
-		if (format_detect(&x->fmt, rec, x->display, err) != 0)
+		if (format_detect(&x->fmt, rec, x->display, x->now, err) != 0)
 			return -1;
 		if (!x->have_kind) {
 			x->kind = format_kind(x->fmt);
@@ -829,6 +925,58 @@ join_warnings(const struct ingest_result *r)
 	return s;
 }
 
+/* An account id as stored: the recovered full id when it was damaged. */
+static void
+fixed_id(char *out, size_t n, const char *id, size_t len,
+    const struct store_account_fix *fixes, size_t nfixes)
+{
+	size_t i;
+
+	for (i = 0; i < nfixes; i++) {
+		if (strlen(fixes[i].damaged) == len &&
+		    memcmp(fixes[i].damaged, id, len) == 0) {
+			snprintf(out, n, "%s", fixes[i].full);
+			return;
+		}
+	}
+	snprintf(out, n, "%.*s", (int)len, id);
+}
+
+/* The tag entries as rows for the store; keys point into x->tags. */
+static struct store_tag_usage *
+tag_usage_list(struct ingest_ctx *x, const struct store_account_fix *fixes,
+    size_t nfixes, size_t *n)
+{
+	struct store_tag_usage *v = xcalloc(x->ntags + 1, sizeof(*v));
+	size_t i, k = 0;
+
+	for (i = 0; i < x->tags_cap; i++) {
+		struct tag_entry *e = &x->tags[i];
+		const char *f[4], *p;
+		int j = 0;
+
+		if (e->key == NULL)
+			continue;
+		f[0] = e->key;
+		for (p = e->key; j < 3 && (p = strchr(p, '\x1f')) != NULL; p++)
+			f[++j] = p + 1;
+		if (j != 3)
+			continue;
+		fixed_id(v[k].payer, sizeof(v[k].payer), f[0],
+		    (size_t)(f[1] - f[0] - 1), fixes, nfixes);
+		snprintf(v[k].period, sizeof(v[k].period), "%.*s",
+		    (int)(f[2] - f[1] - 1), f[1]);
+		fixed_id(v[k].account, sizeof(v[k].account), f[2],
+		    (size_t)(f[3] - f[2] - 1), fixes, nfixes);
+		v[k].key = f[3];
+		v[k].cost = e->cost;
+		v[k].lines = e->lines;
+		k++;
+	}
+	*n = k;
+	return v;
+}
+
 static int
 commit(struct ingest_ctx *x, const char *path, struct store_account_fix *fixes,
     size_t nfixes, struct pv_error *err)
@@ -839,8 +987,9 @@ commit(struct ingest_ctx *x, const char *path, struct store_account_fix *fixes,
 	struct store_total *ts = xcalloc(x->ntotals + 1, sizeof(*ts));
 	char part[32], period[20], *warnings;
 	const char *payer = NULL;
+	struct store_tag_usage *tags;
 	long best_rows = -1;
-	size_t i, nts = 0;
+	size_t i, nts = 0, ntags;
 	int rc;
 
 	for (i = 0; i < r->nperiods; i++) {
@@ -905,6 +1054,7 @@ commit(struct ingest_ctx *x, const char *path, struct store_account_fix *fixes,
 		else
 			snprintf(period, sizeof(period), "%s..%s", lo, hi);
 	}
+	tags = tag_usage_list(x, fixes, nfixes, &ntags);
 	warnings = join_warnings(r);
 	memset(&m, 0, sizeof(m));
 	m.sha256 = r->sha256;
@@ -923,7 +1073,10 @@ commit(struct ingest_ctx *x, const char *path, struct store_account_fix *fixes,
 	m.ntotals = nts;
 	m.fixes = fixes;
 	m.nfixes = nfixes;
+	m.tags = tags;
+	m.ntags = ntags;
 	rc = store_commit_file(x->st, &m, &r->file_id, &r->replaced, err);
+	free(tags);
 	free(warnings);
 	free(ps);
 	free(ts);
@@ -968,6 +1121,9 @@ ctx_release(struct ingest_ctx *x)
 	free(x->est_open);
 	free(x->est_final);
 	free(x->usage_end);
+	for (i = 0; i < x->tags_cap; i++)
+		free(x->tags[i].key);
+	free(x->tags);
 }
 
 int
@@ -990,6 +1146,7 @@ ingest_file(struct store *st, const char *path, const struct ingest_options *o,
 	x.opt = o;
 	x.last_period = -1;
 	x.through = -1;
+	x.now = date_now();
 	pv_error_clear(err);
 	if (source_open(&x.src, path, display, &o->limits, err) != 0)
 		goto out;

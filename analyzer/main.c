@@ -19,6 +19,7 @@ static const char usage_text[] =
 "commands:\n"
 "  ingest FILE...     add billing files to the database (- is stdin)\n"
 "  report [FILE...]   (ingest FILEs, then) write the report\n"
+"  inventory          which services run where; Pilvi support status\n"
 "  files              what has been ingested, from which file, with status\n"
 "  check FILE...      validate and total files without storing them\n"
 "\n"
@@ -34,11 +35,12 @@ static const char usage_text[] =
 
 struct command {
 	const char *name;
+	const char *opts;	/* the option letters it takes (cmd_opts) */
 	const char *help;
 };
 
 static const struct command commands[] = {
-	{ "ingest",
+	{ "ingest", "",
 	  "usage: pilvi-analyzer [--db FILE] ingest FILE...\n"
 	  "\n"
 	  "Add billing files to the database, each in one transaction: a file\n"
@@ -46,24 +48,50 @@ static const struct command commands[] = {
 	  "re-delivered month (same payer, month and report family) replaces\n"
 	  "the earlier delivery. A bad file is reported with file:line and the\n"
 	  "others go on (exit status 1).\n" },
-	{ "report",
+	{ "report", "fopmacT",
 	  "usage: pilvi-analyzer [--db FILE] report [--format text|json] [-o FILE]\n"
-	  "                      [--payer ID] [--month YYYY-MM] [FILE...]\n"
+	  "                      [--payer ID] [--month YYYY-MM] [--account ID]\n"
+	  "                      [--catalog FILE] [--threshold PCT] [FILE...]\n"
 	  "\n"
-	  "Write the report: files read and billing periods with totals per\n"
-	  "charge class and reconciliation against the file's own totals.\n"
-	  "With FILEs and no --db, they are read into a memory database.\n"
+	  "Write the report: files read, billing periods with totals per charge\n"
+	  "class and reconciliation against the file's own totals, and (JSON)\n"
+	  "the service inventory. With FILEs and no --db, they are read into a\n"
+	  "memory database.\n"
 	  "\n"
 	  "  -f, --format FMT   text (default) or json\n"
 	  "  -o, --output FILE  write to FILE (replaced atomically, mode 0600)\n"
 	  "  --payer ID         only this payer account\n"
-	  "  --month YYYY-MM    only this billing month\n" },
-	{ "files",
+	  "  --month YYYY-MM    only this billing month\n"
+	  "  --account ID       inventory of this account only\n"
+	  "  --catalog FILE     Pilvi's services (service_code,status,note)\n"
+	  "                     instead of the built-in list\n"
+	  "  --threshold PCT    a service's cost 'moved' past PCT %% (20)\n" },
+	{ "inventory", "pmacT",
+	  "usage: pilvi-analyzer [--db FILE] inventory [--payer ID] [--account ID]\n"
+	  "                      [--month YYYY-MM] [--catalog FILE] [--threshold PCT]\n"
+	  "\n"
+	  "Which AWS services run where: per payer, account and service the\n"
+	  "regions, usage types, resources, first and last day, cost and share,\n"
+	  "and whether Pilvi supports it; tag keys and untagged cost per account;\n"
+	  "what needs attention first (unsupported and unknown services by\n"
+	  "cost); services and accounts new, gone or moved between months.\n"
+	  "Without --month, each payer's latest month. Hand-made service lists\n"
+	  "(CSV with a service column, and optionally account, region,\n"
+	  "monthly_cost, month) are ingested like bills and count where no bill\n"
+	  "covers the account and month.\n"
+	  "\n"
+	  "  --payer ID         only this payer account\n"
+	  "  --account ID       only this account\n"
+	  "  --month YYYY-MM    this month instead of the latest\n"
+	  "  --catalog FILE     Pilvi's services (service_code,status,note)\n"
+	  "                     instead of the built-in list\n"
+	  "  --threshold PCT    a service's cost 'moved' past PCT %% (20)\n" },
+	{ "files", "",
 	  "usage: pilvi-analyzer [--db FILE] files\n"
 	  "\n"
 	  "List the ingested files: id, status (ok or replaced), format, payer,\n"
 	  "billing period, rows, number of warnings, name.\n" },
-	{ "check",
+	{ "check", "",
 	  "usage: pilvi-analyzer check FILE...\n"
 	  "\n"
 	  "Detect, parse and total files without storing anything: format,\n"
@@ -115,6 +143,9 @@ main(int argc, char **argv)
 		{ "output", required_argument, NULL, 'o' },
 		{ "payer", required_argument, NULL, 'p' },
 		{ "month", required_argument, NULL, 'm' },
+		{ "account", required_argument, NULL, 'a' },
+		{ "catalog", required_argument, NULL, 'c' },
+		{ "threshold", required_argument, NULL, 'T' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ NULL, 0, NULL, 0 }
@@ -176,9 +207,12 @@ main(int argc, char **argv)
 		case 'o':
 		case 'p':
 		case 'm':
-			if (!is_report && !(c == 'p' || c == 'm') ) {
-				usage_error("'%s' takes no such option",
-				    cmd->name);
+		case 'a':
+		case 'c':
+		case 'T':
+			if (strchr(cmd->opts, c) == NULL) {
+				usage_error("unknown option '%s'",
+				    argv[optind - 1]);
 				return EXIT_USAGE;
 			}
 			if (c == 'f')
@@ -187,8 +221,24 @@ main(int argc, char **argv)
 				o.output = optarg;
 			else if (c == 'p')
 				o.payer = optarg;
-			else
+			else if (c == 'm')
 				o.month = optarg;
+			else if (c == 'a')
+				o.account = optarg;
+			else if (c == 'c')
+				o.catalog = optarg;
+			else {
+				char *end;
+				long v = strtol(optarg, &end, 10);
+
+				if (*end != '\0' || v < 1 || v > 1000) {
+					usage_error("--threshold wants a "
+					    "percentage 1..1000, not '%s'",
+					    optarg);
+					return EXIT_USAGE;
+				}
+				o.threshold_pct = (int)v;
+			}
 			break;
 		default:
 			usage_error("unknown option '%s'", argv[optind - 1]);
@@ -228,5 +278,7 @@ main(int argc, char **argv)
 		return cli_check(&o, argv, argc);
 	if (strcmp(cmd->name, "files") == 0)
 		return cli_files(&o);
+	if (strcmp(cmd->name, "inventory") == 0)
+		return cli_inventory(&o);
 	return cli_report(&o, argv, argc);
 }

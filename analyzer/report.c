@@ -94,7 +94,8 @@ static const char period_sql[] =
     "MAX(places), MIN(currency), MIN(first_day), MAX(last_day), "
     "MAX(last_end), COUNT(statement_total), SUM(statement_total) "
     "FROM counted_period "
-    "WHERE (?1 IS NULL OR payer_account = ?1) AND (?2 IS NULL OR period = ?2) "
+    "WHERE format <> 'manual' "
+    "  AND (?1 IS NULL OR payer_account = ?1) AND (?2 IS NULL OR period = ?2) "
     "GROUP BY payer_account, period ORDER BY payer_account, period";
 
 static const char class_sql[] =
@@ -260,8 +261,12 @@ report_build(struct store *st, const struct report_options *o,
 	struct report *r = xcalloc(1, sizeof(*r));
 	sqlite3 *db = store_db(st);
 
+	struct inventory_options io = { o->payer, o->account, o->month,
+	    o->threshold_pct };
+
 	date_now_iso(r->generated_at);
-	if (load_files(db, r, o, err) != 0 || load_periods(db, r, o, err) != 0) {
+	if (load_files(db, r, o, err) != 0 || load_periods(db, r, o, err) != 0 ||
+	    inventory_build(st, &io, &r->inventory, err) != 0) {
 		report_free(r);
 		return -1;
 	}
@@ -312,5 +317,6 @@ report_free(struct report *r)
 		free_list(p->notes, p->nnotes);
 	}
 	free(r->periods);
+	inventory_free(r->inventory);
 	free(r);
 }

@@ -10,6 +10,7 @@
 
 #include "charge.h"
 #include "error.h"
+#include "inventory.h"
 #include "store.h"
 
 struct report_file {
@@ -47,11 +48,14 @@ struct report {
 	size_t nfiles;
 	struct report_period *periods;
 	size_t nperiods;
+	struct inventory *inventory;
 };
 
 struct report_options {
 	const char *payer;		/* NULL: every payer */
 	const char *month;		/* NULL: every month ("YYYY-MM") */
+	const char *account;		/* inventory: NULL for every account */
+	int threshold_pct;		/* inventory changes; 0: the default */
 };
 
 /* Build the model. Returns 0 and *out (free with report_free) or -1. */
@@ -64,5 +68,7 @@ int report_write_json(const struct report *r, FILE *fp);
 int report_write_text(const struct report *r, FILE *fp);
 /* The file registry as a table (the files command). */
 int report_write_files(const struct report *r, FILE *fp);
+/* The inventory as tables (the inventory command). */
+int report_write_inventory(const struct inventory *inv, FILE *fp);
 
 #endif

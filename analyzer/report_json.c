@@ -5,6 +5,7 @@
  */
 #include "report.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 static void
@@ -148,6 +149,151 @@ write_period(FILE *fp, const struct report_period *p)
 	putc('}', fp);
 }
 
+static void
+write_service(FILE *fp, const struct inventory_service *s)
+{
+	int i;
+
+	fputs("    {\"payer_account\": ", fp);
+	json_str(fp, s->payer);
+	fputs(", \"account\": ", fp);
+	json_str(fp, s->account);
+	fputs(", \"account_name\": ", fp);
+	json_str(fp, s->account_name);
+	fputs(", \"period\": ", fp);
+	json_str(fp, s->period);
+	fputs(",\n     \"service\": ", fp);
+	json_str(fp, s->name);
+	fputs(", \"service_code\": ", fp);
+	json_str(fp, s->code);
+	fprintf(fp, ", \"known_service\": %s, \"source\": ",
+	    s->unknown ? "false" : "true");
+	json_str(fp, s->manual ? "manual" : "billing");
+	fputs(",\n     \"regions\": ", fp);
+	json_list(fp, s->regions, s->nregions);
+	fprintf(fp, ", \"usage_types\": %ld, \"operations\": %ld, "
+	    "\"resources\": %ld,\n     \"top_usage_types\": [", s->usage_types,
+	    s->operations, s->resources);
+	for (i = 0; i < s->ntop; i++) {
+		fputs(i ? ", {\"usage_type\": " : "{\"usage_type\": ", fp);
+		json_str(fp, s->top[i].usage_type);
+		fputs(", \"cost\": ", fp);
+		json_money(fp, s->top[i].cost, s->places);
+		putc('}', fp);
+	}
+	fputs("],\n     \"first_seen\": ", fp);
+	json_str(fp, s->first_seen);
+	fputs(", \"last_seen\": ", fp);
+	json_str(fp, s->last_seen);
+	fputs(", \"cost\": ", fp);
+	json_money(fp, s->cost, s->places);
+	fputs(", \"currency\": ", fp);
+	json_str(fp, s->currency);
+	fprintf(fp, ", \"share\": \"%s%d.%02d\"", s->share_bp < 0 ? "-" : "",
+	    abs(s->share_bp) / 100, abs(s->share_bp) % 100);
+	fputs(",\n     \"pilvi_support\": ", fp);
+	json_str(fp, s->support);
+	fputs(", \"pilvi_note\": ", fp);
+	json_str(fp, s->support_note);
+	putc('}', fp);
+}
+
+static void
+write_inventory(FILE *fp, const struct inventory *inv)
+{
+	size_t i, k;
+
+	fputs(",\n  \"inventory\": [", fp);
+	for (i = 0; i < inv->nservices; i++) {
+		fputs(i ? ",\n" : "\n", fp);
+		write_service(fp, &inv->services[i]);
+	}
+	fputs(inv->nservices ? "\n  ],\n  \"inventory_accounts\": [" :
+	    "],\n  \"inventory_accounts\": [", fp);
+	for (i = 0; i < inv->naccounts; i++) {
+		const struct inventory_account *a = &inv->accounts[i];
+
+		fputs(i ? ",\n    {\"payer_account\": " :
+		    "\n    {\"payer_account\": ", fp);
+		json_str(fp, a->payer);
+		fputs(", \"account\": ", fp);
+		json_str(fp, a->account);
+		fputs(", \"account_name\": ", fp);
+		json_str(fp, a->account_name);
+		fputs(", \"period\": ", fp);
+		json_str(fp, a->period);
+		fprintf(fp, ", \"services\": %zu, \"cost\": ", a->nservices);
+		json_money(fp, a->cost, a->places);
+		fputs(", \"untagged_cost\": ", fp);
+		json_money(fp, a->untagged, a->places);
+		fputs(",\n     \"tag_keys\": [", fp);
+		for (k = 0; k < a->ntags; k++) {
+			fputs(k ? ", {\"key\": " : "{\"key\": ", fp);
+			json_str(fp, a->tags[k].key);
+			fputs(", \"cost\": ", fp);
+			json_money(fp, a->tags[k].cost, a->places);
+			putc('}', fp);
+		}
+		fputs("]}", fp);
+	}
+	fputs(inv->naccounts ? "\n  ],\n  \"inventory_payers\": [" :
+	    "],\n  \"inventory_payers\": [", fp);
+	for (i = 0; i < inv->npayers; i++) {
+		const struct inventory_payer *p = &inv->payers[i];
+
+		fputs(i ? ",\n    {\"payer_account\": " :
+		    "\n    {\"payer_account\": ", fp);
+		json_str(fp, p->payer);
+		fputs(", \"period\": ", fp);
+		json_str(fp, p->period);
+		fprintf(fp, ", \"accounts\": %zu, \"services\": %zu, "
+		    "\"cost\": ", p->naccounts, p->nservices);
+		json_money(fp, p->cost, p->places);
+		putc('}', fp);
+	}
+	fputs(inv->npayers ? "\n  ],\n  \"needs_attention\": [" :
+	    "],\n  \"needs_attention\": [", fp);
+	for (i = 0; i < inv->nattention; i++) {
+		const struct inventory_service *s =
+		    &inv->services[inv->attention[i]];
+
+		fputs(i ? ",\n    {\"account\": " : "\n    {\"account\": ", fp);
+		json_str(fp, s->account);
+		fputs(", \"service_code\": ", fp);
+		json_str(fp, s->code);
+		fputs(", \"cost\": ", fp);
+		json_money(fp, s->cost, s->places);
+		fputs(", \"pilvi_support\": ", fp);
+		json_str(fp, s->support);
+		putc('}', fp);
+	}
+	fputs(inv->nattention ? "\n  ],\n  \"inventory_changes\": [" :
+	    "],\n  \"inventory_changes\": [", fp);
+	for (i = 0; i < inv->nchanges; i++) {
+		const struct inventory_change *c = &inv->changes[i];
+
+		fputs(i ? ",\n    {\"payer_account\": " :
+		    "\n    {\"payer_account\": ", fp);
+		json_str(fp, c->payer);
+		fputs(", \"account\": ", fp);
+		json_str(fp, c->account);
+		fputs(", \"service_code\": ", fp);
+		json_str(fp, c->code);
+		fputs(", \"change\": ", fp);
+		json_str(fp, inventory_change_name(c->kind));
+		fputs(", \"from\": ", fp);
+		json_str(fp, c->from);
+		fputs(", \"to\": ", fp);
+		json_str(fp, c->to);
+		fputs(", \"before\": ", fp);
+		json_money(fp, c->before, c->places);
+		fputs(", \"after\": ", fp);
+		json_money(fp, c->after, c->places);
+		putc('}', fp);
+	}
+	fputs(inv->nchanges ? "\n  ]" : "]", fp);
+}
+
 int
 report_write_json(const struct report *r, FILE *fp)
 {
@@ -166,6 +312,9 @@ report_write_json(const struct report *r, FILE *fp)
 		fputs(i ? ",\n" : "\n", fp);
 		write_period(fp, &r->periods[i]);
 	}
-	fputs(r->nperiods ? "\n  ]\n}\n" : "]\n}\n", fp);
+	fputs(r->nperiods ? "\n  ]" : "]", fp);
+	if (r->inventory != NULL)
+		write_inventory(fp, r->inventory);
+	fputs("\n}\n", fp);
 	return ferror(fp) ? -1 : 0;
 }

@@ -180,5 +180,159 @@ report_write_text(const struct report *r, FILE *fp)
 		for (k = 0; k < p->nnotes; k++)
 			fprintf(fp, "    note: %s\n", p->notes[k]);
 	}
+	if (r->inventory != NULL) {
+		fputs("\nService inventory\n\n", fp);
+		return report_write_inventory(r->inventory, fp);
+	}
+	return ferror(fp) ? -1 : 0;
+}
+
+/* "eu-west-1", "eu-west-1 +2", "-": a cell's worth of regions. */
+static void
+regions_cell(char *buf, size_t n, const struct inventory_service *s)
+{
+	if (s->nregions == 0)
+		snprintf(buf, n, "-");
+	else if (s->nregions == 1)
+		snprintf(buf, n, "%s", s->regions[0]);
+	else
+		snprintf(buf, n, "%s +%zu", s->regions[0], s->nregions - 1);
+}
+
+static void
+share_cell(char *buf, size_t n, int bp)
+{
+	snprintf(buf, n, "%s%d.%02d%%", bp < 0 ? "-" : "", abs(bp) / 100,
+	    abs(bp) % 100);
+}
+
+/* "AmazonEC2", cut to fit a column with "..." */
+static void
+fit(char *buf, size_t n, const char *s, size_t width)
+{
+	if (strlen(s) <= width)
+		snprintf(buf, n, "%s", s);
+	else
+		snprintf(buf, n, "%.*s...", (int)(width - 3), s);
+}
+
+static void
+write_account(const struct inventory *inv, const struct inventory_account *a,
+    FILE *fp)
+{
+	struct table t = { 9, { "SERVICE", "REGIONS", "TYPES", "RES", "FIRST",
+	    "LAST", "COST", "SHARE", "PILVI" }, { 0, 0, 1, 1, 0, 0, 1, 1, 0 },
+	    NULL, 0, 0 };
+	char total[48], cost[48], untagged[48];
+	size_t i, k;
+
+	money_format_grouped(total, sizeof(total), a->cost, 2);
+	fprintf(fp, "\n  account %s%s%s%s: %zu service%s, %s %s\n", a->account,
+	    a->account_name ? " (" : "", a->account_name ? a->account_name : "",
+	    a->account_name ? ")" : "", a->nservices,
+	    a->nservices == 1 ? "" : "s", total, a->currency);
+	for (i = 0; i < inv->nservices; i++) {
+		const struct inventory_service *s = &inv->services[i];
+		char code[32], regions[64], types[16], res[16], share[16];
+
+		if (strcmp(s->payer, a->payer) != 0 ||
+		    strcmp(s->period, a->period) != 0 ||
+		    strcmp(s->account, a->account) != 0)
+			continue;
+		fit(code, sizeof(code), s->code, 24);
+		regions_cell(regions, sizeof(regions), s);
+		snprintf(types, sizeof(types), "%ld", s->usage_types);
+		snprintf(res, sizeof(res), "%ld", s->resources);
+		money_format_grouped(cost, sizeof(cost), s->cost, 2);
+		share_cell(share, sizeof(share), s->share_bp);
+		table_add(&t, code, regions, types, res, s->first_seen,
+		    s->last_seen, cost, share, s->support);
+	}
+	table_print(&t, fp, "    ");
+	if (a->ntags == 0 && a->untagged == a->cost)
+		fputs("    no tags\n", fp);
+	else {
+		money_format_grouped(untagged, sizeof(untagged), a->untagged, 2);
+		fprintf(fp, "    untagged %s of %s; tag keys:", untagged,
+		    total);
+		for (k = 0; k < a->ntags; k++) {
+			money_format_grouped(cost, sizeof(cost), a->tags[k].cost,
+			    2);
+			fprintf(fp, "%s %s (%s)", k ? "," : "", a->tags[k].key,
+			    cost);
+		}
+		putc('\n', fp);
+	}
+}
+
+int
+report_write_inventory(const struct inventory *inv, FILE *fp)
+{
+	size_t i, j;
+
+	if (inv->nservices == 0) {
+		fputs("no services: nothing ingested for that selection\n", fp);
+		return ferror(fp) ? -1 : 0;
+	}
+	for (i = 0; i < inv->npayers; i++) {
+		const struct inventory_payer *p = &inv->payers[i];
+		char cost[48];
+
+		money_format_grouped(cost, sizeof(cost), p->cost, 2);
+		fprintf(fp, "%spayer %s, %s: %zu account%s, %zu service line%s, "
+		    "%s %s (usage, fees and discounts)\n", i ? "\n" : "",
+		    p->payer, p->period, p->naccounts,
+		    p->naccounts == 1 ? "" : "s", p->nservices,
+		    p->nservices == 1 ? "" : "s", cost, p->currency);
+		for (j = 0; j < inv->naccounts; j++)
+			if (strcmp(inv->accounts[j].payer, p->payer) == 0 &&
+			    strcmp(inv->accounts[j].period, p->period) == 0)
+				write_account(inv, &inv->accounts[j], fp);
+	}
+	fputs("\nNeeds attention (unsupported or unknown to Pilvi, by cost)\n",
+	    fp);
+	if (inv->nattention == 0)
+		fputs("  nothing: Pilvi supports every service listed\n", fp);
+	else {
+		struct table t = { 5, { "ACCOUNT", "SERVICE", "COST", "PILVI",
+		    "NOTE" }, { 0, 0, 1, 0, 0 }, NULL, 0, 0 };
+
+		for (i = 0; i < inv->nattention; i++) {
+			const struct inventory_service *s =
+			    &inv->services[inv->attention[i]];
+			char code[40], cost[48];
+
+			fit(code, sizeof(code), s->code, 32);
+			money_format_grouped(cost, sizeof(cost), s->cost, 2);
+			table_add(&t, s->account, code, cost, s->support,
+			    s->support_note[0] ? s->support_note :
+			    s->unknown ? "not a service we know" :
+			    strcmp(s->support, "unknown") == 0 ?
+			    "not in Pilvi's catalog" : "");
+		}
+		table_print(&t, fp, "  ");
+	}
+	if (inv->nchanges > 0) {
+		struct table t = { 6, { "MONTHS", "ACCOUNT", "SERVICE", "CHANGE",
+		    "BEFORE", "AFTER" }, { 0, 0, 0, 0, 1, 1 }, NULL, 0, 0 };
+
+		fprintf(fp, "\nChanges from month to month (moved: more than "
+		    "%d%%)\n", inv->threshold_pct);
+		for (i = 0; i < inv->nchanges; i++) {
+			const struct inventory_change *c = &inv->changes[i];
+			char months[24], code[40], before[48], after[48];
+
+			snprintf(months, sizeof(months), "%s..%s", c->from,
+			    c->to);
+			fit(code, sizeof(code), c->code ? c->code :
+			    "(whole account)", 32);
+			money_format_grouped(before, sizeof(before), c->before,
+			    2);
+			money_format_grouped(after, sizeof(after), c->after, 2);
+			table_add(&t, months, c->account, code,
+			    inventory_change_name(c->kind), before, after);
+		}
+		table_print(&t, fp, "  ");
+	}
 	return ferror(fp) ? -1 : 0;
 }

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "catalog.h"
 #include "format.h"
 #include "xalloc.h"
 
@@ -130,7 +131,7 @@ struct agg_key {
 	int32_t day;		/* days since 1970-01-01 */
 	int32_t period;		/* year * 12 + month - 1 */
 	int32_t span;
-	uint8_t cls, view;
+	uint8_t cls, view, tagged;
 };
 
 struct agg_entry {
@@ -180,8 +181,8 @@ static const char *const stmt_sql[NSTMT] = {
 	[S_INSERT_LINE] = "INSERT INTO cost_line(file_id, payer, period, day, "
 	    "span_days, account, service, usage_type, operation, location, "
 	    "resource, line_type, class, view, currency, quantity, cost, "
-	    "blended, line_items) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
-	    "?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
+	    "blended, line_items, tagged) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
+	    "?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)",
 };
 
 struct store {
@@ -324,7 +325,7 @@ store_open(struct store **out, const char *path, struct pv_error *err)
 	    exec(st, "PRAGMA cache_size = -16384", err) != 0 ||
 	    exec(st, "PRAGMA temp_store = MEMORY", err) != 0)
 		goto fail;
-	if (migrate(st, err) != 0)
+	if (migrate(st, err) != 0 || catalog_sync(st->db, err) != 0)
 		goto fail;
 	for (i = 0; i < NSTMT; i++) {
 		if (sqlite3_prepare_v3(st->db, stmt_sql[i], -1,
@@ -468,9 +469,11 @@ dim_id(struct store *st, enum dim d, struct pv_str a, struct pv_str b,
 		return 0;
 	}
 	q = st->st[stmts[d]];
-	sqlite3_bind_text(q, 1, a.p, (int)a.n, SQLITE_TRANSIENT);
+	/* an empty slice may have a NULL pointer: bind "" (never NULL) */
+	sqlite3_bind_text(q, 1, a.n ? a.p : "", (int)a.n, SQLITE_TRANSIENT);
 	if (two || d == DIM_ACCOUNT)
-		sqlite3_bind_text(q, 2, b.p, (int)b.n, SQLITE_TRANSIENT);
+		sqlite3_bind_text(q, 2, b.n ? b.p : "", (int)b.n,
+		    SQLITE_TRANSIENT);
 	if (sqlite3_step(q) != SQLITE_ROW) {
 		db_error(st, err, "storing a name");
 		sqlite3_reset(q);
@@ -514,7 +517,7 @@ agg_hash(const struct agg_key *k)
 	const int64_t parts[] = { k->payer, k->account, k->service,
 	    k->usage_type, k->operation, k->location, k->resource,
 	    k->line_type, k->currency, k->day, k->period, k->span,
-	    (int64_t)k->cls << 8 | k->view };
+	    (int64_t)k->cls << 16 | k->view << 8 | k->tagged };
 	size_t i;
 
 	for (i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
@@ -534,7 +537,7 @@ agg_key_eq(const struct agg_key *a, const struct agg_key *b)
 	    a->resource == b->resource && a->line_type == b->line_type &&
 	    a->currency == b->currency && a->day == b->day &&
 	    a->period == b->period && a->span == b->span &&
-	    a->cls == b->cls && a->view == b->view;
+	    a->cls == b->cls && a->view == b->view && a->tagged == b->tagged;
 }
 
 static void
@@ -589,6 +592,7 @@ agg_flush(struct store *st, struct pv_error *err)
 		else
 			sqlite3_bind_null(q, 18);
 		sqlite3_bind_int64(q, 19, e->count);
+		sqlite3_bind_int(q, 20, e->k.tagged);
 		if (sqlite3_step(q) != SQLITE_DONE) {
 			sqlite3_reset(q);
 			return db_error(st, err, "writing line items");
@@ -663,6 +667,7 @@ store_add_charge(struct store *st, const struct charge *c,
 	k.period = y * 12 + m - 1;
 	k.cls = (uint8_t)c->cls;
 	k.view = (uint8_t)c->view;
+	k.tagged = c->tagged != 0;
 	e = agg_slot(&st->agg, &k, agg_hash(&k));
 	e->quantity += c->quantity;
 	/* per-key sums cannot overflow unless the file total does, which
@@ -815,6 +820,11 @@ replace_earlier(struct store *st, const struct store_file_meta *m,
 		"f.id = fp.file_id WHERE fp.payer_account = ?2 AND "
 		"fp.period = ?3 AND fp.active = 1 AND f.format = ?4 AND "
 		"f.part = ?5 AND f.id != ?1)",
+		"DELETE FROM tag_usage WHERE payer_account = ?2 AND period = ?3 "
+		"AND file_id != ?1 AND file_id IN (SELECT fp.file_id FROM "
+		"file_period fp JOIN file f ON f.id = fp.file_id WHERE "
+		"fp.payer_account = ?2 AND fp.period = ?3 AND fp.active = 1 AND "
+		"f.format = ?4 AND f.part = ?5)",
 		"UPDATE file_period SET active = 0 WHERE payer_account = ?2 "
 		"AND period = ?3 AND active = 1 AND file_id != ?1 AND file_id "
 		"IN (SELECT id FROM file WHERE format = ?4 AND part = ?5)",
@@ -831,7 +841,7 @@ replace_earlier(struct store *st, const struct store_file_meta *m,
 		if (run(st, sql[i], "itttt", err, (int64_t)st->file_id,
 		    p->payer, p->period, m->format, m->part) != 0)
 			return -1;
-		if (i == 1)
+		if (i == 2)
 			*replaced += sqlite3_changes(st->db);
 	}
 	return 0;
@@ -861,6 +871,16 @@ store_commit_file(struct store *st, const struct store_file_meta *m,
 		    "?3, ?4, NULLIF(?5, ''), NULLIF(?6, ''), ?7)", "ittttti",
 		    err, (int64_t)st->file_id, t->payer, t->period, t->kind,
 		    t->account, t->invoice_id, (int64_t)t->amount) != 0)
+			goto fail;
+	}
+	for (i = 0; i < m->ntags; i++) {
+		const struct store_tag_usage *t = &m->tags[i];
+
+		if (run(st, "INSERT INTO tag_usage(file_id, payer_account, "
+		    "period, account, tag_key, cost, line_items) VALUES (?1, ?2, "
+		    "?3, ?4, ?5, ?6, ?7)", "ittttii", err,
+		    (int64_t)st->file_id, t->payer, t->period, t->account,
+		    t->key, (int64_t)t->cost, (int64_t)t->lines) != 0)
 			goto fail;
 	}
 	if (run(st, "UPDATE file SET sha256 = ?2, size = ?3, container = ?4, "

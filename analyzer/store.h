@@ -72,6 +72,16 @@ struct store_account_fix {
 	char full[64];
 };
 
+/* Cost carried by one tag key in one account's month. */
+struct store_tag_usage {
+	char payer[64];
+	char period[8];
+	char account[64];
+	const char *key;
+	money_t cost;
+	long lines;
+};
+
 struct store_file_meta {
 	const char *sha256;		/* hex */
 	uint64_t size;
@@ -89,6 +99,8 @@ struct store_file_meta {
 	size_t ntotals;
 	const struct store_account_fix *fixes;
 	size_t nfixes;
+	const struct store_tag_usage *tags;
+	size_t ntags;
 };
 
 /*

@@ -241,7 +241,7 @@ detect(const char *names, struct trec *hdr, const char *display)
 	struct pv_error err;
 
 	trec_split(hdr, names, 1);
-	if (format_detect(&f, &hdr->rec, display, &err) != 0) {
+	if (format_detect(&f, &hdr->rec, display, 0, &err) != 0) {
 		fprintf(stderr, "detect failed: %s\n", err.msg);
 		return NULL;
 	}
@@ -256,7 +256,7 @@ kind_of(struct trec *hdr, struct pv_error *err)
 	int k;
 
 	pv_error_clear(err);
-	if (format_detect(&f, &hdr->rec, "h.csv", err) != 0)
+	if (format_detect(&f, &hdr->rec, "h.csv", 0, err) != 0)
 		return -1;
 	k = (int)format_kind(f);
 	CHECK_INT(format_nfields(f), hdr->rec.nfields);
@@ -354,7 +354,6 @@ test_detect_not_billing(void)
 {
 	static const char *const hdrs[] = {
 		"name,age,city",
-		"Service,Region,Account,MonthlyCost",
 		"InvoiceID,PayerAccountId,Cost",	/* no RecordType */
 		"",
 	};
@@ -366,7 +365,7 @@ test_detect_not_billing(void)
 	for (i = 0; i < sizeof(hdrs) / sizeof(hdrs[0]); i++) {
 		trec_split(&h, hdrs[i], 1);
 		pv_error_clear(&err);
-		CHECK_INT(format_detect(&f, &h.rec, "people.csv", &err), -1);
+		CHECK_INT(format_detect(&f, &h.rec, "people.csv", 0, &err), -1);
 		CHECK(f == NULL);
 		CHECK_STR(err.file, "people.csv");
 		CHECK_INT(err.line, 1);
@@ -374,6 +373,38 @@ test_detect_not_billing(void)
 		CHECK_STR(err.msg, "not an AWS billing report (no InvoiceID/"
 		    "RecordType, lineItem/…, line_item_… or BilledCost columns)");
 	}
+}
+
+/* A header with a service column is a hand-made service list, whatever
+ * the spelling of its columns. */
+static void
+test_detect_manual(void)
+{
+	static const char *const hdrs[] = {
+		"Service,Region,Account,MonthlyCost",
+		"service,account,region,monthly_cost",
+		"Service name,AWS account ID,Cost (USD)",
+		"SERVICE_NAME",
+	};
+	struct trec h;
+	struct format *f;
+	struct pv_error err;
+	size_t i;
+
+	for (i = 0; i < sizeof(hdrs) / sizeof(hdrs[0]); i++) {
+		f = NULL;
+		trec_split(&h, hdrs[i], 1);
+		CHECK_INT(format_detect(&f, &h.rec, "list.csv", 0, &err), 0);
+		CHECK(f != NULL && format_kind(f) == FORMAT_MANUAL);
+		format_free(f);
+	}
+	/* two columns naming the service */
+	trec_split(&h, "service,Service name,cost", 1);
+	f = NULL;
+	CHECK_INT(format_detect(&f, &h.rec, "list.csv", 0, &err), -1);
+	CHECK(f == NULL);
+	CHECK_STR(err.msg, "service list: columns 1 and 2 both name the "
+	    "service");
 }
 
 static void
@@ -386,7 +417,7 @@ test_detect_duplicate_column(void)
 
 	snprintf(names, sizeof(names), "%s,TotalCost", MONTHLY_HDR);
 	trec_split(&h, names, 1);
-	CHECK_INT(format_detect(&f, &h.rec, "dup.csv", &err), -1);
+	CHECK_INT(format_detect(&f, &h.rec, "dup.csv", 0, &err), -1);
 	CHECK(f == NULL);
 	CHECK_STR(err.file, "dup.csv");
 	CHECK_INT(err.line, 1);
@@ -394,13 +425,13 @@ test_detect_duplicate_column(void)
 
 	trec_split(&h, "lineItem/UnblendedCost,bill/PayerAccountId,"
 	    "lineItem/UsageStartDate,lineItem/UnblendedCost", 1);
-	CHECK_INT(format_detect(&f, &h.rec, "dup.csv", &err), -1);
+	CHECK_INT(format_detect(&f, &h.rec, "dup.csv", 0, &err), -1);
 	CHECK(strstr(err.msg, "'lineItem/UnblendedCost'") != NULL);
 
 	/* a repeated column the map does not use is no error */
 	snprintf(names, sizeof(names), "%s,RateId,user:a,user:a", MONTHLY_HDR);
 	trec_split(&h, names, 1);
-	CHECK_INT(format_detect(&f, &h.rec, "dup.csv", &err), 0);
+	CHECK_INT(format_detect(&f, &h.rec, "dup.csv", 0, &err), 0);
 	format_free(f);
 }
 
@@ -1896,7 +1927,7 @@ on_sample_record(void *ctx, const struct csv_record *rec, struct pv_error *err)
 			if (rec->fields[j].len == 9 &&
 			    memcmp(rec->fields[j].ptr, "TotalCost", 9) == 0)
 				s->total_col = (int)j;
-		return format_detect(&s->f, rec, "sample", err);
+		return format_detect(&s->f, rec, "sample", 0, err);
 	}
 	s->records++;
 	if (format_map(s->f, rec, &row, err) != 0)
@@ -2189,6 +2220,7 @@ main(void)
 	RUN(test_detect_any_column_order);
 	RUN(test_detect_minimal_headers);
 	RUN(test_detect_not_billing);
+	RUN(test_detect_manual);
 	RUN(test_detect_duplicate_column);
 	RUN(test_disclaimer);
 	RUN(test_map_wrong_field_count);
