@@ -407,7 +407,8 @@ find_changes(sqlite3 *db, struct inventory *inv, struct pv_error *err)
 			months[nmonths++] = xstrdup(key);
 		}
 	}
-	qsort(months, nmonths, sizeof(*months), cmp_str);
+	if (nmonths > 1)
+		qsort(months, nmonths, sizeof(*months), cmp_str);
 	for (k = 1; k < nmonths; k++) {
 		char *prev = months[k - 1], *cur = months[k];
 		char *ps = strchr(prev, '\x1f'), *cs = strchr(cur, '\x1f');

@@ -454,9 +454,11 @@ dim_id(struct store *st, enum dim d, struct pv_str a, struct pv_str b,
 	if (two) {
 		/* cache key "a\x1fb"; longer pairs bypass the cache */
 		if (a.n + b.n + 1 <= sizeof(keybuf)) {
-			memcpy(keybuf, a.p, a.n);
+			if (a.n > 0)	/* an empty slice may have no pointer */
+				memcpy(keybuf, a.p, a.n);
 			keybuf[a.n] = '\x1f';
-			memcpy(keybuf + a.n + 1, b.p, b.n);
+			if (b.n > 0)
+				memcpy(keybuf + a.n + 1, b.p, b.n);
 			key = keybuf;
 			len = a.n + b.n + 1;
 		} else
