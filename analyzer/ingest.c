@@ -849,6 +849,8 @@ finish_periods(struct ingest_ctx *x)
 		    month_end - (pv_time)date_days_in_month(y, m) * 86400)
 			p->first_day = (int)(month_end / 86400) -
 			    date_days_in_month(y, m);
+		p->usage_end = x->usage_end[j] < month_end ? x->usage_end[j] :
+		    month_end;
 		if (x->open_month || x->est_open[j] > 0)
 			p->estimated = 1;
 		else if (x->est_final[j] > 0)
@@ -1006,6 +1008,8 @@ commit(struct ingest_ctx *x, const char *path, struct store_account_fix *fixes,
 		}
 		if (p->last_end >= 0)
 			date_format_iso(p->last_end, s->last_end);
+		if (p->usage_end >= 0)
+			date_format_iso(p->usage_end, s->usage_end);
 		snprintf(s->currency, sizeof(s->currency), "%s", p->currency);
 		s->places = p->places;
 		s->estimated = p->estimated;

@@ -20,6 +20,7 @@ struct ingest_period {
 	char period[8];			/* YYYY-MM */
 	int first_day, last_day;	/* days since 1970; -1 none */
 	pv_time last_end;		/* latest usage end (exclusive); -1 */
+	pv_time usage_end;		/* ... of hourly and daily lines; -1 */
 	char currency[8];
 	int places;			/* decimals the costs were written with */
 	int estimated;			/* 1 open month, 0 final */

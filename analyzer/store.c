@@ -778,8 +778,9 @@ record_period(struct store *st, const struct store_period *p,
 	if (sqlite3_prepare_v2(st->db, "INSERT INTO file_period(file_id, "
 	    "payer_account, period, first_day, last_day, last_end, currency, "
 	    "estimated, rows, has_payer_view, has_linked_view, "
-	    "statement_total, places) VALUES (?1, ?2, ?3, NULLIF(?4, ''), "
-	    "NULLIF(?5, ''), NULLIF(?6, ''), ?7, ?8, ?9, ?10, ?11, ?12, ?13)", -1,
+	    "statement_total, places, usage_end) VALUES (?1, ?2, ?3, "
+	    "NULLIF(?4, ''), NULLIF(?5, ''), NULLIF(?6, ''), ?7, ?8, ?9, ?10, "
+	    "?11, ?12, ?13, NULLIF(?14, ''))", -1,
 	    &q, NULL) != SQLITE_OK)
 		return db_error(st, err, "preparing");
 	sqlite3_bind_int64(q, 1, st->file_id);
@@ -799,6 +800,7 @@ record_period(struct store *st, const struct store_period *p,
 	else
 		sqlite3_bind_null(q, 12);
 	sqlite3_bind_int(q, 13, p->places);
+	sqlite3_bind_text(q, 14, p->usage_end, -1, SQLITE_STATIC);
 	rc = sqlite3_step(q);
 	sqlite3_finalize(q);
 	if (rc != SQLITE_DONE)

@@ -48,6 +48,7 @@ struct store_period {
 	char period[8];			/* YYYY-MM */
 	char first_day[11], last_day[11];
 	char last_end[21];		/* ISO 8601, exclusive */
+	char usage_end[21];		/* end of hourly/daily lines; "" none */
 	char currency[8];
 	int places;			/* decimals the costs were written with */
 	int estimated;
