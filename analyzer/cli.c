@@ -397,3 +397,51 @@ cli_inventory(const struct cli_options *o)
 	store_close(st);
 	return finish_stdout(EXIT_OK);
 }
+
+int
+cli_estimate(const struct cli_options *o)
+{
+	struct estimate_options eo = { o->payer, o->month, NULL };
+	struct estimate_record *hist = NULL;
+	struct estimate *e = NULL;
+	struct store *st;
+	struct pv_error err;
+	size_t nhist = 0;
+	int status, rc;
+
+	if ((status = open_store(o, &st)) != EXIT_OK)
+		return status;
+	pv_error_clear(&err);
+	if (o->backtest) {
+		struct estimate_backtest *b;
+
+		if (estimate_backtest(st, o->payer, &b, &err) != 0) {
+			print_error(&err);
+			store_close(st);
+			return EXIT_FATAL;
+		}
+		report_write_backtest(b, stdout);
+		estimate_backtest_free(b);
+		store_close(st);
+		return finish_stdout(EXIT_OK);
+	}
+	/* the estimate is kept, so that the month's final bill can say
+	 * later how far off it was */
+	if (estimate_build(st, &eo, &e, &err) != 0 ||
+	    estimate_record(st, e, &err) != 0 ||
+	    estimate_history(st, o->payer, &hist, &nhist, &err) != 0) {
+		print_error(&err);
+		estimate_free(e);
+		store_close(st);
+		return EXIT_FATAL;
+	}
+	if (strcmp(o->format, "json") == 0)
+		rc = report_write_estimate_json(e, hist, nhist, stdout);
+	else
+		rc = report_write_estimate(e, hist, nhist, stdout);
+	(void)rc;
+	estimate_history_free(hist, nhist);
+	estimate_free(e);
+	store_close(st);
+	return finish_stdout(EXIT_OK);
+}

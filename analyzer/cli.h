@@ -24,6 +24,7 @@ struct cli_options {
 	const char *account;		/* inventory: --account */
 	const char *catalog;		/* --catalog FILE: Pilvi's service list */
 	int threshold_pct;		/* inventory: --threshold */
+	int backtest;			/* estimate: --backtest */
 };
 
 int cli_ingest(const struct cli_options *o, char **files, int nfiles);
@@ -31,5 +32,6 @@ int cli_check(const struct cli_options *o, char **files, int nfiles);
 int cli_files(const struct cli_options *o);
 int cli_report(const struct cli_options *o, char **files, int nfiles);
 int cli_inventory(const struct cli_options *o);
+int cli_estimate(const struct cli_options *o);
 
 #endif

@@ -45,6 +45,7 @@ double estimate_project(const struct estimate_fit *fit, int days,
 struct estimate_service {
 	char *code, *name;
 	money_t amount;
+	money_t usage_seen;		/* its usage so far (before scaling) */
 };
 
 struct estimate_payer {
@@ -63,6 +64,7 @@ struct estimate_payer {
 	money_t naive;			/* month-to-date x days / days seen */
 	money_t amount, low, high;
 	const char *confidence;		/* "low", "medium", "high" */
+	const char *status;		/* "estimated" or "final" */
 	struct estimate_fit fit;
 	struct estimate_service *services;	/* by amount */
 	size_t nservices;
@@ -81,6 +83,7 @@ struct estimate {
 	struct estimate_payer *payers;
 	size_t npayers;
 	const char *method;
+	const char *confidence;		/* the lowest of the payers' */
 	char **notes;
 	size_t nnotes;
 };
@@ -96,6 +99,27 @@ struct estimate_options {
 int estimate_build(struct store *st, const struct estimate_options *o,
     struct estimate **out, struct pv_error *err);
 void estimate_free(struct estimate *e);
+
+/*
+ * Keep the estimates of open months in estimate_log, with the day their
+ * data reaches (once per payer, month and data). Returns 0 or -1.
+ */
+int estimate_record(struct store *st, const struct estimate *e,
+    struct pv_error *err);
+
+/* An earlier estimate of a month that is now complete. */
+struct estimate_record {
+	char *payer, *period, *made_at, *data_through;
+	int days_observed;
+	money_t amount, actual;
+	double err_pct;
+	int places;
+};
+
+/* The logged estimates of months now complete, oldest first. */
+int estimate_history(struct store *st, const char *payer,
+    struct estimate_record **out, size_t *n, struct pv_error *err);
+void estimate_history_free(struct estimate_record *v, size_t n);
 
 /* ---- backtest ------------------------------------------------------- */
 

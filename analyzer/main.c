@@ -20,6 +20,7 @@ static const char usage_text[] =
 "  ingest FILE...     add billing files to the database (- is stdin)\n"
 "  report [FILE...]   (ingest FILEs, then) write the report\n"
 "  inventory          which services run where; Pilvi support status\n"
+"  estimate           monthly budget from a partial month (--backtest)\n"
 "  files              what has been ingested, from which file, with status\n"
 "  check FILE...      validate and total files without storing them\n"
 "\n"
@@ -86,6 +87,24 @@ static const struct command commands[] = {
 	  "  --catalog FILE     Pilvi's services (service_code,status,note)\n"
 	  "                     instead of the built-in list\n"
 	  "  --threshold PCT    a service's cost 'moved' past PCT %% (20)\n" },
+	{ "estimate", "pmfB",
+	  "usage: pilvi-analyzer [--db FILE] estimate [--payer ID] [--month YYYY-MM]\n"
+	  "                      [--format text|json] [--backtest]\n"
+	  "\n"
+	  "A monthly budget from a partial month: usage extrapolated from the\n"
+	  "complete days (recent days weigh more, unusual days are damped, the\n"
+	  "weekly pattern and a growing or shrinking fleet are taken into\n"
+	  "account), recurring fees counted once (a fee of last month not yet\n"
+	  "posted is expected again), one-time purchases as they are; credits\n"
+	  "and refunds apart; tax projected apart. With a range, a confidence\n"
+	  "and notes. Each estimate is kept; once the month is complete the\n"
+	  "output shows how far the earlier estimates were off.\n"
+	  "\n"
+	  "  --payer ID         only this payer account\n"
+	  "  --month YYYY-MM    this month instead of the latest\n"
+	  "  -f, --format FMT   text (default) or json\n"
+	  "  --backtest         cut every complete month at days 7, 14 and 21,\n"
+	  "                     estimate, and compare with the naive method\n" },
 	{ "files", "",
 	  "usage: pilvi-analyzer [--db FILE] files\n"
 	  "\n"
@@ -146,6 +165,7 @@ main(int argc, char **argv)
 		{ "account", required_argument, NULL, 'a' },
 		{ "catalog", required_argument, NULL, 'c' },
 		{ "threshold", required_argument, NULL, 'T' },
+		{ "backtest", no_argument, NULL, 'B' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ NULL, 0, NULL, 0 }
@@ -210,6 +230,7 @@ main(int argc, char **argv)
 		case 'a':
 		case 'c':
 		case 'T':
+		case 'B':
 			if (strchr(cmd->opts, c) == NULL) {
 				usage_error("unknown option '%s'",
 				    argv[optind - 1]);
@@ -227,6 +248,8 @@ main(int argc, char **argv)
 				o.account = optarg;
 			else if (c == 'c')
 				o.catalog = optarg;
+			else if (c == 'B')
+				o.backtest = 1;
 			else {
 				char *end;
 				long v = strtol(optarg, &end, 10);
@@ -280,5 +303,7 @@ main(int argc, char **argv)
 		return cli_files(&o);
 	if (strcmp(cmd->name, "inventory") == 0)
 		return cli_inventory(&o);
+	if (strcmp(cmd->name, "estimate") == 0)
+		return cli_estimate(&o);
 	return cli_report(&o, argv, argc);
 }

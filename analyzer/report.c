@@ -263,10 +263,15 @@ report_build(struct store *st, const struct report_options *o,
 
 	struct inventory_options io = { o->payer, o->account, o->month,
 	    o->threshold_pct };
+	struct estimate_options eo = { o->payer, o->month, NULL };
 
 	date_now_iso(r->generated_at);
+
 	if (load_files(db, r, o, err) != 0 || load_periods(db, r, o, err) != 0 ||
-	    inventory_build(st, &io, &r->inventory, err) != 0) {
+	    inventory_build(st, &io, &r->inventory, err) != 0 ||
+	    estimate_build(st, &eo, &r->estimate, err) != 0 ||
+	    estimate_history(st, o->payer, &r->history, &r->nhistory,
+	    err) != 0) {
 		report_free(r);
 		return -1;
 	}
@@ -318,5 +323,7 @@ report_free(struct report *r)
 	}
 	free(r->periods);
 	inventory_free(r->inventory);
+	estimate_free(r->estimate);
+	estimate_history_free(r->history, r->nhistory);
 	free(r);
 }

@@ -10,6 +10,7 @@
 
 #include "charge.h"
 #include "error.h"
+#include "estimate.h"
 #include "inventory.h"
 #include "store.h"
 
@@ -49,6 +50,9 @@ struct report {
 	struct report_period *periods;
 	size_t nperiods;
 	struct inventory *inventory;
+	struct estimate *estimate;
+	struct estimate_record *history;	/* earlier estimates, now complete */
+	size_t nhistory;
 };
 
 struct report_options {
@@ -70,5 +74,12 @@ int report_write_text(const struct report *r, FILE *fp);
 int report_write_files(const struct report *r, FILE *fp);
 /* The inventory as tables (the inventory command). */
 int report_write_inventory(const struct inventory *inv, FILE *fp);
+/* The estimate and the record of earlier ones (the estimate command). */
+int report_write_estimate(const struct estimate *e,
+    const struct estimate_record *hist, size_t nhist, FILE *fp);
+int report_write_estimate_json(const struct estimate *e,
+    const struct estimate_record *hist, size_t nhist, FILE *fp);
+/* Backtest results side by side with the naive method. */
+int report_write_backtest(const struct estimate_backtest *b, FILE *fp);
 
 #endif

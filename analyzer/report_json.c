@@ -294,6 +294,116 @@ write_inventory(FILE *fp, const struct inventory *inv)
 	fputs(inv->nchanges ? "\n  ]" : "]", fp);
 }
 
+static void
+write_estimate_body(FILE *fp, const struct estimate *e,
+    const struct estimate_record *hist, size_t nhist)
+{
+	size_t i;
+
+	fputs("{\"period\": ", fp);
+	json_str(fp, e->period);
+	fprintf(fp, ", \"days_observed\": %d, \"amount\": ", e->days_observed);
+	json_money(fp, e->amount, 2);
+	fputs(", \"low\": ", fp);
+	json_money(fp, e->low, 2);
+	fputs(", \"high\": ", fp);
+	json_money(fp, e->high, 2);
+	fputs(", \"currency\": ", fp);
+	json_str(fp, e->currency);
+	fputs(",\n    \"tax\": ", fp);
+	json_money(fp, e->tax, 2);
+	fputs(", \"credits\": ", fp);
+	json_money(fp, e->credits, 2);
+	fputs(", \"confidence\": ", fp);
+	json_str(fp, e->confidence);
+	fputs(",\n    \"by_service\": [", fp);
+	for (i = 0; i < e->nservices; i++) {
+		fputs(i ? ", {\"service\": " : "{\"service\": ", fp);
+		json_str(fp, e->services[i].code);
+		fputs(", \"name\": ", fp);
+		json_str(fp, e->services[i].name);
+		fputs(", \"amount\": ", fp);
+		json_money(fp, e->services[i].amount, 2);
+		putc('}', fp);
+	}
+	fputs("],\n    \"by_payer\": [", fp);
+	for (i = 0; i < e->npayers; i++) {
+		const struct estimate_payer *p = &e->payers[i];
+
+		fputs(i ? ",\n      {\"payer_account\": " :
+		    "\n      {\"payer_account\": ", fp);
+		json_str(fp, p->payer);
+		fputs(", \"period\": ", fp);
+		json_str(fp, p->period);
+		fputs(", \"status\": ", fp);
+		json_str(fp, p->status);
+		fputs(", \"amount\": ", fp);
+		json_money(fp, p->amount, 2);
+		fputs(", \"low\": ", fp);
+		json_money(fp, p->low, 2);
+		fputs(", \"high\": ", fp);
+		json_money(fp, p->high, 2);
+		fputs(", \"confidence\": ", fp);
+		json_str(fp, p->confidence);
+		fprintf(fp, ", \"days_observed\": %d, \"days_in_month\": %d,"
+		    "\n       \"usage_observed\": ", p->days_observed,
+		    p->days_in_month);
+		json_money(fp, p->usage_observed, 2);
+		fputs(", \"usage_projected\": ", fp);
+		json_money(fp, p->usage_projected, 2);
+		fputs(", \"fees\": ", fp);
+		json_money(fp, p->fees, 2);
+		fputs(", \"fees_expected\": ", fp);
+		json_money(fp, p->fees_expected, 2);
+		fputs(", \"one_time\": ", fp);
+		json_money(fp, p->one_time, 2);
+		fputs(",\n       \"tax\": ", fp);
+		json_money(fp, p->tax, 2);
+		fputs(", \"credits\": ", fp);
+		json_money(fp, p->credits, 2);
+		fputs(", \"refunds\": ", fp);
+		json_money(fp, p->refunds, 2);
+		fputs(", \"naive\": ", fp);
+		json_money(fp, p->naive, 2);
+		fputs(", \"notes\": ", fp);
+		json_list(fp, p->notes, p->nnotes);
+		putc('}', fp);
+	}
+	fputs(e->npayers ? "\n    ],\n    \"method\": " :
+	    "],\n    \"method\": ", fp);
+	json_str(fp, e->method);
+	fputs(",\n    \"notes\": ", fp);
+	json_list(fp, e->notes, e->nnotes);
+	fputs(",\n    \"history\": [", fp);
+	for (i = 0; i < nhist; i++) {
+		fputs(i ? ",\n      {\"payer_account\": " :
+		    "\n      {\"payer_account\": ", fp);
+		json_str(fp, hist[i].payer);
+		fputs(", \"period\": ", fp);
+		json_str(fp, hist[i].period);
+		fputs(", \"made_at\": ", fp);
+		json_str(fp, hist[i].made_at);
+		fputs(", \"data_through\": ", fp);
+		json_str(fp, hist[i].data_through);
+		fputs(", \"amount\": ", fp);
+		json_money(fp, hist[i].amount, 2);
+		fputs(", \"actual\": ", fp);
+		json_money(fp, hist[i].actual, 2);
+		fprintf(fp, ", \"error_pct\": \"%.2f\"}", hist[i].err_pct);
+	}
+	fputs(nhist ? "\n    ]}" : "]}", fp);
+}
+
+int
+report_write_estimate_json(const struct estimate *e,
+    const struct estimate_record *hist, size_t nhist, FILE *fp)
+{
+	fputs("{\n  \"estimate\": ", fp);
+	write_estimate_body(fp, e, hist, nhist);
+	fputs("\n}\n", fp);
+	return ferror(fp) ? -1 : 0;
+}
+
 int
 report_write_json(const struct report *r, FILE *fp)
 {
@@ -315,6 +425,10 @@ report_write_json(const struct report *r, FILE *fp)
 	fputs(r->nperiods ? "\n  ]" : "]", fp);
 	if (r->inventory != NULL)
 		write_inventory(fp, r->inventory);
+	if (r->estimate != NULL && r->estimate->npayers > 0) {
+		fputs(",\n  \"estimate\": ", fp);
+		write_estimate_body(fp, r->estimate, r->history, r->nhistory);
+	}
 	fputs("\n}\n", fp);
 	return ferror(fp) ? -1 : 0;
 }

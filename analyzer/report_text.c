@@ -336,3 +336,144 @@ report_write_inventory(const struct inventory *inv, FILE *fp)
 	}
 	return ferror(fp) ? -1 : 0;
 }
+
+static void
+estimate_line(struct table *t, const char *what, money_t v)
+{
+	char buf[48];
+
+	money_format_grouped(buf, sizeof(buf), v, 2);
+	table_add(t, what, buf);
+}
+
+static void
+write_estimate_payer(const struct estimate_payer *p, FILE *fp)
+{
+	struct table t = { 2, { "PART", "AMOUNT" }, { 0, 1 }, NULL, 0, 0 };
+	char what[96], amount[48], low[48], high[48];
+	size_t i;
+
+	money_format_grouped(amount, sizeof(amount), p->amount, 2);
+	money_format_grouped(low, sizeof(low), p->low, 2);
+	money_format_grouped(high, sizeof(high), p->high, 2);
+	fprintf(fp, "\npayer %s, %s: %s %s (range %s to %s), confidence %s%s\n",
+	    p->payer, p->period, amount, p->currency, low, high,
+	    p->confidence, p->final ? ", final" : "");
+	snprintf(what, sizeof(what), "usage, %d complete day%s",
+	    p->days_observed, p->days_observed == 1 ? "" : "s");
+	estimate_line(&t, what, p->usage_observed);
+	snprintf(what, sizeof(what), "usage projected, %d day%s left",
+	    p->days_in_month - p->days_observed,
+	    p->days_in_month - p->days_observed == 1 ? "" : "s");
+	if (!p->final)
+		estimate_line(&t, what, p->usage_projected);
+	estimate_line(&t, "recurring fees, counted once", p->fees);
+	if (p->fees_expected != 0)
+		estimate_line(&t, "fees expected again", p->fees_expected);
+	estimate_line(&t, "one-time purchases", p->one_time);
+	estimate_line(&t, "= budget before tax", p->amount);
+	estimate_line(&t, "tax, projected apart", p->tax);
+	estimate_line(&t, "credits, left out", p->credits);
+	estimate_line(&t, "refunds, left out", p->refunds);
+	if (!p->final) {
+		snprintf(what, sizeof(what), "naive: month to date x %d / %d",
+		    p->days_in_month, p->days_observed);
+		estimate_line(&t, what, p->naive);
+	}
+	table_print(&t, fp, "  ");
+	if (p->nservices > 0) {
+		struct table s = { 2, { "SERVICE", "AMOUNT" }, { 0, 1 }, NULL,
+		    0, 0 };
+
+		fputs("  by service\n", fp);
+		for (i = 0; i < p->nservices; i++) {
+			char code[40];
+
+			fit(code, sizeof(code), p->services[i].code, 32);
+			estimate_line(&s, code, p->services[i].amount);
+		}
+		table_print(&s, fp, "    ");
+	}
+	for (i = 0; i < p->nnotes; i++)
+		fprintf(fp, "  note: %s\n", p->notes[i]);
+}
+
+int
+report_write_estimate(const struct estimate *e,
+    const struct estimate_record *hist, size_t nhist, FILE *fp)
+{
+	size_t i;
+
+	if (e->npayers == 0) {
+		fputs("no billing data to estimate from\n", fp);
+		return ferror(fp) ? -1 : 0;
+	}
+	if (e->npayers > 1) {
+		char amount[48], low[48], high[48];
+
+		money_format_grouped(amount, sizeof(amount), e->amount, 2);
+		money_format_grouped(low, sizeof(low), e->low, 2);
+		money_format_grouped(high, sizeof(high), e->high, 2);
+		fprintf(fp, "estimate for %s, all payers: %s %s (range %s to "
+		    "%s), confidence %s\n", e->period, amount, e->currency, low,
+		    high, e->confidence);
+	}
+	for (i = 0; i < e->npayers; i++)
+		write_estimate_payer(&e->payers[i], fp);
+	if (nhist > 0) {
+		struct table t = { 6, { "PAYER", "MONTH", "DATA TO", "ESTIMATE",
+		    "ACTUAL", "OFF" }, { 0, 0, 0, 1, 1, 1 }, NULL, 0, 0 };
+
+		fputs("\nearlier estimates of months now complete\n", fp);
+		for (i = 0; i < nhist; i++) {
+			char est[48], act[48], off[24];
+
+			money_format_grouped(est, sizeof(est), hist[i].amount, 2);
+			money_format_grouped(act, sizeof(act), hist[i].actual, 2);
+			snprintf(off, sizeof(off), "%+.1f%%", hist[i].err_pct);
+			table_add(&t, hist[i].payer, hist[i].period,
+			    hist[i].data_through ? hist[i].data_through : "-",
+			    est, act, off);
+		}
+		table_print(&t, fp, "  ");
+	}
+	return ferror(fp) ? -1 : 0;
+}
+
+int
+report_write_backtest(const struct estimate_backtest *b, FILE *fp)
+{
+	struct table t = { 7, { "PAYER", "MONTH", "DAY", "ACTUAL", "OURS",
+	    "NAIVE", "ERROR OURS / NAIVE" }, { 0, 0, 1, 1, 1, 1, 1 }, NULL, 0,
+	    0 };
+	static const int cuts[3] = { 7, 14, 21 };
+	size_t i;
+	int c;
+
+	if (b->ntrials == 0) {
+		fputs("no complete month to backtest on\n", fp);
+		return ferror(fp) ? -1 : 0;
+	}
+	for (i = 0; i < b->ntrials; i++) {
+		const struct estimate_trial *tr = &b->trials[i];
+		char day[8], act[48], ours[48], naive[48], errs[40];
+
+		snprintf(day, sizeof(day), "%d", tr->cut_day);
+		money_format_grouped(act, sizeof(act), tr->actual, 2);
+		money_format_grouped(ours, sizeof(ours), tr->ours, 2);
+		money_format_grouped(naive, sizeof(naive), tr->naive, 2);
+		snprintf(errs, sizeof(errs), "%+.1f%% / %+.1f%%", tr->err_ours,
+		    tr->err_naive);
+		table_add(&t, tr->payer, tr->period, day, act, ours, naive,
+		    errs);
+	}
+	table_print(&t, fp, "");
+	fputs("\nmean absolute percentage error\n", fp);
+	for (c = 0; c < 3; c++)
+		if (b->count[c] > 0)
+			fprintf(fp, "  day %2d: ours %5.2f%%, naive %6.2f%% "
+			    "(%d month%s)\n", cuts[c], b->mape_ours[c],
+			    b->mape_naive[c], b->count[c],
+			    b->count[c] == 1 ? "" : "s");
+	return ferror(fp) ? -1 : 0;
+}
