@@ -2,16 +2,16 @@
  * estimate.c - the monthly budget estimate and its backtest.
  *
  * The usage model, in the order it is applied to the complete days:
- *  1. weekly pattern: with 14+ days a factor per weekday, with 7-13 a
- *     weekday/weekend factor (median based), else none;
- *  2. outliers: deseasonalised days beyond 4 robust standard deviations
- *     (1.4826 x MAD) of the median are clipped to that bound;
- *  3. level and trend: least squares weighted to recent days (half-life
- *     7 days); the slope is used only when it is significant (|t| > 3)
- *     and at least 5 days are seen;
- *  4. projection: level (+ slope) per remaining day, times its weekday
- *     factor; the variance adds day-to-day noise and the level's and
- *     slope's own uncertainty.
+ *  1. one least-squares fit, weighted to recent days (half-life 7 days),
+ *     of level, trend (from 5 days) and a weekend effect (from 7 days)
+ *     together, so that neither passes for the other;
+ *  2. outliers: the fit is robust (bisquare reweighting from a median
+ *     start), so a burst day loses its weight instead of moving it;
+ *  3. the trend stays only when significant (|t| > 3), the weekend
+ *     effect only when it moves the level by more than 8 %;
+ *  4. projection: level + slope x days ahead (+ weekend effect) per
+ *     remaining day; the variance adds day-to-day noise and the level's
+ *     and slope's own uncertainty.
  * Money stays exact where it was observed; only the projection of days
  * not yet seen goes through floating point.
  */
@@ -27,8 +27,8 @@
 #include "xalloc.h"
 
 #define HALF_LIFE 7.0
-#define CLIP_SIGMAS 4.0
 #define TREND_T 3.0
+#define SEASON_MIN 0.08	/* a weekend effect smaller than this is noise */
 
 static int
 cmp_double(const void *a, const void *b)
@@ -53,131 +53,190 @@ median(const double *v, int n)
 	return m;
 }
 
-/* Weekday factors from x: per weekday (7) or weekday/weekend (2). */
-static void
-fit_season(const double *x, const int *wd, int n, int kind, double s[7])
+/*
+ * Weighted least squares of x on up to three columns: 1, t (days from
+ * the last one, so the intercept is the level there) and weekend (1 on
+ * Saturdays and Sundays). use[k] says which columns take part; beta[k]
+ * gets the coefficients (0 for unused ones), se[k] their standard
+ * errors, *ss the weighted residual sum of squares. Returns -1 when the
+ * system is singular.
+ */
+static int
+wls(const double *x, const double *w, const int *wd, int n, const int use[3],
+    double beta[3], double se[3], double *ss)
 {
-	double med_all, buf[64], f[7];
-	int w, i, k;
+	double m[3][4] = { { 0 } }, inv[3][3], col[3], e;
+	int idx[3], k = 0, i, r, c, p;
 
-	for (w = 0; w < 7; w++)
-		s[w] = 1;
-	med_all = median(x, n);
-	if (kind == 0 || med_all <= 0)
-		return;
-	for (w = 0; w < 7; w++) {
-		for (i = k = 0; i < n && k < 64; i++) {
-			int same = kind == 7 ? wd[i] == w :
-			    (wd[i] >= 5) == (w >= 5);
+	for (i = 0; i < 3; i++) {
+		beta[i] = se[i] = 0;
+		if (use[i])
+			idx[k++] = i;
+	}
+	for (i = 0; i < n; i++) {
+		double v[3] = { 1, i - (n - 1), wd[i] >= 5 };
 
-			if (same)
-				buf[k++] = x[i];
+		for (r = 0; r < k; r++) {
+			for (c = 0; c < k; c++)
+				m[r][c] += w[i] * v[idx[r]] * v[idx[c]];
+			m[r][3] += w[i] * v[idx[r]] * x[i];
 		}
-		f[w] = k > 0 ? median(buf, k) / med_all : 1;
-		if (f[w] <= 0.05)
-			f[w] = 0.05;	/* a day that costs nothing stays small */
 	}
-	/* normalise: a week of factors averages 1 */
-	{
-		double mean = 0;
+	/* invert the k x k normal matrix by Gauss-Jordan */
+	for (r = 0; r < k; r++)
+		for (c = 0; c < k; c++)
+			inv[r][c] = r == c;
+	for (p = 0; p < k; p++) {
+		double piv = m[p][p];
 
-		for (w = 0; w < 7; w++)
-			mean += f[w];
-		mean /= 7;
-		for (w = 0; w < 7; w++)
-			s[w] = f[w] / mean;
+		if (fabs(piv) < 1e-12)
+			return -1;
+		for (c = 0; c < k; c++) {
+			m[p][c] /= piv;
+			inv[p][c] /= piv;
+		}
+		m[p][3] /= piv;
+		for (r = 0; r < k; r++) {
+			double f = m[r][p];
+
+			if (r == p || f == 0)
+				continue;
+			for (c = 0; c < k; c++) {
+				m[r][c] -= f * m[p][c];
+				inv[r][c] -= f * inv[p][c];
+			}
+			m[r][3] -= f * m[p][3];
+		}
 	}
+	for (r = 0; r < k; r++)
+		col[r] = m[r][3];
+	*ss = 0;
+	for (i = 0; i < n; i++) {
+		double v[3] = { 1, i - (n - 1), wd[i] >= 5 }, fit = 0;
+
+		for (r = 0; r < k; r++)
+			fit += col[r] * v[idx[r]];
+		e = x[i] - fit;
+		*ss += w[i] * e * e;
+	}
+	for (r = 0; r < k; r++) {
+		double sw = 0, var;
+
+		for (i = 0; i < n; i++)
+			sw += w[i];
+		beta[idx[r]] = col[r];
+		/* residual variance per unit weight, scaled to the data */
+		var = n > k ? *ss / (sw * (n - k) / n) : 0;
+		se[idx[r]] = sqrt(var * inv[r][r] > 0 ? var * inv[r][r] : 0);
+	}
+	return 0;
+}
+
+/* Fitted value of day i under beta. */
+static double
+fitted(const double beta[3], int i, int n, int weekend)
+{
+	return beta[0] + beta[1] * (i - (n - 1)) + beta[2] * weekend;
+}
+
+/*
+ * Iteratively reweighted least squares with Tukey's bisquare: a day far
+ * from the fit (a burst, a one-off) loses its weight instead of pulling
+ * the level. It starts from medians (weekday and weekend apart), which
+ * a burst cannot move. rw[] receives each day's robustness weight.
+ */
+static void
+robust_fit(const double *x, const double *w, const int *wd, int n,
+    const int use[3], double beta[3], double se[3], double *ss, double *rw)
+{
+	double *ww = xmalloc((size_t)n * sizeof(*ww));
+	double *e = xmalloc((size_t)n * sizeof(*e)), buf[64], med_wd, med_we;
+	int i, k, iter;
+
+	for (i = k = 0; i < n && k < 64; i++)
+		if (wd[i] < 5 || !use[2])
+			buf[k++] = x[i];
+	med_wd = median(buf, k);
+	for (i = k = 0; i < n && k < 64; i++)
+		if (wd[i] >= 5)
+			buf[k++] = x[i];
+	med_we = k > 0 ? median(buf, k) : med_wd;
+	beta[0] = med_wd;
+	beta[1] = 0;
+	beta[2] = use[2] ? med_we - med_wd : 0;
+	for (iter = 0; iter < 6; iter++) {
+		double scale;
+
+		for (i = 0; i < n; i++)
+			e[i] = fabs(x[i] - fitted(beta, i, n, wd[i] >= 5));
+		scale = 1.4826 * median(e, n);
+		/* a floor: a near-perfect series is not all outliers */
+		if (scale < 0.01 * fabs(beta[0]))
+			scale = 0.01 * fabs(beta[0]);
+		for (i = 0; i < n; i++) {
+			double u = scale > 0 ? e[i] / (4.685 * scale) : 0;
+
+			rw[i] = u < 1 ? (1 - u * u) * (1 - u * u) : 0;
+			ww[i] = w[i] * rw[i];
+		}
+		if (wls(x, ww, wd, n, use, beta, se, ss) != 0)
+			break;
+	}
+	free(ww);
+	free(e);
 }
 
 void
 estimate_fit_series(const double *x, const int *wd, int n,
     struct estimate_fit *fit)
 {
-	double *y, *r, med, mad, lo, hi, sw = 0, swt = 0, swy = 0, swtt = 0,
-	    swty = 0, a, b, t0, ss = 0, den;
-	int i;
+	double *w, *rw, beta[3], se[3], ss = 0, sw = 0;
+	int use[3] = { 1, 0, 0 }, i, weekends = 0, weekdays = 0, dof;
 
 	memset(fit, 0, sizeof(*fit));
 	fit->n = n;
-	for (i = 0; i < 7; i++)
-		fit->season[i] = 1;
 	if (n <= 0)
 		return;
-	fit->seasonal = n >= 14 ? 7 : n >= 7 ? 2 : 0;
-	fit_season(x, wd, n, fit->seasonal, fit->season);
-	y = xmalloc((size_t)n * sizeof(*y));
-	r = xmalloc((size_t)n * sizeof(*r));
-	for (i = 0; i < n; i++)
-		y[i] = x[i] / fit->season[wd[i]];
-
-	med = median(y, n);
-	for (i = 0; i < n; i++)
-		r[i] = fabs(y[i] - med);
-	mad = median(r, n) * 1.4826;
-	if (mad > 0) {
-		lo = med - CLIP_SIGMAS * mad;
-		hi = med + CLIP_SIGMAS * mad;
-		for (i = 0; i < n; i++) {
-			if (y[i] < lo || y[i] > hi) {
-				y[i] = y[i] < lo ? lo : hi;
-				fit->outliers++;
-			}
-		}
-	}
-
-	/* weighted least squares of y on t = i - (n - 1): t = 0 is the last
-	 * day, so the intercept is the level there */
+	w = xmalloc((size_t)n * sizeof(*w));
+	rw = xmalloc((size_t)n * sizeof(*rw));
 	for (i = 0; i < n; i++) {
-		double t = i - (n - 1), w = pow(0.5, -t / HALF_LIFE);
-
-		sw += w;
-		swt += w * t;
-		swy += w * y[i];
-		swtt += w * t * t;
-		swty += w * t * y[i];
+		w[i] = pow(0.5, (n - 1 - i) / HALF_LIFE);
+		if (wd[i] >= 5)
+			weekends++;
+		else
+			weekdays++;
 	}
-	den = sw * swtt - swt * swt;
-	b = n >= 5 && den > 0 ? (sw * swty - swt * swy) / den : 0;
-	a = (swy - b * swt) / sw;
-	/* residuals, and whether the slope stands out from them */
+	/* level, trend and weekend together, so that a weekend at the end
+	 * of a short window is not taken for a falling trend, nor a growing
+	 * fleet for a weekly pattern */
+	use[1] = n >= 5;
+	use[2] = n >= 7 && weekends > 0 && weekdays > 0;
+	robust_fit(x, w, wd, n, use, beta, se, &ss, rw);
+	/* keep the trend and the weekend only where they stand out */
+	if (use[1] && !(se[1] > 0 ? fabs(beta[1]) / se[1] > TREND_T :
+	    beta[1] != 0)) {
+		use[1] = 0;
+		robust_fit(x, w, wd, n, use, beta, se, &ss, rw);
+	}
+	if (use[2] && fabs(beta[2]) < SEASON_MIN * fabs(beta[0])) {
+		use[2] = 0;
+		robust_fit(x, w, wd, n, use, beta, se, &ss, rw);
+	}
+	fit->level = beta[0] > 0 ? beta[0] : 0;
+	fit->slope = beta[1];
+	fit->trend = use[1];
+	fit->weekend = beta[2];
+	fit->seasonal = use[2];
 	for (i = 0; i < n; i++) {
-		double t = i - (n - 1), e = y[i] - (a + b * t);
-
-		ss += e * e;
+		sw += w[i] * rw[i];
+		if (rw[i] < 0.5)
+			fit->outliers++;
 	}
-	fit->sigma = n > 2 ? sqrt(ss / (n - 2)) : 0;
-	t0 = 0;
-	if (b != 0 && den > 0 && fit->sigma > 0) {
-		double se = fit->sigma * sqrt(sw / den);
-
-		t0 = se > 0 ? fabs(b) / se : 0;
-	} else if (b != 0 && fit->sigma == 0)
-		t0 = TREND_T + 1;	/* a perfect line */
-	if (t0 > TREND_T) {
-		fit->trend = 1;
-		fit->slope = b;
-		fit->level = a;
-	} else {
-		/* no trend: the recency-weighted mean, and the spread
-		 * around it */
-		fit->slope = 0;
-		fit->level = swy / sw;
-		ss = 0;
-		for (i = 0; i < n; i++)
-			ss += (y[i] - fit->level) * (y[i] - fit->level);
-	}
-	/* the weekday factors were fitted to these same days: count them
-	 * against the degrees of freedom, or the spread looks too small */
-	{
-		int dof = n - 1 - fit->trend - (fit->seasonal == 7 ? 6 :
-		    fit->seasonal == 2 ? 1 : 0);
-
-		fit->sigma = sqrt(ss / (dof > 1 ? dof : 1));
-	}
-	if (fit->level < 0)
-		fit->level = 0;
-	free(y);
-	free(r);
+	dof = n - fit->outliers - 1 - use[1] - use[2];
+	fit->sigma = sw > 0 ? sqrt(ss / sw * (n - fit->outliers) /
+	    (dof > 1 ? dof : 1)) : 0;
+	free(w);
+	free(rw);
 }
 
 double
@@ -188,11 +247,10 @@ estimate_project(const struct estimate_fit *fit, int days, int first_weekday,
 	int j;
 
 	for (j = 0; j < days; j++) {
-		double lv = fit->level + fit->slope * (j + 1);
+		double lv = fit->level + fit->slope * (j + 1) +
+		    ((first_weekday + j) % 7 >= 5 ? fit->weekend : 0);
 
-		if (lv < 0)
-			lv = 0;
-		sum += lv * fit->season[(first_weekday + j) % 7];
+		sum += lv > 0 ? lv : 0;
 	}
 	/* day-to-day noise on each remaining day, plus the level's own
 	 * uncertainty carried over all of them (about sigma^2 / n_eff) */
@@ -786,9 +844,9 @@ estimate_month(sqlite3 *db, const struct month_info *mi, const char *cut,
 		note(p, "usage %s about %.1f%% a week", p->fit.slope > 0 ?
 		    "growing" : "shrinking", fabs(p->fit.slope) * 7 * 100 /
 		    p->fit.level);
-	if (!p->final && p->fit.seasonal)
-		note(p, "weekly pattern taken into account (%s)",
-		    p->fit.seasonal == 7 ? "per weekday" : "weekday/weekend");
+	if (!p->final && p->fit.seasonal && p->fit.level > 0)
+		note(p, "weekly pattern: weekends %+.0f%% against weekdays",
+		    p->fit.weekend * 100 / p->fit.level);
 	if (!p->final && p->fit.outliers > 0)
 		note(p, "%d unusual day%s damped", p->fit.outliers,
 		    p->fit.outliers == 1 ? "" : "s");
@@ -1079,11 +1137,16 @@ estimate_backtest(struct store *st, const char *payer,
 			t->payer = xstrdup(mi[i].payer);
 			t->period = xstrdup(mi[i].period);
 			t->cut_day = cuts[c];
-			t->actual = full.amount;
+			/* a purchase made after the cut could not be known
+			 * on that day by any method: it is left out of what
+			 * the estimate is judged against */
+			t->actual = full.amount - (full.one_time -
+			    part.one_time);
+			t->later_one_time = full.one_time - part.one_time;
 			t->ours = part.amount;
 			t->naive = part.naive;
-			t->err_ours = pct_error(part.amount, full.amount);
-			t->err_naive = pct_error(part.naive, full.amount);
+			t->err_ours = pct_error(part.amount, t->actual);
+			t->err_naive = pct_error(part.naive, t->actual);
 			b->mape_ours[c] += fabs(t->err_ours);
 			b->mape_naive[c] += fabs(t->err_naive);
 			b->count[c]++;

@@ -19,11 +19,11 @@
 
 struct estimate_fit {
 	int n;			/* days fitted */
-	double level;		/* deseasonalised daily usage at the last day */
+	double level;		/* weekday usage per day at the last day */
 	double slope;		/* per day; 0 when no trend was found */
 	int trend;		/* 1: a significant trend is used */
-	double season[7];	/* weekday factors (mean 1); all 1 when none */
-	int seasonal;		/* 0 none, 2 weekday/weekend, 7 per weekday */
+	double weekend;		/* added on Saturdays and Sundays; 0: none */
+	int seasonal;		/* 1: the weekend effect is used */
 	double sigma;		/* residual standard deviation per day */
 	int outliers;		/* days clipped */
 };
@@ -126,7 +126,9 @@ void estimate_history_free(struct estimate_record *v, size_t n);
 struct estimate_trial {
 	char *payer, *period;
 	int cut_day;			/* 7, 14, 21 */
-	money_t actual, ours, naive;
+	money_t actual;			/* the month, less later one-time buys */
+	money_t later_one_time;		/* one-time purchases after the cut */
+	money_t ours, naive;
 	double err_ours, err_naive;	/* percent, signed */
 };
 

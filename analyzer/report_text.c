@@ -5,6 +5,7 @@
  */
 #include "report.h"
 
+#include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -468,6 +469,13 @@ report_write_backtest(const struct estimate_backtest *b, FILE *fp)
 		    errs);
 	}
 	table_print(&t, fp, "");
+	for (i = 0; i < b->ntrials; i++)
+		if (b->trials[i].later_one_time != 0)
+			break;
+	if (i < b->ntrials)
+		fputs("(actual: the month's budget before tax, less one-time "
+		    "purchases made after the\n day of the cut, which no "
+		    "method can know on that day)\n", fp);
 	fputs("\nmean absolute percentage error\n", fp);
 	for (c = 0; c < 3; c++)
 		if (b->count[c] > 0)
@@ -475,5 +483,31 @@ report_write_backtest(const struct estimate_backtest *b, FILE *fp)
 			    "(%d month%s)\n", cuts[c], b->mape_ours[c],
 			    b->mape_naive[c], b->count[c],
 			    b->count[c] == 1 ? "" : "s");
+	/* per payer: each customer (or generated scenario) on its own */
+	fputs("\nper payer, days 7 / 14 / 21: ours against naive\n", fp);
+	for (i = 0; i < b->ntrials; i++) {
+		double o[3] = { 0, 0, 0 }, nv[3] = { 0, 0, 0 };
+		int cnt[3] = { 0, 0, 0 };
+		size_t j;
+
+		if (i > 0 && strcmp(b->trials[i - 1].payer,
+		    b->trials[i].payer) == 0)
+			continue;
+		for (j = i; j < b->ntrials && strcmp(b->trials[j].payer,
+		    b->trials[i].payer) == 0; j++) {
+			for (c = 0; c < 3; c++)
+				if (b->trials[j].cut_day == cuts[c]) {
+					o[c] += fabs(b->trials[j].err_ours);
+					nv[c] += fabs(b->trials[j].err_naive);
+					cnt[c]++;
+				}
+		}
+		fprintf(fp, "  %s:", b->trials[i].payer);
+		for (c = 0; c < 3; c++)
+			if (cnt[c] > 0)
+				fprintf(fp, "%s %.2f%% / %.2f%%", c ? "," : "",
+				    o[c] / cnt[c], nv[c] / cnt[c]);
+		putc('\n', fp);
+	}
 	return ferror(fp) ? -1 : 0;
 }
