@@ -186,17 +186,94 @@ robust_fit(const double *x, const double *w, const int *wd, int n,
 	free(e);
 }
 
+/*
+ * A fleet launched (or stopped) in the month: a step in the daily level.
+ * Returns the index where the last regime starts, or 0 when the days
+ * are better read as one level with a trend. A step is taken when two
+ * flat segments explain the days at least four times better than a
+ * straight line, the level moves by more than a quarter, at least three
+ * days follow it, and weekdays and weekend days stand on both sides.
+ */
+static int
+find_step(const double *x, const int *wd, int n)
+{
+	double sx = 0, sy = 0, sxx = 0, sxy = 0, b, a, ss_line = 0, best = -1;
+	int i, s, at = 0;
+
+	if (n < 6)
+		return 0;
+	for (i = 0; i < n; i++) {
+		sx += i;
+		sy += x[i];
+		sxx += (double)i * i;
+		sxy += i * x[i];
+	}
+	b = (n * sxy - sx * sy) / (n * sxx - sx * sx);
+	a = (sy - b * sx) / n;
+	for (i = 0; i < n; i++)
+		ss_line += (x[i] - a - b * i) * (x[i] - a - b * i);
+	for (s = 2; s <= n - 3; s++) {
+		double m1 = 0, m2 = 0, ss = 0;
+
+		for (i = 0; i < s; i++)
+			m1 += x[i];
+		for (i = s; i < n; i++)
+			m2 += x[i];
+		m1 /= s;
+		m2 /= n - s;
+		for (i = 0; i < n; i++) {
+			double d = x[i] - (i < s ? m1 : m2);
+
+			ss += d * d;
+		}
+		/* both sides must hold a weekday and a weekend day, or a
+		 * weekend next to weekdays would pass for a step */
+		int k, mix[2][2] = { { 0, 0 }, { 0, 0 } };
+
+		for (k = 0; k < n; k++)
+			mix[k >= s][wd[k] >= 5] = 1;
+		if (!(mix[0][0] && mix[0][1] && mix[1][0] && mix[1][1]))
+			continue;
+		if (fabs(m2 - m1) > 0.25 * (m1 > m2 ? m1 : m2) &&
+		    ss * 4 < ss_line && (best < 0 || ss < best)) {
+			best = ss;
+			at = s;
+		}
+	}
+	/* a day half-way between the two levels (a launch at noon)
+	 * belongs to neither */
+	if (at > 0 && at < n - 3) {
+		double lo = x[at - 1] < x[n - 1] ? x[at - 1] : x[n - 1];
+		double hi = x[at - 1] < x[n - 1] ? x[n - 1] : x[at - 1];
+
+		if (x[at] > lo + 0.1 * (hi - lo) && x[at] < hi - 0.1 *
+		    (hi - lo))
+			at++;
+	}
+	return at;
+}
+
 void
 estimate_fit_series(const double *x, const int *wd, int n,
     struct estimate_fit *fit)
 {
 	double *w, *rw, beta[3], se[3], ss = 0, sw = 0;
-	int use[3] = { 1, 0, 0 }, i, weekends = 0, weekdays = 0, dof;
+	int use[3] = { 1, 0, 0 }, i, weekends = 0, weekdays = 0, dof, step;
 
 	memset(fit, 0, sizeof(*fit));
 	fit->n = n;
 	if (n <= 0)
 		return;
+	/* after a step, only the new level tells what the rest of the
+	 * month costs */
+	step = find_step(x, wd, n);
+	if (step > 0) {
+		fit->step = step;
+		x += step;
+		wd += step;
+		n -= step;
+		fit->n = n;
+	}
 	w = xmalloc((size_t)n * sizeof(*w));
 	rw = xmalloc((size_t)n * sizeof(*rw));
 	for (i = 0; i < n; i++) {
@@ -662,6 +739,8 @@ confidence_of(struct estimate_payer *p)
 
 	if (p->final)
 		p->confidence = "high";
+	else if (p->fit.step > 0)	/* a new level, only days old */
+		p->confidence = p->fit.n >= 14 && cv < 0.15 ? "medium" : "low";
 	else if (p->days_observed >= 21 && cv < 0.15)
 		p->confidence = "high";
 	else if (p->days_observed >= 14 && cv < 0.3)
@@ -847,6 +926,13 @@ estimate_month(sqlite3 *db, const struct month_info *mi, const char *cut,
 	if (!p->final && p->fit.seasonal && p->fit.level > 0)
 		note(p, "weekly pattern: weekends %+.0f%% against weekdays",
 		    p->fit.weekend * 100 / p->fit.level);
+	if (!p->final && p->fit.step > 0 && p->last_complete_day != NULL) {
+		char day[11];
+
+		day_text(day_number(p->last_complete_day) - p->fit.n + 1, day);
+		note(p, "usage changed level on %s: the run-rate starts there",
+		    day);
+	}
 	if (!p->final && p->fit.outliers > 0)
 		note(p, "%d unusual day%s damped", p->fit.outliers,
 		    p->fit.outliers == 1 ? "" : "s");
@@ -1207,7 +1293,8 @@ estimate_record(struct store *st, const struct estimate *e,
 	for (i = 0; i < e->npayers && rc == 0; i++) {
 		const struct estimate_payer *p = &e->payers[i];
 
-		if (p->final || p->days_observed == 0)
+		if (p->final || p->days_observed == 0 ||
+		    p->days_observed >= p->days_in_month)
 			continue;	/* nothing was estimated */
 		sqlite3_reset(q);
 		sqlite3_bind_text(q, 1, now, -1, SQLITE_STATIC);

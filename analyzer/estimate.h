@@ -19,6 +19,7 @@
 
 struct estimate_fit {
 	int n;			/* days fitted */
+	int step;		/* days before a change of level, left out */
 	double level;		/* weekday usage per day at the last day */
 	double slope;		/* per day; 0 when no trend was found */
 	int trend;		/* 1: a significant trend is used */
