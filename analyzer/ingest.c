@@ -29,7 +29,8 @@ struct pending_total {
 	int matched;
 };
 
-/* Cost carried by one tag key: key is "payer\x1fYYYY-MM\x1faccount\x1ftag". */
+/* Cost carried by one tag key: key is
+ * "payer\x1fYYYY-MM\x1faccount\x1fview\x1ftag". */
 struct tag_entry {
 	char *key;		/* NULL: empty slot */
 	size_t len;
@@ -511,9 +512,10 @@ count_tags(struct ingest_ctx *x, const struct charge *c,
 	for (i = 0; i < row->ntags; i++) {
 		struct tag_entry *e;
 
-		n = snprintf(key, sizeof(key), "%.*s\x1f%s\x1f%.*s\x1f%.*s",
+		n = snprintf(key, sizeof(key), "%.*s\x1f%s\x1f%.*s\x1f%d\x1f%.*s",
 		    (int)c->payer.n, c->payer.p, month, (int)c->account.n,
-		    c->account.p, (int)row->tags[i].n, row->tags[i].p);
+		    c->account.p, (int)c->view, (int)row->tags[i].n,
+		    row->tags[i].p);
 		if (n < 0 || (size_t)n >= sizeof(key))
 			continue;	/* absurdly long names: not counted */
 		e = tag_slot(x, key, (size_t)n);
@@ -954,15 +956,15 @@ tag_usage_list(struct ingest_ctx *x, const struct store_account_fix *fixes,
 
 	for (i = 0; i < x->tags_cap; i++) {
 		struct tag_entry *e = &x->tags[i];
-		const char *f[4], *p;
+		const char *f[5], *p;
 		int j = 0;
 
 		if (e->key == NULL)
 			continue;
 		f[0] = e->key;
-		for (p = e->key; j < 3 && (p = strchr(p, '\x1f')) != NULL; p++)
+		for (p = e->key; j < 4 && (p = strchr(p, '\x1f')) != NULL; p++)
 			f[++j] = p + 1;
-		if (j != 3)
+		if (j != 4)
 			continue;
 		fixed_id(v[k].payer, sizeof(v[k].payer), f[0],
 		    (size_t)(f[1] - f[0] - 1), fixes, nfixes);
@@ -970,7 +972,8 @@ tag_usage_list(struct ingest_ctx *x, const struct store_account_fix *fixes,
 		    (int)(f[2] - f[1] - 1), f[1]);
 		fixed_id(v[k].account, sizeof(v[k].account), f[2],
 		    (size_t)(f[3] - f[2] - 1), fixes, nfixes);
-		v[k].key = f[3];
+		v[k].view = f[3][0] - '0';
+		v[k].key = f[4];
 		v[k].cost = e->cost;
 		v[k].lines = e->lines;
 		k++;

@@ -19,7 +19,9 @@
 static const char lines_sql[] =
     "CREATE TEMP TABLE inv_line AS "
     "SELECT al.payer_account AS payer, al.period, a.account_id AS account, "
-    "       a.name AS account_name, si.code, si.name, si.unknown, al.format, "
+    "       a.name AS account_name, COALESCE(si.code, '(none)') AS code, "
+    "       COALESCE(si.name, '(no service named)') AS name, "
+    "       COALESCE(si.unknown, 1) AS unknown, al.format, "
     "       COALESCE(NULLIF(l.region, ''), "
     "                CASE WHEN l.az <> '' THEN "
     "                     rtrim(l.az, 'abcdefghijklmnopqrstuvwxyz') END, "
@@ -28,7 +30,7 @@ static const char lines_sql[] =
     "       al.cost, al.tagged, al.currency "
     "FROM account_line al "
     "JOIN account a ON a.id = al.account "
-    "JOIN service_identity si ON si.service = al.service "
+    "LEFT JOIN service_identity si ON si.service = al.service "
     "LEFT JOIN location l ON l.id = al.location "
     "LEFT JOIN usage_type ut ON ut.id = al.usage_type "
     "LEFT JOIN region_prefix rp "
@@ -36,8 +38,12 @@ static const char lines_sql[] =
     /* CloudFront's "EU-" is an edge pricing zone, not eu-west-1 */
     "      AND si.code <> 'AmazonCloudFront' "
     "WHERE al.class IN ('usage', 'fee', 'discount') "
-    "  AND (?1 IS NULL OR al.payer_account = ?1) "
     "  AND (?2 IS NULL OR a.account_id = ?2)";
+
+/* The payer filter comes after the bill-beats-list rule: a list filed
+ * under its account must still see the bill filed under the payer. */
+static const char payer_sql[] =
+    "DELETE FROM inv_line WHERE ?1 IS NOT NULL AND payer <> ?1";
 
 /* A hand-made list counts only where no bill covers the account-month:
  * the two never add up. */
@@ -56,8 +62,13 @@ static const char services_sql[] =
     "SELECT il.payer, il.period, il.account, MAX(il.account_name), il.code, "
     "       MAX(il.name), MAX(il.unknown), MAX(il.format = 'manual'), "
     "       COUNT(DISTINCT il.usage_type), COUNT(DISTINCT il.operation), "
-    "       COUNT(DISTINCT il.resource), MIN(il.day), "
-    "       MAX(date(il.day, '+' || (il.span_days - 1) || ' days')), "
+    "       COUNT(DISTINCT il.resource), "
+    /* seen days stay inside the month: a monthly report dates some
+     * fees in the next one */
+    "       MIN(MAX(MIN(il.day), il.period || '-01'), "
+    "           date(il.period || '-01', '+1 month', '-1 day')), "
+    "       MIN(MAX(date(il.day, '+' || (il.span_days - 1) || ' days')), "
+    "           date(il.period || '-01', '+1 month', '-1 day')), "
     "       SUM(il.cost), MIN(il.currency), "
     "       (SELECT MAX(places) FROM counted_period cp "
     "        WHERE cp.payer_account = il.payer AND cp.period = il.period), "
@@ -88,6 +99,9 @@ static const char tags_sql[] =
     "JOIN counted_period cp ON cp.file_id = tu.file_id "
     "     AND cp.payer_account = tu.payer_account AND cp.period = tu.period "
     "WHERE tu.payer_account = ?1 AND tu.period = ?2 AND tu.account = ?3 "
+    /* the per-account view, as account_line: never both monthly views */
+    "  AND (tu.view = 0 OR (tu.view = 2 AND cp.has_linked_view) "
+    "       OR (tu.view = 1 AND NOT cp.has_linked_view)) "
     "GROUP BY tu.tag_key ORDER BY 2 DESC, 1";
 
 /* Every month's cost per account and service, for the changes. */
@@ -550,7 +564,19 @@ inventory_build(struct store *st, const struct inventory_options *o,
 	sqlite3_finalize(q);
 	q = NULL;
 	if (sqlite3_exec(db, dedupe_sql, NULL, NULL, NULL) != SQLITE_OK ||
-	    prepare(db, months_sql, &q, err) != 0) {
+	    prepare(db, payer_sql, &q, err) != 0) {
+		if (err->msg[0] == '\0')
+			db_fail(db, err);
+		goto out;
+	}
+	sqlite3_bind_text(q, 1, o->payer, -1, SQLITE_STATIC);
+	if (sqlite3_step(q) != SQLITE_DONE) {
+		db_fail(db, err);
+		goto out;
+	}
+	sqlite3_finalize(q);
+	q = NULL;
+	if (prepare(db, months_sql, &q, err) != 0) {
 		if (err->msg[0] == '\0')
 			db_fail(db, err);
 		goto out;

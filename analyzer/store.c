@@ -881,10 +881,11 @@ store_commit_file(struct store *st, const struct store_file_meta *m,
 		const struct store_tag_usage *t = &m->tags[i];
 
 		if (run(st, "INSERT INTO tag_usage(file_id, payer_account, "
-		    "period, account, tag_key, cost, line_items) VALUES (?1, ?2, "
-		    "?3, ?4, ?5, ?6, ?7)", "ittttii", err,
+		    "period, account, tag_key, view, cost, line_items) VALUES "
+		    "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)", "ittttiii", err,
 		    (int64_t)st->file_id, t->payer, t->period, t->account,
-		    t->key, (int64_t)t->cost, (int64_t)t->lines) != 0)
+		    t->key, (int64_t)t->view, (int64_t)t->cost,
+		    (int64_t)t->lines) != 0)
 			goto fail;
 	}
 	if (run(st, "UPDATE file SET sha256 = ?2, size = ?3, container = ?4, "

@@ -79,6 +79,7 @@ struct store_tag_usage {
 	char period[8];
 	char account[64];
 	const char *key;
+	int view;			/* enum charge_view of the lines */
 	money_t cost;
 	long lines;
 };

@@ -46,6 +46,7 @@ CREATE TABLE tag_usage (
 	period        TEXT NOT NULL,
 	account       TEXT NOT NULL,
 	tag_key       TEXT NOT NULL,
+	view          INTEGER NOT NULL DEFAULT 0,  -- as cost_line.view
 	cost          INTEGER NOT NULL,
 	line_items    INTEGER NOT NULL
 );
