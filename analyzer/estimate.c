@@ -751,10 +751,54 @@ confidence_of(struct estimate_payer *p)
 		p->confidence = "low";
 }
 
-/* Estimate one payer's month from what is stored (before cut, if any). */
+/* The month before mi[i] when it is stored for the same payer. */
+static const struct month_info *
+prev_of(const struct month_info *mi, size_t i)
+{
+	return mi[i].has_prev ? &mi[i - 1] : NULL;
+}
+
+/*
+ * The weekend effect of the month before, as a share of its weekday
+ * level (0 when it had none): what a window too short to show a weekend
+ * borrows.
+ */
+static double
+prior_weekend(sqlite3 *db, const struct month_info *prev)
+{
+	struct estimate_fit fit;
+	struct pv_error err;
+	double *x;
+	int *wd, y, m, days, i;
+	int64_t first, first_data;
+	money_t all;
+
+	if (prev == NULL || sscanf(prev->period, "%d-%d", &y, &m) != 2)
+		return 0;
+	days = date_days_in_month(y, m);
+	first = date_days_from_civil(y, m, 1);
+	x = xcalloc((size_t)days, sizeof(*x));
+	wd = xcalloc((size_t)days, sizeof(*wd));
+	if (read_daily(db, prev, NULL, first, first + days - 1, x,
+	    &first_data, &all, &err) != 0) {
+		free(x);
+		free(wd);
+		return 0;
+	}
+	for (i = 0; i < days; i++)
+		wd[i] = weekday(first + i);
+	estimate_fit_series(x, wd, days, &fit);
+	free(x);
+	free(wd);
+	return fit.seasonal && fit.level > 0 ? fit.weekend / fit.level : 0;
+}
+
+/* Estimate one payer's month from what is stored (before cut, if any);
+ * prev is the month before it, when stored. */
 static int
-estimate_month(sqlite3 *db, const struct month_info *mi, const char *cut,
-    struct estimate_payer *p, struct pv_error *err)
+estimate_month(sqlite3 *db, const struct month_info *mi,
+    const struct month_info *prev, const char *cut, struct estimate_payer *p,
+    struct pv_error *err)
 {
 	int y, m, monthly = strcmp(mi->format, "monthly") == 0 ||
 	    strcmp(mi->format, "cost-allocation") == 0;
@@ -836,6 +880,23 @@ estimate_month(sqlite3 *db, const struct month_info *mi, const char *cut,
 	if (n > 0)
 		day_text(last_complete, buf), p->last_complete_day = xstrdup(buf);
 	estimate_fit_series(x + (start - first_day), wd, n, &p->fit);
+	/* a window that has not seen a weekend yet borrows last month's
+	 * weekend effect */
+	if (!p->fit.seasonal && n > 0 && last_complete < last_day) {
+		int weekend_seen = 0;
+
+		for (i = 0; i < n; i++)
+			weekend_seen |= wd[i] >= 5;
+		if (!weekend_seen || n < 7) {
+			double r = prior_weekend(db, prev);
+
+			if (r != 0) {
+				p->fit.weekend = r * p->fit.level;
+				p->fit.seasonal = 1;
+				p->prior_weekend = 1;
+			}
+		}
+	}
 
 	if (monthly && daily_total == 0) {
 		/* a monthly report: month-to-date lines, no daily detail */
@@ -924,8 +985,9 @@ estimate_month(sqlite3 *db, const struct month_info *mi, const char *cut,
 		    "growing" : "shrinking", fabs(p->fit.slope) * 7 * 100 /
 		    p->fit.level);
 	if (!p->final && p->fit.seasonal && p->fit.level > 0)
-		note(p, "weekly pattern: weekends %+.0f%% against weekdays",
-		    p->fit.weekend * 100 / p->fit.level);
+		note(p, "weekly pattern: weekends %+.0f%% against weekdays%s",
+		    p->fit.weekend * 100 / p->fit.level, p->prior_weekend ?
+		    " (from last month)" : "");
 	if (!p->final && p->fit.step > 0 && p->last_complete_day != NULL) {
 		char day[11];
 
@@ -1051,7 +1113,7 @@ estimate_build(struct store *st, const struct estimate_options *o,
 			continue;
 		e->payers = xrealloc(e->payers, (e->npayers + 1) *
 		    sizeof(*e->payers));
-		if (estimate_month(db, &mi[pick], o->cut,
+		if (estimate_month(db, &mi[pick], prev_of(mi, pick), o->cut,
 		    &e->payers[e->npayers], err) != 0) {
 			payer_release(&e->payers[e->npayers]);
 			goto out;
@@ -1201,7 +1263,8 @@ estimate_backtest(struct store *st, const char *payer,
 		    date_days_in_month(y, m)) * 86400;
 		if (end < month_end)
 			continue;
-		if (estimate_month(db, &mi[i], NULL, &full, err) != 0) {
+		if (estimate_month(db, &mi[i], prev_of(mi, i), NULL, &full,
+		    err) != 0) {
 			payer_release(&full);
 			goto out;
 		}
@@ -1212,7 +1275,8 @@ estimate_backtest(struct store *st, const char *payer,
 
 			date_format_day((date_days_from_civil(y, m, 1) +
 			    cuts[c]) * 86400, cut);
-			if (estimate_month(db, &mi[i], cut, &part, err) != 0) {
+			if (estimate_month(db, &mi[i], prev_of(mi, i), cut, &part,
+			    err) != 0) {
 				payer_release(&part);
 				payer_release(&full);
 				goto out;
@@ -1337,7 +1401,8 @@ estimate_history(struct store *st, const char *payer,
 	for (i = 0; i < nmi; i++) {
 		struct estimate_payer full;
 
-		if (estimate_month(db, &mi[i], NULL, &full, err) != 0) {
+		if (estimate_month(db, &mi[i], prev_of(mi, i), NULL, &full,
+		    err) != 0) {
 			payer_release(&full);
 			goto out;
 		}

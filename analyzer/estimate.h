@@ -67,6 +67,7 @@ struct estimate_payer {
 	const char *confidence;		/* "low", "medium", "high" */
 	const char *status;		/* "estimated" or "final" */
 	struct estimate_fit fit;
+	int prior_weekend;		/* the weekend effect is last month's */
 	struct estimate_service *services;	/* by amount */
 	size_t nservices;
 	char **notes;
