@@ -913,9 +913,11 @@ estimate_month(sqlite3 *db, const struct month_info *mi,
 		proj = estimate_project(&p->fit, (int)(last_day - last_complete),
 		    weekday(last_complete + 1), &var);
 	}
-	p->final = last_complete >= last_day && !mi->estimated && cut == NULL;
+	/* an invoiced month is what it is, however little of it a trimmed
+	 * file shows: nothing to project */
+	p->final = cut == NULL && !mi->estimated;
 	p->status = p->final ? "final" : "estimated";
-	if (last_complete >= last_day) {
+	if (last_complete >= last_day || p->final) {
 		/* the month is all there: what was charged is the answer */
 		p->usage_observed = daily_total + usage_mtd;
 		proj = 0;

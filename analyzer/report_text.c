@@ -181,6 +181,12 @@ report_write_text(const struct report *r, FILE *fp)
 		for (k = 0; k < p->nnotes; k++)
 			fprintf(fp, "    note: %s\n", p->notes[k]);
 	}
+	if (r->estimate != NULL && r->estimate->npayers > 0) {
+		fputs("\nBudget estimate\n", fp);
+		if (report_write_estimate(r->estimate, r->history, r->nhistory,
+		    fp) != 0)
+			return -1;
+	}
 	if (r->inventory != NULL) {
 		fputs("\nService inventory\n\n", fp);
 		return report_write_inventory(r->inventory, fp);
@@ -360,8 +366,11 @@ write_estimate_payer(const struct estimate_payer *p, FILE *fp)
 	fprintf(fp, "\npayer %s, %s: %s %s (range %s to %s), confidence %s%s\n",
 	    p->payer, p->period, amount, p->currency, low, high,
 	    p->confidence, p->final ? ", final" : "");
-	snprintf(what, sizeof(what), "usage, %d complete day%s",
-	    p->days_observed, p->days_observed == 1 ? "" : "s");
+	if (p->final)
+		snprintf(what, sizeof(what), "usage, as billed");
+	else
+		snprintf(what, sizeof(what), "usage, %d complete day%s",
+		    p->days_observed, p->days_observed == 1 ? "" : "s");
 	estimate_line(&t, what, p->usage_observed);
 	snprintf(what, sizeof(what), "usage projected, %d day%s left",
 	    p->days_in_month - p->days_observed,
