@@ -279,7 +279,7 @@ int
 cli_files(const struct cli_options *o)
 {
 	struct report_options ro = { o->payer, o->month, o->account,
-	    o->threshold_pct };
+	    o->threshold_pct, REPORT_FILES };
 	struct store *st;
 	struct report *r;
 	struct pv_error err;
@@ -293,7 +293,8 @@ cli_files(const struct cli_options *o)
 		store_close(st);
 		return EXIT_FATAL;
 	}
-	report_write_files(r, stdout);
+	if (report_write_files(r, stdout) != 0)
+		status = EXIT_FATAL;
 	report_free(r);
 	store_close(st);
 	return finish_stdout(status);
@@ -344,7 +345,7 @@ int
 cli_report(const struct cli_options *o, char **files, int nfiles)
 {
 	struct report_options ro = { o->payer, o->month, o->account,
-	    o->threshold_pct };
+	    o->threshold_pct, 0 };
 	struct store *st;
 	struct report *r;
 	struct pv_error err;

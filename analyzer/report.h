@@ -55,11 +55,18 @@ struct report {
 	size_t nhistory;
 };
 
+/* Parts of the report to build (report_options.parts; 0: all). */
+#define REPORT_FILES		0x1
+#define REPORT_PERIODS		0x2
+#define REPORT_INVENTORY	0x4
+#define REPORT_ESTIMATE		0x8
+
 struct report_options {
 	const char *payer;		/* NULL: every payer */
 	const char *month;		/* NULL: every month ("YYYY-MM") */
 	const char *account;		/* inventory: NULL for every account */
 	int threshold_pct;		/* inventory changes; 0: the default */
+	int parts;			/* REPORT_* to build; 0: all */
 };
 
 /* Build the model. Returns 0 and *out (free with report_free) or -1. */
