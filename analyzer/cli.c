@@ -279,7 +279,7 @@ int
 cli_files(const struct cli_options *o)
 {
 	struct report_options ro = { o->payer, o->month, o->account,
-	    o->threshold_pct, REPORT_FILES };
+	    o->threshold_pct, REPORT_FILES, NULL };
 	struct store *st;
 	struct report *r;
 	struct pv_error err;
@@ -345,7 +345,7 @@ int
 cli_report(const struct cli_options *o, char **files, int nfiles)
 {
 	struct report_options ro = { o->payer, o->month, o->account,
-	    o->threshold_pct, 0 };
+	    o->threshold_pct, 0, o->customer };
 	struct store *st;
 	struct report *r;
 	struct pv_error err;

@@ -25,6 +25,7 @@ struct cli_options {
 	const char *catalog;		/* --catalog FILE: Pilvi's service list */
 	int threshold_pct;		/* inventory: --threshold */
 	int backtest;			/* estimate: --backtest */
+	const char *customer;		/* report: --customer NAME */
 };
 
 int cli_ingest(const struct cli_options *o, char **files, int nfiles);

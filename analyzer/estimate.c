@@ -317,18 +317,23 @@ estimate_fit_series(const double *x, const int *wd, int n,
 }
 
 double
+estimate_day(const struct estimate_fit *fit, int ahead, int wday)
+{
+	double lv = fit->level + fit->slope * ahead +
+	    (wday >= 5 ? fit->weekend : 0);
+
+	return lv > 0 ? lv : 0;
+}
+
+double
 estimate_project(const struct estimate_fit *fit, int days, int first_weekday,
     double *var)
 {
 	double sum = 0, neff, v;
 	int j;
 
-	for (j = 0; j < days; j++) {
-		double lv = fit->level + fit->slope * (j + 1) +
-		    ((first_weekday + j) % 7 >= 5 ? fit->weekend : 0);
-
-		sum += lv > 0 ? lv : 0;
-	}
+	for (j = 0; j < days; j++)
+		sum += estimate_day(fit, j + 1, (first_weekday + j) % 7);
 	/* day-to-day noise on each remaining day, plus the level's own
 	 * uncertainty carried over all of them (about sigma^2 / n_eff) */
 	neff = fit->n < HALF_LIFE * 1.5 ? fit->n : HALF_LIFE * 1.5;

@@ -41,6 +41,10 @@ void estimate_fit_series(const double *x, const int *weekday, int n,
 double estimate_project(const struct estimate_fit *fit, int days,
     int first_weekday, double *var);
 
+/* Expected usage of one day, `ahead` days after the last fitted one
+ * (1 = the next day), falling on weekday (0 Monday .. 6 Sunday). */
+double estimate_day(const struct estimate_fit *fit, int ahead, int weekday);
+
 /* ---- the estimate of a month ------------------------------------------ */
 
 struct estimate_service {

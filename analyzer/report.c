@@ -254,6 +254,140 @@ load_periods(sqlite3 *db, struct report *r, const struct report_options *o,
 	return 0;
 }
 
+/* Month by month, per account, service and class (billing files only:
+ * hand-made lists are no bill). */
+static const char lines_sql[] =
+    "SELECT al.payer_account, a.account_id, a.name, al.period, "
+    "       COALESCE(si.code, '(none)'), COALESCE(MAX(si.name), ''), "
+    "       al.class, al.currency, SUM(al.cost) "
+    "FROM account_line al JOIN account a ON a.id = al.account "
+    "LEFT JOIN service_identity si ON si.service = al.service "
+    "WHERE al.format <> 'manual' "
+    "  AND (?1 IS NULL OR al.payer_account = ?1) "
+    "  AND (?2 IS NULL OR al.period = ?2) "
+    "  AND (?3 IS NULL OR a.account_id = ?3) "
+    "GROUP BY 1, 2, 4, 5, 7, 8 ORDER BY 1, 2, 4, 5, 7";
+
+static int
+load_lines(sqlite3 *db, struct report *r, const struct report_options *o,
+    struct pv_error *err)
+{
+	sqlite3_stmt *q;
+	size_t cap = 0;
+	int rc, c;
+
+	if (sqlite3_prepare_v2(db, lines_sql, -1, &q, NULL) != SQLITE_OK)
+		return db_fail(db, err);
+	sqlite3_bind_text(q, 1, o->payer, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 2, o->month, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 3, o->account, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		struct report_line *l;
+		const char *cls = (const char *)sqlite3_column_text(q, 6);
+
+		r->lines = xgrow(r->lines, &cap, r->nlines + 1,
+		    sizeof(*r->lines));
+		l = &r->lines[r->nlines++];
+		l->payer = col_text(q, 0);
+		l->account = col_text(q, 1);
+		l->account_name = col_text(q, 2);
+		l->period = col_text(q, 3);
+		l->service_code = col_text(q, 4);
+		l->service_name = col_text(q, 5);
+		l->cls = "usage";
+		for (c = 0; c < CHARGE_NCLASS; c++)
+			if (strcmp(cls, charge_class_name(c)) == 0)
+				l->cls = charge_class_name(c);
+		l->currency = col_text(q, 7);
+		l->cost = sqlite3_column_int64(q, 8);
+	}
+	sqlite3_finalize(q);
+	return rc == SQLITE_DONE ? 0 : db_fail(db, err);
+}
+
+static const char daily_sql[] =
+    "SELECT il.day, COALESCE(si.code, '(none)'), SUM(il.cost) "
+    "FROM invoice_line il "
+    "LEFT JOIN service_identity si ON si.service = il.service "
+    "WHERE il.payer_account = ?1 AND il.period = ?2 AND il.span_days = 1 "
+    "  AND il.class IN ('usage', 'discount') "
+    "GROUP BY 1, 2";
+
+/* Weekday (0 Monday .. 6 Sunday) of a day number; 1970-01-01 was a
+ * Thursday. */
+static int
+weekday_of(int64_t day)
+{
+	return (int)(((day % 7) + 7 + 3) % 7);
+}
+
+/* The daily chart of each estimated payer-month: observed days by top
+ * service, and the estimate's projection for the rest. */
+static int
+load_daily(sqlite3 *db, struct report *r, struct pv_error *err)
+{
+	sqlite3_stmt *q;
+	size_t i;
+	int rc = SQLITE_DONE;
+
+	if (r->estimate == NULL || r->estimate->npayers == 0)
+		return 0;
+	if (sqlite3_prepare_v2(db, daily_sql, -1, &q, NULL) != SQLITE_OK)
+		return db_fail(db, err);
+	r->daily = xcalloc(r->estimate->npayers, sizeof(*r->daily));
+	for (i = 0; i < r->estimate->npayers && rc == SQLITE_DONE; i++) {
+		const struct estimate_payer *p = &r->estimate->payers[i];
+		struct report_daily *d = &r->daily[r->ndaily++];
+		int y, m, k, j, last = 0, ly, lm;
+		int64_t day0;
+		size_t t;
+
+		d->payer = xstrdup(p->payer);
+		d->period = xstrdup(p->period);
+		if (sscanf(p->period, "%d-%d", &y, &m) != 2)
+			continue;
+		d->ndays = date_days_in_month(y, m);
+		day0 = date_days_from_civil(y, m, 1);
+		if (p->last_complete_day == NULL || sscanf(p->last_complete_day,
+		    "%d-%d-%d", &ly, &lm, &last) != 3)
+			last = 0;
+		d->observed = p->final ? d->ndays : last;
+		for (t = 0; t < p->nservices && d->nservices <
+		    REPORT_TOP_SERVICES; t++)
+			d->services[d->nservices++] = xstrdup(
+			    p->services[t].code);
+		d->services[d->nservices++] = xstrdup("other");
+		d->cost = xcalloc((size_t)d->ndays * (size_t)d->nservices,
+		    sizeof(*d->cost));
+		d->projected = xcalloc((size_t)d->ndays, sizeof(*d->projected));
+		sqlite3_reset(q);
+		sqlite3_bind_text(q, 1, p->payer, -1, SQLITE_STATIC);
+		sqlite3_bind_text(q, 2, p->period, -1, SQLITE_STATIC);
+		while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+			const char *day = (const char *)sqlite3_column_text(q, 0);
+			const char *code = (const char *)sqlite3_column_text(q,
+			    1);
+			int dy, dm, dd;
+
+			/* the partial day is part of the projection */
+			if (sscanf(day, "%d-%d-%d", &dy, &dm, &dd) != 3 ||
+			    dd < 1 || dd > d->observed)
+				continue;
+			for (k = 0; k < d->nservices - 1; k++)
+				if (strcmp(d->services[k], code) == 0)
+					break;
+			money_add(&d->cost[(dd - 1) * d->nservices + k],
+			    sqlite3_column_int64(q, 2));
+		}
+		for (j = d->observed; j < d->ndays; j++)
+			d->projected[j] = (money_t)(estimate_day(&p->fit,
+			    j - d->observed + 1, weekday_of(day0 + j)) *
+			    (double)MONEY_SCALE);
+	}
+	sqlite3_finalize(q);
+	return rc == SQLITE_DONE ? 0 : db_fail(db, err);
+}
+
 int
 report_build(struct store *st, const struct report_options *o,
     struct report **out, struct pv_error *err)
@@ -264,14 +398,20 @@ report_build(struct store *st, const struct report_options *o,
 	struct inventory_options io = { o->payer, o->account, o->month,
 	    o->threshold_pct };
 	struct estimate_options eo = { o->payer, o->month, NULL };
+	int parts = o->parts != 0 ? o->parts : REPORT_FILES | REPORT_PERIODS |
+	    REPORT_INVENTORY | REPORT_ESTIMATE;
 
 	date_now_iso(r->generated_at);
-
-	if (load_files(db, r, o, err) != 0 || load_periods(db, r, o, err) != 0 ||
-	    inventory_build(st, &io, &r->inventory, err) != 0 ||
-	    estimate_build(st, &eo, &r->estimate, err) != 0 ||
-	    estimate_history(st, o->payer, &r->history, &r->nhistory,
-	    err) != 0) {
+	r->customer = o->customer != NULL ? xstrdup(o->customer) : NULL;
+	if (((parts & REPORT_FILES) && load_files(db, r, o, err) != 0) ||
+	    ((parts & REPORT_PERIODS) && (load_periods(db, r, o, err) != 0 ||
+	    load_lines(db, r, o, err) != 0)) ||
+	    ((parts & REPORT_INVENTORY) && inventory_build(st, &io,
+	    &r->inventory, err) != 0) ||
+	    ((parts & REPORT_ESTIMATE) && (estimate_build(st, &eo,
+	    &r->estimate, err) != 0 || estimate_history(st, o->payer,
+	    &r->history, &r->nhistory, err) != 0 ||
+	    load_daily(db, r, err) != 0))) {
 		report_free(r);
 		return -1;
 	}
@@ -322,6 +462,31 @@ report_free(struct report *r)
 		free_list(p->notes, p->nnotes);
 	}
 	free(r->periods);
+	for (i = 0; i < r->nlines; i++) {
+		struct report_line *l = &r->lines[i];
+
+		free(l->payer);
+		free(l->account);
+		free(l->account_name);
+		free(l->period);
+		free(l->service_code);
+		free(l->service_name);
+		free(l->currency);
+	}
+	free(r->lines);
+	for (i = 0; i < r->ndaily; i++) {
+		struct report_daily *d = &r->daily[i];
+		int k;
+
+		free(d->payer);
+		free(d->period);
+		for (k = 0; k < d->nservices; k++)
+			free(d->services[k]);
+		free(d->cost);
+		free(d->projected);
+	}
+	free(r->daily);
+	free(r->customer);
 	inventory_free(r->inventory);
 	estimate_free(r->estimate);
 	estimate_history_free(r->history, r->nhistory);

@@ -43,8 +43,33 @@ struct report_period {
 	size_t nnotes;
 };
 
+/* Cost of one payer, account, month, service and charge class: the
+ * month-by-month section and the spreadsheet feed. */
+struct report_line {
+	char *payer, *account, *account_name, *period;
+	char *service_code, *service_name;
+	const char *cls;		/* charge_class_name() */
+	char *currency;
+	money_t cost;
+};
+
+/* Daily usage of the estimated month by its top services, and the
+ * estimate's projection for the days not yet seen: the daily chart. */
+#define REPORT_TOP_SERVICES 5
+
+struct report_daily {
+	char *payer, *period;
+	int ndays;			/* days in the month */
+	int observed;			/* days 1..observed hold data */
+	char *services[REPORT_TOP_SERVICES + 1];	/* the last: "other" */
+	int nservices;
+	money_t *cost;			/* [ndays][nservices] */
+	money_t *projected;		/* [ndays]: 0 up to observed */
+};
+
 struct report {
 	char generated_at[21];
+	char *customer;			/* --customer label, or NULL */
 	struct report_file *files;
 	size_t nfiles;
 	struct report_period *periods;
@@ -53,6 +78,10 @@ struct report {
 	struct estimate *estimate;
 	struct estimate_record *history;	/* earlier estimates, now complete */
 	size_t nhistory;
+	struct report_line *lines;	/* by payer, account, period, service */
+	size_t nlines;
+	struct report_daily *daily;	/* one per payer estimated */
+	size_t ndaily;
 };
 
 /* Parts of the report to build (report_options.parts; 0: all). */
@@ -67,6 +96,7 @@ struct report_options {
 	const char *account;		/* inventory: NULL for every account */
 	int threshold_pct;		/* inventory changes; 0: the default */
 	int parts;			/* REPORT_* to build; 0: all */
+	const char *customer;		/* a label for the header */
 };
 
 /* Build the model. Returns 0 and *out (free with report_free) or -1. */
