@@ -15,7 +15,7 @@ PKG_CONFIG ?= pkg-config
 CSV_LIBS ?= -lcsv
 SANITIZE ?=
 
-PKGS     = sqlite3 zlib libarchive
+PKGS     = sqlite3 zlib libarchive xlsxwriter
 WARN     = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
            -Wformat=2 -Wno-format-nonliteral
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
@@ -36,8 +36,9 @@ endif
 
 # Debian packages: build, then what the tests use besides (sqlite3 to
 # compare databases before and after a rejected file).
-DEB_BUILD = libcsv-dev libsqlite3-dev zlib1g-dev libarchive-dev pkg-config
-DEB_TEST  = sqlite3 gzip
+DEB_BUILD = libcsv-dev libsqlite3-dev zlib1g-dev libarchive-dev libxlsxwriter-dev \
+            pkg-config
+DEB_TEST  = sqlite3 gzip unzip
 DEB_PKGS  = $(DEB_BUILD) $(DEB_TEST)
 
 BIN      = $(BUILD)/pilvi-analyzer

@@ -446,3 +446,64 @@ cli_estimate(const struct cli_options *o)
 	store_close(st);
 	return finish_stdout(EXIT_OK);
 }
+
+/*
+ * The billing-spreadsheet feed, from the same report model as every
+ * report, written to a temporary file beside -o and renamed into place.
+ */
+int
+cli_export(const struct cli_options *o)
+{
+	struct report_options ro = { o->payer, o->month, o->account,
+	    o->threshold_pct, 0, o->customer };
+	struct store *st;
+	struct report *r;
+	struct pv_error err;
+	char tmp[4096];
+	int status, fd = -1, rc;
+	FILE *fp = NULL;
+
+	if ((status = open_store(o, &st)) != EXIT_OK)
+		return status;
+	pv_error_clear(&err);
+	if (report_build(st, &ro, &r, &err) != 0) {
+		print_error(&err);
+		store_close(st);
+		return EXIT_FATAL;
+	}
+	store_close(st);
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp.XXXXXX", o->output) >=
+	    (int)sizeof(tmp) || (fd = mkstemp(tmp)) < 0) {
+		fprintf(stderr, "pilvi-analyzer: cannot write '%s': %s\n",
+		    o->output, strerror(errno));
+		report_free(r);
+		return EXIT_FATAL;
+	}
+	if (strcmp(o->format, "xlsx") == 0) {
+		close(fd);
+		rc = report_write_xlsx(r, tmp, &err);
+		if (rc != 0)
+			print_error(&err);
+	} else {
+		fp = fdopen(fd, "w");
+		rc = fp == NULL || report_write_csv(r, fp) != 0 ||
+		    fflush(fp) != 0 || fsync(fileno(fp)) != 0 ? -1 : 0;
+		if (fp != NULL && fclose(fp) != 0)
+			rc = -1;
+		else if (fp == NULL)
+			close(fd);
+		if (rc != 0)
+			fprintf(stderr, "pilvi-analyzer: cannot write '%s': %s\n",
+			    o->output, strerror(errno));
+	}
+	/* the feed holds billing data: private, like the database */
+	if (rc == 0 && (chmod(tmp, 0600) != 0 || rename(tmp, o->output) != 0)) {
+		fprintf(stderr, "pilvi-analyzer: cannot write '%s': %s\n",
+		    o->output, strerror(errno));
+		rc = -1;
+	}
+	if (rc != 0)
+		unlink(tmp);
+	report_free(r);
+	return rc == 0 ? EXIT_OK : EXIT_FATAL;
+}

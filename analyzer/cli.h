@@ -34,5 +34,6 @@ int cli_files(const struct cli_options *o);
 int cli_report(const struct cli_options *o, char **files, int nfiles);
 int cli_inventory(const struct cli_options *o);
 int cli_estimate(const struct cli_options *o);
+int cli_export(const struct cli_options *o);
 
 #endif

@@ -21,6 +21,7 @@ static const char usage_text[] =
 "  report [FILE...]   (ingest FILEs, then) write the report\n"
 "  inventory          which services run where; Pilvi support status\n"
 "  estimate           monthly budget from a partial month (--backtest)\n"
+"  export             the billing-spreadsheet feed (csv, xlsx)\n"
 "  files              what has been ingested, from which file, with status\n"
 "  check FILE...      validate and total files without storing them\n"
 "\n"
@@ -49,7 +50,7 @@ static const struct command commands[] = {
 	  "re-delivered month (same payer, month and report family) replaces\n"
 	  "the earlier delivery. A bad file is reported with file:line and the\n"
 	  "others go on (exit status 1).\n" },
-	{ "report", "fopmacT",
+	{ "report", "fopmacTC",
 	  "usage: pilvi-analyzer [--db FILE] report [--format text|json] [-o FILE]\n"
 	  "                      [--payer ID] [--month YYYY-MM] [--account ID]\n"
 	  "                      [--catalog FILE] [--threshold PCT] [FILE...]\n"
@@ -105,6 +106,21 @@ static const struct command commands[] = {
 	  "  -f, --format FMT   text (default) or json\n"
 	  "  --backtest         cut every complete month at days 7, 14 and 21,\n"
 	  "                     estimate, and compare with the naive method\n" },
+	{ "export", "fopmaC",
+	  "usage: pilvi-analyzer [--db FILE] export --format csv|xlsx -o FILE\n"
+	  "                      [--payer ID] [--month YYYY-MM] [--account ID]\n"
+	  "\n"
+	  "The billing-spreadsheet feed. csv: one row per payer, account,\n"
+	  "month, service and charge class (schema_version 1: schema_version,\n"
+	  "payer_account, account_id, account_name, month, service_code,\n"
+	  "service_name, charge_class, currency, amount with 2 decimals);\n"
+	  "text a spreadsheet would run as a formula is made inert. xlsx:\n"
+	  "sheets Summary, Estimate, Inventory and Monthly (the csv rows).\n"
+	  "The file is written beside FILE and renamed into place, mode 0600.\n"
+	  "\n"
+	  "  -f, --format FMT   csv or xlsx\n"
+	  "  -o, --output FILE  where to write (required)\n"
+	  "  --payer ID, --month YYYY-MM, --account ID   what to include\n" },
 	{ "files", "",
 	  "usage: pilvi-analyzer [--db FILE] files\n"
 	  "\n"
@@ -166,6 +182,7 @@ main(int argc, char **argv)
 		{ "catalog", required_argument, NULL, 'c' },
 		{ "threshold", required_argument, NULL, 'T' },
 		{ "backtest", no_argument, NULL, 'B' },
+		{ "customer", required_argument, NULL, 'C' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ NULL, 0, NULL, 0 }
@@ -231,6 +248,7 @@ main(int argc, char **argv)
 		case 'c':
 		case 'T':
 		case 'B':
+		case 'C':
 			if (strchr(cmd->opts, c) == NULL) {
 				usage_error("unknown option '%s'",
 				    argv[optind - 1]);
@@ -250,6 +268,8 @@ main(int argc, char **argv)
 				o.catalog = optarg;
 			else if (c == 'B')
 				o.backtest = 1;
+			else if (c == 'C')
+				o.customer = optarg;
 			else {
 				char *end;
 				long v = strtol(optarg, &end, 10);
@@ -270,7 +290,19 @@ main(int argc, char **argv)
 	}
 	argc -= optind;
 	argv += optind;
-	if (strcmp(o.format, "text") != 0 && strcmp(o.format, "json") != 0) {
+	if (strcmp(cmd->name, "export") == 0) {
+		if (strcmp(o.format, "csv") != 0 &&
+		    strcmp(o.format, "xlsx") != 0) {
+			usage_error("export wants --format csv or xlsx, not "
+			    "'%s'", o.format);
+			return EXIT_USAGE;
+		}
+		if (o.output == NULL || strcmp(o.output, "-") == 0) {
+			usage_error("%s", "export wants -o FILE");
+			return EXIT_USAGE;
+		}
+	} else if (strcmp(o.format, "text") != 0 &&
+	    strcmp(o.format, "json") != 0) {
 		usage_error("unknown report format '%s' (text or json)",
 		    o.format);
 		return EXIT_USAGE;
@@ -305,5 +337,7 @@ main(int argc, char **argv)
 		return cli_inventory(&o);
 	if (strcmp(cmd->name, "estimate") == 0)
 		return cli_estimate(&o);
+	if (strcmp(cmd->name, "export") == 0)
+		return cli_export(&o);
 	return cli_report(&o, argv, argc);
 }

@@ -116,6 +116,11 @@ int report_write_estimate(const struct estimate *e,
     const struct estimate_record *hist, size_t nhist, FILE *fp);
 int report_write_estimate_json(const struct estimate *e,
     const struct estimate_record *hist, size_t nhist, FILE *fp);
+/* The billing-spreadsheet feed: CSV to fp, XLSX to the file path (the
+ * XLSX library writes files only). Return 0 or -1 (err filled for XLSX). */
+int report_write_csv(const struct report *r, FILE *fp);
+int report_write_xlsx(const struct report *r, const char *path,
+    struct pv_error *err);
 /* Backtest results side by side with the naive method. */
 int report_write_backtest(const struct estimate_backtest *b, FILE *fp);
 
