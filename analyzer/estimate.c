@@ -844,7 +844,12 @@ estimate_month(sqlite3 *db, const struct month_info *mi,
 	if (read_daily(db, mi, cut, first_day, last_day, x, &first_data,
 	    &all_days, err) != 0 ||
 	    read_parts(db, mi, cut, monthly, p, &usage_mtd, &daily_total,
-	    err) != 0 || expected_fees(db, mi, cut, p, err) != 0)
+	    err) != 0)
+		goto out;
+	/* last month's fees are expected again only while this month is
+	 * still open: a complete or invoiced month is what was charged */
+	if (last_complete < last_day && (cut != NULL || mi->estimated) &&
+	    expected_fees(db, mi, cut, p, err) != 0)
 		goto out;
 	/* an account new this month: its run-rate starts on its first day
 	 * (days before it cost nothing, and will not) */
@@ -914,6 +919,16 @@ estimate_month(sqlite3 *db, const struct month_info *mi,
 		var = (proj * 0.25) * (proj * 0.25);
 		note(p, "monthly report: no daily detail, usage extrapolated "
 		    "linearly");
+	} else if (n == 0 && daily_total > 0 && end > first_day * 86400 &&
+	    last_complete < last_day && (cut != NULL || mi->estimated)) {
+		/* not one complete day yet: the hours seen give a rate, as
+		 * rough as it gets */
+		double seen = (double)(end - first_day * 86400) / 86400;
+
+		proj = to_double(daily_total) / seen * p->days_in_month;
+		var = (proj * 0.5) * (proj * 0.5);
+		note(p, "less than one complete day: run-rate from %.0f hours",
+		    seen * 24);
 	} else if (last_complete < last_day) {
 		proj = estimate_project(&p->fit, (int)(last_day - last_complete),
 		    weekday(last_complete + 1), &var);
