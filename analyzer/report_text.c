@@ -114,30 +114,99 @@ money_cell(char *buf, size_t n, money_t v, int places)
 	money_format_grouped(buf, n, v, places);
 }
 
-int
-report_write_text(const struct report *r, FILE *fp)
+static void write_changes(const struct inventory *inv, FILE *fp);
+static void write_inventory(const struct inventory *inv, int with_changes,
+    FILE *fp);
+
+/* Distinct strings of a list, in first-seen order (small lists). */
+static size_t
+add_unique(const char **v, size_t n, size_t cap, const char *s)
 {
 	size_t i;
-	int c;
 
-	fprintf(fp, "pilvi-analyzer report, generated %s\n\n", r->generated_at);
-	fputs("Files\n", fp);
+	if (s == NULL)
+		return n;
+	for (i = 0; i < n; i++)
+		if (strcmp(v[i], s) == 0)
+			return n;
+	if (n < cap)
+		v[n++] = s;
+	return n;
+}
+
+static void
+write_header(const struct report *r, FILE *fp)
+{
+	const char *payers[64], *accounts[256], *months[64], *formats[16];
+	size_t np = 0, na = 0, nm = 0, nf = 0, i, k;
+
+	fprintf(fp, "Pilvi support report%s%s\ngenerated %s\n",
+	    r->customer ? ": " : "", r->customer ? r->customer : "",
+	    r->generated_at);
+	for (i = 0; i < r->nperiods; i++) {
+		np = add_unique(payers, np, 64, r->periods[i].payer);
+		nm = add_unique(months, nm, 64, r->periods[i].period);
+	}
+	for (i = 0; i < r->nlines; i++)
+		na = add_unique(accounts, na, 256, r->lines[i].account);
+	for (i = 0; i < r->nfiles; i++)
+		if (strcmp(r->files[i].status, "ok") == 0)
+			nf = add_unique(formats, nf, 16, r->files[i].format);
+	for (i = 0; i < np; i++) {
+		const char *name = NULL;
+
+		for (k = 0; r->inventory != NULL && k < r->inventory->naccounts;
+		    k++)
+			if (strcmp(r->inventory->accounts[k].account,
+			    payers[i]) == 0 && r->inventory->accounts[k].
+			    account_name != NULL)
+				name = r->inventory->accounts[k].account_name;
+		fprintf(fp, "%s%s%s%s%s", i ? ", " : "payer ", payers[i],
+		    name ? " (" : "", name ? name : "", name ? ")" : "");
+	}
+	if (np > 0)
+		putc('\n', fp);
+	if (na > 0) {
+		fprintf(fp, "%zu account%s:", na, na == 1 ? "" : "s");
+		for (i = 0; i < na; i++)
+			fprintf(fp, "%s %s", i && i % 6 == 0 ? "\n " : "",
+			    accounts[i]);
+		putc('\n', fp);
+	}
+	if (nm > 0) {
+		fputs("billing periods:", fp);
+		for (i = 0; i < nm; i++)
+			fprintf(fp, " %s", months[i]);
+		putc('\n', fp);
+	}
+	if (nf > 0) {
+		fputs("formats:", fp);
+		for (i = 0; i < nf; i++)
+			fprintf(fp, " %s", formats[i]);
+		putc('\n', fp);
+	}
+	fputs("files:\n", fp);
 	if (r->nfiles == 0)
 		fputs("  none\n", fp);
 	for (i = 0; i < r->nfiles; i++) {
 		const struct report_file *f = &r->files[i];
-		size_t w;
 
-		fprintf(fp, "  #%lld %s: %s, payer %s, %s, %ld rows%s\n", f->id,
-		    f->name, f->format, f->payer ? f->payer : "-",
-		    f->period ? f->period : "-", f->rows,
-		    strcmp(f->status, "ok") == 0 ? "" : " (replaced)");
-		for (w = 0; w < f->nwarnings; w++)
-			fprintf(fp, "      warning: %s\n", f->warnings[w]);
+		fprintf(fp, "  #%lld %s\n      %s (%s), payer %s, %s, %ld rows%s\n",
+		    f->id, f->name, f->format, f->container,
+		    f->payer ? f->payer : "-", f->period ? f->period : "-",
+		    f->rows, strcmp(f->status, "ok") == 0 ? "" : ", replaced");
 	}
-	fputs("\nBilling periods\n", fp);
+}
+
+static void
+write_status(const struct report *r, FILE *fp)
+{
+	size_t i, w;
+	int c, warned = 0;
+
+	fputs("\n1. Data status\n", fp);
 	if (r->nperiods == 0)
-		fputs("  none\n", fp);
+		fputs("  no billing periods\n", fp);
 	for (i = 0; i < r->nperiods; i++) {
 		const struct report_period *p = &r->periods[i];
 		struct table t = { 2, { "CLASS", "AMOUNT" }, { 0, 1 }, NULL, 0,
@@ -149,9 +218,9 @@ report_write_text(const struct report *r, FILE *fp)
 		    p->period, p->estimated ? "open month (estimated)" :
 		    "final", p->format);
 		if (p->first_day != NULL)
-			fprintf(fp, ", %s to %s, %d day%s", p->first_day,
-			    p->last_day, p->days_covered,
-			    p->days_covered == 1 ? "" : "s");
+			fprintf(fp, ",\n    %d day%s with data, %s to %s",
+			    p->days_covered, p->days_covered == 1 ? "" : "s",
+			    p->first_day, p->last_day);
 		putc('\n', fp);
 		for (c = 0; c < CHARGE_NCLASS; c++) {
 			if (p->by_class[c] == 0)
@@ -181,16 +250,126 @@ report_write_text(const struct report *r, FILE *fp)
 		for (k = 0; k < p->nnotes; k++)
 			fprintf(fp, "    note: %s\n", p->notes[k]);
 	}
+	for (i = 0; i < r->nfiles; i++) {
+		const struct report_file *f = &r->files[i];
+
+		for (w = 0; w < f->nwarnings; w++) {
+			if (!warned++)
+				fputs("\n  warnings from ingest\n", fp);
+			fprintf(fp, "    #%lld: %s\n", f->id, f->warnings[w]);
+		}
+	}
+	/* the seed sends 2-4 weeks: say when that is too little */
+	for (i = 0; r->estimate != NULL && i < r->estimate->npayers; i++) {
+		const struct estimate_payer *p = &r->estimate->payers[i];
+
+		if (p->final || p->days_observed >= 14)
+			continue;
+		fprintf(fp, "\n  payer %s, %s: only %d of %d days, too few for "
+		    "a firm estimate;\n  wait ~%d days, or send the full month\n",
+		    p->payer, p->period, p->days_observed, p->days_in_month,
+		    14 - p->days_observed);
+	}
+}
+
+/* Month by month: per account, each service's cost in the (last four)
+ * months, all charge classes but tax. */
+static void
+write_months(const struct report *r, FILE *fp)
+{
+	const char *months[64], *shown[4];
+	size_t nm = 0, ns, i, j, k;
+
+	fputs("\n4. Month by month (all charges but tax)\n", fp);
+	for (i = 0; i < r->nlines; i++)
+		nm = add_unique(months, nm, 64, r->lines[i].period);
+	if (nm == 0) {
+		fputs("  no data\n", fp);
+		return;
+	}
+	/* lines come ordered by month within each account: sort months */
+	for (i = 1; i < nm; i++)
+		for (j = i; j > 0 && strcmp(months[j - 1], months[j]) > 0; j--) {
+			const char *t = months[j];
+
+			months[j] = months[j - 1];
+			months[j - 1] = t;
+		}
+	ns = nm > 4 ? 4 : nm;
+	for (i = 0; i < ns; i++)
+		shown[i] = months[nm - ns + i];
+	for (i = 0; i < r->nlines; i = j) {
+		const struct report_line *a = &r->lines[i];
+		struct table t;
+		const char *services[256];
+		size_t nsv = 0, s;
+
+		memset(&t, 0, sizeof(t));
+		t.ncols = (int)ns + 1;
+		t.head[0] = "SERVICE";
+		for (k = 0; k < ns; k++) {
+			t.head[k + 1] = shown[k];
+			t.right[k + 1] = 1;
+		}
+		for (j = i; j < r->nlines && strcmp(r->lines[j].payer,
+		    a->payer) == 0 && strcmp(r->lines[j].account,
+		    a->account) == 0; j++)
+			nsv = add_unique(services, nsv, 256,
+			    r->lines[j].service_code);
+		fprintf(fp, "\n  account %s (payer %s)\n", a->account, a->payer);
+		for (s = 0; s <= nsv; s++) {
+			char cells[5][48];
+			money_t sum[4] = { 0, 0, 0, 0 };
+			size_t m;
+
+			for (k = i; k < j; k++) {
+				const struct report_line *l = &r->lines[k];
+
+				if (strcmp(l->cls, "tax") == 0 || (s < nsv &&
+				    strcmp(l->service_code, services[s]) != 0))
+					continue;
+				for (m = 0; m < ns; m++)
+					if (strcmp(l->period, shown[m]) == 0)
+						money_add(&sum[m], l->cost);
+			}
+			snprintf(cells[0], sizeof(cells[0]), "%s", s < nsv ?
+			    services[s] : "total");
+			for (m = 0; m < ns; m++)
+				money_cell(cells[m + 1], sizeof(cells[m + 1]),
+				    sum[m], 2);
+			if (ns == 1)
+				table_add(&t, cells[0], cells[1]);
+			else if (ns == 2)
+				table_add(&t, cells[0], cells[1], cells[2]);
+			else if (ns == 3)
+				table_add(&t, cells[0], cells[1], cells[2],
+				    cells[3]);
+			else
+				table_add(&t, cells[0], cells[1], cells[2],
+				    cells[3], cells[4]);
+		}
+		table_print(&t, fp, "    ");
+	}
+	if (r->inventory != NULL && r->inventory->nchanges > 0)
+		write_changes(r->inventory, fp);
+}
+
+int
+report_write_text(const struct report *r, FILE *fp)
+{
+	write_header(r, fp);
+	write_status(r, fp);
 	if (r->estimate != NULL && r->estimate->npayers > 0) {
-		fputs("\nBudget estimate\n", fp);
+		fputs("\n2. Budget estimate\n", fp);
 		if (report_write_estimate(r->estimate, r->history, r->nhistory,
 		    fp) != 0)
 			return -1;
 	}
 	if (r->inventory != NULL) {
-		fputs("\nService inventory\n\n", fp);
-		return report_write_inventory(r->inventory, fp);
+		fputs("\n3. Service inventory\n\n", fp);
+		write_inventory(r->inventory, 0, fp);
 	}
+	write_months(r, fp);
 	return ferror(fp) ? -1 : 0;
 }
 
@@ -272,31 +451,42 @@ write_account(const struct inventory *inv, const struct inventory_account *a,
 	}
 }
 
-int
-report_write_inventory(const struct inventory *inv, FILE *fp)
+static void
+write_changes(const struct inventory *inv, FILE *fp)
+{
+	struct table t = { 6, { "MONTHS", "ACCOUNT", "SERVICE", "CHANGE",
+	    "BEFORE", "AFTER" }, { 0, 0, 0, 0, 1, 1 }, NULL, 0, 0 };
+	size_t i;
+
+	fprintf(fp, "\nChanges from month to month (moved: more than %d%%)\n",
+	    inv->threshold_pct);
+	for (i = 0; i < inv->nchanges; i++) {
+		const struct inventory_change *c = &inv->changes[i];
+		char months[24], code[40], before[48], after[48];
+
+		snprintf(months, sizeof(months), "%s..%s", c->from, c->to);
+		fit(code, sizeof(code), c->code ? c->code : "(whole account)",
+		    32);
+		money_format_grouped(before, sizeof(before), c->before, 2);
+		money_format_grouped(after, sizeof(after), c->after, 2);
+		table_add(&t, months, c->account, code,
+		    inventory_change_name(c->kind), before, after);
+	}
+	table_print(&t, fp, "  ");
+}
+
+/* "Needs attention" first, then each payer's accounts; the changes
+ * between months when with_changes. */
+static void
+write_inventory(const struct inventory *inv, int with_changes, FILE *fp)
 {
 	size_t i, j;
 
 	if (inv->nservices == 0) {
 		fputs("no services: nothing ingested for that selection\n", fp);
-		return ferror(fp) ? -1 : 0;
+		return;
 	}
-	for (i = 0; i < inv->npayers; i++) {
-		const struct inventory_payer *p = &inv->payers[i];
-		char cost[48];
-
-		money_format_grouped(cost, sizeof(cost), p->cost, 2);
-		fprintf(fp, "%spayer %s, %s: %zu account%s, %zu service line%s, "
-		    "%s %s (usage, fees and discounts)\n", i ? "\n" : "",
-		    p->payer, p->period, p->naccounts,
-		    p->naccounts == 1 ? "" : "s", p->nservices,
-		    p->nservices == 1 ? "" : "s", cost, p->currency);
-		for (j = 0; j < inv->naccounts; j++)
-			if (strcmp(inv->accounts[j].payer, p->payer) == 0 &&
-			    strcmp(inv->accounts[j].period, p->period) == 0)
-				write_account(inv, &inv->accounts[j], fp);
-	}
-	fputs("\nNeeds attention (unsupported or unknown to Pilvi, by cost)\n",
+	fputs("Needs attention (unsupported or unknown to Pilvi, by cost)\n",
 	    fp);
 	if (inv->nattention == 0)
 		fputs("  nothing: Pilvi supports every service listed\n", fp);
@@ -319,28 +509,28 @@ report_write_inventory(const struct inventory *inv, FILE *fp)
 		}
 		table_print(&t, fp, "  ");
 	}
-	if (inv->nchanges > 0) {
-		struct table t = { 6, { "MONTHS", "ACCOUNT", "SERVICE", "CHANGE",
-		    "BEFORE", "AFTER" }, { 0, 0, 0, 0, 1, 1 }, NULL, 0, 0 };
+	for (i = 0; i < inv->npayers; i++) {
+		const struct inventory_payer *p = &inv->payers[i];
+		char cost[48];
 
-		fprintf(fp, "\nChanges from month to month (moved: more than "
-		    "%d%%)\n", inv->threshold_pct);
-		for (i = 0; i < inv->nchanges; i++) {
-			const struct inventory_change *c = &inv->changes[i];
-			char months[24], code[40], before[48], after[48];
-
-			snprintf(months, sizeof(months), "%s..%s", c->from,
-			    c->to);
-			fit(code, sizeof(code), c->code ? c->code :
-			    "(whole account)", 32);
-			money_format_grouped(before, sizeof(before), c->before,
-			    2);
-			money_format_grouped(after, sizeof(after), c->after, 2);
-			table_add(&t, months, c->account, code,
-			    inventory_change_name(c->kind), before, after);
-		}
-		table_print(&t, fp, "  ");
+		money_format_grouped(cost, sizeof(cost), p->cost, 2);
+		fprintf(fp, "\npayer %s, %s: %zu account%s, %zu service line%s, "
+		    "%s %s (usage, fees and discounts)\n", p->payer, p->period,
+		    p->naccounts, p->naccounts == 1 ? "" : "s", p->nservices,
+		    p->nservices == 1 ? "" : "s", cost, p->currency);
+		for (j = 0; j < inv->naccounts; j++)
+			if (strcmp(inv->accounts[j].payer, p->payer) == 0 &&
+			    strcmp(inv->accounts[j].period, p->period) == 0)
+				write_account(inv, &inv->accounts[j], fp);
 	}
+	if (with_changes && inv->nchanges > 0)
+		write_changes(inv, fp);
+}
+
+int
+report_write_inventory(const struct inventory *inv, FILE *fp)
+{
+	write_inventory(inv, 1, fp);
 	return ferror(fp) ? -1 : 0;
 }
 
