@@ -327,6 +327,10 @@ write_report(const struct cli_options *o, const struct report *r)
 	}
 	if (strcmp(o->format, "json") == 0)
 		rc = report_write_json(r, fp);
+	else if (strcmp(o->format, "markdown") == 0)
+		rc = report_write_markdown(r, fp);
+	else if (strcmp(o->format, "html") == 0)
+		rc = report_write_html(r, fp);
 	else
 		rc = report_write_text(r, fp);
 	if (fp == stdout)

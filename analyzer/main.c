@@ -51,17 +51,20 @@ static const struct command commands[] = {
 	  "the earlier delivery. A bad file is reported with file:line and the\n"
 	  "others go on (exit status 1).\n" },
 	{ "report", "fopmacTC",
-	  "usage: pilvi-analyzer [--db FILE] report [--format text|json] [-o FILE]\n"
+	  "usage: pilvi-analyzer [--db FILE] report [--format FMT] [-o FILE]\n"
 	  "                      [--payer ID] [--month YYYY-MM] [--account ID]\n"
-	  "                      [--catalog FILE] [--threshold PCT] [FILE...]\n"
+	  "                      [--catalog FILE] [--threshold PCT]\n"
+	  "                      [--customer NAME] [FILE...]\n"
 	  "\n"
-	  "Write the report: files read, billing periods with totals per charge\n"
-	  "class and reconciliation against the file's own totals, the service\n"
-	  "inventory and (JSON) the budget estimate. With FILEs and no --db,\n"
-	  "they are read into a memory database.\n"
+	  "Write the support report: header, data status (days, open or final,\n"
+	  "reconciliation against the file's own totals, warnings), budget\n"
+	  "estimate, service inventory, month by month. Every format says the\n"
+	  "same numbers. With FILEs and no --db, they are read into a memory\n"
+	  "database.\n"
 	  "\n"
-	  "  -f, --format FMT   text (default) or json\n"
+	  "  -f, --format FMT   text (default), markdown, html or json\n"
 	  "  -o, --output FILE  write to FILE (replaced atomically, mode 0600)\n"
+	  "  --customer NAME    a label for the header\n"
 	  "  --payer ID         only this payer account\n"
 	  "  --month YYYY-MM    only this billing month\n"
 	  "  --account ID       inventory of this account only\n"
@@ -302,9 +305,12 @@ main(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	} else if (strcmp(o.format, "text") != 0 &&
-	    strcmp(o.format, "json") != 0) {
-		usage_error("unknown report format '%s' (text or json)",
-		    o.format);
+	    strcmp(o.format, "json") != 0 && !(is_report &&
+	    (strcmp(o.format, "markdown") == 0 ||
+	    strcmp(o.format, "html") == 0))) {
+		usage_error(is_report ? "unknown report format '%s' (text, "
+		    "markdown, html or json)" : "unknown format '%s' (text or "
+		    "json)", o.format);
 		return EXIT_USAGE;
 	}
 	if (o.month != NULL && !valid_month(o.month)) {
