@@ -107,6 +107,8 @@ void report_free(struct report *r);
 /* Writers: return 0, or -1 when writing failed (check errno). */
 int report_write_json(const struct report *r, FILE *fp);
 int report_write_text(const struct report *r, FILE *fp);
+int report_write_markdown(const struct report *r, FILE *fp);
+int report_write_html(const struct report *r, FILE *fp);
 /* The file registry as a table (the files command). */
 int report_write_files(const struct report *r, FILE *fp);
 /* The inventory as tables (the inventory command). */
