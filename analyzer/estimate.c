@@ -854,9 +854,10 @@ estimate_month(sqlite3 *db, const struct month_info *mi,
 	/* an account new this month: its run-rate starts on its first day
 	 * (days before it cost nothing, and will not) */
 	start = first_day;
-	if (!mi->has_prev && first_data > first_day && first_data <=
-	    last_complete)
-		start = first_data;
+	if (!mi->has_prev && first_data > first_day)
+		/* when its only day is still partial, no day is complete */
+		start = first_data <= last_complete ? first_data :
+		    last_complete + 1;
 	n = last_complete >= start ? (int)(last_complete - start + 1) : 0;
 	for (i = 0; i < n; i++) {
 		p->usage_observed += to_money(x[start - first_day + i]);
@@ -923,9 +924,14 @@ estimate_month(sqlite3 *db, const struct month_info *mi,
 	    last_complete < last_day && (cut != NULL || mi->estimated)) {
 		/* not one complete day yet: the hours seen give a rate, as
 		 * rough as it gets */
-		double seen = (double)(end - first_day * 86400) / 86400;
+		int64_t from = !mi->has_prev && first_data > first_day ?
+		    first_data : first_day;
+		double seen = (double)(end - from * 86400) / 86400;
 
-		proj = to_double(daily_total) / seen * p->days_in_month;
+		if (seen <= 0)
+			seen = 1.0 / 24;
+		proj = to_double(daily_total) / seen *
+		    (double)(last_day - from + 1);
 		var = (proj * 0.5) * (proj * 0.5);
 		note(p, "less than one complete day: run-rate from %.0f hours",
 		    seen * 24);

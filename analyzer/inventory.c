@@ -10,6 +10,7 @@
  */
 #include "inventory.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -108,7 +109,19 @@ static const char tags_sql[] =
 static const char history_sql[] =
     "SELECT payer, period, account, code, MAX(name), SUM(cost), "
     "       (SELECT MAX(places) FROM counted_period cp "
-    "        WHERE cp.payer_account = il.payer AND cp.period = il.period) "
+    "        WHERE cp.payer_account = il.payer AND cp.period = il.period), "
+    /* days the month's data covers: all of them when invoiced or
+     * without hourly lines, else up to where the hourly lines reach */
+    "       (SELECT CASE WHEN MIN(cp.estimated) = 0 "
+    "                     OR MAX(cp.usage_end) IS NULL "
+    "               THEN julianday(il.period || '-01', '+1 month') "
+    "               ELSE MIN(julianday(MAX(cp.usage_end)), "
+    "                        julianday(il.period || '-01', '+1 month')) END "
+    "               - julianday(il.period || '-01') "
+    "        FROM counted_period cp WHERE cp.payer_account = il.payer "
+    "        AND cp.period = il.period), "
+    "       julianday(il.period || '-01', '+1 month') "
+    "       - julianday(il.period || '-01') "
     "FROM inv_line il GROUP BY payer, period, account, code "
     "ORDER BY payer, account, code, period";
 
@@ -331,6 +344,8 @@ struct hist {
 	char *payer, *period, *account, *code, *name;
 	money_t cost;
 	int places;
+	double days;		/* days the month's data covers */
+	double month_days;	/* days in the month */
 };
 
 static void
@@ -356,17 +371,25 @@ add_change(struct inventory *inv, size_t *cap, enum inventory_change_kind k,
 	c->places = places < 2 ? 2 : places;
 }
 
-/* |after - before| / before above the threshold? */
+/*
+ * Did the cost move by more than pct percent? A month still open has
+ * cost less so far than the whole month before it: then the cost per
+ * day of data is compared instead (whole or equally partial months
+ * compare as they are).
+ */
 static int
-moved(money_t before, money_t after, int pct)
+moved(money_t before, double bdays, double bfull, money_t after,
+    double adays, double afull, int pct)
 {
-	__int128 d = (__int128)after - before;
+	double b = (double)before, a = (double)after;
 
 	if (before <= 0)
 		return 0;
-	if (d < 0)
-		d = -d;
-	return d * 100 > (__int128)before * pct;
+	if (adays > 0 && bdays > 0 && adays < afull && bdays >= bfull) {
+		b /= bdays;
+		a /= adays;
+	}
+	return fabs(a - b) * 100 > b * pct;
 }
 
 static int
@@ -401,6 +424,8 @@ find_changes(sqlite3 *db, struct inventory *inv, struct pv_error *err)
 		h[nh].name = text(q, 4);
 		h[nh].cost = sqlite3_column_int64(q, 5);
 		h[nh].places = sqlite3_column_int(q, 6);
+		h[nh].days = sqlite3_column_double(q, 7);
+		h[nh].month_days = sqlite3_column_double(q, 8);
 		nh++;
 	}
 	sqlite3_finalize(q);
@@ -461,7 +486,11 @@ find_changes(sqlite3 *db, struct inventory *inv, struct pv_error *err)
 				add_change(inv, &ccap, CHANGE_NEW, a->payer,
 				    a->account, a->code, a->name, ps + 1, cs + 1,
 				    0, a->cost, a->places);
-			else if (moved(a->cost, b->cost, inv->threshold_pct))
+			/* a month still open has cost less so far: costs are
+			 * compared per day of data */
+			else if (moved(a->cost, a->days, a->month_days,
+			    b->cost, b->days, b->month_days,
+			    inv->threshold_pct))
 				add_change(inv, &ccap, CHANGE_MOVED, a->payer,
 				    a->account, a->code, a->name, ps + 1, cs + 1,
 				    a->cost, b->cost, b->places);
