@@ -388,6 +388,91 @@ load_daily(sqlite3 *db, struct report *r, struct pv_error *err)
 	return rc == SQLITE_DONE ? 0 : db_fail(db, err);
 }
 
+static void
+list_add(char ***v, size_t *n, const char *s)
+{
+	size_t i;
+
+	if (s == NULL || *s == '\0')
+		return;
+	for (i = 0; i < *n; i++)
+		if (strcmp((*v)[i], s) == 0)
+			return;
+	*v = xrealloc(*v, (*n + 1) * sizeof(**v));
+	(*v)[(*n)++] = xstrdup(s);
+}
+
+static int
+cmp_text(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/*
+ * The header's lists: payers and accounts as the sections meet them,
+ * months sorted, the kinds of the files counted; and every account's
+ * name from the account table (payer names too, which no usage line
+ * carries).
+ */
+static int
+derive_lists(sqlite3 *db, struct report *r, struct pv_error *err)
+{
+	char **ids = NULL;
+	size_t nids = 0, i;
+	sqlite3_stmt *q;
+
+	for (i = 0; i < r->nperiods; i++) {
+		list_add(&r->payers, &r->npayers, r->periods[i].payer);
+		list_add(&r->months, &r->nmonths, r->periods[i].period);
+	}
+	for (i = 0; r->inventory != NULL && i < r->inventory->npayers; i++)
+		list_add(&r->payers, &r->npayers, r->inventory->payers[i].payer);
+	for (i = 0; i < r->nlines; i++)
+		list_add(&ids, &nids, r->lines[i].account);
+	for (i = 0; r->inventory != NULL && i < r->inventory->naccounts; i++)
+		list_add(&ids, &nids, r->inventory->accounts[i].account);
+	for (i = 0; i < r->nfiles; i++)
+		if (strcmp(r->files[i].status, "ok") == 0)
+			list_add(&r->formats, &r->nformats, r->files[i].format);
+	if (r->nmonths > 1)
+		qsort(r->months, r->nmonths, sizeof(*r->months), cmp_text);
+	if (sqlite3_prepare_v2(db, "SELECT name FROM account WHERE "
+	    "account_id = ?1", -1, &q, NULL) != SQLITE_OK) {
+		for (i = 0; i < nids; i++)
+			free(ids[i]);
+		free(ids);
+		return db_fail(db, err);
+	}
+	r->names = xcalloc(nids + r->npayers + 1, sizeof(*r->names));
+	for (i = 0; i < nids + r->npayers; i++) {
+		const char *id = i < nids ? ids[i] : r->payers[i - nids];
+		struct report_account *a = &r->names[r->nnames];
+
+		if (report_account_name(r, id) != NULL)
+			continue;
+		sqlite3_reset(q);
+		sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
+		a->id = xstrdup(id);
+		a->name = sqlite3_step(q) == SQLITE_ROW ? col_text(q, 0) : NULL;
+		r->nnames++;
+	}
+	sqlite3_finalize(q);
+	r->accounts = ids;
+	r->naccounts = nids;
+	return 0;
+}
+
+const char *
+report_account_name(const struct report *r, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < r->nnames; i++)
+		if (strcmp(r->names[i].id, id) == 0)
+			return r->names[i].name;
+	return NULL;
+}
+
 int
 report_build(struct store *st, const struct report_options *o,
     struct report **out, struct pv_error *err)
@@ -411,7 +496,8 @@ report_build(struct store *st, const struct report_options *o,
 	    ((parts & REPORT_ESTIMATE) && (estimate_build(st, &eo,
 	    &r->estimate, err) != 0 || estimate_history(st, o->payer,
 	    &r->history, &r->nhistory, err) != 0 ||
-	    load_daily(db, r, err) != 0))) {
+	    load_daily(db, r, err) != 0)) ||
+	    derive_lists(db, r, err) != 0) {
 		report_free(r);
 		return -1;
 	}
@@ -486,6 +572,15 @@ report_free(struct report *r)
 		free(d->projected);
 	}
 	free(r->daily);
+	free_list(r->payers, r->npayers);
+	free_list(r->months, r->nmonths);
+	free_list(r->formats, r->nformats);
+	free_list(r->accounts, r->naccounts);
+	for (i = 0; i < r->nnames; i++) {
+		free(r->names[i].id);
+		free(r->names[i].name);
+	}
+	free(r->names);
 	free(r->customer);
 	inventory_free(r->inventory);
 	estimate_free(r->estimate);

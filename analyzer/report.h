@@ -67,6 +67,13 @@ struct report_daily {
 	money_t *projected;		/* [ndays]: 0 up to observed */
 };
 
+/* An account the report speaks of, with its name where a file gives one
+ * (LinkedAccountName, PayerAccountName, line_item_usage_account_name...). */
+struct report_account {
+	char *id;
+	char *name;			/* NULL when no file names it */
+};
+
 struct report {
 	char generated_at[21];
 	char *customer;			/* --customer label, or NULL */
@@ -82,6 +89,17 @@ struct report {
 	size_t nlines;
 	struct report_daily *daily;	/* one per payer estimated */
 	size_t ndaily;
+	/* what the header lists, derived once for every writer */
+	char **payers;			/* payer accounts, in report order */
+	size_t npayers;
+	char **accounts;		/* usage accounts, in report order */
+	size_t naccounts;
+	char **months;			/* billing months, sorted */
+	size_t nmonths;
+	char **formats;			/* report kinds of the counted files */
+	size_t nformats;
+	struct report_account *names;	/* names of payers and accounts */
+	size_t nnames;
 };
 
 /* Parts of the report to build (report_options.parts; 0: all). */
@@ -98,6 +116,9 @@ struct report_options {
 	int parts;			/* REPORT_* to build; 0: all */
 	const char *customer;		/* a label for the header */
 };
+
+/* The name of an account (payer or usage) where a file gives one. */
+const char *report_account_name(const struct report *r, const char *id);
 
 /* Build the model. Returns 0 and *out (free with report_free) or -1. */
 int report_build(struct store *st, const struct report_options *o,

@@ -239,39 +239,18 @@ cmp_str(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* An account's name where the inventory or a bill line gives one. */
-static const char *
-account_name(const struct report *r, const char *account)
-{
-	size_t i;
-
-	for (i = 0; r->inventory != NULL && i < r->inventory->naccounts; i++) {
-		const struct inventory_account *a = &r->inventory->accounts[i];
-
-		if (a->account_name != NULL && a->account_name[0] != '\0' &&
-		    strcmp(a->account, account) == 0)
-			return a->account_name;
-	}
-	for (i = 0; i < r->nlines; i++)
-		if (r->lines[i].account_name != NULL &&
-		    r->lines[i].account_name[0] != '\0' &&
-		    strcmp(r->lines[i].account, account) == 0)
-			return r->lines[i].account_name;
-	return NULL;
-}
-
 static void
-account_list(FILE *fp, const struct report *r, const struct strlist *l)
+account_list(FILE *fp, const struct report *r, char *const *ids, size_t n)
 {
 	size_t i;
 
-	if (l->n == 0)
+	if (n == 0)
 		fputs("none", fp);
-	for (i = 0; i < l->n; i++) {
-		const char *name = account_name(r, l->v[i]);
+	for (i = 0; i < n; i++) {
+		const char *name = report_account_name(r, ids[i]);
 
 		fputs(i ? ", " : "", fp);
-		esc(fp, l->v[i]);
+		esc(fp, ids[i]);
 		if (name != NULL) {
 			fputs(" (", fp);
 			esc(fp, name);
@@ -281,15 +260,15 @@ account_list(FILE *fp, const struct report *r, const struct strlist *l)
 }
 
 static void
-string_list(FILE *fp, const struct strlist *l)
+string_list(FILE *fp, char *const *v, size_t n)
 {
 	size_t i;
 
-	if (l->n == 0)
+	if (n == 0)
 		fputs("none", fp);
-	for (i = 0; i < l->n; i++) {
+	for (i = 0; i < n; i++) {
 		fputs(i ? ", " : "", fp);
-		esc(fp, l->v[i]);
+		esc(fp, v[i]);
 	}
 }
 
@@ -601,8 +580,6 @@ chart_share(FILE *fp, const struct estimate *e)
 static void
 write_header(const struct report *r, FILE *fp)
 {
-	struct strlist payers = { 0 }, accounts = { 0 }, months = { 0 },
-	    formats = { 0 };
 	size_t i;
 
 	fputs("<h1>Pilvi support report", fp);
@@ -611,21 +588,6 @@ write_header(const struct report *r, FILE *fp)
 		esc(fp, r->customer);
 	}
 	fputs("</h1>\n", fp);
-	for (i = 0; i < r->nperiods; i++) {
-		strlist_add(&payers, r->periods[i].payer);
-		strlist_add(&months, r->periods[i].period);
-	}
-	for (i = 0; r->inventory != NULL && i < r->inventory->npayers; i++)
-		strlist_add(&payers, r->inventory->payers[i].payer);
-	for (i = 0; i < r->nlines; i++)
-		strlist_add(&accounts, r->lines[i].account);
-	for (i = 0; r->inventory != NULL && i < r->inventory->naccounts; i++)
-		strlist_add(&accounts, r->inventory->accounts[i].account);
-	for (i = 0; i < r->nfiles; i++)
-		if (strcmp(r->files[i].status, "ok") == 0)
-			strlist_add(&formats, r->files[i].format);
-	if (months.n > 1)
-		qsort(months.v, months.n, sizeof(*months.v), cmp_str);
 
 	fputs("<table class=\"facts\">\n", fp);
 	if (r->customer != NULL) {
@@ -634,21 +596,17 @@ write_header(const struct report *r, FILE *fp)
 		fputs("</td></tr>\n", fp);
 	}
 	fprintf(fp, "<tr><th>Payer account%s</th><td>",
-	    payers.n == 1 ? "" : "s");
-	account_list(fp, r, &payers);
-	fprintf(fp, "</td></tr>\n<tr><th>Accounts (%zu)</th><td>", accounts.n);
-	account_list(fp, r, &accounts);
+	    r->npayers == 1 ? "" : "s");
+	account_list(fp, r, r->payers, r->npayers);
+	fprintf(fp, "</td></tr>\n<tr><th>Accounts (%zu)</th><td>", r->naccounts);
+	account_list(fp, r, r->accounts, r->naccounts);
 	fputs("</td></tr>\n<tr><th>Billing periods</th><td>", fp);
-	string_list(fp, &months);
+	string_list(fp, r->months, r->nmonths);
 	fputs("</td></tr>\n<tr><th>Formats</th><td>", fp);
-	string_list(fp, &formats);
+	string_list(fp, r->formats, r->nformats);
 	fputs("</td></tr>\n<tr><th>Generated</th><td>", fp);
 	esc(fp, r->generated_at);
 	fputs("</td></tr>\n</table>\n", fp);
-	free(payers.v);
-	free(accounts.v);
-	free(months.v);
-	free(formats.v);
 
 	fputs("<h3>Files</h3>\n", fp);
 	if (r->nfiles == 0) {

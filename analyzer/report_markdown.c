@@ -158,38 +158,17 @@ cmp_str(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* An account's name where the inventory or a bill line gives one. */
-static const char *
-account_name(const struct report *r, const char *account)
-{
-	size_t i;
-
-	for (i = 0; r->inventory != NULL && i < r->inventory->naccounts; i++) {
-		const struct inventory_account *a = &r->inventory->accounts[i];
-
-		if (a->account_name != NULL && a->account_name[0] != '\0' &&
-		    strcmp(a->account, account) == 0)
-			return a->account_name;
-	}
-	for (i = 0; i < r->nlines; i++)
-		if (r->lines[i].account_name != NULL &&
-		    r->lines[i].account_name[0] != '\0' &&
-		    strcmp(r->lines[i].account, account) == 0)
-			return r->lines[i].account_name;
-	return NULL;
-}
-
 /* "123456789012 (Acme Web)" as a comma-separated list. */
 static void
-account_list(FILE *fp, const struct report *r, const struct strlist *l)
+account_list(FILE *fp, const struct report *r, char *const *ids, size_t n)
 {
 	size_t i;
 
-	for (i = 0; i < l->n; i++) {
-		const char *name = account_name(r, l->v[i]);
+	for (i = 0; i < n; i++) {
+		const char *name = report_account_name(r, ids[i]);
 
 		fputs(i ? ", " : "", fp);
-		md_text(fp, l->v[i]);
+		md_text(fp, ids[i]);
 		if (name != NULL) {
 			fputs(" (", fp);
 			md_text(fp, name);
@@ -203,8 +182,6 @@ account_list(FILE *fp, const struct report *r, const struct strlist *l)
 static void
 write_header(const struct report *r, FILE *fp)
 {
-	struct strlist payers = { 0 }, accounts = { 0 }, months = { 0 },
-	    formats = { 0 };
 	size_t i;
 
 	fputs("# Pilvi support report\n\n", fp);
@@ -213,49 +190,30 @@ write_header(const struct report *r, FILE *fp)
 		md_text(fp, r->customer);
 		putc('\n', fp);
 	}
-	for (i = 0; i < r->nperiods; i++) {
-		strlist_add(&payers, r->periods[i].payer);
-		strlist_add(&months, r->periods[i].period);
-	}
-	for (i = 0; r->inventory != NULL && i < r->inventory->npayers; i++)
-		strlist_add(&payers, r->inventory->payers[i].payer);
-	for (i = 0; i < r->nlines; i++)
-		strlist_add(&accounts, r->lines[i].account);
-	for (i = 0; r->inventory != NULL && i < r->inventory->naccounts; i++)
-		strlist_add(&accounts, r->inventory->accounts[i].account);
-	for (i = 0; i < r->nfiles; i++)
-		if (strcmp(r->files[i].status, "ok") == 0)
-			strlist_add(&formats, r->files[i].format);
-	if (months.n > 1)
-		qsort(months.v, months.n, sizeof(*months.v), cmp_str);
 
-	fprintf(fp, "- **Payer account%s:** ", payers.n == 1 ? "" : "s");
-	if (payers.n == 0)
+	fprintf(fp, "- **Payer account%s:** ", r->npayers == 1 ? "" : "s");
+	if (r->npayers == 0)
 		fputs("none", fp);
-	account_list(fp, r, &payers);
-	fprintf(fp, "\n- **Accounts (%zu):** ", accounts.n);
-	if (accounts.n == 0)
+	account_list(fp, r, r->payers, r->npayers);
+	fprintf(fp, "\n- **Accounts (%zu):** ", r->naccounts);
+	if (r->naccounts == 0)
 		fputs("none", fp);
-	account_list(fp, r, &accounts);
+	account_list(fp, r, r->accounts, r->naccounts);
 	fputs("\n- **Billing periods:** ", fp);
-	if (months.n == 0)
+	if (r->nmonths == 0)
 		fputs("none", fp);
-	for (i = 0; i < months.n; i++) {
+	for (i = 0; i < r->nmonths; i++) {
 		fputs(i ? ", " : "", fp);
-		md_text(fp, months.v[i]);
+		md_text(fp, r->months[i]);
 	}
 	fputs("\n- **Formats:** ", fp);
-	if (formats.n == 0)
+	if (r->nformats == 0)
 		fputs("none", fp);
-	for (i = 0; i < formats.n; i++) {
+	for (i = 0; i < r->nformats; i++) {
 		fputs(i ? ", " : "", fp);
-		md_text(fp, formats.v[i]);
+		md_text(fp, r->formats[i]);
 	}
 	fprintf(fp, "\n- **Generated:** %s\n", r->generated_at);
-	free(payers.v);
-	free(accounts.v);
-	free(months.v);
-	free(formats.v);
 
 	fputs("\n### Files\n", fp);
 	if (r->nfiles == 0) {

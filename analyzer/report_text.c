@@ -137,52 +137,37 @@ add_unique(const char **v, size_t n, size_t cap, const char *s)
 static void
 write_header(const struct report *r, FILE *fp)
 {
-	const char *payers[64], *accounts[256], *months[64], *formats[16];
-	size_t np = 0, na = 0, nm = 0, nf = 0, i, k;
+	size_t i;
 
 	fprintf(fp, "Pilvi support report%s%s\ngenerated %s\n",
 	    r->customer ? ": " : "", r->customer ? r->customer : "",
 	    r->generated_at);
-	for (i = 0; i < r->nperiods; i++) {
-		np = add_unique(payers, np, 64, r->periods[i].payer);
-		nm = add_unique(months, nm, 64, r->periods[i].period);
-	}
-	for (i = 0; i < r->nlines; i++)
-		na = add_unique(accounts, na, 256, r->lines[i].account);
-	for (i = 0; i < r->nfiles; i++)
-		if (strcmp(r->files[i].status, "ok") == 0)
-			nf = add_unique(formats, nf, 16, r->files[i].format);
-	for (i = 0; i < np; i++) {
-		const char *name = NULL;
+	for (i = 0; i < r->npayers; i++) {
+		const char *name = report_account_name(r, r->payers[i]);
 
-		for (k = 0; r->inventory != NULL && k < r->inventory->naccounts;
-		    k++)
-			if (strcmp(r->inventory->accounts[k].account,
-			    payers[i]) == 0 && r->inventory->accounts[k].
-			    account_name != NULL)
-				name = r->inventory->accounts[k].account_name;
-		fprintf(fp, "%s%s%s%s%s", i ? ", " : "payer ", payers[i],
+		fprintf(fp, "%s%s%s%s%s", i ? ", " : "payer ", r->payers[i],
 		    name ? " (" : "", name ? name : "", name ? ")" : "");
 	}
-	if (np > 0)
+	if (r->npayers > 0)
 		putc('\n', fp);
-	if (na > 0) {
-		fprintf(fp, "%zu account%s:", na, na == 1 ? "" : "s");
-		for (i = 0; i < na; i++)
+	if (r->naccounts > 0) {
+		fprintf(fp, "%zu account%s:", r->naccounts,
+		    r->naccounts == 1 ? "" : "s");
+		for (i = 0; i < r->naccounts; i++)
 			fprintf(fp, "%s %s", i && i % 6 == 0 ? "\n " : "",
-			    accounts[i]);
+			    r->accounts[i]);
 		putc('\n', fp);
 	}
-	if (nm > 0) {
+	if (r->nmonths > 0) {
 		fputs("billing periods:", fp);
-		for (i = 0; i < nm; i++)
-			fprintf(fp, " %s", months[i]);
+		for (i = 0; i < r->nmonths; i++)
+			fprintf(fp, " %s", r->months[i]);
 		putc('\n', fp);
 	}
-	if (nf > 0) {
+	if (r->nformats > 0) {
 		fputs("formats:", fp);
-		for (i = 0; i < nf; i++)
-			fprintf(fp, " %s", formats[i]);
+		for (i = 0; i < r->nformats; i++)
+			fprintf(fp, " %s", r->formats[i]);
 		putc('\n', fp);
 	}
 	fputs("files:\n", fp);
