@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "catalog.h"
+#include "drop.h"
 #include "ingest.h"
 #include "report.h"
 #include "store.h"
@@ -510,4 +511,80 @@ cli_export(const struct cli_options *o)
 		unlink(tmp);
 	report_free(r);
 	return rc == 0 ? EXIT_OK : EXIT_FATAL;
+}
+
+/*
+ * The email-drop folder, for cron: quiet when all is well (--quiet prints
+ * nothing then), one line per failed file on stderr, exit 1 when any file
+ * failed, 3 when the run itself could not work.
+ */
+int
+cli_drop(const struct cli_options *o, const char *dir)
+{
+	struct drop_options dopt;
+	struct drop_result res;
+	struct store *st;
+	struct pv_error err;
+	size_t i;
+	int status;
+
+	memset(&dopt, 0, sizeof(dopt));
+	dopt.dry_run = o->dry_run;
+	dopt.wait = o->wait;
+	dopt.settle_seconds = o->settle_seconds >= 0 ? o->settle_seconds : 60;
+	if ((status = open_store(o, &st)) != EXIT_OK)
+		return status;
+	pv_error_clear(&err);
+	if (drop_run(st, dir, &dopt, &res, &err) != 0) {
+		print_error(&err);
+		drop_result_release(&res);
+		store_close(st);
+		return EXIT_FATAL;
+	}
+	store_close(st);
+	if (res.busy) {
+		if (!o->quiet)
+			fprintf(stderr, "pilvi-analyzer: %s: another drop run is "
+			    "working; nothing done (--wait waits for it)\n", dir);
+		drop_result_release(&res);
+		return EXIT_OK;
+	}
+	for (i = 0; i < res.nitems; i++) {
+		const struct drop_item *it = &res.items[i];
+
+		switch (it->outcome) {
+		case DROP_FAILED:
+			status = EXIT_REJECTED;
+			fprintf(stderr, "pilvi-analyzer: %s (moved to failed/)\n",
+			    it->message);
+			break;
+		case DROP_WOULD_FAIL:
+			fprintf(stderr, "pilvi-analyzer: %s (would go to "
+			    "failed/)\n", it->message);
+			break;
+		case DROP_PROCESSED:
+			if (!o->quiet)
+				printf("%s: ingested, moved to processed/\n",
+				    it->name);
+			break;
+		case DROP_DUPLICATE:
+			if (!o->quiet)
+				printf("%s: %s, moved to processed/\n", it->name,
+				    it->message);
+			break;
+		case DROP_UNSETTLED:
+			if (!o->quiet)
+				printf("%s: still being written, left for the "
+				    "next run\n", it->name);
+			break;
+		case DROP_WOULD_PROCESS:
+			printf("%s: would be ingested (%s)\n", it->name,
+			    it->message);
+			break;
+		}
+	}
+	for (i = 0; i < res.nreports && !o->quiet; i++)
+		printf("report written to %s/\n", res.reports[i]);
+	drop_result_release(&res);
+	return finish_stdout(status);
 }

@@ -26,6 +26,9 @@ struct cli_options {
 	int threshold_pct;		/* inventory: --threshold */
 	int backtest;			/* estimate: --backtest */
 	const char *customer;		/* report: --customer NAME */
+	int dry_run;			/* drop: --dry-run */
+	int wait;			/* drop: --wait */
+	int settle_seconds;		/* drop: --settle; -1 for the default */
 };
 
 int cli_ingest(const struct cli_options *o, char **files, int nfiles);
@@ -35,5 +38,6 @@ int cli_report(const struct cli_options *o, char **files, int nfiles);
 int cli_inventory(const struct cli_options *o);
 int cli_estimate(const struct cli_options *o);
 int cli_export(const struct cli_options *o);
+int cli_drop(const struct cli_options *o, const char *dir);
 
 #endif

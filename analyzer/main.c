@@ -22,6 +22,7 @@ static const char usage_text[] =
 "  inventory          which services run where; Pilvi support status\n"
 "  estimate           monthly budget from a partial month (--backtest)\n"
 "  export             the billing-spreadsheet feed (csv, xlsx)\n"
+"  drop DIR           process an email-drop folder (for cron)\n"
 "  files              what has been ingested, from which file, with status\n"
 "  check FILE...      validate and total files without storing them\n"
 "\n"
@@ -124,6 +125,25 @@ static const struct command commands[] = {
 	  "  -f, --format FMT   csv or xlsx\n"
 	  "  -o, --output FILE  where to write (required)\n"
 	  "  --payer ID, --month YYYY-MM, --account ID   what to include\n" },
+	{ "drop", "nWS",
+	  "usage: pilvi-analyzer [--db FILE] drop [--quiet] [--dry-run] [--wait]\n"
+	  "                      [--settle SECONDS] DIR\n"
+	  "\n"
+	  "Process an email-drop folder, for cron. Each settled billing file in\n"
+	  "DIR is ingested once and moved to DIR/processed/ (also when it is the\n"
+	  "same bytes as before) or to DIR/failed/ with NAME.error beside it\n"
+	  "saying what was wrong. Nothing is deleted. One run at a time: a\n"
+	  "second one exits at once (0) unless --wait. Each customer touched\n"
+	  "gets DIR/reports/<customer>/report.txt and billing.csv, replaced\n"
+	  "atomically; names come from DIR/customers.csv (payer account,\n"
+	  "customer name, contact). Exit 0 when all went well or nothing was\n"
+	  "new, 1 when a file failed, 3 when the run could not work.\n"
+	  "E-mail messages (.eml, Maildir) are not read yet.\n"
+	  "\n"
+	  "  -q, --quiet        print nothing when all went well\n"
+	  "  --dry-run          say what would be done, change nothing\n"
+	  "  --wait             wait for a running drop instead of leaving\n"
+	  "  --settle SECONDS   leave files modified in the last SECONDS (60)\n" },
 	{ "files", "",
 	  "usage: pilvi-analyzer [--db FILE] files\n"
 	  "\n"
@@ -186,6 +206,9 @@ main(int argc, char **argv)
 		{ "threshold", required_argument, NULL, 'T' },
 		{ "backtest", no_argument, NULL, 'B' },
 		{ "customer", required_argument, NULL, 'C' },
+		{ "dry-run", no_argument, NULL, 'n' },
+		{ "wait", no_argument, NULL, 'W' },
+		{ "settle", required_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ NULL, 0, NULL, 0 }
@@ -197,6 +220,7 @@ main(int argc, char **argv)
 
 	memset(&o, 0, sizeof(o));
 	o.format = "text";
+	o.settle_seconds = -1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+qvhV", global_opts, NULL)) != -1) {
 		switch (c) {
@@ -252,6 +276,9 @@ main(int argc, char **argv)
 		case 'T':
 		case 'B':
 		case 'C':
+		case 'n':
+		case 'W':
+		case 'S':
 			if (strchr(cmd->opts, c) == NULL) {
 				usage_error("unknown option '%s'",
 				    argv[optind - 1]);
@@ -273,6 +300,21 @@ main(int argc, char **argv)
 				o.backtest = 1;
 			else if (c == 'C')
 				o.customer = optarg;
+			else if (c == 'n')
+				o.dry_run = 1;
+			else if (c == 'W')
+				o.wait = 1;
+			else if (c == 'S') {
+				char *end;
+				long v = strtol(optarg, &end, 10);
+
+				if (*end != '\0' || v < 0 || v > 86400) {
+					usage_error("--settle wants seconds "
+					    "0..86400, not '%s'", optarg);
+					return EXIT_USAGE;
+				}
+				o.settle_seconds = (int)v;
+			}
 			else {
 				char *end;
 				long v = strtol(optarg, &end, 10);
@@ -324,6 +366,13 @@ main(int argc, char **argv)
 	if (db == NULL && !(is_report && argc > 0))
 		db = "pilvi.db";
 	o.db = db;
+	if (strcmp(cmd->name, "drop") == 0) {
+		if (argc != 1) {
+			usage_error("%s", "drop wants one folder");
+			return EXIT_USAGE;
+		}
+		return cli_drop(&o, argv[0]);
+	}
 	if ((strcmp(cmd->name, "ingest") == 0 || is_check) && argc == 0) {
 		usage_error("%s: no files given", cmd->name);
 		return EXIT_USAGE;

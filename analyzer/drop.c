@@ -1,0 +1,464 @@
+/*
+ * drop.c - one run over the email-drop folder.
+ *
+ * Order of work, so that a crash at any point loses nothing and doubles
+ * nothing: a file is ingested (one transaction) before it is moved; a run
+ * killed between the two finds the file again, ingests the same bytes as
+ * a duplicate (no change) and moves it then.
+ */
+#include "drop.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "csvread.h"
+#include "report.h"
+#include "source.h"
+#include "xalloc.h"
+
+#define LOCK_NAME ".pilvi-drop.lock"
+
+static int
+cmp_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static char *
+path_join(const char *dir, const char *name)
+{
+	size_t n = strlen(dir) + strlen(name) + 2;
+	char *p = xmalloc(n);
+
+	snprintf(p, n, "%s/%s", dir, name);
+	return p;
+}
+
+static void
+add_item(struct drop_result *r, const char *name, enum drop_outcome o,
+    const char *msg)
+{
+	struct drop_item *it;
+
+	r->items = xrealloc(r->items, (r->nitems + 1) * sizeof(*r->items));
+	it = &r->items[r->nitems++];
+	it->name = xstrdup(name);
+	it->outcome = o;
+	it->message = msg != NULL ? xstrdup(msg) : NULL;
+}
+
+static int
+ensure_dir(const char *path, struct pv_error *err)
+{
+	if (mkdir(path, 0700) != 0 && errno != EEXIST)
+		return pv_error_set(err, PV_ERR_FATAL, NULL, 0, "cannot create "
+		    "'%s': %s", path, strerror(errno));
+	return 0;
+}
+
+/*
+ * Move dir/name into dir/sub/, never over an existing file: a name taken
+ * there gets ".1", ".2"... Returns the final path (caller frees), or
+ * NULL with err filled.
+ */
+static char *
+move_into(const char *dir, const char *sub, const char *name,
+    struct pv_error *err)
+{
+	char *from = path_join(dir, name), *to_dir = path_join(dir, sub), *to;
+	int i;
+
+	for (i = 0; i < 1000; i++) {
+		size_t n = strlen(to_dir) + strlen(name) + 16;
+
+		to = xmalloc(n);
+		if (i == 0)
+			snprintf(to, n, "%s/%s", to_dir, name);
+		else
+			snprintf(to, n, "%s/%s.%d", to_dir, name, i);
+		/* link + unlink: a rename that cannot replace a file */
+		if (link(from, to) == 0) {
+			if (unlink(from) != 0) {
+				pv_error_set(err, PV_ERR_FATAL, NULL, 0,
+				    "cannot move '%s': %s", from,
+				    strerror(errno));
+				unlink(to);
+				free(to);
+				to = NULL;
+			}
+			free(from);
+			free(to_dir);
+			return to;
+		}
+		if (errno != EEXIST)
+			break;
+		free(to);
+	}
+	pv_error_set(err, PV_ERR_FATAL, NULL, 0, "cannot move '%s' into '%s': "
+	    "%s", from, to_dir, strerror(errno));
+	free(from);
+	free(to_dir);
+	return NULL;
+}
+
+/* Write text to path through a temporary file and a rename. */
+static int
+write_atomic(const char *path, const char *text, struct pv_error *err)
+{
+	size_t n = strlen(path) + 16;
+	char *tmp = xmalloc(n);
+	FILE *fp;
+	int fd, rc = -1;
+
+	snprintf(tmp, n, "%s.tmp.XXXXXX", path);
+	if ((fd = mkstemp(tmp)) < 0)
+		goto out;
+	if ((fp = fdopen(fd, "w")) == NULL) {
+		close(fd);
+		goto out;
+	}
+	if (fputs(text, fp) < 0 || fflush(fp) != 0 || fsync(fd) != 0) {
+		fclose(fp);
+		goto out;
+	}
+	if (fclose(fp) != 0 || rename(tmp, path) != 0)
+		goto out;
+	rc = 0;
+out:
+	if (rc != 0) {
+		pv_error_set(err, PV_ERR_FATAL, NULL, 0, "cannot write '%s': %s",
+		    path, strerror(errno));
+		unlink(tmp);
+	}
+	free(tmp);
+	return rc;
+}
+
+/* "Acme Oy/../x" -> "Acme_Oy____x": a customer name made a safe folder. */
+static void
+safe_name(const char *s, char *out, size_t n)
+{
+	size_t i;
+
+	for (i = 0; s[i] != '\0' && i + 1 < n; i++) {
+		char c = s[i];
+
+		out[i] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || c == '-' || c == '_' ||
+		    (c == '.' && i > 0) ? c : '_';
+	}
+	out[i] = '\0';
+	if (i == 0)
+		snprintf(out, n, "unknown");
+}
+
+/*
+ * The customer name of a payer from DIR/customers.csv (payer account,
+ * customer name, contact; a header line is allowed), else the payer id.
+ * The file is small; it is read with the same CSV reader as bills.
+ */
+struct customers_ctx {
+	const char *payer;
+	char name[256];
+};
+
+static int
+on_customer(void *ctx, const struct csv_record *rec, struct pv_error *err)
+{
+	struct customers_ctx *c = ctx;
+
+	(void)err;
+	if (rec->nfields >= 2 && strcmp(rec->fields[0].ptr, c->payer) == 0)
+		snprintf(c->name, sizeof(c->name), "%s", rec->fields[1].ptr);
+	return 0;
+}
+
+static void
+customer_name(const char *dir, const char *payer, char *out, size_t n)
+{
+	struct customers_ctx c;
+	char *path = path_join(dir, "customers.csv"), buf[8192];
+	struct source_limits lim;
+	struct source *src = NULL;
+	const char *member;
+	struct csvread *r;
+	struct pv_error err;
+	ssize_t got;
+
+	memset(&c, 0, sizeof(c));
+	c.payer = payer;
+	source_limits_default(&lim);
+	/* no customer list, or a broken one: the payer id names the folder */
+	if (access(path, R_OK) == 0 && source_open(&src, path, path, &lim,
+	    &err) == 0 && source_next(src, &member, &err) == 1) {
+		r = csvread_new(path, NULL, on_customer, &c);
+		while ((got = source_read(src, buf, sizeof(buf), &err)) > 0)
+			if (csvread_feed(r, buf, (size_t)got, &err) != 0)
+				break;
+		csvread_finish(r, &err);
+		csvread_free(r);
+	}
+	source_free(src);
+	free(path);
+	safe_name(c.name[0] != '\0' ? c.name : payer, out, n);
+}
+
+/* A report and a spreadsheet feed for one payer, into its folder. */
+static int
+write_customer(struct store *st, const char *dir, const char *payer,
+    struct drop_result *res, struct pv_error *err)
+{
+	struct report_options ro;
+	struct report *r = NULL;
+	char name[256], *reports = path_join(dir, "reports"), *folder = NULL;
+	char *text = NULL, *path = NULL;
+	size_t len = 0;
+	FILE *mem;
+	int rc = -1, i;
+
+	customer_name(dir, payer, name, sizeof(name));
+	memset(&ro, 0, sizeof(ro));
+	ro.payer = payer;
+	ro.customer = name;
+	folder = path_join(reports, name);
+	if (ensure_dir(reports, err) != 0 || ensure_dir(folder, err) != 0 ||
+	    report_build(st, &ro, &r, err) != 0)
+		goto out;
+	for (i = 0; i < 2; i++) {
+		if ((mem = open_memstream(&text, &len)) == NULL) {
+			pv_error_set(err, PV_ERR_FATAL, NULL, 0, "out of memory");
+			goto out;
+		}
+		if (i == 0)
+			report_write_text(r, mem);
+		else
+			report_write_csv(r, mem);
+		fclose(mem);
+		free(path);
+		path = path_join(folder, i == 0 ? "report.txt" : "billing.csv");
+		if (write_atomic(path, text, err) != 0)
+			goto out;
+		free(text);
+		text = NULL;
+	}
+	res->reports = xrealloc(res->reports, (res->nreports + 1) *
+	    sizeof(*res->reports));
+	res->reports[res->nreports++] = xstrdup(folder);
+	rc = 0;
+out:
+	report_free(r);
+	free(text);
+	free(path);
+	free(folder);
+	free(reports);
+	return rc;
+}
+
+static int
+add_payer(char ***v, size_t *n, const char *p)
+{
+	size_t i;
+
+	for (i = 0; i < *n; i++)
+		if (strcmp((*v)[i], p) == 0)
+			return 0;
+	*v = xrealloc(*v, (*n + 1) * sizeof(**v));
+	(*v)[(*n)++] = xstrdup(p);
+	return 0;
+}
+
+/* The regular files of dir waiting to be processed, sorted. */
+static int
+list_inputs(const char *dir, char ***out, size_t *n, struct pv_error *err)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+
+	*out = NULL;
+	*n = 0;
+	if (d == NULL)
+		return pv_error_set(err, PV_ERR_FATAL, NULL, 0, "cannot read "
+		    "'%s': %s", dir, strerror(errno));
+	while ((e = readdir(d)) != NULL) {
+		char *p;
+		struct stat sb;
+
+		/* dot files (the lock, editors' temporaries) and the
+		 * customer list are not deliveries */
+		if (e->d_name[0] == '.' || strcmp(e->d_name,
+		    "customers.csv") == 0)
+			continue;
+		p = path_join(dir, e->d_name);
+		if (lstat(p, &sb) == 0 && S_ISREG(sb.st_mode)) {
+			*out = xrealloc(*out, (*n + 1) * sizeof(**out));
+			(*out)[(*n)++] = xstrdup(e->d_name);
+		}
+		free(p);
+	}
+	closedir(d);
+	if (*n > 1)
+		qsort(*out, *n, sizeof(**out), cmp_name);
+	return 0;
+}
+
+int
+drop_run(struct store *st, const char *dir, const struct drop_options *o,
+    struct drop_result *res, struct pv_error *err)
+{
+	struct ingest_options io;
+	char *lock = path_join(dir, LOCK_NAME), **names = NULL, **payers = NULL;
+	char *sub;
+	size_t nnames = 0, npayers = 0, i, k;
+	time_t now = time(NULL);
+	int fd, rc = -1;
+
+	memset(res, 0, sizeof(*res));
+	ingest_options_default(&io);
+	fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		pv_error_set(err, PV_ERR_FATAL, NULL, 0, "cannot open the lock "
+		    "'%s': %s", lock, strerror(errno));
+		free(lock);
+		return -1;
+	}
+	if (flock(fd, LOCK_EX | (o->wait ? 0 : LOCK_NB)) != 0) {
+		if (errno == EWOULDBLOCK) {
+			res->busy = 1;
+			rc = 0;
+		} else
+			pv_error_set(err, PV_ERR_FATAL, NULL, 0, "cannot lock "
+			    "'%s': %s", lock, strerror(errno));
+		goto out;
+	}
+	for (i = 0; i < 2 && !o->dry_run; i++) {
+		sub = path_join(dir, i == 0 ? "processed" : "failed");
+		k = ensure_dir(sub, err) != 0;
+		free(sub);
+		if (k)
+			goto out;
+	}
+	if (list_inputs(dir, &names, &nnames, err) != 0)
+		goto out;
+	for (i = 0; i < nnames; i++) {
+		char *path = path_join(dir, names[i]), msg[2048];
+		struct ingest_result ir;
+		struct pv_error ierr;
+		struct stat sb;
+		char *moved;
+		size_t p;
+
+		/* a file still being written is left for the next run */
+		if (stat(path, &sb) != 0 || now - sb.st_mtime <
+		    o->settle_seconds) {
+			add_item(res, names[i], DROP_UNSETTLED, NULL);
+			free(path);
+			continue;
+		}
+		if (ingest_file(o->dry_run ? NULL : st, path, &io, &ir,
+		    &ierr) != 0) {
+			if (ierr.kind == PV_ERR_FATAL) {
+				*err = ierr;
+				ingest_result_release(&ir);
+				free(path);
+				goto out;
+			}
+			/* name the file as the user knows it */
+			snprintf(ierr.file, sizeof(ierr.file), "%s", names[i]);
+			pv_error_format(&ierr, msg, sizeof(msg));
+			if (o->dry_run)
+				add_item(res, names[i], DROP_WOULD_FAIL, msg);
+			else {
+				char *epath, *etext;
+				size_t n;
+
+				moved = move_into(dir, "failed", names[i], err);
+				if (moved == NULL) {
+					ingest_result_release(&ir);
+					free(path);
+					goto out;
+				}
+				n = strlen(moved) + 8;
+				epath = xmalloc(n);
+				snprintf(epath, n, "%s.error", moved);
+				n = strlen(msg) + 2;
+				etext = xmalloc(n);
+				snprintf(etext, n, "%s\n", msg);
+				k = write_atomic(epath, etext, err) != 0;
+				free(epath);
+				free(etext);
+				free(moved);
+				if (k) {
+					ingest_result_release(&ir);
+					free(path);
+					goto out;
+				}
+				add_item(res, names[i], DROP_FAILED, msg);
+			}
+			ingest_result_release(&ir);
+			free(path);
+			continue;
+		}
+		if (o->dry_run)
+			add_item(res, names[i], DROP_WOULD_PROCESS, ir.format);
+		else {
+			moved = move_into(dir, "processed", names[i], err);
+			if (moved == NULL) {
+				ingest_result_release(&ir);
+				free(path);
+				goto out;
+			}
+			free(moved);
+			if (ir.status == INGEST_DUPLICATE) {
+				snprintf(msg, sizeof(msg), "identical to file "
+				    "#%lld (%s)", ir.duplicate_of,
+				    ir.duplicate_name);
+				add_item(res, names[i], DROP_DUPLICATE, msg);
+			} else {
+				add_item(res, names[i], DROP_PROCESSED, NULL);
+				for (p = 0; p < ir.nperiods; p++)
+					add_payer(&payers, &npayers,
+					    ir.periods[p].payer);
+			}
+		}
+		ingest_result_release(&ir);
+		free(path);
+	}
+	for (i = 0; i < npayers; i++)
+		if (write_customer(st, dir, payers[i], res, err) != 0)
+			goto out;
+	rc = 0;
+out:
+	for (i = 0; i < nnames; i++)
+		free(names[i]);
+	free(names);
+	for (i = 0; i < npayers; i++)
+		free(payers[i]);
+	free(payers);
+	close(fd);	/* and with it the lock */
+	free(lock);
+	return rc;
+}
+
+void
+drop_result_release(struct drop_result *res)
+{
+	size_t i;
+
+	for (i = 0; i < res->nitems; i++) {
+		free(res->items[i].name);
+		free(res->items[i].message);
+	}
+	free(res->items);
+	for (i = 0; i < res->nreports; i++)
+		free(res->reports[i]);
+	free(res->reports);
+	memset(res, 0, sizeof(*res));
+}
