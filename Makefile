@@ -15,7 +15,7 @@ PKG_CONFIG ?= pkg-config
 CSV_LIBS ?= -lcsv
 SANITIZE ?=
 
-PKGS     = sqlite3 zlib libarchive xlsxwriter
+PKGS     = sqlite3 zlib libarchive xlsxwriter gmime-3.0
 WARN     = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
            -Wformat=2 -Wno-format-nonliteral
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
@@ -37,6 +37,7 @@ endif
 # Debian packages: build, then what the tests use besides (sqlite3 to
 # compare databases before and after a rejected file).
 DEB_BUILD = libcsv-dev libsqlite3-dev zlib1g-dev libarchive-dev libxlsxwriter-dev \
+            libgmime-3.0-dev \
             pkg-config
 DEB_TEST  = sqlite3 gzip unzip
 DEB_PKGS  = $(DEB_BUILD) $(DEB_TEST)

@@ -1082,6 +1082,14 @@ commit(struct ingest_ctx *x, const char *path, struct store_account_fix *fixes,
 	m.nfixes = nfixes;
 	m.tags = tags;
 	m.ntags = ntags;
+	if (x->opt->origin != NULL) {
+		const struct ingest_origin *o = x->opt->origin;
+
+		m.mail_from = o->from != NULL ? o->from : "";
+		m.mail_subject = o->subject != NULL ? o->subject : "";
+		m.mail_message_id = o->message_id != NULL ? o->message_id : "";
+		m.mail_date = o->date != NULL ? o->date : "";
+	}
 	rc = store_commit_file(x->st, &m, &r->file_id, &r->replaced, err);
 	free(tags);
 	free(warnings);
@@ -1160,7 +1168,8 @@ ingest_file(struct store *st, const char *path, const struct ingest_options *o,
 	snprintf(res->container, sizeof(res->container), "%s",
 	    source_container_name(source_container(x.src)));
 	if (st != NULL) {
-		if (store_begin_file(st, path, err) != 0)
+		if (store_begin_file(st, o->origin != NULL &&
+		    o->origin->name != NULL ? o->origin->name : path, err) != 0)
 			goto out;
 		in_tx = 1;
 	}

@@ -68,8 +68,15 @@ struct ingest_result {
 
 void ingest_result_release(struct ingest_result *r);
 
+/* Where a file came from when it arrived by e-mail (all may be NULL). */
+struct ingest_origin {
+	const char *from, *subject, *message_id, *date;
+	const char *name;	/* the name to register instead of the path */
+};
+
 struct ingest_options {
 	struct source_limits limits;
+	const struct ingest_origin *origin;	/* NULL: not by e-mail */
 	/* Called now and then while reading; total is 0 when unknown. */
 	void (*progress)(void *ctx, uint64_t done, uint64_t total);
 	void *progress_ctx;

@@ -888,6 +888,12 @@ store_commit_file(struct store *st, const struct store_file_meta *m,
 		    (int64_t)t->lines) != 0)
 			goto fail;
 	}
+	if (m->mail_from != NULL && run(st, "UPDATE file SET mail_from = ?2, "
+	    "mail_subject = ?3, mail_message_id = NULLIF(?4, ''), "
+	    "mail_date = NULLIF(?5, '') WHERE id = ?1", "itttt", err,
+	    (int64_t)st->file_id, m->mail_from, m->mail_subject,
+	    m->mail_message_id, m->mail_date) != 0)
+		goto fail;
 	if (run(st, "UPDATE file SET sha256 = ?2, size = ?3, container = ?4, "
 	    "format = ?5, detail_rank = ?6, part = ?7, payer_account = ?8, "
 	    "period = ?9, rows = ?10, warnings = ?11 WHERE id = ?1",

@@ -103,6 +103,8 @@ struct store_file_meta {
 	size_t nfixes;
 	const struct store_tag_usage *tags;
 	size_t ntags;
+	/* the e-mail it came in, when it did (NULL otherwise) */
+	const char *mail_from, *mail_subject, *mail_message_id, *mail_date;
 };
 
 /*
