@@ -14,12 +14,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "csvread.h"
+#include "message.h"
 #include "report.h"
 #include "source.h"
 #include "xalloc.h"
@@ -74,16 +76,18 @@ move_into(const char *dir, const char *sub, const char *name,
     struct pv_error *err)
 {
 	char *from = path_join(dir, name), *to_dir = path_join(dir, sub), *to;
+	const char *base = strrchr(name, '/') != NULL ? strrchr(name, '/') + 1 :
+	    name;	/* a Maildir's new/NAME lands as NAME */
 	int i;
 
 	for (i = 0; i < 1000; i++) {
-		size_t n = strlen(to_dir) + strlen(name) + 16;
+		size_t n = strlen(to_dir) + strlen(base) + 16;
 
 		to = xmalloc(n);
 		if (i == 0)
-			snprintf(to, n, "%s/%s", to_dir, name);
+			snprintf(to, n, "%s/%s", to_dir, base);
 		else
-			snprintf(to, n, "%s/%s.%d", to_dir, name, i);
+			snprintf(to, n, "%s/%s.%d", to_dir, base, i);
 		/* link + unlink: a rename that cannot replace a file */
 		if (link(from, to) == 0) {
 			if (unlink(from) != 0) {
@@ -304,9 +308,189 @@ list_inputs(const char *dir, char ***out, size_t *n, struct pv_error *err)
 		free(p);
 	}
 	closedir(d);
+	/* a Maildir: its new/ holds one message per file */
+	{
+		char *nd = path_join(dir, "new");
+
+		if ((d = opendir(nd)) != NULL) {
+			while ((e = readdir(d)) != NULL) {
+				char *p, rel[1024];
+				struct stat sb;
+
+				if (e->d_name[0] == '.')
+					continue;
+				snprintf(rel, sizeof(rel), "new/%s", e->d_name);
+				p = path_join(dir, rel);
+				if (lstat(p, &sb) == 0 && S_ISREG(sb.st_mode)) {
+					*out = xrealloc(*out, (*n + 1) *
+					    sizeof(**out));
+					(*out)[(*n)++] = xstrdup(rel);
+				}
+				free(p);
+			}
+			closedir(d);
+		}
+		free(nd);
+	}
 	if (*n > 1)
 		qsort(*out, *n, sizeof(**out), cmp_name);
 	return 0;
+}
+
+/* Attachments that are no billing file: a signature, an invoice PDF. */
+static int
+not_billing(const char *filename)
+{
+	static const char *const skip[] = { ".pdf", ".png", ".jpg", ".jpeg",
+	    ".gif", ".txt", ".html", ".htm", ".doc", ".docx", ".p7s", ".asc",
+	    ".sig", ".ics", ".vcf" };
+	const char *dot = strrchr(filename, '.');
+	size_t i;
+
+	for (i = 0; dot != NULL && i < sizeof(skip) / sizeof(skip[0]); i++)
+		if (strcasecmp(dot, skip[i]) == 0)
+			return 1;
+	return 0;
+}
+
+static void
+remove_tree(const char *dir, const struct message *m)
+{
+	size_t i;
+
+	/* only the copies this run made */
+	for (i = 0; i < m->nattachments; i++)
+		unlink(m->attachments[i].path);
+	rmdir(dir);
+}
+
+static void
+append(char **buf, size_t *len, const char *line)
+{
+	size_t n = strlen(line);
+
+	*buf = xrealloc(*buf, *len + n + 2);
+	memcpy(*buf + *len, line, n);
+	(*buf)[*len + n] = '\n';
+	*len += n + 1;
+	(*buf)[*len] = '\0';
+}
+
+/*
+ * One e-mail message: its attachments are saved apart, each billing file
+ * among them ingested with the message's sender, subject, Message-ID and
+ * date; the message then goes where its attachments say: processed/
+ * when every billing file went in (or was in already), failed/ with the
+ * reasons otherwise. Returns 0, or -1 when the run cannot go on.
+ */
+static int
+drop_message(struct store *st, const char *dir, const char *name,
+    const struct drop_options *o, struct drop_result *res, char ***payers,
+    size_t *npayers, struct pv_error *err)
+{
+	struct ingest_options io;
+	struct ingest_origin origin;
+	struct message m;
+	struct pv_error merr;
+	char *path = path_join(dir, name), *tmp = path_join(dir,
+	    ".pilvi-mail.XXXXXX"), *errors = NULL, *moved, line[2048];
+	size_t elen = 0, i, p, billing = 0;
+	int rc = -1, failed = 0;
+
+	memset(&m, 0, sizeof(m));
+	if (mkdtemp(tmp) == NULL) {
+		pv_error_set(err, PV_ERR_FATAL, NULL, 0, "cannot create a "
+		    "temporary folder in '%s': %s", dir, strerror(errno));
+		goto out;
+	}
+	if (message_extract(path, name, tmp, &m, &merr) != 0) {
+		pv_error_format(&merr, line, sizeof(line));
+		append(&errors, &elen, line);
+		failed = 1;
+	}
+	ingest_options_default(&io);
+	memset(&origin, 0, sizeof(origin));
+	origin.from = m.from;
+	origin.subject = m.subject;
+	origin.message_id = m.message_id;
+	origin.date = m.date;
+	io.origin = &origin;
+	for (i = 0; i < m.nattachments; i++) {
+		const struct message_attachment *a = &m.attachments[i];
+		struct ingest_result ir;
+		struct pv_error ierr;
+		char reg[1024];
+
+		if (not_billing(a->filename))
+			continue;
+		billing++;
+		snprintf(reg, sizeof(reg), "%s:%s", name, a->filename);
+		origin.name = reg;
+		if (ingest_file(o->dry_run ? NULL : st, a->path, &io, &ir,
+		    &ierr) != 0) {
+			ingest_result_release(&ir);
+			if (ierr.kind == PV_ERR_FATAL) {
+				*err = ierr;
+				goto out;
+			}
+			snprintf(ierr.file, sizeof(ierr.file), "%.500s", reg);
+			pv_error_format(&ierr, line, sizeof(line));
+			append(&errors, &elen, line);
+			failed = 1;
+			continue;
+		}
+		for (p = 0; !o->dry_run && ir.status == INGEST_OK &&
+		    p < ir.nperiods; p++)
+			add_payer(payers, npayers, ir.periods[p].payer);
+		ingest_result_release(&ir);
+	}
+	if (!failed && billing == 0) {
+		snprintf(line, sizeof(line), "%s: no billing file attached "
+		    "(%zu attachment%s)", name, m.nattachments,
+		    m.nattachments == 1 ? "" : "s");
+		append(&errors, &elen, line);
+		failed = 1;
+	}
+	if (errors != NULL && elen > 0)
+		errors[elen - 1] = '\0';	/* one line per failure, no last \n */
+	if (o->dry_run) {
+		add_item(res, name, failed ? DROP_WOULD_FAIL : DROP_WOULD_PROCESS,
+		    failed ? errors : "e-mail message");
+		rc = 0;
+		goto out;
+	}
+	moved = move_into(dir, failed ? "failed" : "processed", name, err);
+	if (moved == NULL)
+		goto out;
+	if (failed) {
+		size_t n = strlen(moved) + 8;
+		char *epath = xmalloc(n), *etext;
+
+		snprintf(epath, n, "%s.error", moved);
+		n = elen + 2;
+		etext = xmalloc(n);
+		snprintf(etext, n, "%s\n", errors);
+		rc = write_atomic(epath, etext, err);
+		free(epath);
+		free(etext);
+		free(moved);
+		if (rc != 0)
+			goto out;
+		add_item(res, name, DROP_FAILED, errors);
+	} else {
+		free(moved);
+		snprintf(line, sizeof(line), "%zu billing file%s from %s",
+		    billing, billing == 1 ? "" : "s", m.from);
+		add_item(res, name, DROP_PROCESSED, line);
+	}
+	rc = 0;
+out:
+	remove_tree(tmp, &m);
+	message_release(&m);
+	free(errors);
+	free(path);
+	free(tmp);
+	return rc;
 }
 
 int
@@ -360,6 +544,14 @@ drop_run(struct store *st, const char *dir, const struct drop_options *o,
 		    o->settle_seconds) {
 			add_item(res, names[i], DROP_UNSETTLED, NULL);
 			free(path);
+			continue;
+		}
+		/* an e-mail message is told by its content, not its name */
+		if (message_sniff(path, &ierr) == 1) {
+			free(path);
+			if (drop_message(st, dir, names[i], o, res, &payers,
+			    &npayers, err) != 0)
+				goto out;
 			continue;
 		}
 		if (ingest_file(o->dry_run ? NULL : st, path, &io, &ir,

@@ -6,9 +6,9 @@
  * a file modified in the last settle seconds is left for the next run;
  * nothing is ever deleted. After a run, each customer touched gets its
  * report and spreadsheet feed in DIR/reports/<customer>/, replaced
- * atomically.
- *
- * Not yet: e-mail messages (.eml, Maildir) and their attachments.
+ * atomically. E-mail messages (.eml, a Maildir's new/) are told by their
+ * content: their billing attachments go in with the sender, subject,
+ * Message-ID and date, and the message moves as a whole.
  */
 #ifndef PILVI_DROP_H
 #define PILVI_DROP_H
