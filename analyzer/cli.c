@@ -526,29 +526,36 @@ cli_drop(const struct cli_options *o, const char *dir)
 	struct store *st;
 	struct pv_error err;
 	size_t i;
-	int status;
+	int status, lock = -1;
 
 	memset(&dopt, 0, sizeof(dopt));
 	dopt.dry_run = o->dry_run;
-	dopt.wait = o->wait;
 	dopt.settle_seconds = o->settle_seconds >= 0 ? o->settle_seconds : 60;
-	if ((status = open_store(o, &st)) != EXIT_OK)
-		return status;
 	pv_error_clear(&err);
+	/* the lock first: a second run must not even open the database */
+	switch (drop_lock(dir, o->wait, &lock, &err)) {
+	case 1:
+		if (!o->quiet)
+			fprintf(stderr, "pilvi-analyzer: %s: another drop run is "
+			    "working; nothing done (--wait waits for it)\n", dir);
+		return EXIT_OK;
+	case -1:
+		print_error(&err);
+		return EXIT_FATAL;
+	}
+	if ((status = open_store(o, &st)) != EXIT_OK) {
+		drop_unlock(lock);
+		return status;
+	}
 	if (drop_run(st, dir, &dopt, &res, &err) != 0) {
 		print_error(&err);
 		drop_result_release(&res);
 		store_close(st);
+		drop_unlock(lock);
 		return EXIT_FATAL;
 	}
 	store_close(st);
-	if (res.busy) {
-		if (!o->quiet)
-			fprintf(stderr, "pilvi-analyzer: %s: another drop run is "
-			    "working; nothing done (--wait waits for it)\n", dir);
-		drop_result_release(&res);
-		return EXIT_OK;
-	}
+	drop_unlock(lock);
 	for (i = 0; i < res.nitems; i++) {
 		const struct drop_item *it = &res.items[i];
 

@@ -498,30 +498,13 @@ drop_run(struct store *st, const char *dir, const struct drop_options *o,
     struct drop_result *res, struct pv_error *err)
 {
 	struct ingest_options io;
-	char *lock = path_join(dir, LOCK_NAME), **names = NULL, **payers = NULL;
-	char *sub;
+	char **names = NULL, **payers = NULL, *sub;
 	size_t nnames = 0, npayers = 0, i, k;
 	time_t now = time(NULL);
-	int fd, rc = -1;
+	int rc = -1;
 
 	memset(res, 0, sizeof(*res));
 	ingest_options_default(&io);
-	fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-	if (fd < 0) {
-		pv_error_set(err, PV_ERR_FATAL, NULL, 0, "cannot open the lock "
-		    "'%s': %s", lock, strerror(errno));
-		free(lock);
-		return -1;
-	}
-	if (flock(fd, LOCK_EX | (o->wait ? 0 : LOCK_NB)) != 0) {
-		if (errno == EWOULDBLOCK) {
-			res->busy = 1;
-			rc = 0;
-		} else
-			pv_error_set(err, PV_ERR_FATAL, NULL, 0, "cannot lock "
-			    "'%s': %s", lock, strerror(errno));
-		goto out;
-	}
 	for (i = 0; i < 2 && !o->dry_run; i++) {
 		sub = path_join(dir, i == 0 ? "processed" : "failed");
 		k = ensure_dir(sub, err) != 0;
@@ -634,9 +617,37 @@ out:
 	for (i = 0; i < npayers; i++)
 		free(payers[i]);
 	free(payers);
-	close(fd);	/* and with it the lock */
+	return rc;
+}
+
+int
+drop_lock(const char *dir, int wait, int *fd, struct pv_error *err)
+{
+	char *lock = path_join(dir, LOCK_NAME);
+	int rc = 0;
+
+	*fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (*fd < 0)
+		rc = pv_error_set(err, PV_ERR_FATAL, NULL, 0, "cannot open the "
+		    "lock '%s': %s", lock, strerror(errno));
+	else if (flock(*fd, LOCK_EX | (wait ? 0 : LOCK_NB)) != 0) {
+		if (errno == EWOULDBLOCK)
+			rc = 1;
+		else
+			rc = pv_error_set(err, PV_ERR_FATAL, NULL, 0, "cannot "
+			    "lock '%s': %s", lock, strerror(errno));
+		close(*fd);
+		*fd = -1;
+	}
 	free(lock);
 	return rc;
+}
+
+void
+drop_unlock(int fd)
+{
+	if (fd >= 0)
+		close(fd);	/* and with it the lock */
 }
 
 void

@@ -34,12 +34,10 @@ struct drop_item {
 
 struct drop_options {
 	int dry_run;
-	int wait;		/* wait for a running drop instead of leaving */
 	int settle_seconds;	/* files younger than this are left */
 };
 
 struct drop_result {
-	int busy;		/* another run holds the lock: nothing done */
 	struct drop_item *items;
 	size_t nitems;
 	char **reports;		/* report folders written */
@@ -47,9 +45,19 @@ struct drop_result {
 };
 
 /*
- * Process dir into st. Returns 0 with *res filled (also when busy), or
- * -1 when the run itself could not work (err: lock directory unwritable,
- * database unusable...). Release *res with drop_result_release.
+ * Take the folder's lock (DIR/.pilvi-drop.lock, flock), before the
+ * database is opened: two runs never touch it at once. Returns 0 with *fd
+ * holding the lock (release with drop_unlock), 1 when another run holds
+ * it and wait is 0, or -1 with err filled (folder unusable).
+ */
+int drop_lock(const char *dir, int wait, int *fd, struct pv_error *err);
+void drop_unlock(int fd);
+
+/*
+ * Process dir into st; the caller holds the lock. Returns 0 with *res
+ * filled, or -1 when the run itself could not work (err: folder
+ * unwritable, database unusable...). Release *res with
+ * drop_result_release.
  */
 int drop_run(struct store *st, const char *dir, const struct drop_options *o,
     struct drop_result *res, struct pv_error *err);

@@ -261,27 +261,35 @@ check_version(struct store *st, struct pv_error *err)
 	return 0;
 }
 
+/*
+ * Apply the migrations the database lacks, one transaction each. The
+ * version is read again inside each transaction: two processes opening
+ * a new database at once must not both apply the same migration.
+ */
 static int
 migrate(struct store *st, struct pv_error *err)
 {
-	int have, want = store_schema_version(), i;
+	int have, want = store_schema_version();
 	char sql[64];
 
-	if (schema_version(st, &have, err) != 0)
-		return -1;
-	for (i = have; i < want; i++) {
+	for (;;) {
 		if (exec(st, "BEGIN IMMEDIATE", err) != 0)
 			return -1;
-		snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", i + 1);
-		if (exec(st, schema_migrations[i], err) != 0 ||
-		    exec(st, sql, err) != 0) {
-			exec(st, "ROLLBACK", NULL);
-			return -1;
-		}
+		if (schema_version(st, &have, err) != 0)
+			goto fail;
+		if (have >= want)
+			return exec(st, "COMMIT", err);
+		snprintf(sql, sizeof(sql), "PRAGMA user_version = %d",
+		    have + 1);
+		if (exec(st, schema_migrations[have], err) != 0 ||
+		    exec(st, sql, err) != 0)
+			goto fail;
 		if (exec(st, "COMMIT", err) != 0)
-			return -1;
+			goto fail;
 	}
-	return 0;
+fail:
+	exec(st, "ROLLBACK", NULL);
+	return -1;
 }
 
 int
