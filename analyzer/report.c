@@ -305,6 +305,91 @@ load_lines(sqlite3 *db, struct report *r, const struct report_options *o,
 	return rc == SQLITE_DONE ? 0 : db_fail(db, err);
 }
 
+static void list_add(char ***v, size_t *n, const char *s);
+static int cmp_text(const void *a, const void *b);
+static void free_list(char **v, size_t n);
+
+static size_t
+index_of(char *const *v, size_t n, const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(v[i], s) == 0)
+			return i;
+	return n;
+}
+
+/*
+ * The month-by-month tables from the lines (ordered by payer, account,
+ * month, service): per account, each service's cost per month, all
+ * charges but tax, and a total row. The months are the payer's.
+ */
+static void
+build_month_tables(struct report *r)
+{
+	size_t i, j, k, pj;
+
+	for (i = 0; i < r->nlines; i = pj) {
+		char **months = NULL;
+		size_t nm = 0;
+
+		for (pj = i; pj < r->nlines && strcmp(r->lines[pj].payer,
+		    r->lines[i].payer) == 0; pj++)
+			list_add(&months, &nm, r->lines[pj].period);
+		if (nm > 1)
+			qsort(months, nm, sizeof(*months), cmp_text);
+		for (k = i; k < pj; k = j) {
+			struct report_month_account *a;
+			size_t m, sv, t;
+
+			for (j = k; j < pj && strcmp(r->lines[j].account,
+			    r->lines[k].account) == 0; j++)
+				;
+			r->month_accounts = xrealloc(r->month_accounts,
+			    (r->nmonth_accounts + 1) *
+			    sizeof(*r->month_accounts));
+			a = &r->month_accounts[r->nmonth_accounts++];
+			memset(a, 0, sizeof(*a));
+			a->payer = xstrdup(r->lines[k].payer);
+			a->account = xstrdup(r->lines[k].account);
+			a->account_name = r->lines[k].account_name != NULL ?
+			    xstrdup(r->lines[k].account_name) : NULL;
+			a->currency = xstrdup(r->lines[k].currency);
+			for (m = 0; m < nm; m++)
+				list_add(&a->months, &a->nmonths, months[m]);
+			for (t = k; t < j; t++)
+				list_add(&a->services, &a->nservices,
+				    r->lines[t].service_code);
+			if (a->nservices > 1)
+				qsort(a->services, a->nservices,
+				    sizeof(*a->services), cmp_text);
+			a->cells = xcalloc((a->nservices + 1) * a->nmonths,
+			    sizeof(*a->cells));
+			for (t = k; t < j; t++) {
+				const struct report_line *l = &r->lines[t];
+				struct report_cell *c[2];
+				int z;
+
+				if (strcmp(l->cls, "tax") == 0)
+					continue;
+				m = index_of(a->months, a->nmonths, l->period);
+				sv = index_of(a->services, a->nservices,
+				    l->service_code);
+				c[0] = &a->cells[sv * a->nmonths + m];
+				c[1] = &a->cells[a->nservices * a->nmonths + m];
+				for (z = 0; z < 2; z++) {
+					if (c[z]->state == 2)
+						continue;
+					c[z]->state = money_add(&c[z]->cost,
+					    l->cost) != 0 ? 2 : 1;
+				}
+			}
+		}
+		free_list(months, nm);
+	}
+}
+
 static const char daily_sql[] =
     "SELECT il.day, COALESCE(si.code, '(none)'), SUM(il.cost) "
     "FROM invoice_line il "
@@ -501,6 +586,7 @@ report_build(struct store *st, const struct report_options *o,
 		report_free(r);
 		return -1;
 	}
+	build_month_tables(r);
 	*out = r;
 	return 0;
 }
@@ -560,6 +646,18 @@ report_free(struct report *r)
 		free(l->currency);
 	}
 	free(r->lines);
+	for (i = 0; i < r->nmonth_accounts; i++) {
+		struct report_month_account *a = &r->month_accounts[i];
+
+		free(a->payer);
+		free(a->account);
+		free(a->account_name);
+		free(a->currency);
+		free_list(a->months, a->nmonths);
+		free_list(a->services, a->nservices);
+		free(a->cells);
+	}
+	free(r->month_accounts);
 	for (i = 0; i < r->ndaily; i++) {
 		struct report_daily *d = &r->daily[i];
 		int k;

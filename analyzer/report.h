@@ -53,6 +53,23 @@ struct report_line {
 	money_t cost;
 };
 
+/* One cell of the month-by-month tables. */
+struct report_cell {
+	money_t cost;
+	int state;			/* 0 no line, 1 a sum, 2 the sum overflowed */
+};
+
+/* Month by month for one account: each service's cost per month, all
+ * charges but tax; the last row is the account's total. */
+struct report_month_account {
+	char *payer, *account, *account_name, *currency;
+	char **months;			/* the payer's months, sorted */
+	size_t nmonths;
+	char **services;		/* sorted */
+	size_t nservices;
+	struct report_cell *cells;	/* [(nservices + 1) * nmonths] */
+};
+
 /* Daily usage of the estimated month by its top services, and the
  * estimate's projection for the days not yet seen: the daily chart. */
 #define REPORT_TOP_SERVICES 5
@@ -87,6 +104,8 @@ struct report {
 	size_t nhistory;
 	struct report_line *lines;	/* by payer, account, period, service */
 	size_t nlines;
+	struct report_month_account *month_accounts;	/* from lines */
+	size_t nmonth_accounts;
 	struct report_daily *daily;	/* one per payer estimated */
 	size_t ndaily;
 	/* what the header lists, derived once for every writer */

@@ -212,33 +212,6 @@ td_money(FILE *fp, money_t v, int places)
 	    places));
 }
 
-/* ---- distinct strings ------------------------------------------------ */
-
-struct strlist {
-	const char **v;
-	size_t n, cap;
-};
-
-static void
-strlist_add(struct strlist *l, const char *s)
-{
-	size_t i;
-
-	if (s == NULL || *s == '\0')
-		return;
-	for (i = 0; i < l->n; i++)
-		if (strcmp(l->v[i], s) == 0)
-			return;
-	l->v = xgrow(l->v, &l->cap, l->n + 1, sizeof(*l->v));
-	l->v[l->n++] = s;
-}
-
-static int
-cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
 static void
 account_list(FILE *fp, const struct report *r, char *const *ids, size_t n)
 {
@@ -1089,66 +1062,23 @@ write_inventory(const struct inventory *inv, FILE *fp)
 
 /* ---- 4. month by month ------------------------------------------------- */
 
-/* The cost of one service (or the total) in one month. */
-struct mcell {
-	money_t v;
-	int seen;			/* any line at all */
-	int overflow;
-};
-
 static void
-mcell_add(struct mcell *c, money_t v)
+mcell_write(FILE *fp, const struct report_cell *c)
 {
-	c->seen = 1;
-	if (money_add(&c->v, v) != 0)
-		c->overflow = 1;
-}
-
-static void
-mcell_write(FILE *fp, const struct mcell *c)
-{
-	if (c->overflow)
+	if (c->state == 2)
 		fputs("<td class=\"n bad\">overflow</td>", fp);
-	else if (!c->seen)
+	else if (c->state == 0)
 		fputs("<td class=\"n muted\">-</td>", fp);
 	else
-		td_money(fp, c->v, 2);
+		td_money(fp, c->cost, 2);
 }
 
-/* One account's services by month, lines [i, j) of the model. */
+/* One account's table, from its month `first` on. */
 static void
-write_month_account(const struct report *r, size_t i, size_t j,
-    const char *const *months, size_t nm, FILE *fp)
+write_month_account(const struct report_month_account *a, size_t first,
+    FILE *fp)
 {
-	const struct report_line *a = &r->lines[i];
-	struct strlist sv = { 0 };
-	struct mcell *cells, *total;
-	size_t k, s, m;
-
-	for (k = i; k < j; k++)
-		strlist_add(&sv, r->lines[k].service_code);
-	if (sv.n > 1)
-		qsort(sv.v, sv.n, sizeof(*sv.v), cmp_str);
-	/* the last row is the account's total */
-	cells = xcalloc((sv.n + 1) * nm, sizeof(*cells));
-	total = &cells[sv.n * nm];
-	for (k = i; k < j; k++) {
-		const struct report_line *l = &r->lines[k];
-
-		if (strcmp(l->cls, "tax") == 0)
-			continue;
-		for (m = 0; m < nm && strcmp(months[m], l->period) != 0; m++)
-			;
-		if (m == nm)
-			continue;
-		for (s = 0; s < sv.n && strcmp(sv.v[s], l->service_code) != 0;
-		    s++)
-			;
-		if (s == sv.n)
-			continue;
-		mcell_add(&cells[s * nm + m], l->cost);
-		mcell_add(&total[m], l->cost);
-	}
+	size_t s, m;
 
 	fputs("<h4>Account ", fp);
 	esc(fp, a->account);
@@ -1163,25 +1093,23 @@ write_month_account(const struct report *r, size_t i, size_t j,
 	esc(fp, a->currency);
 	fputs("</h4>\n<div class=\"wide\"><table>\n<thead><tr><th>Service</th>",
 	    fp);
-	for (m = 0; m < nm; m++) {
+	for (m = first; m < a->nmonths; m++) {
 		fputs("<th class=\"n\">", fp);
-		esc(fp, months[m]);
+		esc(fp, a->months[m]);
 		fputs("</th>", fp);
 	}
 	fputs("</tr></thead>\n<tbody>\n", fp);
-	for (s = 0; s <= sv.n; s++) {
-		if (s < sv.n) {
+	for (s = 0; s <= a->nservices; s++) {
+		if (s < a->nservices) {
 			fputs("<tr>", fp);
-			td(fp, sv.v[s]);
+			td(fp, a->services[s]);
 		} else
 			fputs("<tr class=\"total\"><td>total</td>", fp);
-		for (m = 0; m < nm; m++)
-			mcell_write(fp, &cells[s * nm + m]);
+		for (m = first; m < a->nmonths; m++)
+			mcell_write(fp, &a->cells[s * a->nmonths + m]);
 		fputs("</tr>\n", fp);
 	}
 	tend(fp);
-	free(cells);
-	free(sv.v);
 }
 
 static void
@@ -1216,41 +1144,26 @@ write_changes(const struct inventory *inv, FILE *fp)
 static void
 write_months(const struct report *r, FILE *fp)
 {
-	size_t i, j, k, pj, nm;
+	size_t i;
 
 	fputs("<h2>4. Month by month</h2>\n", fp);
-	if (r->nlines == 0)
+	if (r->nmonth_accounts == 0)
 		fputs("<p>No billing lines.</p>\n", fp);
 	else
 		fputs("<p class=\"muted\">Each service's cost per month: all "
 		    "charges but tax.</p>\n", fp);
-	/* the model orders lines by payer, account, month, service; each
-	 * payer's tables have that payer's months */
-	for (i = 0; i < r->nlines; i = pj) {
-		struct strlist months = { 0 };
-		const char *const *shown;
+	for (i = 0; i < r->nmonth_accounts; i++) {
+		const struct report_month_account *a = &r->month_accounts[i];
+		size_t nm = a->nmonths > HTML_MONTHS ? HTML_MONTHS : a->nmonths;
 
-		for (pj = i; pj < r->nlines && strcmp(r->lines[pj].payer,
-		    r->lines[i].payer) == 0; pj++)
-			strlist_add(&months, r->lines[pj].period);
-		if (months.n > 0) {
-			qsort(months.v, months.n, sizeof(*months.v), cmp_str);
-			nm = months.n > HTML_MONTHS ? HTML_MONTHS : months.n;
-			shown = months.v + (months.n - nm);
-			if (nm < months.n) {
-				fputs("<p class=\"muted\">Payer ", fp);
-				esc(fp, r->lines[i].payer);
-				fprintf(fp, ": the last %zu of %zu months.</p>\n",
-				    nm, months.n);
-			}
-			for (k = i; k < pj; k = j) {
-				for (j = k; j < pj && strcmp(r->lines[j].account,
-				    r->lines[k].account) == 0; j++)
-					;
-				write_month_account(r, k, j, shown, nm, fp);
-			}
+		if (nm < a->nmonths && (i == 0 || strcmp(
+		    r->month_accounts[i - 1].payer, a->payer) != 0)) {
+			fputs("<p class=\"muted\">Payer ", fp);
+			esc(fp, a->payer);
+			fprintf(fp, ": the last %zu of %zu months.</p>\n", nm,
+			    a->nmonths);
 		}
-		free(months.v);
+		write_month_account(a, a->nmonths - nm, fp);
 	}
 	if (r->inventory != NULL && r->inventory->nchanges > 0)
 		write_changes(r->inventory, fp);

@@ -131,33 +131,6 @@ cell_money(FILE *fp, money_t v, int places)
 	cell_raw(fp, mny(buf, sizeof(buf), v, places));
 }
 
-/* ---- distinct strings ------------------------------------------------ */
-
-struct strlist {
-	const char **v;
-	size_t n, cap;
-};
-
-static void
-strlist_add(struct strlist *l, const char *s)
-{
-	size_t i;
-
-	if (s == NULL || *s == '\0')
-		return;
-	for (i = 0; i < l->n; i++)
-		if (strcmp(l->v[i], s) == 0)
-			return;
-	l->v = xgrow(l->v, &l->cap, l->n + 1, sizeof(*l->v));
-	l->v[l->n++] = s;
-}
-
-static int
-cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
 /* "123456789012 (Acme Web)" as a comma-separated list. */
 static void
 account_list(FILE *fp, const struct report *r, char *const *ids, size_t n)
@@ -655,66 +628,23 @@ write_inventory(const struct inventory *inv, FILE *fp)
 
 /* ---- 4. month by month ------------------------------------------------- */
 
-/* The cost of one service (or the total) in one month. */
-struct mcell {
-	money_t v;
-	int seen;			/* any line at all */
-	int overflow;
-};
-
 static void
-mcell_add(struct mcell *c, money_t v)
+mcell_write(FILE *fp, const struct report_cell *c)
 {
-	c->seen = 1;
-	if (money_add(&c->v, v) != 0)
-		c->overflow = 1;
-}
-
-static void
-mcell_write(FILE *fp, const struct mcell *c)
-{
-	if (c->overflow)
+	if (c->state == 2)
 		cell_raw(fp, "overflow");
-	else if (!c->seen)
+	else if (c->state == 0)
 		cell_raw(fp, "-");
 	else
-		cell_money(fp, c->v, 2);
+		cell_money(fp, c->cost, 2);
 }
 
-/* One account's services by month, lines [i, j) of the model. */
+/* One account's table, from its month `first` on. */
 static void
-write_month_account(const struct report *r, size_t i, size_t j,
-    const char *const *months, size_t nm, FILE *fp)
+write_month_account(const struct report_month_account *a, size_t first,
+    FILE *fp)
 {
-	const struct report_line *a = &r->lines[i];
-	struct strlist sv = { 0 };
-	struct mcell *cells, *total;
-	size_t k, s, m;
-
-	for (k = i; k < j; k++)
-		strlist_add(&sv, r->lines[k].service_code);
-	if (sv.n > 1)
-		qsort(sv.v, sv.n, sizeof(*sv.v), cmp_str);
-	/* the last row is the account's total */
-	cells = xcalloc((sv.n + 1) * nm, sizeof(*cells));
-	total = &cells[sv.n * nm];
-	for (k = i; k < j; k++) {
-		const struct report_line *l = &r->lines[k];
-
-		if (strcmp(l->cls, "tax") == 0)
-			continue;
-		for (m = 0; m < nm && strcmp(months[m], l->period) != 0; m++)
-			;
-		if (m == nm)
-			continue;
-		for (s = 0; s < sv.n && strcmp(sv.v[s], l->service_code) != 0;
-		    s++)
-			;
-		if (s == sv.n)
-			continue;
-		mcell_add(&cells[s * nm + m], l->cost);
-		mcell_add(&total[m], l->cost);
-	}
+	size_t s, m;
 
 	fputs("\n### Account ", fp);
 	md_text(fp, a->account);
@@ -728,27 +658,25 @@ write_month_account(const struct report *r, size_t i, size_t j,
 	fputs(", ", fp);
 	md_text(fp, a->currency);
 	fputs("\n\n| Service |", fp);
-	for (m = 0; m < nm; m++) {
+	for (m = first; m < a->nmonths; m++) {
 		putc(' ', fp);
-		md_text(fp, months[m]);
+		md_text(fp, a->months[m]);
 		fputs(" |", fp);
 	}
 	fputs("\n| --- |", fp);
-	for (m = 0; m < nm; m++)
+	for (m = first; m < a->nmonths; m++)
 		fputs(" ---: |", fp);
 	putc('\n', fp);
-	for (s = 0; s <= sv.n; s++) {
-		if (s < sv.n) {
+	for (s = 0; s <= a->nservices; s++) {
+		if (s < a->nservices) {
 			fputs("|", fp);
-			cell(fp, sv.v[s]);
+			cell(fp, a->services[s]);
 		} else
 			fputs("| **total** |", fp);
-		for (m = 0; m < nm; m++)
-			mcell_write(fp, &cells[s * nm + m]);
+		for (m = first; m < a->nmonths; m++)
+			mcell_write(fp, &a->cells[s * a->nmonths + m]);
 		putc('\n', fp);
 	}
-	free(cells);
-	free(sv.v);
 }
 
 static void
@@ -782,41 +710,26 @@ write_changes(const struct inventory *inv, FILE *fp)
 static void
 write_months(const struct report *r, FILE *fp)
 {
-	size_t i, j, k, pj, nm;
+	size_t i;
 
 	fputs("\n## 4. Month by month\n", fp);
-	if (r->nlines == 0)
+	if (r->nmonth_accounts == 0)
 		fputs("\nNo billing lines.\n", fp);
 	else
 		fputs("\nEach service's cost per month: all charges but tax.\n",
 		    fp);
-	/* the model orders lines by payer, account, month, service; each
-	 * payer's tables have that payer's months */
-	for (i = 0; i < r->nlines; i = pj) {
-		struct strlist months = { 0 };
-		const char *const *shown;
+	for (i = 0; i < r->nmonth_accounts; i++) {
+		const struct report_month_account *a = &r->month_accounts[i];
+		size_t nm = a->nmonths > MD_MONTHS ? MD_MONTHS : a->nmonths;
 
-		for (pj = i; pj < r->nlines && strcmp(r->lines[pj].payer,
-		    r->lines[i].payer) == 0; pj++)
-			strlist_add(&months, r->lines[pj].period);
-		if (months.n > 0) {
-			qsort(months.v, months.n, sizeof(*months.v), cmp_str);
-			nm = months.n > MD_MONTHS ? MD_MONTHS : months.n;
-			shown = months.v + (months.n - nm);
-			if (nm < months.n) {
-				fputs("\nPayer ", fp);
-				md_text(fp, r->lines[i].payer);
-				fprintf(fp, ": the last %zu of %zu months.\n", nm,
-				    months.n);
-			}
-			for (k = i; k < pj; k = j) {
-				for (j = k; j < pj && strcmp(r->lines[j].account,
-				    r->lines[k].account) == 0; j++)
-					;
-				write_month_account(r, k, j, shown, nm, fp);
-			}
+		if (nm < a->nmonths && (i == 0 || strcmp(
+		    r->month_accounts[i - 1].payer, a->payer) != 0)) {
+			fputs("\nPayer ", fp);
+			md_text(fp, a->payer);
+			fprintf(fp, ": the last %zu of %zu months.\n", nm,
+			    a->nmonths);
 		}
-		free(months.v);
+		write_month_account(a, a->nmonths - nm, fp);
 	}
 	if (r->inventory != NULL && r->inventory->nchanges > 0)
 		write_changes(r->inventory, fp);

@@ -42,6 +42,20 @@ table_add(struct table *t, ...)
 	t->nrows++;
 }
 
+/* A row from an array of t->ncols cells. */
+static void
+table_add_row(struct table *t, const char *const *cells)
+{
+	int i;
+
+	t->cells = xgrow(t->cells, &t->cap, (t->nrows + 1) * (size_t)t->ncols,
+	    sizeof(*t->cells));
+	for (i = 0; i < t->ncols; i++)
+		t->cells[t->nrows * (size_t)t->ncols + (size_t)i] =
+		    xstrdup(cells[i] != NULL ? cells[i] : "");
+	t->nrows++;
+}
+
 static void
 table_print(struct table *t, FILE *fp, const char *indent)
 {
@@ -117,22 +131,6 @@ money_cell(char *buf, size_t n, money_t v, int places)
 static void write_changes(const struct inventory *inv, FILE *fp);
 static void write_inventory(const struct inventory *inv, int with_changes,
     FILE *fp);
-
-/* Distinct strings of a list, in first-seen order (small lists). */
-static size_t
-add_unique(const char **v, size_t n, size_t cap, const char *s)
-{
-	size_t i;
-
-	if (s == NULL)
-		return n;
-	for (i = 0; i < n; i++)
-		if (strcmp(v[i], s) == 0)
-			return n;
-	if (n < cap)
-		v[n++] = s;
-	return n;
-}
 
 static void
 write_header(const struct report *r, FILE *fp)
@@ -257,81 +255,53 @@ write_status(const struct report *r, FILE *fp)
 	}
 }
 
-/* Month by month: per account, each service's cost in the (last four)
- * months, all charge classes but tax. */
+/* Month by month: per account, each service's cost in the last four
+ * months (the model's tables), then the changes. */
 static void
 write_months(const struct report *r, FILE *fp)
 {
-	const char *months[64], *shown[4];
-	size_t nm = 0, ns, i, j, k;
+	size_t i, s, m;
 
 	fputs("\n4. Month by month (all charges but tax)\n", fp);
-	for (i = 0; i < r->nlines; i++)
-		nm = add_unique(months, nm, 64, r->lines[i].period);
-	if (nm == 0) {
+	if (r->nmonth_accounts == 0)
 		fputs("  no data\n", fp);
-		return;
-	}
-	/* lines come ordered by month within each account: sort months */
-	for (i = 1; i < nm; i++)
-		for (j = i; j > 0 && strcmp(months[j - 1], months[j]) > 0; j--) {
-			const char *t = months[j];
-
-			months[j] = months[j - 1];
-			months[j - 1] = t;
-		}
-	ns = nm > 4 ? 4 : nm;
-	for (i = 0; i < ns; i++)
-		shown[i] = months[nm - ns + i];
-	for (i = 0; i < r->nlines; i = j) {
-		const struct report_line *a = &r->lines[i];
+	for (i = 0; i < r->nmonth_accounts; i++) {
+		const struct report_month_account *a = &r->month_accounts[i];
+		size_t nm = a->nmonths > 4 ? 4 : a->nmonths;
+		size_t first = a->nmonths - nm;
 		struct table t;
-		const char *services[256];
-		size_t nsv = 0, s;
 
 		memset(&t, 0, sizeof(t));
-		t.ncols = (int)ns + 1;
+		t.ncols = (int)nm + 1;
 		t.head[0] = "SERVICE";
-		for (k = 0; k < ns; k++) {
-			t.head[k + 1] = shown[k];
-			t.right[k + 1] = 1;
+		for (m = 0; m < nm; m++) {
+			t.head[m + 1] = a->months[first + m];
+			t.right[m + 1] = 1;
 		}
-		for (j = i; j < r->nlines && strcmp(r->lines[j].payer,
-		    a->payer) == 0 && strcmp(r->lines[j].account,
-		    a->account) == 0; j++)
-			nsv = add_unique(services, nsv, 256,
-			    r->lines[j].service_code);
 		fprintf(fp, "\n  account %s (payer %s)\n", a->account, a->payer);
-		for (s = 0; s <= nsv; s++) {
+		for (s = 0; s <= a->nservices; s++) {
 			char cells[5][48];
-			money_t sum[4] = { 0, 0, 0, 0 };
-			size_t m;
+			const char *c[5];
 
-			for (k = i; k < j; k++) {
-				const struct report_line *l = &r->lines[k];
+			snprintf(cells[0], sizeof(cells[0]), "%s",
+			    s < a->nservices ? a->services[s] : "total");
+			for (m = 0; m < nm; m++) {
+				const struct report_cell *cell =
+				    &a->cells[s * a->nmonths + first + m];
 
-				if (strcmp(l->cls, "tax") == 0 || (s < nsv &&
-				    strcmp(l->service_code, services[s]) != 0))
-					continue;
-				for (m = 0; m < ns; m++)
-					if (strcmp(l->period, shown[m]) == 0)
-						money_add(&sum[m], l->cost);
+				if (cell->state == 2)
+					snprintf(cells[m + 1], sizeof(cells[0]),
+					    "overflow");
+				else if (cell->state == 0)
+					snprintf(cells[m + 1], sizeof(cells[0]),
+					    "-");
+				else
+					money_cell(cells[m + 1],
+					    sizeof(cells[0]), cell->cost, 2);
 			}
-			snprintf(cells[0], sizeof(cells[0]), "%s", s < nsv ?
-			    services[s] : "total");
-			for (m = 0; m < ns; m++)
-				money_cell(cells[m + 1], sizeof(cells[m + 1]),
-				    sum[m], 2);
-			if (ns == 1)
-				table_add(&t, cells[0], cells[1]);
-			else if (ns == 2)
-				table_add(&t, cells[0], cells[1], cells[2]);
-			else if (ns == 3)
-				table_add(&t, cells[0], cells[1], cells[2],
-				    cells[3]);
-			else
-				table_add(&t, cells[0], cells[1], cells[2],
-				    cells[3], cells[4]);
+			for (m = 0; m <= nm; m++)
+				c[m] = cells[m];
+			table_add_row(&t, c);
 		}
 		table_print(&t, fp, "    ");
 	}
