@@ -52,7 +52,7 @@ UNIT_SRC = $(wildcard tests/unit/test_*.c)
 UNIT_BIN = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 TOOLS    = $(BUILD)/pilvi-gen $(BUILD)/mkarchive
 
-.PHONY: all demo test check-deps deps install uninstall clean fixtures bench
+.PHONY: all demo test check-deps deps install uninstall clean fixtures bench bench-quick
 
 all: $(BIN)
 
@@ -106,8 +106,13 @@ demo: check-deps
 	$(BIN) --db $(BUILD)/demo.db files
 	$(BIN) --db $(BUILD)/demo.db report
 
+# The benchmark against sqlite3, Python and DuckDB (bench/README.md).
+# Not part of the tests; the generated files stay in $(BUILD)/bench-data.
 bench: $(BIN) $(TOOLS)
-	sh bench/run.sh $(BUILD)
+	sh bench/run.sh $(BUILD) full
+
+bench-quick: $(BIN) $(TOOLS)
+	sh bench/run.sh $(BUILD) quick
 
 # check-deps installs what is missing when it can (root), and otherwise
 # says exactly what to run.

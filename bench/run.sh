@@ -1,33 +1,168 @@
 #!/bin/sh
-# run.sh BUILD - ingest speed and peak memory on generated files.
+# run.sh BUILD [quick] - pilvi-analyzer against the tools people would
+# otherwise use, on the same generated files.
 #
-# Generates a deterministic DBR-RT and a CUR file of BENCH_BYTES bytes
-# (default 1 GB) plus a gzipped copy of the CUR, ingests each into a
-# fresh database under /usr/bin/time -v, and prints MB/s and the peak
-# resident set size. Comparison with peer tools comes with issue 7.
+# Generates once (cached in $BENCH_CACHE, default BUILD/bench-data) a
+# DBR-RT of 5 M rows and a CUR of 2 M rows (quick: 500 k and 200 k), each
+# plain, gzipped and zipped, and times on each file, median of
+# $BENCH_RUNS runs (default 3; quick 1):
+#   pilvi-analyzer  ingest + report --format json into a fresh database
+#   sqlite3         .import + the daily GROUP BY
+#   python          bench/peer.py: csv + sqlite3, the same GROUP BY
+#   duckdb          bench/duckdb-query.mjs through @duckdb/node-api, when
+#                   npm can install it (not for .zip: read_csv reads no zip)
+# and prints wall time, MB/s of raw CSV, rows/s, peak RSS (/usr/bin/time)
+# and each peer's time over ours. The issue 7 targets are checked on the
+# DBR-RT .gz at the end.
 set -eu
 build=${1:-build}
-bytes=${BENCH_BYTES:-1000000000}
-dir=$(mktemp -d "${TMPDIR:-/tmp}/pilvi-bench.XXXXXX")
-trap 'rm -rf "$dir"' EXIT INT TERM
+mode=${2:-full}
+here=$(cd "$(dirname "$0")" && pwd)
+case $mode in
+full)	dbr_rows=5000000 cur_rows=2000000 runs=${BENCH_RUNS:-3} ;;
+quick)	dbr_rows=500000 cur_rows=200000 runs=${BENCH_RUNS:-1} ;;
+*)	echo "usage: bench/run.sh BUILD [full|quick]" >&2; exit 2 ;;
+esac
+cache=${BENCH_CACHE:-$build/bench-data}/$mode
+mkdir -p "$cache"
+cache=$(cd "$cache" && pwd)
+work=$cache/work
+mkdir -p "$work"
+analyzer=$(cd "$build" && pwd)/pilvi-analyzer
 
-measure() {	# name file
-	rm -f "$dir/b.db" "$dir/b.db-wal" "$dir/b.db-shm"
-	/usr/bin/time -v "$build/pilvi-analyzer" --db "$dir/b.db" -q ingest \
-	    "$2" 2>"$dir/time" >/dev/null
-	secs=$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' \
-	    "$dir/time" | awk -F: '{ s = 0; for (i = 1; i <= NF; i++) s = s * 60 + $i; print s }')
-	rss=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$dir/time")
-	size=$(wc -c < "$2")
-	awk -v n="$1" -v b="$size" -v s="$secs" -v r="$rss" -v raw="$bytes" \
-	    'BEGIN { printf "%-14s %8.1f MB in %6.2f s  %7.1f MB/s (of CSV)  peak RSS %6.1f MiB\n",
-	        n, b / 1e6, s, raw / 1e6 / s, r / 1024 }'
+for tool in /usr/bin/time sqlite3 python3 gzip; do
+	command -v "$tool" >/dev/null 2>&1 || {
+		echo "bench: $tool is needed (make deps installs it)" >&2
+		exit 1
+	}
+done
+
+# The files, made once: a file is complete only when its .done exists.
+make_inputs() {	# kind rows
+	base=$cache/$1.csv
+	if [ ! -e "$base.done" ]; then
+		echo "bench: generating $base ($2 rows)" >&2
+		"$build/pilvi-gen" --format "$1" --rows "$2" -o "$base"
+		rm -f "$base.gz" "$base.zip"
+		gzip -1 -k "$base"
+		"$build/mkarchive" "$base.zip" "$base"
+		touch "$base.done"
+	fi
+}
+make_inputs dbr-rt "$dbr_rows"
+make_inputs cur "$cur_rows"
+
+# DuckDB: a bench-local npm install, once.
+duck=$cache/duckdb
+if [ ! -e "$duck/node_modules/@duckdb/node-api/package.json" ]; then
+	mkdir -p "$duck"
+	cp "$here/package.json" "$duck/"
+	if ! command -v npm >/dev/null 2>&1 || ! (cd "$duck" &&
+	    npm install --no-audit --no-fund --silent >"$duck/npm.log" 2>&1)
+	then
+		echo "bench: DuckDB skipped: npm could not install" \
+		    "@duckdb/node-api (see $duck/npm.log)" >&2
+	fi
+fi
+cp "$here/duckdb-query.mjs" "$duck/" 2>/dev/null || true
+have_duck=no
+[ -e "$duck/node_modules/@duckdb/node-api/package.json" ] && have_duck=yes
+
+# One timed run of a tool on a file: prints "seconds peak-KiB".
+run_once() {	# tool file
+	rm -f "$work/b.db" "$work/b.db-wal" "$work/b.db-shm" "$work/b.db-journal"
+	case $1 in
+	pilvi-analyzer)
+		set -- sh -c '"$1" --db "$2" -q ingest "$3" &&
+		    "$1" --db "$2" report --format json >/dev/null' \
+		    sh "$analyzer" "$work/b.db" "$2" ;;
+	sqlite3)
+		case $(od -An -tx1 -N4 "$2" | tr -d ' ') in
+		1f8b*)	src="|gzip -dc '$2'" ;;
+		504b0304) src="|unzip -p '$2'" ;;
+		*)	src=$2 ;;
+		esac
+		case $2 in
+		*/cur.csv*) group='"lineItem/UsageAccountId", "lineItem/ProductCode",
+		    substr("lineItem/UsageStartDate", 1, 10)'
+		    cost='"lineItem/UnblendedCost"' ;;
+		*)	group='LinkedAccountId, ProductName, substr(UsageStartDate, 1, 10)'
+		    cost=UnBlendedCost ;;
+		esac
+		printf '%s\n' '.mode csv' ".import \"$src\" line" \
+		    "SELECT count(*), round(sum(t), 2) FROM (SELECT sum($cost) AS t
+		     FROM line GROUP BY $group);" >"$work/import.sql"
+		set -- sh -c 'sqlite3 "$1" < "$2"' sh "$work/b.db" \
+		    "$work/import.sql" ;;
+	python)	set -- python3 "$here/peer.py" "$2" "$work/b.db" ;;
+	duckdb)	set -- node "$duck/duckdb-query.mjs" "$2" ;;
+	esac
+	/usr/bin/time -f '%e %M' -o "$work/time" "$@" >"$work/out" \
+	    2>"$work/err" || {
+		echo "bench: $* failed:" >&2
+		cat "$work/err" >&2
+		exit 1
+	}
+	cat "$work/time"
 }
 
-"$build/pilvi-gen" --format dbr-rt --bytes "$bytes" -o "$dir/dbr-rt.csv"
-measure dbr-rt "$dir/dbr-rt.csv"
-rm -f "$dir/dbr-rt.csv"
-"$build/pilvi-gen" --format cur --bytes "$bytes" -o "$dir/cur.csv"
-measure cur "$dir/cur.csv"
-gzip -1 "$dir/cur.csv"
-measure cur.gz "$dir/cur.csv.gz"
+# Median wall time and the largest peak over $runs runs.
+measure() {	# tool file
+	i=0
+	: >"$work/runs"
+	while [ "$i" -lt "$runs" ]; do
+		run_once "$1" "$2" >>"$work/runs"
+		i=$((i + 1))
+	done
+	sort -n "$work/runs" | awk '{ s[NR] = $1; if ($2 > m) m = $2 }
+	    END { print s[int((NR + 1) / 2)], m }'
+}
+
+printf '%-15s %-15s %8s %8s %10s %9s %12s\n' tool file "wall s" "MB/s" \
+    "rows/s" "peak MiB" "its s / ours"
+: >"$work/results"
+for kind in dbr-rt cur; do
+	[ "$kind" = cur ] && rows=$cur_rows || rows=$dbr_rows
+	raw=$(wc -c <"$cache/$kind.csv")
+	for suffix in "" .gz .zip; do
+		file=$cache/$kind.csv$suffix
+		ours=
+		for tool in pilvi-analyzer sqlite3 python duckdb; do
+			if [ "$tool" = duckdb ]; then
+				[ "$have_duck" = yes ] || continue
+				[ "$suffix" = .zip ] && {
+					printf '%-15s %-15s %s\n' duckdb \
+					    "$kind.csv$suffix" \
+					    "(read_csv reads no zip)"
+					continue
+				}
+			fi
+			set -- $(measure "$tool" "$file")
+			[ -n "$ours" ] || ours=$1
+			echo "$tool $kind.csv$suffix $1" >>"$work/results"
+			awk -v t="$tool" -v f="$kind.csv$suffix" -v s="$1" \
+			    -v m="$2" -v raw="$raw" -v rows="$rows" -v o="$ours" \
+			    'BEGIN { if (s <= 0) s = 0.01
+			        r = t == "pilvi-analyzer" ? "" : sprintf("%.2f", s / o)
+			        printf "%-15s %-15s %8.2f %8.1f %10.0f %9.1f %12s\n",
+			            t, f, s, raw / 1e6 / s, rows / s, m / 1024, r }'
+		done
+	done
+done
+
+# The targets of issue 7, on the DBR-RT .gz.
+echo
+awk '$2 == "dbr-rt.csv.gz" { t[$1] = $3 }
+    END {
+	o = t["pilvi-analyzer"]
+	if (o <= 0) o = 0.01
+	if ("duckdb" in t)
+		printf "target: at most 1.25x DuckDB: %.2fx  %s\n", o / t["duckdb"],
+		    (o / t["duckdb"] <= 1.25 ? "met" : "NOT met")
+	else
+		print "target: at most 1.25x DuckDB: not measured (no DuckDB)"
+	printf "target: 4x faster than sqlite3 .import: %.2fx  %s\n",
+	    t["sqlite3"] / o, (t["sqlite3"] / o >= 4 ? "met" : "NOT met")
+	printf "target: 5x faster than Python: %.2fx  %s\n",
+	    t["python"] / o, (t["python"] / o >= 5 ? "met" : "NOT met")
+    }' "$work/results"
