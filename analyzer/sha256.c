@@ -1,11 +1,22 @@
 /*
  * sha256.c - SHA-256 as specified in FIPS 180-4, sections 4.1.2, 4.2.2,
- * 5.1.1, 5.3.3 and 6.2. Written for clarity over speed: hashing a file
- * costs far less than parsing it.
+ * 5.1.1, 5.3.3 and 6.2.
+ *
+ * Every byte of every input is hashed, so the block function matters: the
+ * portable one below ran at about a third of all ingest time. On x86-64
+ * CPUs with the SHA extensions (Intel SHA-NI, AMD Zen) a second block
+ * function does the same rounds in hardware, several times faster; it is
+ * chosen once, at the first sha256_init, by CPUID.
  */
 #include "sha256.h"
 
 #include <string.h>
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#define SHA256_HAVE_X86 1
+#include <cpuid.h>
+#include <immintrin.h>
+#endif
 
 /* FIPS 180-4 §4.2.2: the first 32 bits of the fractional parts of the
  * cube roots of the first 64 primes. */
@@ -52,7 +63,7 @@ store_be32(unsigned char *p, uint32_t v)
 
 /* FIPS 180-4 §6.2.2: fold one 512-bit block into the hash value. */
 static void
-compress(uint32_t h[8], const unsigned char block[64])
+compress_portable(uint32_t h[8], const unsigned char block[64])
 {
 	uint32_t w[64], a, b, c, d, e, f, g, hh, t1, t2, s0, s1;
 	int t;
@@ -99,9 +110,119 @@ compress(uint32_t h[8], const unsigned char block[64])
 	h[7] += hh;
 }
 
+#ifdef SHA256_HAVE_X86
+/*
+ * The same block function with the SHA extensions. The instructions keep
+ * the working variables as two vectors, ABEF and CDGH (A in the highest
+ * lane); sha256rnds2 does two rounds, sha256msg1/msg2 the message
+ * schedule of §6.2.2 step 1, four words at a time.
+ */
+__attribute__((target("sha,sse4.1,ssse3"))) static void
+compress_x86(uint32_t h[8], const unsigned char block[64])
+{
+	/* Big-endian words: reverse the bytes within each 32-bit lane. */
+	const __m128i bswap = _mm_set_epi64x(0x0c0d0e0f08090a0bULL,
+	    0x0405060700010203ULL);
+	__m128i abef, cdgh, abef0, cdgh0, t, k, w[4];
+	int g;
+
+	/* h[0..3] = A B C D and h[4..7] = E F G H into ABEF and CDGH. */
+	t = _mm_shuffle_epi32(_mm_loadu_si128((const __m128i *)&h[0]), 0xb1);
+	cdgh = _mm_shuffle_epi32(_mm_loadu_si128((const __m128i *)&h[4]),
+	    0x1b);
+	abef = _mm_alignr_epi8(t, cdgh, 8);
+	cdgh = _mm_blend_epi16(cdgh, t, 0xf0);
+	abef0 = abef;
+	cdgh0 = cdgh;
+
+	/* Sixteen groups of four rounds; w[g % 4] holds W[4g .. 4g+3]. */
+	for (g = 0; g < 16; g++) {
+		if (g < 4)
+			w[g] = _mm_shuffle_epi8(_mm_loadu_si128(
+			    (const __m128i *)(block + 16 * g)), bswap);
+		else
+			w[g & 3] = _mm_sha256msg2_epu32(_mm_add_epi32(
+			    _mm_sha256msg1_epu32(w[g & 3], w[(g + 1) & 3]),
+			    _mm_alignr_epi8(w[(g + 3) & 3], w[(g + 2) & 3], 4)),
+			    w[(g + 3) & 3]);
+		k = _mm_add_epi32(w[g & 3],
+		    _mm_loadu_si128((const __m128i *)&K[4 * g]));
+		/* Two rounds give the new ABEF, and the old ABEF is the new
+		 * CDGH; the next two rounds, from the high half of k, swap
+		 * the roles back. */
+		cdgh = _mm_sha256rnds2_epu32(cdgh, abef, k);
+		abef = _mm_sha256rnds2_epu32(abef, cdgh,
+		    _mm_shuffle_epi32(k, 0x0e));
+	}
+	abef = _mm_add_epi32(abef, abef0);
+	cdgh = _mm_add_epi32(cdgh, cdgh0);
+
+	/* Back to A B C D and E F G H. */
+	t = _mm_shuffle_epi32(abef, 0x1b);
+	cdgh = _mm_shuffle_epi32(cdgh, 0xb1);
+	_mm_storeu_si128((__m128i *)&h[0], _mm_blend_epi16(t, cdgh, 0xf0));
+	_mm_storeu_si128((__m128i *)&h[4], _mm_alignr_epi8(cdgh, t, 8));
+}
+
+/* CPUID: leaf 7 EBX bit 29 is SHA; leaf 1 ECX bits 9 and 19 are SSSE3
+ * and SSE4.1, which the shuffles and blends need. */
+static int
+cpu_has_sha(void)
+{
+	unsigned a, b, c, d;
+
+	if (!__get_cpuid(1, &a, &b, &c, &d) || !(c & (1u << 9)) ||
+	    !(c & (1u << 19)))
+		return 0;
+	if (!__get_cpuid_count(7, 0, &a, &b, &c, &d))
+		return 0;
+	return (b & (1u << 29)) != 0;
+}
+#endif
+
+/* The block function in use: -1 until the first sha256_init decides. */
+static int use_hardware = -1;
+
+static void
+compress(uint32_t h[8], const unsigned char block[64])
+{
+#ifdef SHA256_HAVE_X86
+	if (use_hardware == 1) {
+		compress_x86(h, block);
+		return;
+	}
+#endif
+	compress_portable(h, block);
+}
+
+int
+sha256_hardware(void)
+{
+	if (use_hardware < 0) {
+#ifdef SHA256_HAVE_X86
+		use_hardware = cpu_has_sha();
+#else
+		use_hardware = 0;
+#endif
+	}
+	return use_hardware;
+}
+
+void
+sha256_force_portable(int portable)
+{
+	use_hardware = -1;
+	if (portable)
+		use_hardware = 0;
+	else
+		(void)sha256_hardware();
+}
+
 void
 sha256_init(struct sha256 *s)
 {
+	(void)sha256_hardware();
+
 	/* FIPS 180-4 §5.3.3: the first 32 bits of the fractional parts of
 	 * the square roots of the first 8 primes. */
 	static const uint32_t h0[8] = {

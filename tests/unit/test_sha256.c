@@ -236,8 +236,46 @@ test_hex_format(void)
 	    "070f171f272f373f474f575f676f777f878f979fa7afb7bfc7cfd7dfe7eff7ff");
 }
 
-int
-main(void)
+/* A pseudo-random buffer hashed by both block functions, at every length
+ * up to 300 bytes and in one 1 MB piece, must give the same digests. */
+static void
+test_hardware_matches_portable(void)
+{
+	static unsigned char buf[1 << 20];
+	unsigned char a[32], b[32];
+	uint32_t x = 2463534242u;
+	struct sha256 s;
+	size_t i, n;
+	int bad = 0;
+
+	sha256_force_portable(0);
+	if (!sha256_hardware())
+		SKIP("this CPU has no SHA extensions");
+	for (i = 0; i < sizeof(buf); i++) {
+		x ^= x << 13;
+		x ^= x >> 17;
+		x ^= x << 5;
+		buf[i] = (unsigned char)x;
+	}
+	for (n = 0; n <= 300; n++) {
+		sha256_force_portable(1);
+		sha256_init(&s);
+		sha256_update(&s, buf, n == 300 ? sizeof(buf) : n);
+		sha256_final(&s, a);
+		sha256_force_portable(0);
+		sha256_init(&s);
+		sha256_update(&s, buf, n == 300 ? sizeof(buf) : n);
+		sha256_final(&s, b);
+		if (memcmp(a, b, sizeof(a)) != 0)
+			bad++;
+	}
+	CHECK_INT(bad, 0);
+}
+
+/* The known-answer tests, once with the block function this CPU uses and
+ * once with the portable one (the same when it has no SHA extensions). */
+static void
+run_vectors(void)
 {
 	RUN(test_abc);
 	RUN(test_empty);
@@ -251,5 +289,16 @@ main(void)
 	RUN(test_byte_at_a_time);
 	RUN(test_init_resets);
 	RUN(test_hex_format);
+}
+
+int
+main(void)
+{
+	sha256_force_portable(0);
+	run_vectors();
+	sha256_force_portable(1);
+	run_vectors();
+	sha256_force_portable(0);
+	RUN(test_hardware_matches_portable);
 	TEST_END();
 }
