@@ -21,9 +21,9 @@ WARN     = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(CFLAGS) \
-             $(WARN) -Ianalyzer -I$(BUILD) $(PKG_CFLAGS)
+             $(WARN) -pthread -Ianalyzer -I$(BUILD) $(PKG_CFLAGS)
 ALL_LDFLAGS = $(LDFLAGS)
-LIBS     = $(PKG_LIBS) $(CSV_LIBS) -lm
+LIBS     = $(PKG_LIBS) $(CSV_LIBS) -lm -pthread
 
 ifeq ($(SANITIZE),)
 BUILD    = build

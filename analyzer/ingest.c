@@ -14,11 +14,11 @@
 
 #include "csvread.h"
 #include "format.h"
+#include "readahead.h"
 #include "sha256.h"
 #include "xalloc.h"
 
 #define MAX_WARNINGS 50
-#define READ_BLOCK (256 * 1024)
 
 struct pending_total {
 	enum total_kind kind;
@@ -60,7 +60,7 @@ struct ingest_ctx {
 	struct store *st;
 	struct ingest_result *res;
 	const struct ingest_options *opt;
-	struct source *src;
+	struct readahead *ra;	/* the input, read on a second thread */
 	char display[1024];	/* name of the current member in errors */
 	char member[512];	/* archive member name; "" for plain and gzip */
 	char where[600];	/* scratch for where() */
@@ -721,7 +721,7 @@ on_record(void *ctx, const struct csv_record *rec, struct pv_error *err)
 	}
 	if (x->opt->progress != NULL && (++x->records & 0xffff) == 0)
 		x->opt->progress(x->opt->progress_ctx,
-		    source_raw_consumed(x->src), source_raw_size(x->src));
+		    readahead_raw_consumed(x->ra), readahead_raw_size(x->ra));
 	return 0;
 }
 
@@ -738,10 +738,19 @@ member_is_csv(const char *name)
 	    strcasecmp(dot, ".txt") == 0;
 }
 
+/* Which members to read: every one of a plain or gzip input, the CSV
+ * ones of an archive. */
 static int
-read_member(struct ingest_ctx *x, char *buf, struct pv_error *err)
+want_member(enum source_container c, const char *name)
+{
+	return (c != SOURCE_ZIP && c != SOURCE_ARCHIVE) || member_is_csv(name);
+}
+
+static int
+read_member(struct ingest_ctx *x, struct pv_error *err)
 {
 	struct csvread *r;
+	const void *buf;
 	ssize_t n;
 	int rc = -1;
 
@@ -752,7 +761,7 @@ read_member(struct ingest_ctx *x, char *buf, struct pv_error *err)
 	if (r == NULL)
 		return pv_error_set(err, PV_ERR_FATAL, x->display, 0,
 		    "out of memory");
-	while ((n = source_read(x->src, buf, READ_BLOCK, err)) > 0)
+	while ((n = readahead_read(x->ra, &buf, err)) > 0)
 		if (csvread_feed(r, buf, (size_t)n, err) != 0)
 			goto out;
 	if (n < 0 || csvread_finish(r, err) != 0)
@@ -1169,9 +1178,9 @@ ingest_file(struct store *st, const char *path, const struct ingest_options *o,
 	const char *display = strcmp(path, "-") == 0 ? "stdin" : path;
 	const char *member;
 	unsigned char digest[32];
-	char *buf = xmalloc(READ_BLOCK);
+	struct source *src;
 	size_t nfixes = 0, members = 0;
-	int rc = -1, more, in_tx = 0;
+	int rc = -1, more, wanted, in_tx = 0;
 
 	memset(res, 0, sizeof(*res));
 	memset(&x, 0, sizeof(x));
@@ -1182,24 +1191,26 @@ ingest_file(struct store *st, const char *path, const struct ingest_options *o,
 	x.through = -1;
 	x.now = date_now();
 	pv_error_clear(err);
-	if (source_open(&x.src, path, display, &o->limits, err) != 0)
+	if (source_open(&src, path, display, &o->limits, err) != 0)
 		goto out;
 	snprintf(res->container, sizeof(res->container), "%s",
-	    source_container_name(source_container(x.src)));
+	    source_container_name(source_container(src)));
+	if (readahead_start(&x.ra, src, want_member, err) != 0)
+		goto out;
 	if (st != NULL) {
 		if (store_begin_file(st, o->origin != NULL &&
 		    o->origin->name != NULL ? o->origin->name : path, err) != 0)
 			goto out;
 		in_tx = 1;
 	}
-	while ((more = source_next(x.src, &member, err)) == 1) {
-		enum source_container c = source_container(x.src);
+	while ((more = readahead_next(x.ra, &member, &wanted, err)) == 1) {
+		enum source_container c = readahead_container(x.ra);
 
 		if (c == SOURCE_ZIP || c == SOURCE_ARCHIVE) {
 			snprintf(x.display, sizeof(x.display), "%s(%s)",
 			    display, member);
 			snprintf(x.member, sizeof(x.member), "%s", member);
-			if (!member_is_csv(member)) {
+			if (!wanted) {
 				warn(&x, "skipped member '%s': not a CSV file",
 				    member);
 				continue;
@@ -1207,7 +1218,7 @@ ingest_file(struct store *st, const char *path, const struct ingest_options *o,
 		} else
 			snprintf(x.display, sizeof(x.display), "%s", display);
 		members++;
-		if (read_member(&x, buf, err) != 0)
+		if (read_member(&x, err) != 0)
 			goto out;
 	}
 	if (more < 0)
@@ -1217,7 +1228,7 @@ ingest_file(struct store *st, const char *path, const struct ingest_options *o,
 		    "inside the archive");
 		goto out;
 	}
-	if (source_finish(x.src, digest, &res->size, err) != 0)
+	if (readahead_finish(x.ra, digest, &res->size, err) != 0)
 		goto out;
 	sha256_hex(digest, res->sha256);
 	snprintf(res->format, sizeof(res->format), "%s", format_name(x.kind));
@@ -1250,9 +1261,8 @@ ingest_file(struct store *st, const char *path, const struct ingest_options *o,
 out:
 	if (in_tx)
 		store_rollback_file(st);
-	source_free(x.src);
+	readahead_free(x.ra);
 	ctx_release(&x);
 	free(fixes);
-	free(buf);
 	return rc;
 }

@@ -1,0 +1,296 @@
+/*
+ * readahead.c - the source on its own thread (see readahead.h).
+ *
+ * A ring of SLOTS slots, each a message from the reading thread: a member
+ * starts, a block of its bytes, the member ends, the input is finished
+ * (digest and size), or an error. The reader fills slots in order and
+ * waits while all are taken; the caller takes them in order and waits
+ * while none is ready. The slot the caller took last stays its own until
+ * its next call, so a block's bytes need no copy.
+ */
+#include "readahead.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "xalloc.h"
+
+#define SLOTS 8
+#define BLOCK (256 * 1024)
+
+enum msg {
+	MSG_MEMBER,	/* name, wanted */
+	MSG_DATA,	/* buf[0..len) */
+	MSG_END,	/* the current member has no more bytes */
+	MSG_FINISH,	/* digest, raw */
+	MSG_ERROR	/* err */
+};
+
+struct slot {
+	enum msg msg;
+	char *name;
+	int wanted;
+	size_t len;
+	unsigned char *buf;
+	unsigned char digest[32];
+	uint64_t raw;
+	struct pv_error err;
+};
+
+struct readahead {
+	struct source *src;
+	readahead_want_fn want;
+	enum source_container container;
+	uint64_t raw_size;
+
+	pthread_t thread;
+	int started;
+	pthread_mutex_t lock;
+	pthread_cond_t ready;	/* a slot was filled */
+	pthread_cond_t freed;	/* a slot was given back, or stop */
+	struct slot slot[SLOTS];
+	unsigned head;		/* next slot the caller takes */
+	unsigned count;		/* slots filled or held by the caller */
+	int held;		/* the caller holds slot[head - 1] */
+	int stop;		/* the caller is done: the reader ends */
+	uint64_t consumed;	/* raw bytes read so far */
+};
+
+/* Reader: wait for a free slot; NULL when told to stop. */
+static struct slot *
+take_free(struct readahead *ra)
+{
+	struct slot *s = NULL;
+
+	pthread_mutex_lock(&ra->lock);
+	while (!ra->stop && ra->count == SLOTS)
+		pthread_cond_wait(&ra->freed, &ra->lock);
+	if (!ra->stop)
+		s = &ra->slot[(ra->head + ra->count) % SLOTS];
+	pthread_mutex_unlock(&ra->lock);
+	return s;
+}
+
+/* Reader: hand a filled slot over. */
+static void
+publish(struct readahead *ra)
+{
+	pthread_mutex_lock(&ra->lock);
+	ra->count++;
+	ra->consumed = source_raw_consumed(ra->src);
+	pthread_cond_signal(&ra->ready);
+	pthread_mutex_unlock(&ra->lock);
+}
+
+static void *
+reader(void *arg)
+{
+	struct readahead *ra = arg;
+	struct slot *s;
+	const char *name;
+	ssize_t n;
+	int more;
+
+	for (;;) {
+		if ((s = take_free(ra)) == NULL)
+			return NULL;
+		more = source_next(ra->src, &name, &s->err);
+		if (more < 0) {
+			s->msg = MSG_ERROR;
+			publish(ra);
+			return NULL;
+		}
+		if (more == 0)
+			break;
+		s->msg = MSG_MEMBER;
+		free(s->name);
+		s->name = xstrdup(name);
+		s->wanted = ra->want == NULL || ra->want(ra->container, name);
+		publish(ra);
+		if (!s->wanted)
+			continue;
+		do {
+			if ((s = take_free(ra)) == NULL)
+				return NULL;
+			if (s->buf == NULL)
+				s->buf = xmalloc(BLOCK);
+			n = source_read(ra->src, s->buf, BLOCK, &s->err);
+			s->msg = n > 0 ? MSG_DATA : n == 0 ? MSG_END :
+			    MSG_ERROR;
+			s->len = n > 0 ? (size_t)n : 0;
+			publish(ra);
+			if (n < 0)
+				return NULL;
+		} while (n > 0);
+	}
+	s->msg = source_finish(ra->src, s->digest, &s->raw, &s->err) == 0 ?
+	    MSG_FINISH : MSG_ERROR;
+	publish(ra);
+	return NULL;
+}
+
+int
+readahead_start(struct readahead **out, struct source *src,
+    readahead_want_fn want, struct pv_error *err)
+{
+	struct readahead *ra = xcalloc(1, sizeof(*ra));
+
+	*out = ra;
+	ra->src = src;
+	ra->want = want;
+	ra->container = source_container(src);
+	ra->raw_size = source_raw_size(src);
+	pthread_mutex_init(&ra->lock, NULL);
+	pthread_cond_init(&ra->ready, NULL);
+	pthread_cond_init(&ra->freed, NULL);
+	if (pthread_create(&ra->thread, NULL, reader, ra) != 0)
+		return pv_error_set(err, PV_ERR_FATAL, NULL, 0,
+		    "cannot start the reading thread");
+	ra->started = 1;
+	return 0;
+}
+
+/* Caller: give back the slot held since the last call and wait for the
+ * next message. */
+static struct slot *
+take_ready(struct readahead *ra)
+{
+	struct slot *s;
+
+	pthread_mutex_lock(&ra->lock);
+	if (ra->held) {
+		ra->held = 0;
+		ra->head = (ra->head + 1) % SLOTS;
+		ra->count--;
+		pthread_cond_signal(&ra->freed);
+	}
+	while (ra->count == 0)
+		pthread_cond_wait(&ra->ready, &ra->lock);
+	s = &ra->slot[ra->head];
+	ra->held = 1;
+	pthread_mutex_unlock(&ra->lock);
+	return s;
+}
+
+/* An error is final: the reader has stopped, and the slot stays in the
+ * queue (not held) so that every later call sees it again. */
+static int
+fail(struct readahead *ra, const struct slot *s, struct pv_error *err)
+{
+	ra->held = 0;
+	if (err != NULL)
+		*err = s->err;
+	return -1;
+}
+
+int
+readahead_next(struct readahead *ra, const char **name, int *wanted,
+    struct pv_error *err)
+{
+	struct slot *s;
+
+	for (;;) {
+		s = take_ready(ra);
+		if (s->msg == MSG_MEMBER) {
+			*name = s->name;
+			*wanted = s->wanted;
+			return 1;
+		}
+		if (s->msg == MSG_FINISH) {
+			ra->held = 0;	/* stays for readahead_finish */
+			return 0;
+		}
+		if (s->msg == MSG_ERROR)
+			return fail(ra, s, err);
+		/* MSG_DATA, MSG_END: the rest of a member not read out */
+	}
+}
+
+ssize_t
+readahead_read(struct readahead *ra, const void **data, struct pv_error *err)
+{
+	struct slot *s = take_ready(ra);
+
+	switch (s->msg) {
+	case MSG_DATA:
+		*data = s->buf;
+		return (ssize_t)s->len;
+	case MSG_END:
+		return 0;
+	case MSG_ERROR:
+		return fail(ra, s, err);
+	default:
+		/* A member or the end without MSG_END first: a bug. */
+		ra->held = 0;
+		return pv_error_set(err, PV_ERR_FATAL, NULL, 0,
+		    "readahead: read past the end of a member");
+	}
+}
+
+int
+readahead_finish(struct readahead *ra, unsigned char sha256[32],
+    uint64_t *raw_bytes, struct pv_error *err)
+{
+	struct slot *s;
+	const char *name;
+	int wanted, more;
+
+	/* Members nobody asked for are skipped up to the end. */
+	while ((more = readahead_next(ra, &name, &wanted, err)) == 1)
+		;
+	if (more < 0)
+		return -1;
+	s = &ra->slot[ra->head];
+	memcpy(sha256, s->digest, 32);
+	*raw_bytes = s->raw;
+	return 0;
+}
+
+enum source_container
+readahead_container(const struct readahead *ra)
+{
+	return ra->container;
+}
+
+uint64_t
+readahead_raw_consumed(struct readahead *ra)
+{
+	uint64_t n;
+
+	pthread_mutex_lock(&ra->lock);
+	n = ra->consumed;
+	pthread_mutex_unlock(&ra->lock);
+	return n;
+}
+
+uint64_t
+readahead_raw_size(const struct readahead *ra)
+{
+	return ra->raw_size;
+}
+
+void
+readahead_free(struct readahead *ra)
+{
+	int i;
+
+	if (ra == NULL)
+		return;
+	if (ra->started) {
+		pthread_mutex_lock(&ra->lock);
+		ra->stop = 1;
+		pthread_cond_broadcast(&ra->freed);
+		pthread_mutex_unlock(&ra->lock);
+		pthread_join(ra->thread, NULL);
+	}
+	source_free(ra->src);
+	for (i = 0; i < SLOTS; i++) {
+		free(ra->slot[i].name);
+		free(ra->slot[i].buf);
+	}
+	pthread_cond_destroy(&ra->freed);
+	pthread_cond_destroy(&ra->ready);
+	pthread_mutex_destroy(&ra->lock);
+	free(ra);
+}

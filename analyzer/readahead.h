@@ -1,0 +1,60 @@
+/*
+ * readahead.h - a source read on a second thread.
+ *
+ * Reading, decompressing and hashing an input (source.c) and parsing it
+ * (csvread, format, store) each take a core's worth of work on a large
+ * file. A readahead runs the source on its own thread and hands the
+ * caller the bytes through a small bounded queue, so the two overlap;
+ * memory stays at a few blocks whatever the input's size. The calls
+ * mirror source.h, and the results are the same byte for byte.
+ *
+ * The source must not be touched by the caller once it is handed over.
+ */
+#ifndef PILVI_READAHEAD_H
+#define PILVI_READAHEAD_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "error.h"
+#include "source.h"
+
+struct readahead;
+
+/* Is this member to be read? Members it declines are passed without
+ * their bytes being decompressed (called on the reading thread). */
+typedef int (*readahead_want_fn)(enum source_container c, const char *name);
+
+/*
+ * Start reading src (from source_open) on a new thread. The readahead
+ * owns src from here on, also when it fails. Returns 0, or -1 with err
+ * (the thread could not be started).
+ */
+int readahead_start(struct readahead **out, struct source *src,
+    readahead_want_fn want, struct pv_error *err);
+
+/* The next member, as source_next; *wanted says whether want() took it
+ * (its bytes then follow). A member's unread bytes are skipped. */
+int readahead_next(struct readahead *ra, const char **name, int *wanted,
+    struct pv_error *err);
+
+/* The next block of the current member: returns its length and sets
+ * *data (valid until the next call), 0 at the member's end, -1 on error. */
+ssize_t readahead_read(struct readahead *ra, const void **data,
+    struct pv_error *err);
+
+/* After the last member: the SHA-256 and size of the raw input, as
+ * source_finish. */
+int readahead_finish(struct readahead *ra, unsigned char sha256[32],
+    uint64_t *raw_bytes, struct pv_error *err);
+
+enum source_container readahead_container(const struct readahead *ra);
+/* For progress reports, as source_raw_consumed and source_raw_size. */
+uint64_t readahead_raw_consumed(struct readahead *ra);
+uint64_t readahead_raw_size(const struct readahead *ra);
+
+/* Stop the thread, free the source and ra; NULL is fine. */
+void readahead_free(struct readahead *ra);
+
+#endif
