@@ -64,26 +64,55 @@ open_store(const struct cli_options *o, struct store **st)
 	return EXIT_OK;
 }
 
+static double elapsed(const struct timespec *t0);
+
+void
+cli_progress_line(char *buf, size_t n, const char *name, uint64_t done,
+    uint64_t total, uint64_t rows, double secs)
+{
+	double rate = secs > 0 ? (double)done / 1e6 / secs : 0;
+	int len;
+
+	if (total > 0) {
+		if (done > total)
+			done = total;
+		len = snprintf(buf, n, "reading %s: %d%% (%llu of %llu MB)",
+		    name, (int)(done * 100 / total),
+		    (unsigned long long)(done / 1000000),
+		    (unsigned long long)(total / 1000000));
+	} else
+		len = snprintf(buf, n, "reading %s: %llu MB", name,
+		    (unsigned long long)(done / 1000000));
+	if (len >= 0 && (size_t)len < n)
+		snprintf(buf + len, n - (size_t)len, ", %llu rows, %.0f MB/s",
+		    (unsigned long long)rows, rate);
+}
+
 /*
- * Progress on a terminal: "reading NAME: 45% (450 of 1,000 MB)", redrawn
- * in place on stderr and erased when the file is done. Only for files
- * big enough to wait for, and never when stderr is not a terminal.
+ * Progress on a terminal, redrawn in place on stderr about five times a
+ * second and erased when the file is done. Only once a file has taken a
+ * second, and never when stderr is not a terminal or with --quiet.
  */
 struct progress {
 	const char *name;
+	struct timespec t0;	/* when the file was opened */
+	double drawn;		/* seconds at the last redraw */
 	int shown;
 };
 
 static void
-show_progress(void *ctx, uint64_t done, uint64_t total)
+show_progress(void *ctx, uint64_t done, uint64_t total, uint64_t rows)
 {
 	struct progress *p = ctx;
+	double secs = elapsed(&p->t0);
+	char line[512];
 
-	if (total < (64u << 20))
+	if (secs < 1.0 || (p->shown && secs - p->drawn < 0.2))
 		return;
-	fprintf(stderr, "\rreading %s: %3d%% (%llu of %llu MB)", p->name,
-	    (int)(done * 100 / total), (unsigned long long)(done / 1000000),
-	    (unsigned long long)(total / 1000000));
+	cli_progress_line(line, sizeof(line), p->name, done, total, rows,
+	    secs);
+	fprintf(stderr, "\r%s\033[K", line);
+	p->drawn = secs;
 	p->shown = 1;
 }
 
@@ -111,9 +140,10 @@ ingest_all(const struct cli_options *o, struct store *st, char **files,
     int nfiles, int report_each)
 {
 	struct ingest_options io;
-	struct progress prog = { NULL, 0 };
+	struct progress prog;
 	int i, status = EXIT_OK;
 
+	memset(&prog, 0, sizeof(prog));
 	ingest_options_default(&io);
 	if (!o->quiet && isatty(STDERR_FILENO)) {
 		io.progress = show_progress;
@@ -128,6 +158,7 @@ ingest_all(const struct cli_options *o, struct store *st, char **files,
 
 		prog.name = files[i];
 		clock_gettime(CLOCK_MONOTONIC, &t0);
+		prog.t0 = t0;
 		rc = ingest_file(st, files[i], &io, &res, &err);
 		clear_progress(&prog);
 		if (rc != 0) {

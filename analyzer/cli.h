@@ -6,6 +6,9 @@
 #ifndef PILVI_CLI_H
 #define PILVI_CLI_H
 
+#include <stddef.h>
+#include <stdint.h>
+
 enum {
 	EXIT_OK = 0,
 	EXIT_REJECTED = 1,
@@ -30,6 +33,12 @@ struct cli_options {
 	int wait;			/* drop: --wait */
 	int settle_seconds;		/* drop: --settle; -1 for the default */
 };
+
+/* The progress line for an input: "reading NAME: 45% (450 of 1000 MB),
+ * 1234567 rows, 95 MB/s", without the percentage when total is 0 (a
+ * pipe). done and total are raw bytes, secs the time so far. */
+void cli_progress_line(char *buf, size_t n, const char *name, uint64_t done,
+    uint64_t total, uint64_t rows, double secs);
 
 int cli_ingest(const struct cli_options *o, char **files, int nfiles);
 int cli_check(const struct cli_options *o, char **files, int nfiles);

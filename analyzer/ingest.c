@@ -721,7 +721,8 @@ on_record(void *ctx, const struct csv_record *rec, struct pv_error *err)
 	}
 	if (x->opt->progress != NULL && (++x->records & 0xffff) == 0)
 		x->opt->progress(x->opt->progress_ctx,
-		    readahead_raw_consumed(x->ra), readahead_raw_size(x->ra));
+		    readahead_raw_consumed(x->ra), readahead_raw_size(x->ra),
+		    (uint64_t)x->res->rows);
 	return 0;
 }
 

@@ -77,8 +77,10 @@ struct ingest_origin {
 struct ingest_options {
 	struct source_limits limits;
 	const struct ingest_origin *origin;	/* NULL: not by e-mail */
-	/* Called now and then while reading; total is 0 when unknown. */
-	void (*progress)(void *ctx, uint64_t done, uint64_t total);
+	/* Called every 65,536 rows while reading: raw bytes read, the
+	 * input's size (0 when unknown) and rows so far. */
+	void (*progress)(void *ctx, uint64_t done, uint64_t total,
+	    uint64_t rows);
 	void *progress_ctx;
 };
 
