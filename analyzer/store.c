@@ -327,11 +327,14 @@ store_open(struct store **out, const char *path, struct pv_error *err)
 	if (check_version(st, err) != 0)
 		goto fail;
 	/* WAL: readers go on while a file is ingested, and a crash never
-	 * leaves half a file; NORMAL sync is safe with WAL. */
+	 * leaves half a file; NORMAL sync is safe with WAL. Sorts and
+	 * temporary tables spill to a file: in memory they grew with the
+	 * database (the report of a 5 M-row DBR-RT peaked at 81 MiB, with
+	 * a file at 51 MiB, in the same time). */
 	if ((path != NULL && exec(st, "PRAGMA journal_mode = WAL", err) != 0) ||
 	    exec(st, "PRAGMA synchronous = NORMAL", err) != 0 ||
 	    exec(st, "PRAGMA cache_size = -16384", err) != 0 ||
-	    exec(st, "PRAGMA temp_store = MEMORY", err) != 0)
+	    exec(st, "PRAGMA temp_store = FILE", err) != 0)
 		goto fail;
 	if (migrate(st, err) != 0 || catalog_sync(st->db, err) != 0)
 		goto fail;
