@@ -23,7 +23,17 @@ PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(CFLAGS) \
              $(WARN) -pthread -Ianalyzer -I$(BUILD) $(PKG_CFLAGS)
 ALL_LDFLAGS = $(LDFLAGS)
-LIBS     = $(PKG_LIBS) $(CSV_LIBS) -lm -pthread
+LIBS     = $(PKG_LIBS) $(ISAL_LIBS) -lm -pthread
+# libcsv is the reference the CSV reader's tests compare against.
+TEST_LIBS = $(LIBS) $(CSV_LIBS)
+
+# Intel's ISA-L inflates gzip about 2.7 times faster than zlib; where its
+# header is missing, zlib does the work (same bytes, same errors).
+ISAL_HEADER ?= /usr/include/isa-l/igzip_lib.h
+ifneq ($(wildcard $(ISAL_HEADER)),)
+ALL_CFLAGS += -DPILVI_HAVE_ISAL
+ISAL_LIBS ?= -lisal
+endif
 
 ifeq ($(SANITIZE),)
 BUILD    = build
@@ -37,7 +47,7 @@ endif
 # Debian packages: build, then what the tests use besides (sqlite3 to
 # compare databases before and after a rejected file).
 DEB_BUILD = libcsv-dev libsqlite3-dev zlib1g-dev libarchive-dev libxlsxwriter-dev \
-            libgmime-3.0-dev \
+            libgmime-3.0-dev libisal-dev \
             pkg-config
 DEB_TEST  = sqlite3 gzip unzip
 DEB_PKGS  = $(DEB_BUILD) $(DEB_TEST)
@@ -83,7 +93,7 @@ $(BUILD)/mkarchive: tools/mkarchive.c | $(BUILD)/.dir
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIBS)
 
 $(BUILD)/tests/%: tests/unit/%.c tests/unit/test.h $(CORE_OBJ) | $(BUILD)/.dir
-	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(CORE_OBJ) $(LIBS)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(CORE_OBJ) $(TEST_LIBS)
 
 $(BUILD)/.dir:
 	mkdir -p $(BUILD)/tests $(BUILD)/fixtures

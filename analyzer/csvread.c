@@ -1,53 +1,60 @@
 /*
- * csvread.c - libcsv behind a record-at-a-time API with line numbers.
+ * csvread.c - a strict RFC 4180 tokenizer with line numbers.
  *
- * libcsv does not count lines, so input is handed to it one line at a
- * time (split at '\n', and long lines in 64 KiB pieces so a runaway
- * field is caught before libcsv has buffered much of it). Each record's
- * first line is therefore known exactly: it is the first non-blank line
- * after the previous record ended.
+ * Records are cut straight out of the caller's buffer: a quoted field is
+ * found with memchr for its closing quote, an unquoted one with a byte
+ * table, and each field is copied once into the record buffer with a NUL
+ * after it. A record cut by the end of a feed is kept in a carry buffer;
+ * the next feed appends to it a growing piece at a time and parses it
+ * again until the record is whole, then goes on in the new buffer. Lines
+ * are counted as records are delivered, so a record's first line is exact
+ * however the input was cut. (Until version 0.7 this was libcsv, fed a
+ * line at a time; the tests now check this reader against libcsv.)
  */
 #include "csvread.h"
 
-#include <csv.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "xalloc.h"
 
-#define PIECE (64 * 1024)
-
 struct csvread {
-	struct csv_parser p;
 	struct csvread_limits lim;
 	char *display;
 	csvread_record_fn fn;
 	void *ctx;
 
 	char *buf;		/* field bytes of the current record, each NUL-ended */
-	size_t buflen, bufcap;
+	size_t bufcap;
 	size_t *offs;		/* start of each field in buf */
 	size_t *lens;
-	size_t nfields, fieldcap;
+	size_t fieldcap;
 	struct csv_field *fields;	/* built when a record is complete */
 	size_t fieldscap;
 
-	long line;		/* line being fed */
-	long rec_line;		/* line where the current record started */
-	int in_record;
+	char *carry;		/* the start of a record cut by a feed's end */
+	size_t ncarry, carrycap;
+
+	long line;		/* line of the first byte not yet consumed */
 	int at_start;		/* the first bytes are still held back */
 	unsigned char head[3];	/* ... here */
 	size_t nhead;
 	long records;
 
 	int failed;		/* a callback or a limit stopped us */
-	struct pv_error *err;	/* where callbacks put errors (during feed) */
+	struct pv_error *err;	/* where errors go (during feed/finish) */
 };
 
-static int
-no_space(unsigned char c)
+/* Bytes that end an unquoted field's run of plain text. */
+static unsigned char stop_byte[256];
+
+static void
+init_stop_bytes(void)
 {
-	(void)c;
-	return 0;	/* keep blanks: fields are data, trimming is the mapper's call */
+	stop_byte[(unsigned char)','] = 1;
+	stop_byte[(unsigned char)'"'] = 1;
+	stop_byte[(unsigned char)'\r'] = 1;
+	stop_byte[(unsigned char)'\n'] = 1;
 }
 
 void
@@ -64,11 +71,8 @@ csvread_new(const char *display, const struct csvread_limits *limits,
 {
 	struct csvread *r = xcalloc(1, sizeof(*r));
 
-	if (csv_init(&r->p, CSV_STRICT | CSV_STRICT_FINI) != 0) {
-		free(r);
-		return NULL;
-	}
-	csv_set_space_func(&r->p, no_space);
+	if (!stop_byte[(unsigned char)','])
+		init_stop_bytes();	/* idempotent: same bytes every time */
 	if (limits != NULL)
 		r->lim = *limits;
 	else
@@ -86,12 +90,12 @@ csvread_free(struct csvread *r)
 {
 	if (r == NULL)
 		return;
-	csv_free(&r->p);
 	free(r->display);
 	free(r->buf);
 	free(r->offs);
 	free(r->lens);
 	free(r->fields);
+	free(r->carry);
 	free(r);
 }
 
@@ -99,90 +103,6 @@ long
 csvread_records(const struct csvread *r)
 {
 	return r->records;
-}
-
-static void
-begin_record(struct csvread *r)
-{
-	if (!r->in_record) {
-		r->in_record = 1;
-		r->rec_line = r->line;
-	}
-}
-
-static void
-on_field(void *data, size_t len, void *ctx)
-{
-	struct csvread *r = ctx;
-
-	if (r->failed)
-		return;
-	begin_record(r);
-	if (len > r->lim.max_field) {
-		pv_error_set(r->err, PV_ERR_INPUT, r->display, r->rec_line,
-		    "field %zu is longer than %zu bytes", r->nfields + 1,
-		    r->lim.max_field);
-		r->failed = 1;
-		return;
-	}
-	if (r->nfields >= r->lim.max_fields) {
-		pv_error_set(r->err, PV_ERR_INPUT, r->display, r->rec_line,
-		    "more than %zu fields in one record", r->lim.max_fields);
-		r->failed = 1;
-		return;
-	}
-	/* record bytes: the fields and the commas between them (buf holds
-	 * a NUL where each comma was) */
-	if (r->buflen + len > r->lim.max_record) {
-		pv_error_set(r->err, PV_ERR_INPUT, r->display, r->rec_line,
-		    "record is longer than %zu bytes", r->lim.max_record);
-		r->failed = 1;
-		return;
-	}
-	r->buf = xgrow(r->buf, &r->bufcap, r->buflen + len + 1, 1);
-	if (len > 0)
-		memcpy(r->buf + r->buflen, data, len);
-	r->buf[r->buflen + len] = '\0';
-	if (r->nfields == r->fieldcap) {
-		size_t cap = r->fieldcap;
-
-		r->offs = xgrow(r->offs, &cap, r->nfields + 1, sizeof(*r->offs));
-		cap = r->fieldcap;
-		r->lens = xgrow(r->lens, &cap, r->nfields + 1, sizeof(*r->lens));
-		r->fieldcap = cap;
-	}
-	r->offs[r->nfields] = r->buflen;
-	r->lens[r->nfields] = len;
-	r->nfields++;
-	r->buflen += len + 1;
-}
-
-static void
-on_record(int term, void *ctx)
-{
-	struct csvread *r = ctx;
-	struct csv_record rec;
-	size_t i;
-
-	(void)term;
-	if (r->failed)
-		return;
-	begin_record(r);
-	r->fields = xgrow(r->fields, &r->fieldscap, r->nfields + 1,
-	    sizeof(*r->fields));
-	for (i = 0; i < r->nfields; i++) {
-		r->fields[i].ptr = r->buf + r->offs[i];
-		r->fields[i].len = r->lens[i];
-	}
-	rec.fields = r->fields;
-	rec.nfields = r->nfields;
-	rec.line = r->rec_line;
-	r->records++;
-	if (r->fn(r->ctx, &rec, r->err) != 0)
-		r->failed = 1;
-	r->nfields = 0;
-	r->buflen = 0;
-	r->in_record = 0;
 }
 
 static int
@@ -193,75 +113,308 @@ fail(struct csvread *r, long line, const char *msg)
 	return -1;
 }
 
-/* Does s[0..n) hold anything besides line ends? */
-static int
-has_content(const char *s, size_t n)
+static size_t
+count_lines(const char *s, size_t n)
 {
+	const char *end;
+	size_t k = 0;
+
+	if (n == 0)
+		return 0;
+	end = s + n;
+	while (s < end && (s = memchr(s, '\n', (size_t)(end - s))) != NULL) {
+		k++;
+		s++;
+	}
+	return k;
+}
+
+/* The record being cut: where it stands, for limits and errors. */
+struct cut {
+	size_t nfields;
+	size_t bytes;		/* field bytes plus one per separator */
+	size_t buflen;
+	long line;		/* where the record starts */
+	size_t newlines;	/* inside quoted fields */
+};
+
+/* Would a field of len bytes (so far) break a limit? */
+static int
+check_field(struct csvread *r, const struct cut *c, size_t len)
+{
+	if (len > r->lim.max_field)
+		pv_error_set(r->err, PV_ERR_INPUT, r->display, c->line,
+		    "field %zu is longer than %zu bytes", c->nfields + 1,
+		    r->lim.max_field);
+	else if (c->nfields >= r->lim.max_fields)
+		pv_error_set(r->err, PV_ERR_INPUT, r->display, c->line,
+		    "more than %zu fields in one record", r->lim.max_fields);
+	else if (c->bytes + len > r->lim.max_record)
+		pv_error_set(r->err, PV_ERR_INPUT, r->display, c->line,
+		    "record is longer than %zu bytes", r->lim.max_record);
+	else
+		return 0;
+	r->failed = 1;
+	return -1;
+}
+
+static void
+reserve(struct csvread *r, const struct cut *c, size_t len)
+{
+	if (c->buflen + len + 1 > r->bufcap)
+		r->buf = xgrow(r->buf, &r->bufcap, c->buflen + len + 1, 1);
+	if (c->nfields == r->fieldcap) {
+		size_t cap = r->fieldcap;
+
+		r->offs = xgrow(r->offs, &cap, c->nfields + 1, sizeof(*r->offs));
+		cap = r->fieldcap;
+		r->lens = xgrow(r->lens, &cap, c->nfields + 1, sizeof(*r->lens));
+		r->fieldcap = cap;
+	}
+}
+
+static void
+add_field(struct csvread *r, struct cut *c, size_t start, size_t len)
+{
+	r->buf[start + len] = '\0';
+	r->offs[c->nfields] = start;
+	r->lens[c->nfields] = len;
+	c->nfields++;
+	c->bytes += len + 1;
+	c->buflen = start + len + 1;
+}
+
+static int
+deliver(struct csvread *r, const struct cut *c)
+{
+	struct csv_record rec;
 	size_t i;
 
-	for (i = 0; i < n; i++)
-		if (s[i] != '\r' && s[i] != '\n')
-			return 1;
+	r->fields = xgrow(r->fields, &r->fieldscap, c->nfields + 1,
+	    sizeof(*r->fields));
+	for (i = 0; i < c->nfields; i++) {
+		r->fields[i].ptr = r->buf + r->offs[i];
+		r->fields[i].len = r->lens[i];
+	}
+	rec.fields = r->fields;
+	rec.nfields = c->nfields;
+	rec.line = c->line;
+	r->records++;
+	if (r->fn(r->ctx, &rec, r->err) != 0) {
+		r->failed = 1;
+		return -1;
+	}
 	return 0;
 }
 
-static int
-parse_piece(struct csvread *r, const char *s, size_t n)
-{
-	if (!r->in_record && has_content(s, n)) {
-		r->in_record = 1;
-		r->rec_line = r->line;
-	}
-	if (csv_parse(&r->p, s, n, on_field, on_record, r) != n &&
-	    !r->failed) {
-		pv_error_set(r->err, PV_ERR_INPUT, r->display, r->rec_line,
-		    "malformed CSV: %s (a quote inside an unquoted field, or "
-		    "text after a closing quote)", csv_strerror(csv_error(&r->p)));
-		r->failed = 1;
-	}
-	if (!r->failed && r->p.entry_pos > r->lim.max_field) {
-		pv_error_set(r->err, PV_ERR_INPUT, r->display, r->rec_line,
-		    "field %zu is longer than %zu bytes", r->nfields + 1,
-		    r->lim.max_field);
-		r->failed = 1;
-	}
-	return r->failed ? -1 : 0;
-}
+enum { CUT_DONE, CUT_MORE, CUT_FAILED };
 
-/* Hand s[0..n) to libcsv a line (or a 64 KiB piece) at a time, counting
- * lines. */
+/*
+ * Cut one record from s[0..n), which starts at a record (not on a blank
+ * line). Returns CUT_DONE with *used the bytes it took (line end
+ * included), CUT_MORE when s ends inside the record (and !final), or
+ * CUT_FAILED.
+ */
 static int
-feed_lines(struct csvread *r, const char *s, size_t n)
+cut_record(struct csvread *r, const char *s, size_t n, int final,
+    size_t *used, struct cut *c)
 {
-	const char *end, *nl;
+	const char *p = s, *end = s + n;
 
-	if ((nl = memchr(s, '\0', n)) != NULL) {
-		long line = r->line;
+	c->nfields = 0;
+	c->bytes = 0;
+	c->buflen = 0;
+	c->newlines = 0;
+	for (;;) {
+		size_t start = c->buflen, len = 0;
 		const char *q;
 
-		for (q = s; (q = memchr(q, '\n', (size_t)(nl - q))) != NULL; q++)
-			line++;
+		if (p < end && *p == '"') {
+			p++;
+			for (;;) {
+				size_t k;
+
+				q = memchr(p, '"', (size_t)(end - p));
+				k = q != NULL ? (size_t)(q - p) : (size_t)(end - p);
+				if (check_field(r, c, len + k) != 0)
+					return CUT_FAILED;
+				reserve(r, c, len + k + 1);
+				memcpy(r->buf + start + len, p, k);
+				len += k;
+				if (memchr(p, '\n', k) != NULL)
+					c->newlines += count_lines(p, k);
+				if (q == NULL) {
+					if (!final)
+						return CUT_MORE;
+					fail(r, c->line, "unterminated quoted "
+					    "field at end of file");
+					return CUT_FAILED;
+				}
+				if (q + 1 == end && !final)
+					return CUT_MORE;
+				if (q + 1 < end && q[1] == '"') {
+					r->buf[start + len++] = '"';
+					p = q + 2;
+					continue;
+				}
+				p = q + 1;
+				if (p < end && *p != ',' && *p != '\n' &&
+				    *p != '\r')
+				{
+					fail(r, c->line + (long)c->newlines,
+					    "malformed CSV: text after a closing "
+					    "quote (a quoted field must end at "
+					    "its closing quote)");
+					return CUT_FAILED;
+				}
+				break;
+			}
+		} else {
+			q = p;
+			while (q < end && !stop_byte[(unsigned char)*q])
+				q++;
+			len = (size_t)(q - p);
+			if (check_field(r, c, len) != 0)
+				return CUT_FAILED;
+			if (q < end && *q == '"') {
+				fail(r, c->line + (long)c->newlines,
+				    "malformed CSV: a quote inside an unquoted "
+				    "field (quote the whole field and double "
+				    "the quote)");
+				return CUT_FAILED;
+			}
+			if (q == end && !final)
+				return CUT_MORE;
+			reserve(r, c, len);
+			memcpy(r->buf + start, p, len);
+			p = q;
+		}
+		add_field(r, c, start, len);
+		/* p is at a separator, a line end or the end */
+		if (p == end) {
+			*used = n;
+			return CUT_DONE;
+		}
+		if (*p == ',') {
+			p++;
+			continue;
+		}
+		if (*p == '\r') {
+			if (p + 1 == end && !final)
+				return CUT_MORE;	/* is a '\n' next? */
+			p++;
+			if (p < end && *p == '\n')
+				p++;
+		} else {
+			p++;	/* '\n' */
+		}
+		*used = (size_t)(p - s);
+		return CUT_DONE;
+	}
+}
+
+/*
+ * Deliver the whole records of s[0..n). Returns the bytes consumed (the
+ * rest starts a record cut by the end), or -1. With final, the end of s
+ * ends the last record.
+ */
+static long
+parse(struct csvread *r, const char *s, size_t n, int final)
+{
+	size_t pos = 0;
+
+	while (pos < n) {
+		struct cut c;
+		size_t used = 0;
+		int rc;
+
+		/* blank lines hold no record */
+		if (s[pos] == '\n') {
+			r->line++;
+			pos++;
+			continue;
+		}
+		if (s[pos] == '\r') {
+			pos++;
+			continue;
+		}
+		c.line = r->line;
+		rc = cut_record(r, s + pos, n - pos, final, &used, &c);
+		if (rc == CUT_FAILED)
+			return -1;
+		if (rc == CUT_MORE)
+			break;
+		pos += used;
+		r->line += (long)c.newlines;
+		if (s[pos - 1] == '\n')
+			r->line++;
+		if (deliver(r, &c) != 0)
+			return -1;
+	}
+	return (long)pos;
+}
+
+static void
+carry_append(struct csvread *r, const char *s, size_t n)
+{
+	if (n == 0)
+		return;
+	r->carry = xgrow(r->carry, &r->carrycap, r->ncarry + n, 1);
+	memcpy(r->carry + r->ncarry, s, n);
+	r->ncarry += n;
+}
+
+static void
+carry_drop(struct csvread *r, size_t n)
+{
+	memmove(r->carry, r->carry + n, r->ncarry - n);
+	r->ncarry -= n;
+}
+
+/* Parse s[0..n) after what the carry holds. */
+static int
+feed_text(struct csvread *r, const char *s, size_t n)
+{
+	const char *nul;
+	long k;
+
+	if ((nul = memchr(s, '\0', n)) != NULL) {
+		long line = r->line + (long)count_lines(r->carry, r->ncarry) +
+		    (long)count_lines(s, (size_t)(nul - s));
+
 		return fail(r, line, "binary data (a NUL byte): not a CSV "
 		    "text file");
 	}
-	end = s + n;
-	while (s < end) {
-		size_t len;
+	/* Finish the carried record: append a growing piece of s (at
+	 * least as much as is carried, so the re-parses cost no more than
+	 * the bytes themselves) until it is whole. */
+	while (r->ncarry > 0 && n > 0) {
+		size_t old = r->ncarry, piece = old > 4096 ? old : 4096;
 
-		nl = memchr(s, '\n', (size_t)(end - s));
-		len = nl != NULL ? (size_t)(nl - s) + 1 : (size_t)(end - s);
-		if (len > PIECE && (nl == NULL || (size_t)(nl - s) + 1 > PIECE)) {
-			if (parse_piece(r, s, PIECE) != 0)
-				return -1;
-			s += PIECE;
+		if (piece > n)
+			piece = n;
+		carry_append(r, s, piece);
+		if ((k = parse(r, r->carry, r->ncarry, 0)) < 0)
+			return -1;
+		if ((size_t)k < old) {
+			/* records ended inside what was carried (a '\r' waited
+			 * for its '\n'); the rest, piece included, stays */
+			carry_drop(r, (size_t)k);
+			s += piece;
+			n -= piece;
 			continue;
 		}
-		if (parse_piece(r, s, len) != 0)
-			return -1;
-		s += len;
-		if (nl != NULL)
-			r->line++;
+		/* the carried bytes are all taken: go on in s from where the
+		 * parse stopped */
+		s += (size_t)k - old;
+		n -= (size_t)k - old;
+		r->ncarry = 0;
 	}
+	if (n == 0)
+		return 0;
+	if ((k = parse(r, s, n, 0)) < 0)
+		return -1;
+	carry_append(r, s + k, n - (size_t)k);
 	return 0;
 }
 
@@ -289,7 +442,7 @@ start_decided(struct csvread *r)
 		return 0;
 	}
 	r->at_start = 0;
-	return feed_lines(r, (const char *)h, r->nhead);
+	return feed_text(r, (const char *)h, r->nhead);
 }
 
 int
@@ -310,25 +463,27 @@ csvread_feed(struct csvread *r, const void *data, size_t n,
 		if (start_decided(r) != 0)
 			return -1;
 	}
-	return feed_lines(r, s, n);
+	return feed_text(r, s, n);
 }
 
 int
 csvread_finish(struct csvread *r, struct pv_error *err)
 {
+	long k;
+
 	r->err = err;
 	if (r->failed)
 		return -1;
 	if (r->at_start && r->nhead > 0) {
 		/* input shorter than a BOM: hand over what was held back */
 		r->at_start = 0;
-		if (feed_lines(r, (const char *)r->head, r->nhead) != 0)
+		if (feed_text(r, (const char *)r->head, r->nhead) != 0)
 			return -1;
 	}
-	if (csv_fini(&r->p, on_field, on_record, r) != 0 && !r->failed) {
-		pv_error_set(err, PV_ERR_INPUT, r->display, r->rec_line,
-		    "unterminated quoted field at end of file");
-		r->failed = 1;
+	if (r->ncarry > 0) {
+		if ((k = parse(r, r->carry, r->ncarry, 1)) < 0)
+			return -1;
+		carry_drop(r, (size_t)k);
 	}
-	return r->failed ? -1 : 0;
+	return 0;
 }

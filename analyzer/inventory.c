@@ -59,6 +59,9 @@ static const char months_sql[] =
     "SELECT payer, CASE WHEN ?1 IS NULL THEN MAX(period) ELSE ?1 END "
     "       AS period FROM inv_line GROUP BY payer";
 
+static const char key_index_sql[] =
+    "CREATE INDEX temp.inv_line_key ON inv_line(payer, period, account, code)";
+
 static const char services_sql[] =
     "SELECT il.payer, il.period, il.account, MAX(il.account_name), il.code, "
     "       MAX(il.name), MAX(il.unknown), MAX(il.format = 'manual'), "
@@ -612,6 +615,12 @@ inventory_build(struct store *st, const struct inventory_options *o,
 	}
 	sqlite3_bind_text(q, 1, o->month, -1, SQLITE_STATIC);
 	if (sqlite3_step(q) != SQLITE_DONE) {
+		db_fail(db, err);
+		goto out;
+	}
+	/* each listed service looks up its regions, top usage types and
+	 * untagged cost: without the index every look-up read every line */
+	if (sqlite3_exec(db, key_index_sql, NULL, NULL, NULL) != SQLITE_OK) {
 		db_fail(db, err);
 		goto out;
 	}

@@ -9,6 +9,8 @@
  */
 #include "test.h"
 
+#include <csv.h>
+
 #include "csvread.h"
 #include "error.h"
 #include "xalloc.h"
@@ -913,6 +915,118 @@ test_default_limits(void)
 	CHECK_INT(l.max_record, 16 * 1024 * 1024);
 }
 
+/*
+ * The reader against libcsv (strict), the parser it replaced: random
+ * inputs over the bytes that matter, fed in random pieces, must give the
+ * same records and fields, and fail where libcsv fails.
+ */
+struct ref {
+	char out[4096];
+	size_t used;
+};
+
+static void
+ref_field(void *data, size_t len, void *ctx)
+{
+	struct ref *f = ctx;
+
+	f->used += (size_t)snprintf(f->out + f->used, sizeof(f->out) - f->used,
+	    "[%.*s]", (int)len, data != NULL ? (const char *)data : "");
+}
+
+static void
+ref_row(int term, void *ctx)
+{
+	struct ref *f = ctx;
+
+	(void)term;
+	f->used += (size_t)snprintf(f->out + f->used, sizeof(f->out) - f->used,
+	    "\n");
+}
+
+static int
+ref_no_space(unsigned char c)
+{
+	(void)c;
+	return 0;
+}
+
+/* libcsv's records as "[f1][f2]\n" lines; -1 where it refuses s. */
+static int
+ref_parse(const char *s, size_t n, struct ref *f)
+{
+	struct csv_parser p;
+	int rc = 0;
+
+	f->used = 0;
+	f->out[0] = '\0';
+	if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI) != 0)
+		return -2;
+	csv_set_space_func(&p, ref_no_space);
+	if (csv_parse(&p, s, n, ref_field, ref_row, f) != n ||
+	    csv_fini(&p, ref_field, ref_row, f) != 0)
+		rc = -1;
+	csv_free(&p);
+	return rc;
+}
+
+static void
+dump_fields(const struct coll *c, char *out, size_t cap)
+{
+	size_t used = 0, j;
+	int i;
+
+	out[0] = '\0';
+	for (i = 0; i < c->n; i++) {
+		for (j = 0; j < c->r[i].n; j++)
+			used += (size_t)snprintf(out + used, cap - used, "[%s]",
+			    c->r[i].f[j]);
+		used += (size_t)snprintf(out + used, cap - used, "\n");
+	}
+}
+
+static void
+test_agrees_with_libcsv(void)
+{
+	static const char alphabet[] = "ab,\"\"\n\r ";
+	unsigned seed = 12345;
+	int round, mismatches = 0;
+
+	for (round = 0; round < 50000 && mismatches < 5; round++) {
+		char in[48], got[4096];
+		size_t n, i, chunk;
+		struct coll c;
+		struct pv_error err;
+		struct ref f;
+		int ours, theirs;
+
+		seed = seed * 1103515245u + 12345u;
+		n = (seed >> 16) % 40;
+		for (i = 0; i < n; i++) {
+			seed = seed * 1103515245u + 12345u;
+			in[i] = alphabet[(seed >> 16) % (sizeof(alphabet) - 1)];
+		}
+		seed = seed * 1103515245u + 12345u;
+		chunk = (seed >> 16) % 6;	/* 0: all at once */
+		coll_init(&c);
+		ours = parse(in, n, chunk, NULL, &c, &err) == OK ? 0 : -1;
+		theirs = ref_parse(in, n, &f);
+		dump_fields(&c, got, sizeof(got));
+		if (ours != theirs || (ours == 0 && strcmp(got, f.out) != 0)) {
+			fprintf(stderr, "differs from libcsv (chunk %zu): \"",
+			    chunk);
+			for (i = 0; i < n; i++)
+				fprintf(stderr, in[i] == '\n' ? "\\n" :
+				    in[i] == '\r' ? "\\r" : "%c", in[i]);
+			fprintf(stderr, "\"\n  ours %d: %s\n  libcsv %d: %s\n",
+			    ours, ours == 0 ? got : err.msg, theirs, f.out);
+			mismatches++;
+		}
+		coll_release(&c);
+	}
+	CHECK_INT(mismatches, 0);
+}
+
 int
 main(void)
 {
@@ -945,5 +1059,6 @@ main(void)
 	RUN(test_malformed_text_after_quote);
 	RUN(test_display_name_copied);
 	RUN(test_default_limits);
+	RUN(test_agrees_with_libcsv);
 	TEST_END();
 }
