@@ -292,7 +292,6 @@ fail:
 	return -1;
 }
 
-static int trace_cb(unsigned t, void *c, void *p, void *x){ (void)t;(void)c; long long ns=*(long long*)x; if (ns>20000000) { char *e=sqlite3_expanded_sql(p); fprintf(stderr,"%.3f s: %.300s\n", ns/1e9, e); sqlite3_free(e);} return 0;}
 int
 store_open(struct store **out, const char *path, struct pv_error *err)
 {
@@ -321,7 +320,6 @@ store_open(struct store **out, const char *path, struct pv_error *err)
 		    st->db != NULL ? sqlite3_errmsg(st->db) : "out of memory");
 		goto fail;
 	}
-	if (getenv("PV_TRACE")) sqlite3_trace_v2(st->db, SQLITE_TRACE_PROFILE, trace_cb, NULL);
 	sqlite3_busy_timeout(st->db, 10 * 60 * 1000);
 	sqlite3_extended_result_codes(st->db, 1);
 	/* A database made by a newer build is refused before anything,
