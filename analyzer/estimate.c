@@ -448,7 +448,7 @@ static const char parts_sql[] =
     "       COALESCE(lt.name, ''), il.span_days > 1, SUM(il.cost), "
     "       SUM(CASE WHEN il.day >= ?4 THEN il.cost ELSE 0 END) "
     "FROM invoice_line il "
-    "LEFT JOIN service_identity si ON si.service = il.service "
+    "LEFT JOIN service_ident si ON si.service = il.service "
     "LEFT JOIN line_type lt ON lt.id = il.line_type "
     "WHERE il.payer_account = ?1 AND il.period = ?2 "
     "  AND (?3 IS NULL OR il.day < ?3) "
@@ -465,7 +465,7 @@ static const char fees_sql[] =
     "SELECT COALESCE(si.code, ''), COALESCE(ut.name, ''), SUM(il.cost), "
     "       COALESCE(MAX(si.name), '') "
     "FROM invoice_line il "
-    "LEFT JOIN service_identity si ON si.service = il.service "
+    "LEFT JOIN service_ident si ON si.service = il.service "
     "LEFT JOIN usage_type ut ON ut.id = il.usage_type "
     "LEFT JOIN line_type lt ON lt.id = il.line_type "
     "WHERE il.payer_account = ?1 AND il.period = ?2 "
@@ -1127,7 +1127,8 @@ estimate_build(struct store *st, const struct estimate_options *o,
 
 	e->method = "robust run-rate: complete days, recent-weighted, "
 	    "outliers damped, weekly pattern and trend; fees once";
-	if (read_months(db, o->payer, &mi, &nmi, err) != 0)
+	if (store_prepare_reading(st, err) != 0 ||
+	    read_months(db, o->payer, &mi, &nmi, err) != 0)
 		goto out;
 	for (i = 0; i < nmi; i = j) {
 		size_t pick = (size_t)-1;
@@ -1275,7 +1276,8 @@ estimate_backtest(struct store *st, const char *payer,
 	size_t nmi = 0, i, cap = 0;
 	int c, rc = -1;
 
-	if (read_months(db, payer, &mi, &nmi, err) != 0)
+	if (store_prepare_reading(st, err) != 0 ||
+	    read_months(db, payer, &mi, &nmi, err) != 0)
 		goto out;
 	for (i = 0; i < nmi; i++) {
 		struct estimate_payer full;

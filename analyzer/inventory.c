@@ -31,7 +31,7 @@ static const char lines_sql[] =
     "       al.cost, al.tagged, al.currency "
     "FROM account_line al "
     "JOIN account a ON a.id = al.account "
-    "LEFT JOIN service_identity si ON si.service = al.service "
+    "LEFT JOIN service_ident si ON si.service = al.service "
     "LEFT JOIN location l ON l.id = al.location "
     "LEFT JOIN usage_type ut ON ut.id = al.usage_type "
     "LEFT JOIN region_prefix rp "
@@ -583,6 +583,8 @@ inventory_build(struct store *st, const struct inventory_options *o,
 	int rc = -1;
 
 	inv->threshold_pct = o->threshold_pct > 0 ? o->threshold_pct : 20;
+	if (store_prepare_reading(st, err) != 0)
+		goto out;
 	if (sqlite3_exec(db, "DROP TABLE IF EXISTS temp.inv_line; "
 	    "DROP TABLE IF EXISTS temp.inv_month", NULL, NULL, NULL) !=
 	    SQLITE_OK || prepare(db, lines_sql, &q, err) != 0)

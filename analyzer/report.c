@@ -261,7 +261,7 @@ static const char lines_sql[] =
     "       COALESCE(si.code, '(none)'), COALESCE(MAX(si.name), ''), "
     "       al.class, al.currency, SUM(al.cost) "
     "FROM account_line al JOIN account a ON a.id = al.account "
-    "LEFT JOIN service_identity si ON si.service = al.service "
+    "LEFT JOIN service_ident si ON si.service = al.service "
     "WHERE al.format <> 'manual' "
     "  AND (?1 IS NULL OR al.payer_account = ?1) "
     "  AND (?2 IS NULL OR al.period = ?2) "
@@ -393,7 +393,7 @@ build_month_tables(struct report *r)
 static const char daily_sql[] =
     "SELECT il.day, COALESCE(si.code, '(none)'), SUM(il.cost) "
     "FROM invoice_line il "
-    "LEFT JOIN service_identity si ON si.service = il.service "
+    "LEFT JOIN service_ident si ON si.service = il.service "
     "WHERE il.payer_account = ?1 AND il.period = ?2 AND il.span_days = 1 "
     "  AND il.class IN ('usage', 'discount') "
     "GROUP BY 1, 2";
@@ -573,7 +573,8 @@ report_build(struct store *st, const struct report_options *o,
 
 	date_now_iso(r->generated_at);
 	r->customer = o->customer != NULL ? xstrdup(o->customer) : NULL;
-	if (((parts & REPORT_FILES) && load_files(db, r, o, err) != 0) ||
+	if (store_prepare_reading(st, err) != 0 ||
+	    ((parts & REPORT_FILES) && load_files(db, r, o, err) != 0) ||
 	    ((parts & REPORT_PERIODS) && (load_periods(db, r, o, err) != 0 ||
 	    load_lines(db, r, o, err) != 0)) ||
 	    ((parts & REPORT_INVENTORY) && inventory_build(st, &io,

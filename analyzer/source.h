@@ -43,6 +43,10 @@ struct source_limits {
 /* Defaults: 64 GiB expanded, ratio 2000. */
 void source_limits_default(struct source_limits *l);
 
+/* Tests only: inflate gzip with zlib even where ISA-L was built in (both
+ * paths must give the same bytes and the same errors). */
+void source_force_zlib(int on);
+
 struct source;
 
 /*

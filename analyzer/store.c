@@ -400,6 +400,17 @@ store_db(struct store *st)
 }
 
 int
+store_prepare_reading(struct store *st, struct pv_error *err)
+{
+	return exec(st, "DROP TABLE IF EXISTS temp.service_ident; "
+	    "CREATE TEMP TABLE service_ident (service INTEGER PRIMARY KEY, "
+	    "code TEXT, name TEXT, unknown INTEGER); "
+	    "INSERT INTO temp.service_ident "
+	    "SELECT service, code, name, unknown FROM main.service_identity",
+	    err);
+}
+
+int
 store_begin_file(struct store *st, const char *name, struct pv_error *err)
 {
 	sqlite3_stmt *q = NULL;

@@ -29,6 +29,12 @@ void store_close(struct store *st);
 /* The connection, for read-only queries by inventory and report code. */
 sqlite3 *store_db(struct store *st);
 
+/* Before queries that name services per line: fills temp.service_ident
+ * (service, code, name, unknown) from the service_identity view, which
+ * costs three look-ups and a GLOB per row it is joined to. Call it again
+ * after an ingest on the same connection. Returns 0 or -1. */
+int store_prepare_reading(struct store *st, struct pv_error *err);
+
 /* Number of migrations this build knows (= PRAGMA user_version after
  * store_open). */
 int store_schema_version(void);

@@ -1343,6 +1343,19 @@ main(void)
 	RUN(test_not_tar);
 	RUN(test_limit_gzip);
 	RUN(test_limit_across_members);
+	/* again through zlib, where ISA-L does the gzip above */
+	source_force_zlib(1);
+	RUN(test_gzip);
+	RUN(test_gzip_concatenated);
+	RUN(test_gzip_empty_member);
+	RUN(test_gzip_truncated);
+	RUN(test_gzip_trailing_garbage);
+	RUN(test_gzip_member_at_block_edge);
+	RUN(test_gzip_member_at_block_edge_garbage);
+	RUN(test_gzip_corrupt);
+	RUN(test_limit_gzip);
+	RUN(test_limit_across_members);
+	source_force_zlib(0);
 	RUN(test_limit_ratio);
 	RUN(test_limit_not_plain);
 	RUN(test_container_names);
