@@ -143,6 +143,13 @@ struct format {
 	const char *currency;	/* service lists: from a "Cost (EUR)" header */
 	const char *names[C_NCOL];	/* header name of each column found */
 	int null_literal;	/* "NULL" means empty (FOCUS database dumps) */
+	/* the last text parsed as a date in each column, and its value:
+	 * an hourly report repeats each start and end thousands of times */
+	struct date_memo {
+		char text[40];
+		size_t len;	/* 0: nothing kept */
+		pv_time value;
+	} memo[C_NCOL];
 };
 
 static const char *const kind_names[FORMAT_NKIND] = {
@@ -569,17 +576,27 @@ get_money(const struct format *f, const struct csv_record *rec, enum col c,
 }
 
 static int
-get_time(const struct format *f, const struct csv_record *rec, enum col c,
+get_time(struct format *f, const struct csv_record *rec, enum col c,
     pv_time *out, struct pv_error *err)
 {
 	struct pv_str s = get(f, rec, c);
+	struct date_memo *m = &f->memo[c];
 
+	if (s.n > 0 && s.n == m->len && memcmp(s.p, m->text, s.n) == 0) {
+		*out = m->value;
+		return 0;
+	}
 	*out = -1;
 	if (date_parse(s.p, s.n, out) == DATE_SYNTAX) {
 		*out = -1;
 		return pv_error_set(err, PV_ERR_INPUT, f->display, rec->line,
 		    "bad date '%.*s' in column %s", s.n > 60 ? 60 : (int)s.n,
 		    s.p, f->names[c]);
+	}
+	if (s.n > 0 && s.n <= sizeof(m->text)) {
+		memcpy(m->text, s.p, s.n);
+		m->len = s.n;
+		m->value = *out;
 	}
 	return 0;
 }

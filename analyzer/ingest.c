@@ -747,40 +747,29 @@ want_member(enum source_container c, const char *name)
 	return (c != SOURCE_ZIP && c != SOURCE_ARCHIVE) || member_is_csv(name);
 }
 
+/* The member's records come parsed from the reading thread. */
 static int
 read_member(struct ingest_ctx *x, struct pv_error *err)
 {
-	struct csvread *r;
-	const void *buf;
-	ssize_t n;
-	int rc = -1;
+	const struct csv_record *recs;
+	ssize_t n, i;
 
 	x->member_rows = 0;
 	format_free(x->fmt);
 	x->fmt = NULL;
-	r = csvread_new(x->display, NULL, on_record, x);
-	if (r == NULL)
-		return pv_error_set(err, PV_ERR_FATAL, x->display, 0,
-		    "out of memory");
-	while ((n = readahead_read(x->ra, &buf, err)) > 0)
-		if (csvread_feed(r, buf, (size_t)n, err) != 0)
-			goto out;
-	if (n < 0 || csvread_finish(r, err) != 0)
-		goto out;
-	if (x->fmt == NULL) {
-		pv_error_set(err, PV_ERR_INPUT, x->display, 0, "empty file: "
-		    "no header line");
-		goto out;
-	}
-	if (x->member_rows == 0) {
-		pv_error_set(err, PV_ERR_INPUT, x->display, 0, "no data rows "
-		    "after the header");
-		goto out;
-	}
-	rc = 0;
-out:
-	csvread_free(r);
-	return rc;
+	while ((n = readahead_records(x->ra, &recs, err)) > 0)
+		for (i = 0; i < n; i++)
+			if (on_record(x, &recs[i], err) != 0)
+				return -1;
+	if (n < 0)
+		return -1;
+	if (x->fmt == NULL)
+		return pv_error_set(err, PV_ERR_INPUT, x->display, 0,
+		    "empty file: no header line");
+	if (x->member_rows == 0)
+		return pv_error_set(err, PV_ERR_INPUT, x->display, 0,
+		    "no data rows after the header");
+	return 0;
 }
 
 /* The part number of a multi-part delivery: "report-2.csv.gz" -> "2". */
@@ -1196,7 +1185,7 @@ ingest_file(struct store *st, const char *path, const struct ingest_options *o,
 		goto out;
 	snprintf(res->container, sizeof(res->container), "%s",
 	    source_container_name(source_container(src)));
-	if (readahead_start(&x.ra, src, want_member, err) != 0)
+	if (readahead_start(&x.ra, src, want_member, display, err) != 0)
 		goto out;
 	if (st != NULL) {
 		if (store_begin_file(st, o->origin != NULL &&

@@ -2,8 +2,8 @@
  * readahead.c - the source on its own thread (see readahead.h).
  *
  * A ring of SLOTS slots, each a message from the reading thread: a member
- * starts, a block of its bytes, the member ends, the input is finished
- * (digest and size), or an error. The reader fills slots in order and
+ * starts, a block of its bytes (or in CSV mode a batch of its records),
+ * the member ends, the input is finished (digest and size), or an error. The reader fills slots in order and
  * waits while all are taken; the caller takes them in order and waits
  * while none is ready. The slot the caller took last stays its own until
  * its next call, so a block's bytes need no copy.
@@ -11,6 +11,7 @@
 #include "readahead.h"
 
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,17 +19,37 @@
 
 #define SLOTS 8
 #define BLOCK (256 * 1024)
+/* A batch is handed over once it holds this many field bytes or records
+ * (a single record larger than that makes a batch of one). */
+#define BATCH_BYTES (256 * 1024)
+#define BATCH_RECORDS 2048
 
 enum msg {
 	MSG_MEMBER,	/* name, wanted */
 	MSG_DATA,	/* buf[0..len) */
+	MSG_RECORDS,	/* batch */
 	MSG_END,	/* the current member has no more bytes */
 	MSG_FINISH,	/* digest, raw */
 	MSG_ERROR	/* err */
 };
 
+/* Records copied out of csvread's callback. Fields are kept as offsets
+ * while the batch fills (bytes may move as it grows) and turned into
+ * pointers when it is handed over. */
+struct batch {
+	char *bytes;
+	size_t nbytes, bytescap;
+	struct csv_field *fields;
+	size_t *foff;
+	size_t nfields, fieldscap;
+	struct csv_record *recs;
+	size_t *first;		/* each record's first field */
+	size_t nrecs, recscap;
+};
+
 struct slot {
 	enum msg msg;
+	struct batch batch;
 	char *name;
 	int wanted;
 	size_t len;
@@ -41,6 +62,9 @@ struct slot {
 struct readahead {
 	struct source *src;
 	readahead_want_fn want;
+	char *csv_display;	/* CSV mode */
+	struct slot *filling;	/* CSV mode: the batch being filled */
+	unsigned char *rdbuf;	/* CSV mode: bytes before csvread */
 	enum source_container container;
 	uint64_t raw_size;
 
@@ -83,6 +107,149 @@ publish(struct readahead *ra)
 	pthread_mutex_unlock(&ra->lock);
 }
 
+static void
+batch_clear(struct batch *b)
+{
+	b->nbytes = 0;
+	b->nfields = 0;
+	b->nrecs = 0;
+}
+
+static void
+batch_release(struct batch *b)
+{
+	free(b->bytes);
+	free(b->fields);
+	free(b->foff);
+	free(b->recs);
+	free(b->first);
+}
+
+/* The batch is complete: offsets become pointers. */
+static void
+batch_seal(struct batch *b)
+{
+	size_t i;
+
+	for (i = 0; i < b->nfields; i++)
+		b->fields[i].ptr = b->bytes + b->foff[i];
+	for (i = 0; i < b->nrecs; i++)
+		b->recs[i].fields = b->fields + b->first[i];
+}
+
+/* Reader, CSV mode: a slot for a new batch; NULL when told to stop. */
+static struct slot *
+start_batch(struct readahead *ra)
+{
+	struct slot *s = take_free(ra);
+
+	if (s != NULL) {
+		s->msg = MSG_RECORDS;
+		batch_clear(&s->batch);
+	}
+	ra->filling = s;
+	return s;
+}
+
+/* Reader, CSV mode: hand over the batch being filled, if it holds any. */
+static void
+flush_batch(struct readahead *ra)
+{
+	if (ra->filling == NULL || ra->filling->batch.nrecs == 0)
+		return;
+	batch_seal(&ra->filling->batch);
+	publish(ra);
+	ra->filling = NULL;
+}
+
+/* csvread's callback on the reading thread: copy the record. */
+static int
+add_record(void *ctx, const struct csv_record *rec, struct pv_error *err)
+{
+	struct readahead *ra = ctx;
+	struct batch *b;
+	size_t i, bytes = 0, fcap, rcap;
+
+	if (ra->filling == NULL && start_batch(ra) == NULL)
+		return pv_error_set(err, PV_ERR_FATAL, NULL, 0, "stopped");
+	b = &ra->filling->batch;
+	for (i = 0; i < rec->nfields; i++)
+		bytes += rec->fields[i].len + 1;
+	b->bytes = xgrow(b->bytes, &b->bytescap, b->nbytes + bytes, 1);
+	fcap = b->fieldscap;
+	b->fields = xgrow(b->fields, &fcap, b->nfields + rec->nfields,
+	    sizeof(*b->fields));
+	fcap = b->fieldscap;
+	b->foff = xgrow(b->foff, &fcap, b->nfields + rec->nfields,
+	    sizeof(*b->foff));
+	b->fieldscap = fcap;
+	rcap = b->recscap;
+	b->recs = xgrow(b->recs, &rcap, b->nrecs + 1, sizeof(*b->recs));
+	rcap = b->recscap;
+	b->first = xgrow(b->first, &rcap, b->nrecs + 1, sizeof(*b->first));
+	b->recscap = rcap;
+	b->first[b->nrecs] = b->nfields;
+	b->recs[b->nrecs].nfields = rec->nfields;
+	b->recs[b->nrecs].line = rec->line;
+	b->nrecs++;
+	for (i = 0; i < rec->nfields; i++) {
+		memcpy(b->bytes + b->nbytes, rec->fields[i].ptr,
+		    rec->fields[i].len + 1);
+		b->foff[b->nfields] = b->nbytes;
+		b->fields[b->nfields].len = rec->fields[i].len;
+		b->nfields++;
+		b->nbytes += rec->fields[i].len + 1;
+	}
+	if (b->nbytes >= BATCH_BYTES || b->nrecs >= BATCH_RECORDS)
+		flush_batch(ra);
+	return 0;
+}
+
+/* Reader, CSV mode: parse the current member into batches, then MSG_END.
+ * Returns 0, or -1 (an error was published, or told to stop). */
+static int
+parse_member(struct readahead *ra, const char *member)
+{
+	struct csvread *r;
+	struct pv_error err;
+	struct slot *s;
+	ssize_t n;
+	int rc = -1;
+
+	if (ra->container == SOURCE_ZIP || ra->container == SOURCE_ARCHIVE) {
+		size_t len = strlen(ra->csv_display) + strlen(member) + 3;
+		char *name = xmalloc(len);
+
+		snprintf(name, len, "%s(%s)", ra->csv_display, member);
+		r = csvread_new(name, NULL, add_record, ra);
+		free(name);
+	} else {
+		r = csvread_new(ra->csv_display, NULL, add_record, ra);
+	}
+
+	pv_error_clear(&err);
+	if (ra->rdbuf == NULL)
+		ra->rdbuf = xmalloc(BLOCK);
+	do {
+		n = source_read(ra->src, ra->rdbuf, BLOCK, &err);
+		if (n < 0 || (n > 0 && csvread_feed(r, ra->rdbuf, (size_t)n,
+		    &err) != 0) || (n == 0 && csvread_finish(r, &err) != 0))
+			goto out;
+	} while (n > 0);
+	rc = 0;
+out:
+	csvread_free(r);
+	/* what was parsed goes first, then the end or the error */
+	flush_batch(ra);
+	ra->filling = NULL;
+	if ((s = take_free(ra)) == NULL)
+		return -1;
+	s->msg = rc == 0 ? MSG_END : MSG_ERROR;
+	s->err = err;
+	publish(ra);
+	return rc;
+}
+
 static void *
 reader(void *arg)
 {
@@ -110,6 +277,11 @@ reader(void *arg)
 		publish(ra);
 		if (!s->wanted)
 			continue;
+		if (ra->csv_display != NULL) {
+			if (parse_member(ra, name) != 0)
+				return NULL;
+			continue;
+		}
 		do {
 			if ((s = take_free(ra)) == NULL)
 				return NULL;
@@ -132,13 +304,14 @@ reader(void *arg)
 
 int
 readahead_start(struct readahead **out, struct source *src,
-    readahead_want_fn want, struct pv_error *err)
+    readahead_want_fn want, const char *csv_display, struct pv_error *err)
 {
 	struct readahead *ra = xcalloc(1, sizeof(*ra));
 
 	*out = ra;
 	ra->src = src;
 	ra->want = want;
+	ra->csv_display = csv_display != NULL ? xstrdup(csv_display) : NULL;
 	ra->container = source_container(src);
 	ra->raw_size = source_raw_size(src);
 	pthread_mutex_init(&ra->lock, NULL);
@@ -203,7 +376,8 @@ readahead_next(struct readahead *ra, const char **name, int *wanted,
 		}
 		if (s->msg == MSG_ERROR)
 			return fail(ra, s, err);
-		/* MSG_DATA, MSG_END: the rest of a member not read out */
+		/* MSG_DATA, MSG_RECORDS, MSG_END: the rest of a member not
+		 * read out */
 	}
 }
 
@@ -221,10 +395,32 @@ readahead_read(struct readahead *ra, const void **data, struct pv_error *err)
 	case MSG_ERROR:
 		return fail(ra, s, err);
 	default:
-		/* A member or the end without MSG_END first: a bug. */
+		/* A member or the end without MSG_END first, or records in
+		 * byte mode: a bug. */
 		ra->held = 0;
 		return pv_error_set(err, PV_ERR_FATAL, NULL, 0,
 		    "readahead: read past the end of a member");
+	}
+}
+
+ssize_t
+readahead_records(struct readahead *ra, const struct csv_record **recs,
+    struct pv_error *err)
+{
+	struct slot *s = take_ready(ra);
+
+	switch (s->msg) {
+	case MSG_RECORDS:
+		*recs = s->batch.recs;
+		return (ssize_t)s->batch.nrecs;
+	case MSG_END:
+		return 0;
+	case MSG_ERROR:
+		return fail(ra, s, err);
+	default:
+		ra->held = 0;
+		return pv_error_set(err, PV_ERR_FATAL, NULL, 0,
+		    "readahead: records asked for past the end of a member");
 	}
 }
 
@@ -288,7 +484,10 @@ readahead_free(struct readahead *ra)
 	for (i = 0; i < SLOTS; i++) {
 		free(ra->slot[i].name);
 		free(ra->slot[i].buf);
+		batch_release(&ra->slot[i].batch);
 	}
+	free(ra->rdbuf);
+	free(ra->csv_display);
 	pthread_cond_destroy(&ra->freed);
 	pthread_cond_destroy(&ra->ready);
 	pthread_mutex_destroy(&ra->lock);

@@ -8,6 +8,11 @@
  * memory stays at a few blocks whatever the input's size. The calls
  * mirror source.h, and the results are the same byte for byte.
  *
+ * It can also parse: in CSV mode each wanted member goes through csvread
+ * on the reading thread too, and the caller takes batches of records
+ * instead of bytes, so that decompression and tokenizing share one core
+ * and the caller's core is left for the rows themselves.
+ *
  * The source must not be touched by the caller once it is handed over.
  */
 #ifndef PILVI_READAHEAD_H
@@ -17,6 +22,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "csvread.h"
 #include "error.h"
 #include "source.h"
 
@@ -28,11 +34,14 @@ typedef int (*readahead_want_fn)(enum source_container c, const char *name);
 
 /*
  * Start reading src (from source_open) on a new thread. The readahead
- * owns src from here on, also when it fails. Returns 0, or -1 with err
- * (the thread could not be started).
+ * owns src from here on, also when it fails. With csv_display set, it
+ * runs in CSV mode (readahead_records, not readahead_read), and CSV
+ * errors name csv_display, "csv_display(member)" for an archive's
+ * members, and the line. Returns 0, or -1 with err (the
+ * thread could not be started).
  */
 int readahead_start(struct readahead **out, struct source *src,
-    readahead_want_fn want, struct pv_error *err);
+    readahead_want_fn want, const char *csv_display, struct pv_error *err);
 
 /* The next member, as source_next; *wanted says whether want() took it
  * (its bytes then follow). A member's unread bytes are skipped. */
@@ -43,6 +52,12 @@ int readahead_next(struct readahead *ra, const char **name, int *wanted,
  * *data (valid until the next call), 0 at the member's end, -1 on error. */
 ssize_t readahead_read(struct readahead *ra, const void **data,
     struct pv_error *err);
+
+/* CSV mode: the next batch of the current member's records, in order.
+ * Returns how many and sets *recs (valid until the next call), 0 at the
+ * member's end, -1 on error (the source's, or the CSV's with its line). */
+ssize_t readahead_records(struct readahead *ra,
+    const struct csv_record **recs, struct pv_error *err);
 
 /* After the last member: the SHA-256 and size of the raw input, as
  * source_finish. */

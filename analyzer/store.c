@@ -37,18 +37,25 @@ struct intern {
 	size_t cap, n;
 };
 
+/* Eight bytes at a time, multiply and fold: resource ids run to 100
+ * bytes and every line item hashes eight names. In memory only. */
 static uint64_t
 hash_bytes(const void *p, size_t n, uint64_t h)
 {
 	const unsigned char *s = p;
-	size_t i;
+	uint64_t w = 0;
 
-	/* FNV-1a: simple, and strings here are short. */
-	for (i = 0; i < n; i++) {
-		h ^= s[i];
-		h *= 0x100000001b3ULL;
+	h ^= n;
+	for (; n >= 8; s += 8, n -= 8) {
+		memcpy(&w, s, 8);
+		h = (h ^ w) * 0x9e3779b97f4a7c15ULL;
+		h ^= h >> 29;
 	}
-	return h;
+	w = 0;
+	if (n > 0)
+		memcpy(&w, s, n);
+	h = (h ^ w) * 0x9e3779b97f4a7c15ULL;
+	return h ^ (h >> 32);
 }
 
 static void
@@ -190,6 +197,9 @@ struct store {
 	char *name;		/* "database 'PATH'" or "memory database", for errors */
 	sqlite3_stmt *st[NSTMT];
 	struct intern dims[NDIM];
+	/* each dimension's last hit: line items in a row often repeat
+	 * names (a slot index; -1 none, and reset when the table grows) */
+	long last[NDIM];
 	char **currencies;	/* DIM_CURRENCY ids index this */
 	size_t ncurrencies, currencies_cap;
 	struct agg agg;
@@ -299,6 +309,8 @@ store_open(struct store **out, const char *path, struct pv_error *err)
 	int i, flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
 	size_t n = path != NULL ? strlen(path) + 16 : 32;
 
+	for (i = 0; i < NDIM; i++)
+		st->last[i] = -1;
 	st->name = xmalloc(n);
 	if (path != NULL)
 		snprintf(st->name, n, "database '%s'", path);
@@ -366,8 +378,10 @@ caches_clear(struct store *st)
 {
 	size_t i;
 
-	for (i = 0; i < NDIM; i++)
+	for (i = 0; i < NDIM; i++) {
 		intern_clear(&st->dims[i]);
+		st->last[i] = -1;
+	}
 	for (i = 0; i < st->ncurrencies; i++)
 		free(st->currencies[i]);
 	free(st->currencies);
@@ -451,6 +465,18 @@ store_rollback_file(struct store *st)
 	caches_clear(st);
 }
 
+/* Is e the key of (a) or, for two-part dimensions, (a, b)? */
+static int
+same_key(const struct intern_entry *e, struct pv_str a, struct pv_str b,
+    int two)
+{
+	if (!two)
+		return e->len == a.n && memcmp(e->key, a.p, a.n) == 0;
+	return e->len == a.n + 1 + b.n && (a.n == 0 ||
+	    memcmp(e->key, a.p, a.n) == 0) && e->key[a.n] == '\x1f' &&
+	    (b.n == 0 || memcmp(e->key + a.n + 1, b.p, b.n) == 0);
+}
+
 /* Row id for a dimension value; 0 for an empty one (stored as NULL). */
 static int
 dim_id(struct store *st, enum dim d, struct pv_str a, struct pv_str b,
@@ -473,6 +499,14 @@ dim_id(struct store *st, enum dim d, struct pv_str a, struct pv_str b,
 		*id = 0;
 		return 0;
 	}
+	if (st->last[d] >= 0) {
+		e = &st->dims[d].v[st->last[d]];
+		if (same_key(e, a, b, two) &&
+		    (d != DIM_ACCOUNT || e->named || b.n == 0)) {
+			*id = e->id;
+			return 0;
+		}
+	}
 	if (two) {
 		/* cache key "a\x1fb"; longer pairs bypass the cache */
 		if (a.n + b.n + 1 <= sizeof(keybuf)) {
@@ -489,6 +523,7 @@ dim_id(struct store *st, enum dim d, struct pv_str a, struct pv_str b,
 	h = key != NULL ? hash_bytes(key, len, 0xcbf29ce484222325ULL) : 0;
 	e = key != NULL ? intern_find(&st->dims[d], key, len, h) : NULL;
 	if (e != NULL && (d != DIM_ACCOUNT || e->named || b.n == 0)) {
+		st->last[d] = (long)(e - st->dims[d].v);
 		*id = e->id;
 		return 0;
 	}
@@ -510,6 +545,7 @@ dim_id(struct store *st, enum dim d, struct pv_str a, struct pv_str b,
 			e = intern_add(&st->dims[d], key, len, h, *id);
 		if (d == DIM_ACCOUNT && b.n > 0)
 			e->named = 1;
+		st->last[d] = (long)(e - st->dims[d].v);
 	}
 	return 0;
 }

@@ -99,7 +99,7 @@ start(const char *path, readahead_want_fn want)
 		fprintf(stderr, "%s\n", err.msg);
 		exit(2);
 	}
-	if (readahead_start(&ra, src, want, &err) != 0) {
+	if (readahead_start(&ra, src, want, NULL, &err) != 0) {
 		fprintf(stderr, "%s\n", err.msg);
 		exit(2);
 	}
