@@ -1,5 +1,5 @@
 /*
- * csvread.h - a push CSV reader over libcsv that knows line numbers.
+ * csvread.h - a push CSV reader that knows line numbers.
  *
  * Feed it buffers of any size; for every record it calls back with the
  * fields as (pointer, length) pairs and the line where the record began.
@@ -20,6 +20,8 @@ struct csv_field {
 	size_t len;
 };
 
+/* A record's fields lie one after another in one block, each followed by
+ * its NUL: fields[i + 1].ptr == fields[i].ptr + fields[i].len + 1. */
 struct csv_record {
 	const struct csv_field *fields;
 	size_t nfields;

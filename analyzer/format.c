@@ -601,22 +601,74 @@ get_time(struct format *f, const struct csv_record *rec, enum col c,
 	return 0;
 }
 
-/* Quantities are not money: a double is exact enough, and parsing them
- * must not fail a file (some exports write them in odd ways). */
-static double
-get_quantity(const struct format *f, const struct csv_record *rec)
+/*
+ * Plain decimals ("744.00000000", "-0.5") of at most 15 significant
+ * digits, the common case, without strtod: the digits make an integer
+ * below 2^53 and the fraction divides it by an exact power of ten, so the
+ * one rounding is the same as strtod's (correctly rounded) result.
+ * Returns 0 when the text is not of that shape.
+ */
+static int
+quick_decimal(const char *s, size_t n, double *out)
 {
-	struct pv_str s = get(f, rec, C_QUANTITY);
+	static const double pow10[] = {
+		1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+		1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22
+	};
+	uint64_t m = 0;
+	size_t i = 0, digits = 0, frac = 0;
+	int neg = 0, dot = 0;
+
+	if (i < n && (s[i] == '-' || s[i] == '+'))
+		neg = s[i++] == '-';
+	if (i == n)
+		return 0;
+	for (; i < n; i++) {
+		if (s[i] >= '0' && s[i] <= '9') {
+			if (m != 0 || s[i] != '0')
+				digits++;
+			m = m * 10 + (uint64_t)(s[i] - '0');
+			frac += dot;
+			if (digits > 15)
+				return 0;
+		} else if (s[i] == '.' && !dot) {
+			dot = 1;
+		} else {
+			return 0;
+		}
+	}
+	if (frac >= sizeof(pow10) / sizeof(pow10[0]) || (dot && frac == 0 &&
+	    n - (size_t)neg == 1))
+		return 0;
+	*out = (double)m / pow10[frac];
+	if (neg)
+		*out = -*out;
+	return 1;
+}
+
+double
+format_quantity(const char *s, size_t n)
+{
 	char buf[64];
 	char *end;
 	double v;
 
-	if (s.n == 0 || s.n >= sizeof(buf))
+	if (n == 0 || n >= sizeof(buf))
 		return 0;
-	memcpy(buf, s.p, s.n);
-	buf[s.n] = '\0';
+	if (quick_decimal(s, n, &v))
+		return v;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
 	v = strtod(buf, &end);
 	return *end == '\0' ? v : 0;
+}
+
+static double
+get_quantity(const struct format *f, const struct csv_record *rec)
+{
+	struct pv_str s = get(f, rec, C_QUANTITY);
+
+	return format_quantity(s.p, s.n);
 }
 
 static pv_time

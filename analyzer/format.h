@@ -94,4 +94,9 @@ int format_map(struct format *f, const struct csv_record *rec,
 
 void format_free(struct format *f);
 
+/* A usage quantity as strtod reads it (0 for text that is not a number,
+ * whole: quantities never fail a file), with a fast path for plain
+ * decimals that gives the same double. */
+double format_quantity(const char *s, size_t n);
+
 #endif

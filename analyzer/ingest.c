@@ -72,6 +72,7 @@ struct ingest_ctx {
 	pv_time through;	/* its "activity through approximately" time */
 	pv_time last_period;	/* for rows without a date */
 	size_t cur_period;	/* cache: index of the last period used */
+	pv_time cur_period_t;	/* ... and the period time it was found for */
 	struct pending_total *totals;
 	size_t ntotals, totals_cap;
 	struct provider_tally *providers;
@@ -410,15 +411,16 @@ period_for(struct ingest_ctx *x, struct pv_str payer, pv_time period,
 	char month[8];
 	size_t i;
 
-	month_text(period, month);
-	if (x->cur_period < r->nperiods) {
+	if (x->cur_period < r->nperiods && period == x->cur_period_t) {
 		p = &r->periods[x->cur_period];
 		if (strlen(p->payer) == payer.n && memcmp(p->payer, payer.p,
-		    payer.n) == 0 && strcmp(p->period, month) == 0) {
+		    payer.n) == 0) {
 			*index = x->cur_period;
 			return p;
 		}
 	}
+	x->cur_period_t = period;
+	month_text(period, month);
 	for (i = 0; i < r->nperiods; i++) {
 		p = &r->periods[i];
 		if (strlen(p->payer) == payer.n && memcmp(p->payer, payer.p,

@@ -204,6 +204,9 @@ struct store {
 	size_t ncurrencies, currencies_cap;
 	struct agg agg;
 	int64_t file_id;	/* file being ingested, 0 when none */
+	/* the last billing period seen, as (time, month index, its days) */
+	pv_time memo_period;
+	int32_t memo_month, memo_days;
 	int in_tx;
 };
 
@@ -720,11 +723,16 @@ store_add_charge(struct store *st, const struct charge *c,
 	start = c->start >= 0 ? c->start : c->period;
 	k.day = (int32_t)(start / 86400);
 	span = c->end > start ? (c->end - start + 86399) / 86400 : 1;
-	date_civil_from_days(c->period / 86400, &y, &m, &d);
+	if (c->period != st->memo_period || st->memo_days == 0) {
+		date_civil_from_days(c->period / 86400, &y, &m, &d);
+		st->memo_period = c->period;
+		st->memo_month = y * 12 + m - 1;
+		st->memo_days = date_days_in_month(y, m);
+	}
 	if (c->start < 0)	/* an undated line belongs to the whole month */
-		span = date_days_in_month(y, m);
+		span = st->memo_days;
 	k.span = (int32_t)(span < 1 ? 1 : span);
-	k.period = y * 12 + m - 1;
+	k.period = st->memo_month;
 	k.cls = (uint8_t)c->cls;
 	k.view = (uint8_t)c->view;
 	k.tagged = c->tagged != 0;

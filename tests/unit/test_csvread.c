@@ -78,6 +78,13 @@ collect(void *ctx, const struct csv_record *rec, struct pv_error *err)
 			fprintf(stderr, "field %zu not NUL-terminated\n", i);
 			exit(2);
 		}
+		/* and the fields are one block (csvread.h) */
+		if (i > 0 && rec->fields[i].ptr != rec->fields[i - 1].ptr +
+		    rec->fields[i - 1].len + 1) {
+			fprintf(stderr, "field %zu not after field %zu\n", i,
+			    i - 1);
+			exit(2);
+		}
 		r->f[i] = xmalloc(rec->fields[i].len + 1);
 		memcpy(r->f[i], rec->fields[i].ptr, rec->fields[i].len + 1);
 		r->len[i] = rec->fields[i].len;

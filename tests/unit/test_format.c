@@ -2213,6 +2213,63 @@ test_sample_cur2(void)
 	sums_release(&s);
 }
 
+/* Same bits as strtod, for the shapes the fast path takes and the ones
+ * it hands on. */
+static int
+quantity_matches(const char *s)
+{
+	char *end;
+	double want = strtod(s, &end), got = format_quantity(s, strlen(s));
+
+	if (*end != '\0')
+		want = 0;
+	if (memcmp(&want, &got, sizeof(want)) != 0) {
+		fprintf(stderr, "quantity '%s': %.17g, strtod %.17g\n", s, got,
+		    want);
+		return 0;
+	}
+	return 1;
+}
+
+static void
+test_quantity_as_strtod(void)
+{
+	static const char *const fixed[] = {
+		"744.00000000", "0.0000000001", "-0.5", "-0", "+3", "5.", ".5",
+		"0.1", "0.3", "123456789012345", "1234567890123456",
+		"0.000000000000000000001", "0.0000000000000000000000001",
+		"1e5", "1.5E-3", "  7", "7 ", "", ".", "-", "+", "1.2.3",
+		"abc", "inf", "nan", "99999999999999.9", "0.30000000000000004"
+	};
+	unsigned seed = 99;
+	size_t i;
+	int bad = 0;
+
+	for (i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
+		bad += !quantity_matches(fixed[i]);
+	/* random decimals: up to 17 digits, the point anywhere */
+	for (i = 0; i < 200000 && bad < 5; i++) {
+		char s[32];
+		size_t n = 0, len, k, dot;
+
+		seed = seed * 1103515245u + 12345u;
+		len = 1 + (seed >> 16) % 17;
+		seed = seed * 1103515245u + 12345u;
+		dot = (seed >> 16) % (len + 2);
+		if ((seed >> 8) & 1)
+			s[n++] = '-';
+		for (k = 0; k < len; k++) {
+			if (k == dot)
+				s[n++] = '.';
+			seed = seed * 1103515245u + 12345u;
+			s[n++] = (char)('0' + (seed >> 16) % 10);
+		}
+		s[n] = '\0';
+		bad += !quantity_matches(s);
+	}
+	CHECK_INT(bad, 0);
+}
+
 int
 main(void)
 {
@@ -2266,5 +2323,6 @@ main(void)
 	RUN(test_sample_focus);
 	RUN(test_sample_cur);
 	RUN(test_sample_cur2);
+	RUN(test_quantity_as_strtod);
 	TEST_END();
 }
