@@ -447,7 +447,7 @@ static const char parts_sql[] =
     "SELECT COALESCE(si.code, ''), COALESCE(si.name, ''), il.class, "
     "       COALESCE(lt.name, ''), il.span_days > 1, SUM(il.cost), "
     "       SUM(CASE WHEN il.day >= ?4 THEN il.cost ELSE 0 END) "
-    "FROM invoice_line il "
+    "FROM invoice_day il "
     "LEFT JOIN service_ident si ON si.service = il.service "
     "LEFT JOIN line_type lt ON lt.id = il.line_type "
     "WHERE il.payer_account = ?1 AND il.period = ?2 "
@@ -455,7 +455,7 @@ static const char parts_sql[] =
     "GROUP BY 1, 2, 3, 4, 5";
 
 static const char daily_sql[] =
-    "SELECT day, SUM(cost) FROM invoice_line "
+    "SELECT day, SUM(cost) FROM invoice_day "
     "WHERE payer_account = ?1 AND period = ?2 AND span_days = 1 "
     "  AND class IN ('usage', 'discount') AND (?3 IS NULL OR day < ?3) "
     "GROUP BY day";
@@ -464,7 +464,7 @@ static const char daily_sql[] =
 static const char fees_sql[] =
     "SELECT COALESCE(si.code, ''), COALESCE(ut.name, ''), SUM(il.cost), "
     "       COALESCE(MAX(si.name), '') "
-    "FROM invoice_line il "
+    "FROM invoice_day il "
     "LEFT JOIN service_ident si ON si.service = il.service "
     "LEFT JOIN usage_type ut ON ut.id = il.usage_type "
     "LEFT JOIN line_type lt ON lt.id = il.line_type "
@@ -872,7 +872,7 @@ estimate_month(sqlite3 *db, const struct month_info *mi,
 		day_text(start, from);
 		day_text(last_complete + 1, to);
 		if (sqlite3_prepare_v2(db, "SELECT COALESCE(SUM(cost), 0) FROM "
-		    "invoice_line WHERE payer_account = ?1 AND period = ?2 AND "
+		    "invoice_day WHERE payer_account = ?1 AND period = ?2 AND "
 		    "span_days = 1 AND class IN ('usage', 'discount') AND "
 		    "day >= ?3 AND day < ?4", -1, &q, NULL) != SQLITE_OK) {
 			db_fail(db, err);

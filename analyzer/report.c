@@ -99,13 +99,13 @@ static const char period_sql[] =
     "GROUP BY payer_account, period ORDER BY payer_account, period";
 
 static const char class_sql[] =
-    "SELECT class, SUM(cost) FROM invoice_line "
+    "SELECT class, SUM(cost) FROM invoice_day "
     "WHERE payer_account = ?1 AND period = ?2 GROUP BY class";
 
 /* Days with line items of their own (hourly or daily); period-long
  * lines (monthly reports, credits) say nothing about coverage. */
 static const char days_sql[] =
-    "SELECT COUNT(DISTINCT day), MIN(day), MAX(day) FROM invoice_line "
+    "SELECT COUNT(DISTINCT day), MIN(day), MAX(day) FROM invoice_day "
     "WHERE payer_account = ?1 AND period = ?2 AND span_days = 1";
 
 static const char other_sql[] =
@@ -260,7 +260,7 @@ static const char lines_sql[] =
     "SELECT al.payer_account, a.account_id, a.name, al.period, "
     "       COALESCE(si.code, '(none)'), COALESCE(MAX(si.name), ''), "
     "       al.class, al.currency, SUM(al.cost) "
-    "FROM account_line al JOIN account a ON a.id = al.account "
+    "FROM account_month al JOIN account a ON a.id = al.account "
     "LEFT JOIN service_ident si ON si.service = al.service "
     "WHERE al.format <> 'manual' "
     "  AND (?1 IS NULL OR al.payer_account = ?1) "
@@ -392,7 +392,7 @@ build_month_tables(struct report *r)
 
 static const char daily_sql[] =
     "SELECT il.day, COALESCE(si.code, '(none)'), SUM(il.cost) "
-    "FROM invoice_line il "
+    "FROM invoice_day il "
     "LEFT JOIN service_ident si ON si.service = il.service "
     "WHERE il.payer_account = ?1 AND il.period = ?2 AND il.span_days = 1 "
     "  AND il.class IN ('usage', 'discount') "

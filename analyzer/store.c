@@ -143,8 +143,7 @@ struct agg_key {
 
 struct agg_entry {
 	struct agg_key k;
-	uint64_t hash;
-	int used;
+	int32_t first_day, last_day;	/* cost_month: days covered */
 	double quantity;
 	money_t cost, blended;
 	int has_blended;
@@ -153,9 +152,15 @@ struct agg_entry {
 
 #define AGG_FLUSH_AT (1u << 17)	/* entries held before a batch write */
 
+/* Entries in the order first seen, found through a table of slots that
+ * each hold the upper half of a key's hash and the entry's index + 1 (0:
+ * free). Probing stays in the slots, 8 bytes each; only a likely match
+ * touches an entry. The table doubles when half full. */
 struct agg {
-	struct agg_entry *v;
-	size_t cap, n;
+	struct agg_entry *v;	/* cap / 2 of them */
+	size_t n;
+	uint64_t *slot;
+	size_t cap;		/* slots: a power of two */
 };
 
 /* ---- the store ---------------------------------------------------- */
@@ -163,7 +168,7 @@ struct agg {
 enum stmt {
 	S_DIM_ACCOUNT, S_DIM_SERVICE, S_DIM_USAGE_TYPE, S_DIM_OPERATION,
 	S_DIM_LOCATION, S_DIM_RESOURCE, S_DIM_LINE_TYPE,
-	S_INSERT_LINE, NSTMT
+	S_INSERT_LINE, S_INSERT_MONTH, S_INSERT_DAY, NSTMT
 };
 
 static const char *const stmt_sql[NSTMT] = {
@@ -190,6 +195,16 @@ static const char *const stmt_sql[NSTMT] = {
 	    "resource, line_type, class, view, currency, quantity, cost, "
 	    "blended, line_items, tagged) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
 	    "?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)",
+	[S_INSERT_MONTH] = "INSERT INTO cost_month(file_id, payer, period, "
+	    "account, service, usage_type, operation, location, resource, "
+	    "line_type, class, view, currency, tagged, first_day, last_day, "
+	    "quantity, cost, blended, line_items) VALUES (?1, ?2, ?3, ?4, ?5, "
+	    "?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, "
+	    "?20)",
+	[S_INSERT_DAY] = "INSERT INTO cost_day(file_id, payer, period, day, "
+	    "span_days, account, service, usage_type, line_type, class, view, "
+	    "currency, cost, line_items) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
+	    "?8, ?9, ?10, ?11, ?12, ?13, ?14)",
 };
 
 struct store {
@@ -203,6 +218,9 @@ struct store {
 	char **currencies;	/* DIM_CURRENCY ids index this */
 	size_t ncurrencies, currencies_cap;
 	struct agg agg;
+	/* the file's cost_month and cost_day rows, summed from what each
+	 * flush of agg writes, and written at commit */
+	struct agg month, day;
 	int64_t file_id;	/* file being ingested, 0 when none */
 	/* the last billing period seen, as (time, month index, its days) */
 	pv_time memo_period;
@@ -373,6 +391,7 @@ static void
 agg_clear(struct agg *a)
 {
 	free(a->v);
+	free(a->slot);
 	memset(a, 0, sizeof(*a));
 }
 
@@ -405,6 +424,8 @@ store_close(struct store *st)
 		sqlite3_finalize(st->st[i]);
 	caches_clear(st);
 	agg_clear(&st->agg);
+	agg_clear(&st->month);
+	agg_clear(&st->day);
 	sqlite3_close(st->db);
 	free(st->name);
 	free(st);
@@ -464,6 +485,8 @@ store_rollback_file(struct store *st)
 	st->in_tx = 0;
 	st->file_id = 0;
 	agg_clear(&st->agg);
+	agg_clear(&st->month);
+	agg_clear(&st->day);
 	/* Ids made inside the transaction are gone with it. */
 	caches_clear(st);
 }
@@ -612,28 +635,88 @@ bind_id(sqlite3_stmt *q, int i, int64_t id)
 		sqlite3_bind_int64(q, i, id);
 }
 
+static struct agg_entry *agg_slot(struct agg *a, const struct agg_key *k);
+
+/* Sum an entry of cost_line's aggregation into the file's cost_month and
+ * cost_day rows. */
+static int
+agg_derive(struct store *st, const struct agg_entry *e, struct pv_error *err)
+{
+	struct agg_key k = e->k;
+	struct agg_entry *m;
+	int32_t last = e->k.day + e->k.span - 1;
+
+	/* cost_month: all but the day, with the days it covers */
+	k.day = 0;
+	k.span = 0;
+	m = agg_slot(&st->month, &k);
+	if (m->count == 0 || e->k.day < m->first_day)
+		m->first_day = e->k.day;
+	if (m->count == 0 || last > m->last_day)
+		m->last_day = last;
+	m->quantity += e->quantity;
+	if (money_add(&m->cost, e->cost) != 0 ||
+	    money_add(&m->blended, e->blended) != 0)
+		goto overflow;
+	m->has_blended |= e->has_blended;
+	m->count += e->count;
+
+	/* cost_day: the day, without names below the service; the usage
+	 * type stays where a line is not daily usage (fees need it) */
+	k = e->k;
+	k.operation = k.location = k.resource = 0;
+	k.tagged = 0;
+	if ((k.cls == CHARGE_USAGE || k.cls == CHARGE_DISCOUNT) && k.span == 1)
+		k.usage_type = 0;
+	m = agg_slot(&st->day, &k);
+	if (money_add(&m->cost, e->cost) != 0)
+		goto overflow;
+	m->count += e->count;
+	return 0;
+overflow:
+	return pv_error_set(err, PV_ERR_INPUT, NULL, 0, "amounts overflow the "
+	    "64-bit sum");
+}
+
+/* Bind what every line table has: file, payer and period. */
+static void
+bind_head(struct store *st, sqlite3_stmt *q, const struct agg_key *k)
+{
+	char period[8];
+	int y = k->period / 12, m = k->period % 12 + 1;
+
+	/* years are 1970..9999 (date_parse checks) */
+	date_format_month(date_days_from_civil(y, m, 1) * 86400, period);
+	sqlite3_bind_int64(q, 1, st->file_id);
+	sqlite3_bind_int64(q, 2, k->payer);
+	sqlite3_bind_text(q, 3, period, -1, SQLITE_TRANSIENT);
+}
+
+static int
+step_insert(struct store *st, sqlite3_stmt *q, struct pv_error *err)
+{
+	int rc = sqlite3_step(q);
+
+	sqlite3_reset(q);
+	if (rc != SQLITE_DONE)
+		return db_error(st, err, "writing line items");
+	return 0;
+}
+
 static int
 agg_flush(struct store *st, struct pv_error *err)
 {
 	sqlite3_stmt *q = st->st[S_INSERT_LINE];
 	size_t i;
 
-	for (i = 0; i < st->agg.cap; i++) {
+	for (i = 0; i < st->agg.n; i++) {
 		struct agg_entry *e = &st->agg.v[i];
-		char period[8], day[11];
-		int y, m, d;
+		char day[11];
 
-		if (!e->used)
-			continue;
-		/* years are 1970..9999 (date_parse checks) */
-		date_civil_from_days(date_days_from_civil(e->k.period / 12,
-		    e->k.period % 12 + 1, 1), &y, &m, &d);
-		date_format_month(date_days_from_civil(y, m, 1) * 86400,
-		    period);
+		if (agg_derive(st, e, err) != 0)
+			return -1;
 		date_format_day((pv_time)e->k.day * 86400, day);
-		sqlite3_bind_int64(q, 1, st->file_id);
-		sqlite3_bind_int64(q, 2, e->k.payer);
-		sqlite3_bind_text(q, 3, period, -1, SQLITE_TRANSIENT);
+		bind_head(st, q, &e->k);
 		sqlite3_bind_text(q, 4, day, -1, SQLITE_TRANSIENT);
 		sqlite3_bind_int(q, 5, e->k.span);
 		sqlite3_bind_int64(q, 6, e->k.account);
@@ -656,40 +739,126 @@ agg_flush(struct store *st, struct pv_error *err)
 			sqlite3_bind_null(q, 18);
 		sqlite3_bind_int64(q, 19, e->count);
 		sqlite3_bind_int(q, 20, e->k.tagged);
-		if (sqlite3_step(q) != SQLITE_DONE) {
-			sqlite3_reset(q);
-			return db_error(st, err, "writing line items");
-		}
-		sqlite3_reset(q);
+		if (step_insert(st, q, err) != 0)
+			return -1;
 	}
-	if (st->agg.v != NULL)	/* NULL until the first line item */
-		memset(st->agg.v, 0, st->agg.cap * sizeof(*st->agg.v));
+	if (st->agg.slot != NULL)	/* NULL until the first line item */
+		memset(st->agg.slot, 0, st->agg.cap * sizeof(*st->agg.slot));
 	st->agg.n = 0;
 	return 0;
 }
 
-static struct agg_entry *
-agg_slot(struct agg *a, const struct agg_key *k, uint64_t h)
+/* At commit: the file's cost_month and cost_day rows. */
+static int
+derived_flush(struct store *st, struct pv_error *err)
 {
+	sqlite3_stmt *q = st->st[S_INSERT_MONTH];
 	size_t i;
 
-	if (a->cap == 0) {
-		/* sized so AGG_FLUSH_AT entries keep it under 3/4 full */
-		a->cap = AGG_FLUSH_AT * 2;
-		a->v = xcalloc(a->cap, sizeof(*a->v));
-	}
-	for (i = h & (a->cap - 1);; i = (i + 1) & (a->cap - 1)) {
-		struct agg_entry *e = &a->v[i];
+	for (i = 0; i < st->month.n; i++) {
+		struct agg_entry *e = &st->month.v[i];
+		char first[11], last[11];
 
-		if (!e->used) {
-			e->used = 1;
+		date_format_day((pv_time)e->first_day * 86400, first);
+		date_format_day((pv_time)e->last_day * 86400, last);
+		bind_head(st, q, &e->k);
+		sqlite3_bind_int64(q, 4, e->k.account);
+		bind_id(q, 5, e->k.service);
+		bind_id(q, 6, e->k.usage_type);
+		bind_id(q, 7, e->k.operation);
+		bind_id(q, 8, e->k.location);
+		bind_id(q, 9, e->k.resource);
+		bind_id(q, 10, e->k.line_type);
+		sqlite3_bind_text(q, 11, charge_class_name(e->k.cls), -1,
+		    SQLITE_STATIC);
+		sqlite3_bind_int(q, 12, e->k.view);
+		sqlite3_bind_text(q, 13, st->currencies[e->k.currency], -1,
+		    SQLITE_STATIC);
+		sqlite3_bind_int(q, 14, e->k.tagged);
+		sqlite3_bind_text(q, 15, first, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(q, 16, last, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_double(q, 17, e->quantity);
+		sqlite3_bind_int64(q, 18, e->cost);
+		if (e->has_blended)
+			sqlite3_bind_int64(q, 19, e->blended);
+		else
+			sqlite3_bind_null(q, 19);
+		sqlite3_bind_int64(q, 20, e->count);
+		if (step_insert(st, q, err) != 0)
+			return -1;
+	}
+	q = st->st[S_INSERT_DAY];
+	for (i = 0; i < st->day.n; i++) {
+		struct agg_entry *e = &st->day.v[i];
+		char day[11];
+
+		date_format_day((pv_time)e->k.day * 86400, day);
+		bind_head(st, q, &e->k);
+		sqlite3_bind_text(q, 4, day, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int(q, 5, e->k.span);
+		sqlite3_bind_int64(q, 6, e->k.account);
+		bind_id(q, 7, e->k.service);
+		bind_id(q, 8, e->k.usage_type);
+		bind_id(q, 9, e->k.line_type);
+		sqlite3_bind_text(q, 10, charge_class_name(e->k.cls), -1,
+		    SQLITE_STATIC);
+		sqlite3_bind_int(q, 11, e->k.view);
+		sqlite3_bind_text(q, 12, st->currencies[e->k.currency], -1,
+		    SQLITE_STATIC);
+		sqlite3_bind_int64(q, 13, e->cost);
+		sqlite3_bind_int64(q, 14, e->count);
+		if (step_insert(st, q, err) != 0)
+			return -1;
+	}
+	agg_clear(&st->month);
+	agg_clear(&st->day);
+	return 0;
+}
+
+/* Room for one more entry: the first table, or one twice the size. */
+static void
+agg_grow(struct agg *a)
+{
+	size_t i, j, cap = a->cap ? a->cap * 2 : 1024;
+
+	free(a->slot);
+	a->slot = xcalloc(cap, sizeof(*a->slot));
+	a->v = xrealloc(a->v, cap / 2 * sizeof(*a->v));
+	a->cap = cap;
+	for (i = 0; i < a->n; i++) {
+		uint64_t h = agg_hash(&a->v[i].k);
+
+		for (j = h & (cap - 1); a->slot[j] != 0; j = (j + 1) & (cap - 1))
+			;
+		a->slot[j] = (h >> 32) << 32 | (uint64_t)(i + 1);
+	}
+}
+
+static struct agg_entry *
+agg_slot(struct agg *a, const struct agg_key *k)
+{
+	uint64_t h = agg_hash(k), tag = h >> 32;
+	size_t i;
+
+	if (a->n + 1 > a->cap / 2)
+		agg_grow(a);
+	for (i = h & (a->cap - 1);; i = (i + 1) & (a->cap - 1)) {
+		uint64_t s = a->slot[i];
+		struct agg_entry *e;
+
+		if (s == 0) {
+			e = &a->v[a->n];
+			memset(e, 0, sizeof(*e));
 			e->k = *k;
-			e->hash = h;
+			a->slot[i] = tag << 32 | (uint64_t)(a->n + 1);
 			a->n++;
 			return e;
 		}
-		if (e->hash == h && agg_key_eq(&e->k, k))
-			return e;
+		if (s >> 32 == tag) {
+			e = &a->v[(uint32_t)s - 1];
+			if (agg_key_eq(&e->k, k))
+				return e;
+		}
 	}
 }
 
@@ -736,7 +905,7 @@ store_add_charge(struct store *st, const struct charge *c,
 	k.cls = (uint8_t)c->cls;
 	k.view = (uint8_t)c->view;
 	k.tagged = c->tagged != 0;
-	e = agg_slot(&st->agg, &k, agg_hash(&k));
+	e = agg_slot(&st->agg, &k);
 	e->quantity += c->quantity;
 	/* per-key sums cannot overflow unless the file total does, which
 	 * ingest checks first; still, never wrap silently */
@@ -823,12 +992,26 @@ apply_fix(struct store *st, const struct store_account_fix *fx,
 	if (dim_id(st, DIM_ACCOUNT, full, none, &full_id, err) != 0 ||
 	    dim_id(st, DIM_ACCOUNT, bad, none, &bad_id, err) != 0)
 		return -1;
-	if (run(st, "UPDATE cost_line SET account = ?1 WHERE file_id = ?2 "
-	    "AND account = ?3", "iii", err, full_id, st->file_id,
-	    bad_id) != 0 ||
-	    run(st, "UPDATE cost_line SET payer = ?1 WHERE file_id = ?2 "
-	    "AND payer = ?3", "iii", err, full_id, st->file_id, bad_id) != 0)
-		return -1;
+	static const char *const sql[] = {
+		"UPDATE cost_line SET account = ?1 WHERE file_id = ?2 "
+		"AND account = ?3",
+		"UPDATE cost_line SET payer = ?1 WHERE file_id = ?2 "
+		"AND payer = ?3",
+		"UPDATE cost_month SET account = ?1 WHERE file_id = ?2 "
+		"AND account = ?3",
+		"UPDATE cost_month SET payer = ?1 WHERE file_id = ?2 "
+		"AND payer = ?3",
+		"UPDATE cost_day SET account = ?1 WHERE file_id = ?2 "
+		"AND account = ?3",
+		"UPDATE cost_day SET payer = ?1 WHERE file_id = ?2 "
+		"AND payer = ?3",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(sql) / sizeof(sql[0]); i++)
+		if (run(st, sql[i], "iii", err, full_id, st->file_id,
+		    bad_id) != 0)
+			return -1;
 	return run(st, "UPDATE account SET name = (SELECT name FROM account "
 	    "WHERE id = ?2) WHERE id = ?1 AND name IS NULL", "ii", err,
 	    full_id, bad_id);
@@ -890,6 +1073,18 @@ replace_earlier(struct store *st, const struct store_file_meta *m,
 		"f.id = fp.file_id WHERE fp.payer_account = ?2 AND "
 		"fp.period = ?3 AND fp.active = 1 AND f.format = ?4 AND "
 		"f.part = ?5 AND f.id != ?1)",
+		"DELETE FROM cost_month WHERE period = ?3 AND payer IN "
+		"(SELECT id FROM account WHERE account_id = ?2) AND file_id IN "
+		"(SELECT fp.file_id FROM file_period fp JOIN file f ON "
+		"f.id = fp.file_id WHERE fp.payer_account = ?2 AND "
+		"fp.period = ?3 AND fp.active = 1 AND f.format = ?4 AND "
+		"f.part = ?5 AND f.id != ?1)",
+		"DELETE FROM cost_day WHERE period = ?3 AND payer IN "
+		"(SELECT id FROM account WHERE account_id = ?2) AND file_id IN "
+		"(SELECT fp.file_id FROM file_period fp JOIN file f ON "
+		"f.id = fp.file_id WHERE fp.payer_account = ?2 AND "
+		"fp.period = ?3 AND fp.active = 1 AND f.format = ?4 AND "
+		"f.part = ?5 AND f.id != ?1)",
 		"DELETE FROM tag_usage WHERE payer_account = ?2 AND period = ?3 "
 		"AND file_id != ?1 AND file_id IN (SELECT fp.file_id FROM "
 		"file_period fp JOIN file f ON f.id = fp.file_id WHERE "
@@ -911,7 +1106,7 @@ replace_earlier(struct store *st, const struct store_file_meta *m,
 		if (run(st, sql[i], "itttt", err, (int64_t)st->file_id,
 		    p->payer, p->period, m->format, m->part) != 0)
 			return -1;
-		if (i == 2)
+		if (i == 4)	/* the file_period update */
 			*replaced += sqlite3_changes(st->db);
 	}
 	return 0;
@@ -924,7 +1119,7 @@ store_commit_file(struct store *st, const struct store_file_meta *m,
 	size_t i;
 
 	*replaced = 0;
-	if (agg_flush(st, err) != 0)
+	if (agg_flush(st, err) != 0 || derived_flush(st, err) != 0)
 		goto fail;
 	for (i = 0; i < m->nfixes; i++)
 		if (apply_fix(st, &m->fixes[i], err) != 0)
