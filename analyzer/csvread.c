@@ -48,17 +48,11 @@ struct csvread {
 	struct pv_error *err;	/* where errors go (during feed/finish) */
 };
 
-/* Bytes that end an unquoted field's run of plain text. */
-static unsigned char stop_byte[256];
-
-static void
-init_stop_bytes(void)
-{
-	stop_byte[(unsigned char)','] = 1;
-	stop_byte[(unsigned char)'"'] = 1;
-	stop_byte[(unsigned char)'\r'] = 1;
-	stop_byte[(unsigned char)'\n'] = 1;
-}
+/* Bytes that end an unquoted field's run of plain text (constant: the
+ * reader runs on several threads at once). */
+static const unsigned char stop_byte[256] = {
+	[','] = 1, ['"'] = 1, ['\r'] = 1, ['\n'] = 1
+};
 
 void
 csvread_limits_default(struct csvread_limits *l)
@@ -74,8 +68,6 @@ csvread_new(const char *display, const struct csvread_limits *limits,
 {
 	struct csvread *r = xcalloc(1, sizeof(*r));
 
-	if (!stop_byte[(unsigned char)','])
-		init_stop_bytes();	/* idempotent: same bytes every time */
 	if (limits != NULL)
 		r->lim = *limits;
 	else

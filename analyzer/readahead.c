@@ -3,8 +3,8 @@
  *
  * A ring of SLOTS slots, each a message from the reading thread: a member
  * starts, a block of its bytes (or in CSV mode a batch of its records),
- * the member ends, the input is finished (digest and size), or an error. The reader fills slots in order and
- * waits while all are taken; the caller takes them in order and waits
+ * the member ends, the input is finished (digest and size), or an error.
+ * The reader fills slots in order and waits while all are taken; the caller takes them in order and waits
  * while none is ready. The slot the caller took last stays its own until
  * its next call, so a block's bytes need no copy.
  */
@@ -19,9 +19,12 @@
 
 #define SLOTS 8
 #define BLOCK (256 * 1024)
-/* A batch is handed over once it holds this many field bytes or records
- * (a single record larger than that makes a batch of one). */
+/* A batch is handed over once it holds this many field bytes, fields or
+ * records; it can pass them by one record (up to csvread's 16 MiB). A
+ * slot keeps its buffers for the next batch unless they grew past twice
+ * these sizes, so memory stays near SLOTS batches. */
 #define BATCH_BYTES (256 * 1024)
+#define BATCH_FIELDS (64 * 1024)
 #define BATCH_RECORDS 2048
 
 enum msg {
@@ -108,14 +111,6 @@ publish(struct readahead *ra)
 }
 
 static void
-batch_clear(struct batch *b)
-{
-	b->nbytes = 0;
-	b->nfields = 0;
-	b->nrecs = 0;
-}
-
-static void
 batch_release(struct batch *b)
 {
 	free(b->bytes);
@@ -123,6 +118,18 @@ batch_release(struct batch *b)
 	free(b->foff);
 	free(b->recs);
 	free(b->first);
+}
+
+static void
+batch_clear(struct batch *b)
+{
+	if (b->bytescap > 2 * BATCH_BYTES || b->fieldscap > 2 * BATCH_FIELDS) {
+		batch_release(b);
+		memset(b, 0, sizeof(*b));
+	}
+	b->nbytes = 0;
+	b->nfields = 0;
+	b->nrecs = 0;
 }
 
 /* The batch is complete: offsets become pointers. */
@@ -205,7 +212,8 @@ add_record(void *ctx, const struct csv_record *rec, struct pv_error *err)
 		b->nfields++;
 	}
 	b->nbytes += bytes;
-	if (b->nbytes >= BATCH_BYTES || b->nrecs >= BATCH_RECORDS)
+	if (b->nbytes >= BATCH_BYTES || b->nfields >= BATCH_FIELDS ||
+	    b->nrecs >= BATCH_RECORDS)
 		flush_batch(ra);
 	return 0;
 }
@@ -399,9 +407,12 @@ readahead_read(struct readahead *ra, const void **data, struct pv_error *err)
 		return 0;
 	case MSG_ERROR:
 		return fail(ra, s, err);
+	case MSG_RECORDS:
+		ra->held = 0;
+		return pv_error_set(err, PV_ERR_FATAL, NULL, 0,
+		    "readahead: bytes asked for in CSV mode");
 	default:
-		/* A member or the end without MSG_END first, or records in
-		 * byte mode: a bug. */
+		/* A member or the end without MSG_END first: a bug. */
 		ra->held = 0;
 		return pv_error_set(err, PV_ERR_FATAL, NULL, 0,
 		    "readahead: read past the end of a member");
@@ -422,6 +433,10 @@ readahead_records(struct readahead *ra, const struct csv_record **recs,
 		return 0;
 	case MSG_ERROR:
 		return fail(ra, s, err);
+	case MSG_DATA:
+		ra->held = 0;
+		return pv_error_set(err, PV_ERR_FATAL, NULL, 0,
+		    "readahead: records asked for in byte mode");
 	default:
 		ra->held = 0;
 		return pv_error_set(err, PV_ERR_FATAL, NULL, 0,

@@ -55,7 +55,9 @@ ssize_t readahead_read(struct readahead *ra, const void **data,
 
 /* CSV mode: the next batch of the current member's records, in order.
  * Returns how many and sets *recs (valid until the next call), 0 at the
- * member's end, -1 on error (the source's, or the CSV's with its line). */
+ * member's end, -1 on error (the source's, or the CSV's with its line).
+ * Records before an error come first; an error ends the whole input, as
+ * in byte mode: no later member, no digest. */
 ssize_t readahead_records(struct readahead *ra,
     const struct csv_record **recs, struct pv_error *err);
 

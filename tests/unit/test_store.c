@@ -162,11 +162,11 @@ q_text(sqlite3 *db, const char *sql, char *buf, size_t n)
 static const char *const tables[] = {
 	"file", "file_period", "account", "service", "usage_type",
 	"operation", "location", "resource", "line_type", "cost_line",
-	"file_total"
+	"file_total", "cost_month", "cost_day"
 };
 static const char *const views[] = {
 	"counted_period", "invoice_line", "account_line", "monthly_cost",
-	"daily_cost"
+	"daily_cost", "account_month", "invoice_day"
 };
 #define NTABLES (sizeof(tables) / sizeof(tables[0]))
 #define NVIEWS (sizeof(views) / sizeof(views[0]))
@@ -650,6 +650,133 @@ test_same_key_summed(void)
 	store_close(st);
 }
 
+/* ---- the summaries (cost_month, cost_day) ------------------------- */
+
+/* Rows of cost_line summed as cost_month and cost_day should hold them,
+ * which do not match what is stored: 0 when they agree. */
+static long long
+summaries_disagree(sqlite3 *db)
+{
+	return q_int(db,
+	    "SELECT (SELECT COUNT(*) FROM ("
+	    "  SELECT file_id, payer, period, account, service, usage_type, "
+	    "         operation, location, resource, line_type, class, view, "
+	    "         currency, tagged, MIN(day) AS f, "
+	    "         MAX(date(day, '+' || (span_days - 1) || ' days')) AS l, "
+	    "         SUM(cost) AS c, SUM(blended) AS b, SUM(line_items) AS n "
+	    "  FROM cost_line GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, "
+	    "                          13, 14 "
+	    "  EXCEPT SELECT file_id, payer, period, account, service, "
+	    "         usage_type, operation, location, resource, line_type, "
+	    "         class, view, currency, tagged, first_day, last_day, cost, "
+	    "         blended, line_items FROM cost_month)) "
+	    "+ (SELECT COUNT(*) FROM ("
+	    "  SELECT file_id, payer, period, day, span_days, account, "
+	    "         service, CASE WHEN class IN ('usage', 'discount') AND "
+	    "         span_days = 1 THEN NULL ELSE usage_type END, line_type, "
+	    "         class, view, currency, SUM(cost), SUM(line_items) "
+	    "  FROM cost_line GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12 "
+	    "  EXCEPT SELECT file_id, payer, period, day, span_days, account, "
+	    "         service, usage_type, line_type, class, view, currency, "
+	    "         cost, line_items FROM cost_day)) "
+	    "+ (SELECT COUNT(*) FROM cost_month) - (SELECT COUNT(*) FROM ("
+	    "  SELECT DISTINCT file_id, payer, period, account, service, "
+	    "         usage_type, operation, location, resource, line_type, "
+	    "         class, view, currency, tagged FROM cost_line)) "
+	    "+ (SELECT COUNT(*) FROM cost_day) - (SELECT COUNT(*) FROM ("
+	    "  SELECT DISTINCT file_id, payer, period, day, span_days, account, "
+	    "         service, CASE WHEN class IN ('usage', 'discount') AND "
+	    "         span_days = 1 THEN NULL ELSE usage_type END, line_type, "
+	    "         class, view, currency FROM cost_line))");
+}
+
+/* A file's worth of lines: hours over days, resources, a fee for the
+ * month, a credit, and enough keys for the tables to grow. */
+static void
+add_mixed_lines(struct store *st, const char *cost)
+{
+	struct pv_error err;
+	struct charge c;
+	char res[32];
+	int i;
+
+	for (i = 0; i < 3000; i++) {
+		snprintf(res, sizeof(res), "i-%04d", i % 50);
+		make_charge(&c, i % 3 ? "210987654321" : "123456789012",
+		    i % 5 ? "AmazonEC2" : "AmazonS3", i % 2 ? "BoxUsage" :
+		    "DataTransfer-Out-Bytes", res, 1 + i % 28, cost);
+		c.start += (i % 24) * 3600;
+		c.end = c.start + 3600;
+		c.tagged = i % 7 == 0;
+		CHECK_INT(store_add_charge(st, &c, &err), 0);
+	}
+	make_charge(&c, "210987654321", "AWSSupportBusiness", "Dollar", "", 1,
+	    "100");
+	c.cls = CHARGE_FEE;
+	c.end = at(2026, 11, 1, 0) - 1;	/* the whole month */
+	CHECK_INT(store_add_charge(st, &c, &err), 0);
+	make_charge(&c, "210987654321", "AmazonEC2", "BoxUsage", "", 3, "-5");
+	c.cls = CHARGE_CREDIT;
+	CHECK_INT(store_add_charge(st, &c, &err), 0);
+}
+
+static void
+test_summaries(void)
+{
+	const char *path = tdb("summaries.db");
+	struct store *st = open_or_die(path);
+	sqlite3 *db = store_db(st), *raw;
+	struct pv_error err;
+	char buf[64];
+	long long id;
+
+	CHECK_INT(store_begin_file(st, "one.csv", &err), 0);
+	add_mixed_lines(st, "0.25");
+	CHECK_INT(commit_file(st, sha_a, 3002, &id, &err), 0);
+	CHECK_INT(summaries_disagree(db), 0);
+	CHECK(count_rows(db, "cost_month") > 100);
+	CHECK(count_rows(db, "cost_month") < count_rows(db, "cost_line"));
+	CHECK(count_rows(db, "cost_day") < count_rows(db, "cost_line"));
+	CHECK_INT(q_int(db, "SELECT SUM(cost) FROM cost_month"),
+	    q_int(db, "SELECT SUM(cost) FROM cost_line"));
+	CHECK_INT(q_int(db, "SELECT SUM(cost) FROM cost_day"),
+	    q_int(db, "SELECT SUM(cost) FROM cost_line"));
+	/* the month's fee covers the whole month; daily usage has no usage
+	 * type in cost_day, the fee keeps its own */
+	CHECK_STR(q_text(db, "SELECT first_day || ' ' || last_day FROM "
+	    "cost_month WHERE class = 'fee'", buf, sizeof(buf)),
+	    "2026-10-01 2026-10-31");
+	CHECK_INT(q_int(db, "SELECT COUNT(*) FROM cost_day WHERE class = "
+	    "'usage' AND usage_type IS NOT NULL"), 0);
+	CHECK_INT(q_int(db, "SELECT COUNT(*) FROM cost_day WHERE class = "
+	    "'fee' AND usage_type IS NOT NULL"), 1);
+
+	/* a re-delivery of the month takes the first file's rows away from
+	 * the summaries too */
+	CHECK_INT(store_begin_file(st, "two.csv", &err), 0);
+	add_mixed_lines(st, "0.5");
+	CHECK_INT(commit_file(st, sha_b, 3002, &id, &err), 0);
+	CHECK_INT(summaries_disagree(db), 0);
+	CHECK_INT(q_int(db, "SELECT COUNT(DISTINCT file_id) FROM cost_month"),
+	    1);
+	CHECK_INT(q_int(db, "SELECT COUNT(DISTINCT file_id) FROM cost_day"), 1);
+	CHECK_INT(q_int(db, "SELECT MIN(file_id) FROM cost_month"), id);
+	store_close(st);
+
+	/* a database from before the summaries gets them when opened */
+	CHECK_INT(sqlite3_open(path, &raw), SQLITE_OK);
+	CHECK_INT(sqlite3_exec(raw, "DROP VIEW account_month; DROP VIEW "
+	    "invoice_day; DROP TABLE cost_month; DROP TABLE cost_day; "
+	    "PRAGMA user_version = 4", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(raw);
+	st = open_or_die(path);
+	db = store_db(st);
+	CHECK_INT(q_int(db, "PRAGMA user_version"), store_schema_version());
+	CHECK(count_rows(db, "cost_month") > 100);
+	CHECK_INT(summaries_disagree(db), 0);
+	store_close(st);
+}
+
 static void
 test_find_sha256(void)
 {
@@ -844,6 +971,7 @@ main(void)
 	RUN(test_close_rolls_back);
 	RUN(test_dimensions_once);
 	RUN(test_same_key_summed);
+	RUN(test_summaries);
 	RUN(test_find_sha256);
 	RUN(test_views_cur);
 	RUN(test_views_monthly_linked);
