@@ -59,10 +59,13 @@ CORE_OBJ = $(patsubst analyzer/%.c,$(BUILD)/%.o,$(CORE_SRC)) \
 SCHEMA   = $(sort $(wildcard schema/*.sql))
 DATA     = $(sort $(wildcard schema/*.csv))
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
-UNIT_BIN = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
+FUZZ_TARGETS = source csv format parse
+UNIT_BIN = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC)) \
+           $(patsubst %,$(BUILD)/tests/test_fuzz_%,$(FUZZ_TARGETS))
 TOOLS    = $(BUILD)/pilvi-gen $(BUILD)/mkarchive
 
-.PHONY: all demo test check-deps deps install uninstall clean fixtures bench bench-quick
+.PHONY: all demo test check-deps deps install uninstall clean fixtures bench bench-quick \
+        fuzz fuzz-run
 
 all: $(BIN)
 
@@ -94,6 +97,34 @@ $(BUILD)/mkarchive: tools/mkarchive.c | $(BUILD)/.dir
 
 $(BUILD)/tests/%: tests/unit/%.c tests/unit/test.h $(CORE_OBJ) | $(BUILD)/.dir
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(CORE_OBJ) $(TEST_LIBS)
+
+# Each fuzz target also runs in `make test`, over its corpus and the
+# fixtures, through replay.c (no clang needed).
+$(BUILD)/tests/test_fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c \
+    tests/fuzz/fuzz.h $(CORE_OBJ) | $(BUILD)/.dir
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -Itests/fuzz -DFUZZ_NAME='"$*"' \
+	    -o $@ $< tests/fuzz/replay.c $(CORE_OBJ) $(TEST_LIBS)
+
+# libFuzzer builds: make fuzz CC=clang, then make fuzz-run CC=clang
+# [FUZZ_SECONDS=600] runs each target under ASan+UBSan from its corpus.
+FUZZ_FLAGS = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+             -fno-sanitize-recover=all
+FUZZ_SECONDS ?= 600
+fuzz: check-deps
+	$(MAKE) BUILD=build/fuzz CFLAGS='$(FUZZ_FLAGS) -fsanitize=fuzzer-no-link' \
+	    $(patsubst %,build/fuzz/fuzz_%,$(FUZZ_TARGETS))
+
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(CORE_OBJ)
+	$(CC) $(ALL_CFLAGS) -Itests/fuzz -fsanitize=fuzzer -o $@ $< \
+	    $(CORE_OBJ) $(LIBS)
+
+fuzz-run: fuzz
+	for t in $(FUZZ_TARGETS); do \
+	    mkdir -p build/fuzz/corpus/$$t build/fuzz/crashes/$$t; \
+	    build/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) \
+	        -artifact_prefix=build/fuzz/crashes/$$t/ \
+	        build/fuzz/corpus/$$t tests/fuzz/corpus/$$t || exit 1; \
+	done
 
 $(BUILD)/.dir:
 	mkdir -p $(BUILD)/tests $(BUILD)/fixtures

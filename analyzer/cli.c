@@ -497,6 +497,7 @@ cli_export(const struct cli_options *o)
 	struct pv_error err;
 	char tmp[4096];
 	int status, fd = -1, rc;
+	mode_t mask;
 	FILE *fp = NULL;
 
 	if ((status = open_store(o, &st)) != EXIT_OK)
@@ -532,8 +533,12 @@ cli_export(const struct cli_options *o)
 			fprintf(stderr, "pilvi-analyzer: cannot write '%s': %s\n",
 			    o->output, strerror(errno));
 	}
-	/* the feed holds billing data: private, like the database */
-	if (rc == 0 && (chmod(tmp, 0600) != 0 || rename(tmp, o->output) != 0)) {
+	/* the feed holds billing data: private, like the database (the
+	 * spreadsheet writer made the file anew; the umask only tightens) */
+	mask = umask(077);
+	umask(mask);
+	if (rc == 0 && (chmod(tmp, 0600 & ~mask) != 0 ||
+	    rename(tmp, o->output) != 0)) {
 		fprintf(stderr, "pilvi-analyzer: cannot write '%s': %s\n",
 		    o->output, strerror(errno));
 		rc = -1;

@@ -175,6 +175,58 @@ find_stop(const char *p, const char *end)
 	return p;
 }
 
+/* Where the first byte of p[0..n) that is not ASCII is, or n. */
+static size_t
+ascii_prefix(const char *p, size_t n)
+{
+	size_t i = 0;
+
+#ifdef __SSE2__
+	for (; n - i >= 16; i += 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)
+		    (p + i));
+		unsigned m = (unsigned)_mm_movemask_epi8(v);
+
+		if (m != 0)
+			return i + (size_t)__builtin_ctz(m);
+	}
+#endif
+	while (i < n && (unsigned char)p[i] < 0x80)
+		i++;
+	return i;
+}
+
+/* Length of the valid UTF-8 sequence at p[0..n), or 0 when it is not one
+ * (overlong forms, surrogates and code points past U+10FFFF included). */
+static size_t
+utf8_sequence(const unsigned char *p, size_t n)
+{
+	size_t len, i;
+	unsigned long cp;
+
+	if (p[0] < 0x80)
+		return 1;
+	if (p[0] >= 0xc2 && p[0] <= 0xdf)
+		len = 2, cp = p[0] & 0x1f;
+	else if (p[0] >= 0xe0 && p[0] <= 0xef)
+		len = 3, cp = p[0] & 0x0f;
+	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
+		len = 4, cp = p[0] & 0x07;
+	else
+		return 0;
+	if (n < len)
+		return 0;
+	for (i = 1; i < len; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (p[i] & 0x3f);
+	}
+	if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
+		return 0;
+	return len;
+}
+
 /* The record being cut: where it stands, for limits and errors. */
 struct cut {
 	size_t nfields;
@@ -227,6 +279,32 @@ add_field(struct csvread *r, struct cut *c, size_t start, size_t len)
 	c->nfields++;
 	c->bytes += len + 1;
 	c->buflen = start + len + 1;
+}
+
+/* Is the record's text UTF-8? Fails naming the field and line. */
+static int
+check_utf8(struct csvread *r, const struct cut *c)
+{
+	const char *buf = r->buf;
+	size_t i = 0, k, f;
+
+	while ((i += ascii_prefix(buf + i, c->buflen - i)) < c->buflen) {
+		k = utf8_sequence((const unsigned char *)buf + i,
+		    c->buflen - i);
+		if (k == 0) {
+			for (f = 0; f + 1 < c->nfields && r->offs[f + 1] <= i;
+			    f++)
+				;
+			pv_error_set(r->err, PV_ERR_INPUT, r->display,
+			    c->line + (long)count_lines(buf, i), "field %zu is "
+			    "not UTF-8 text (byte 0x%02x): save the file as "
+			    "UTF-8 CSV", f + 1, (unsigned char)buf[i]);
+			r->failed = 1;
+			return -1;
+		}
+		i += k;
+	}
+	return 0;
 }
 
 static int
@@ -386,6 +464,8 @@ parse(struct csvread *r, const char *s, size_t n, int final)
 			return -1;
 		if (rc == CUT_MORE)
 			break;
+		if (check_utf8(r, &c) != 0)
+			return -1;
 		/* newlines inside quoted fields, and the one ending it */
 		r->line += (long)count_lines(s + pos, used);
 		pos += used;

@@ -5,8 +5,8 @@
  * fields as (pointer, length) pairs and the line where the record began.
  * It strips a UTF-8 byte order mark, takes CRLF or LF, quoted commas,
  * quotes and newlines, and empty fields quoted or not. It refuses input
- * that is not CSV text (UTF-16, NUL bytes) and records beyond the limits,
- * so memory stays bounded whatever it is fed.
+ * that is not UTF-8 CSV text (UTF-16, NUL bytes, invalid UTF-8) and
+ * records beyond the limits, so memory stays bounded whatever it is fed.
  */
 #ifndef PILVI_CSVREAD_H
 #define PILVI_CSVREAD_H

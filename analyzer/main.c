@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "source.h"
 
 #define VERSION "0.1.0"
 
@@ -33,6 +34,10 @@ static const char usage_text[] =
 "  -v, --verbose      say more\n"
 "  -h, --help         this help; COMMAND --help for a command's\n"
 "  -V, --version      print the version\n"
+"  --max-size SIZE    refuse an input that decompresses to more than SIZE\n"
+"                     bytes (K, M, G suffixes; default 64G)\n"
+"  --max-ratio N      refuse an input that decompresses to more than N\n"
+"                     times its size, past 64 MB (default 100)\n"
 "\n"
 "exit status: 0 all good, 1 some input rejected, 2 usage error, 3 fatal\n";
 
@@ -176,6 +181,32 @@ find_command(const char *name)
 	return NULL;
 }
 
+/* "64G", "500M", "1000": bytes; 0 when the text is not a size. */
+static uint64_t
+parse_size(const char *s)
+{
+	char *end;
+	unsigned long long v;
+	int shift = 0;
+
+	if (*s < '0' || *s > '9')
+		return 0;
+	v = strtoull(s, &end, 10);
+	if (*end == 'K' || *end == 'k')
+		shift = 10;
+	else if (*end == 'M' || *end == 'm')
+		shift = 20;
+	else if (*end == 'G' || *end == 'g')
+		shift = 30;
+	else if (*end == 'T' || *end == 't')
+		shift = 40;
+	if (shift != 0)
+		end++;
+	if (*end != '\0' || v == 0 || v > (UINT64_MAX >> shift))
+		return 0;
+	return (uint64_t)v << shift;
+}
+
 static int
 valid_month(const char *s)
 {
@@ -195,6 +226,8 @@ main(int argc, char **argv)
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
+		{ "max-size", required_argument, NULL, 'X' },
+		{ "max-ratio", required_argument, NULL, 'R' },
 		{ NULL, 0, NULL, 0 }
 	};
 	static const struct option cmd_opts[] = {
@@ -215,11 +248,13 @@ main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	struct cli_options o;
+	struct source_limits lim;
 	const struct command *cmd;
 	const char *db = NULL;
 	int c, is_report, is_check;
 
 	memset(&o, 0, sizeof(o));
+	source_limits_default(&lim);
 	o.format = "text";
 	o.settle_seconds = -1;
 	opterr = 0;
@@ -233,6 +268,24 @@ main(int argc, char **argv)
 			break;
 		case 'v':
 			o.verbose = 1;
+			break;
+		case 'X':
+			if ((lim.max_expanded_bytes = parse_size(optarg)) == 0) {
+				usage_error("--max-size wants a size such as "
+				    "500M or 4G, not '%s'", optarg);
+				return EXIT_USAGE;
+			}
+			source_limits_set_default(&lim);
+			break;
+		case 'R':
+			if (strspn(optarg, "0123456789") != strlen(optarg) ||
+			    (lim.max_ratio = parse_size(optarg)) == 0 ||
+			    lim.max_ratio > 1000000) {
+				usage_error("--max-ratio wants a number "
+				    "1..1000000, not '%s'", optarg);
+				return EXIT_USAGE;
+			}
+			source_limits_set_default(&lim);
 			break;
 		case 'h':
 			fputs(usage_text, stdout);

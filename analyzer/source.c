@@ -57,6 +57,9 @@
 #define BLOCK		(256 * 1024)
 
 static int zlib_forced;		/* source_force_zlib: tests of the fallback */
+static struct source_limits default_limits = {
+	(uint64_t)64 << 30, 100
+};
 #define RATIO_FLOOR	((uint64_t)64 << 20)	/* ratio is checked above this */
 
 enum state {
@@ -116,10 +119,15 @@ source_force_zlib(int on)
 }
 
 void
+source_limits_set_default(const struct source_limits *l)
+{
+	default_limits = *l;
+}
+
+void
 source_limits_default(struct source_limits *l)
 {
-	l->max_expanded_bytes = (uint64_t)64 << 30;
-	l->max_ratio = 2000;
+	*l = default_limits;
 }
 
 /*
@@ -255,8 +263,8 @@ expand(struct source *s, uint64_t n, struct pv_error *err)
 	}
 	if (s->lim.max_expanded_bytes != 0 && e > s->lim.max_expanded_bytes)
 		return content_fail(s, err, "expands beyond the limit of %"
-		    PRIu64 " bytes (possible decompression bomb)",
-		    s->lim.max_expanded_bytes);
+		    PRIu64 " bytes (possible decompression bomb; see "
+		    "--max-size)", s->lim.max_expanded_bytes);
 	if (s->lim.max_ratio != 0 && e > RATIO_FLOOR) {
 		used = raw_used(s);
 		if (used == 0)
@@ -264,7 +272,7 @@ expand(struct source *s, uint64_t n, struct pv_error *err)
 		if (e / used > s->lim.max_ratio)
 			return content_fail(s, err, "expands more than %" PRIu64
 			    " times its compressed size (possible decompression"
-			    " bomb)", s->lim.max_ratio);
+			    " bomb; see --max-ratio)", s->lim.max_ratio);
 	}
 	return 0;
 }

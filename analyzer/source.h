@@ -40,8 +40,13 @@ struct source_limits {
 	uint64_t max_ratio;
 };
 
-/* Defaults: 64 GiB expanded, ratio 2000. */
+/* Defaults: 64 GiB expanded, ratio 100 (billing CSV compresses 5 to 20
+ * times), or what source_limits_set_default last set. */
 void source_limits_default(struct source_limits *l);
+
+/* The defaults for the rest of the process (the command line's
+ * --max-size and --max-ratio); call before any thread starts. */
+void source_limits_set_default(const struct source_limits *l);
 
 /* Tests only: inflate gzip with zlib even where ISA-L was built in (both
  * paths must give the same bytes and the same errors). */

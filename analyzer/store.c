@@ -9,11 +9,13 @@
  */
 #include "store.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include "catalog.h"
@@ -222,6 +224,7 @@ struct store {
 	 * flush of agg writes, and written at commit */
 	struct agg month, day;
 	int64_t file_id;	/* file being ingested, 0 when none */
+	int lock_fd;		/* the database file, flocked while setting up */
 	/* the last billing period seen, as (time, month index, its days) */
 	pv_time memo_period;
 	int32_t memo_month, memo_days;
@@ -323,6 +326,32 @@ fail:
 	return -1;
 }
 
+/*
+ * Open (creating it 0600) and flock the database file for setting up.
+ * The descriptor stays open until store_close: closing it while SQLite
+ * has the file open would drop SQLite's own POSIX locks on it.
+ */
+static int
+lock_setup(struct store *st, const char *path, struct pv_error *err)
+{
+	st->lock_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	/* even the commands that only read write the WAL index beside it */
+	if (st->lock_fd < 0 && (errno == EACCES || errno == EROFS ||
+	    errno == EPERM))
+		return pv_error_set(err, PV_ERR_FATAL, NULL, 0, "database '%s' "
+		    "cannot be written (%s): pilvi-analyzer needs to write "
+		    "it, even to read it", path, strerror(errno));
+	if (st->lock_fd < 0)
+		return pv_error_set(err, PV_ERR_FATAL, NULL, 0, "cannot open "
+		    "database '%s': %s", path, strerror(errno));
+	while (flock(st->lock_fd, LOCK_EX) != 0)
+		if (errno != EINTR)
+			return pv_error_set(err, PV_ERR_FATAL, NULL, 0,
+			    "cannot lock database '%s': %s", path,
+			    strerror(errno));
+	return 0;
+}
+
 int
 store_open(struct store **out, const char *path, struct pv_error *err)
 {
@@ -332,6 +361,7 @@ store_open(struct store **out, const char *path, struct pv_error *err)
 
 	for (i = 0; i < NDIM; i++)
 		st->last[i] = -1;
+	st->lock_fd = -1;
 	st->name = xmalloc(n);
 	if (path != NULL)
 		snprintf(st->name, n, "database '%s'", path);
@@ -339,13 +369,13 @@ store_open(struct store **out, const char *path, struct pv_error *err)
 		snprintf(st->name, n, "memory database");
 
 	/* Billing data is confidential: a new database is created private
-	 * (SQLite gives its -wal and -shm files the same mode). */
-	if (path != NULL) {
-		int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-
-		if (fd >= 0)
-			close(fd);
-	}
+	 * (SQLite gives its -wal and -shm files the same mode; the umask can
+	 * only take more away). Setting up (journal mode, migrations) is
+	 * done by one process at a time, under an flock of the file: two
+	 * first opens at once could otherwise find each other switching to
+	 * WAL and fail with "database is locked". */
+	if (path != NULL && lock_setup(st, path, err) != 0)
+		goto fail;
 	if (sqlite3_open_v2(path != NULL ? path : ":memory:", &st->db, flags,
 	    NULL) != SQLITE_OK) {
 		pv_error_set(err, PV_ERR_FATAL, NULL, 0, "cannot open database "
@@ -378,6 +408,8 @@ store_open(struct store **out, const char *path, struct pv_error *err)
 			goto fail;
 		}
 	}
+	if (st->lock_fd >= 0)
+		flock(st->lock_fd, LOCK_UN);
 	*out = st;
 	return 0;
 fail:
@@ -427,6 +459,8 @@ store_close(struct store *st)
 	agg_clear(&st->month);
 	agg_clear(&st->day);
 	sqlite3_close(st->db);
+	if (st->lock_fd >= 0)
+		close(st->lock_fd);
 	free(st->name);
 	free(st);
 }

@@ -8,7 +8,9 @@
 # stdout, stderr and exit status must equal NAME.stdout, NAME.stderr and
 # NAME.exit byte for byte. UPDATE=1 rewrites those files. A case that
 # exits 77 is skipped (e.g. ../shared/samples is absent); an exit status
-# above 128 is a crash and always fails.
+# above 128 is a crash and always fails. VALGRIND=1 runs every
+# pilvi-analyzer of the CLI cases under valgrind's memcheck, which exits
+# 99 (a failed case) on any error or definite leak.
 set -u
 build=${1:-build}
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -18,7 +20,8 @@ pass=0 fail=0 skip=0
 for t in "$build"/tests/test_*; do
 	[ -x "$t" ] || continue
 	name=$(basename "$t")
-	out=$( (cd "$top" && "$t") 2>"$build/tests/$name.stderr")
+	out=$( (cd "$top" && BUILT_FIXTURES="$build/fixtures" "$t") \
+	    2>"$build/tests/$name.stderr")
 	rc=$?
 	line=$(printf '%s\n' "$out" | grep '^RESULT ' | tail -n 1)
 	if [ -z "$line" ] || [ $rc -gt 128 ]; then
@@ -37,6 +40,17 @@ for t in "$build"/tests/test_*; do
 	fi
 done
 
+pa=$build/pilvi-analyzer
+if [ "${VALGRIND:-}" = 1 ]; then
+	vg=$(mktemp -d "${TMPDIR:-/tmp}/pilvi-vg.XXXXXX")
+	printf '#!/bin/sh\nexec valgrind -q --error-exitcode=99 %s %s "$@"\n' \
+	    "--leak-check=full --errors-for-leak-kinds=definite" \
+	    "$build/pilvi-analyzer" > "$vg/pilvi-analyzer"
+	chmod +x "$vg/pilvi-analyzer"
+	ln -s "$build/pilvi-gen" "$build/mkarchive" "$vg/"
+	pa=$vg/pilvi-analyzer
+fi
+
 samples=${PILVI_SAMPLES:-$top/../shared/samples}
 [ -d "$samples" ] && samples=$(cd "$samples" && pwd) || samples=
 for c in "$top"/tests/cli/*.sh; do
@@ -45,7 +59,7 @@ for c in "$top"/tests/cli/*.sh; do
 	name=$(basename "$c" .sh)
 	dir=$(mktemp -d "${TMPDIR:-/tmp}/pilvi-cli.XXXXXX")
 	(cd "$dir" && env LC_ALL=C TZ=UTC SOURCE_DATE_EPOCH=1790000000 \
-	    NO_COLOR=1 PILVI_DB= PA="$build/pilvi-analyzer" \
+	    NO_COLOR=1 PILVI_DB= PA="$pa" \
 	    FIXTURES="$top/fixtures" BUILT="$build/fixtures" \
 	    SAMPLES="$samples" LIB="$top/tests/cli/lib.sh" \
 	    sh "$c" >"$dir/.stdout" 2>"$dir/.stderr" </dev/null)

@@ -407,23 +407,19 @@ test_partial_bom(void)
 	struct pv_error err;
 	char d[256];
 
-	/* a file that is only the start of a BOM: its bytes are data */
+	/* a file that is only the start of a BOM: its bytes are data, and
+	 * data that is not UTF-8, whether fed at once or byte by byte */
 	coll_init(&c);
-	CHECK_INT(parse("\xef\xbb", 2, 1, NULL, &c, &err), OK);
-	CHECK_INT(c.n, 1);
-	if (c.n == 1) {
-		CHECK_INT(c.r[0].n, 1);
-		CHECK_INT(c.r[0].len[0], 2);
-		CHECK_STR(c.r[0].f[0], "\xef\xbb");
-		CHECK_INT(c.r[0].line, 1);
-	}
+	CHECK_INT(parse("\xef\xbb", 2, 1, NULL, &c, &err), IN_FINISH);
+	CHECK_STR(err.msg, "field 1 is not UTF-8 text (byte 0xef): save the "
+	    "file as UTF-8 CSV");
+	CHECK_INT(err.line, 1);
+	CHECK_INT(c.n, 0);
 	coll_release(&c);
 
 	coll_init(&c);
-	CHECK_INT(parse("\xef", 1, 0, NULL, &c, &err), OK);
-	CHECK_INT(c.n, 1);
-	if (c.n == 1)
-		CHECK_STR(c.r[0].f[0], "\xef");
+	CHECK_INT(parse("\xef", 1, 0, NULL, &c, &err), IN_FINISH);
+	CHECK_INT(c.n, 0);
 	coll_release(&c);
 
 	/* a whole BOM and nothing else: no record */
@@ -432,11 +428,12 @@ test_partial_bom(void)
 	CHECK_INT(c.n, 0);
 	coll_release(&c);
 
-	/* the start of a BOM followed by other bytes: all kept as data */
+	/* the start of a BOM followed by other bytes: data, not UTF-8 */
 	coll_init(&c);
-	CHECK_INT(parse("\xef\xbbx,y\nz\n", 8, 1, NULL, &c, &err), OK);
+	CHECK_INT(parse("\xef\xbbx,y\nz\n", 8, 1, NULL, &c, &err), IN_FEED);
+	CHECK_INT(err.line, 1);
 	dump(&c, d, sizeof(d));
-	CHECK_STR(d, "L1[\xef\xbbx][y]\nL2[z]\n");
+	CHECK_STR(d, "");
 	coll_release(&c);
 }
 
@@ -922,6 +919,42 @@ test_default_limits(void)
 	CHECK_INT(l.max_record, 16 * 1024 * 1024);
 }
 
+static void
+test_utf8(void)
+{
+	static const char *const bad[] = {
+		"\xff", "\xc0\xaf", "\xed\xa0\x80", "\xe2\x82",
+		"\xf4\x90\x80\x80", "ab\x80", "\xf8\x88\x80\x80\x80"
+	};
+	struct coll c;
+	struct pv_error err;
+	char in[64];
+	size_t i;
+
+	coll_init(&c);
+	CHECK_INT(parse_str("city,name\nZ\xc3\xbcrich,\xe6\x9d\xb1\xe4\xba"
+	    "\xac \xf0\x9f\x98\x80\n", &c, &err), OK);
+	CHECK_INT(c.n, 2);
+	coll_release(&c);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(in, sizeof(in), "a,b\nok,x%sy\n", bad[i]);
+		coll_init(&c);
+		CHECK_INT(parse_str(in, &c, &err), IN_FEED);
+		CHECK_INT(err.line, 2);
+		CHECK(strncmp(err.msg, "field 2 is not UTF-8 text (byte 0x",
+		    34) == 0);
+		CHECK_INT(c.n, 1);
+		coll_release(&c);
+	}
+	/* the line is the byte's, inside a quoted field over lines */
+	coll_init(&c);
+	CHECK_INT(parse_str("h\n\"one\ntwo\xff\"\n", &c, &err), IN_FEED);
+	CHECK_INT(err.line, 3);
+	CHECK_STR(err.msg, "field 1 is not UTF-8 text (byte 0xff): save the "
+	    "file as UTF-8 CSV");
+	coll_release(&c);
+}
+
 /*
  * The reader against libcsv (strict), the parser it replaced: random
  * inputs over the bytes that matter, fed in random pieces, must give the
@@ -1067,5 +1100,6 @@ main(void)
 	RUN(test_display_name_copied);
 	RUN(test_default_limits);
 	RUN(test_agrees_with_libcsv);
+	RUN(test_utf8);
 	TEST_END();
 }

@@ -1196,7 +1196,7 @@ test_limit_gzip(void)
 	CHECK_INT(err.kind, PV_ERR_INPUT);
 	CHECK_STR(err.file, "zeros.gz");
 	CHECK_STR(err.msg, "expands beyond the limit of 1000 bytes"
-	    " (possible decompression bomb)");
+	    " (possible decompression bomb; see --max-size)");
 	check_finish(s, p);
 	source_free(s);
 }
@@ -1232,7 +1232,7 @@ test_limit_across_members(void)
 	pv_error_clear(&err);
 	CHECK_INT(slurp(s, 4096, &got, &err), -1);
 	CHECK_STR(err.msg, "expands beyond the limit of 1000 bytes"
-	    " (possible decompression bomb)");
+	    " (possible decompression bomb; see --max-size)");
 	source_free(s);
 }
 
@@ -1263,7 +1263,7 @@ test_limit_ratio(void)
 	CHECK_INT(r, -1);
 	CHECK(total >= (uint64_t)64 << 20);	/* not before 64 MiB */
 	CHECK_STR(err.msg, "expands more than 100 times its compressed size"
-	    " (possible decompression bomb)");
+	    " (possible decompression bomb; see --max-ratio)");
 	source_free(s);
 }
 
