@@ -2,6 +2,7 @@
  * main.c - parse the command line and hand over to cli.c.
  */
 #include <getopt.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -162,11 +163,18 @@ static const struct command commands[] = {
 	  "payer, period, rows, totals per charge class, reconciliation.\n" },
 };
 
+static void usage_error(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2)));
+
 static void
-usage_error(const char *fmt, const char *arg)
+usage_error(const char *fmt, ...)
 {
+	va_list ap;
+
 	fputs("pilvi-analyzer: ", stderr);
-	fprintf(stderr, fmt, arg);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
 	fputs("\ntry 'pilvi-analyzer --help'\n", stderr);
 }
 

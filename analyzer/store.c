@@ -152,7 +152,7 @@ struct agg_entry {
 	int64_t count;
 };
 
-#define AGG_FLUSH_AT (1u << 17)	/* entries held before a batch write */
+#define AGG_FLUSH_AT (1u << 15)	/* entries held before a batch write */
 
 /* Entries in the order first seen, found through a table of slots that
  * each hold the upper half of a key's hash and the entry's index + 1 (0:
@@ -396,7 +396,7 @@ store_open(struct store **out, const char *path, struct pv_error *err)
 	 * a file at 51 MiB, in the same time). */
 	if ((path != NULL && exec(st, "PRAGMA journal_mode = WAL", err) != 0) ||
 	    exec(st, "PRAGMA synchronous = NORMAL", err) != 0 ||
-	    exec(st, "PRAGMA cache_size = -16384", err) != 0 ||
+	    exec(st, "PRAGMA cache_size = -4096", err) != 0 ||
 	    exec(st, "PRAGMA temp_store = FILE", err) != 0)
 		goto fail;
 	if (migrate(st, err) != 0 || catalog_sync(st->db, err) != 0)
@@ -670,6 +670,9 @@ bind_id(sqlite3_stmt *q, int i, int64_t id)
 }
 
 static struct agg_entry *agg_slot(struct agg *a, const struct agg_key *k);
+static int month_flush(struct store *st, struct pv_error *err);
+static int day_flush(struct store *st, struct pv_error *err);
+static void agg_reset(struct agg *a);
 
 /* Sum an entry of cost_line's aggregation into the file's cost_month and
  * cost_day rows. */
@@ -747,7 +750,12 @@ agg_flush(struct store *st, struct pv_error *err)
 		struct agg_entry *e = &st->agg.v[i];
 		char day[11];
 
-		if (agg_derive(st, e, err) != 0)
+		/* the summaries are bounded too: a file with more keys than
+		 * that writes a key's sums in several rows, which every
+		 * query adds up */
+		if (agg_derive(st, e, err) != 0 ||
+		    (st->month.n >= AGG_FLUSH_AT && month_flush(st, err) != 0) ||
+		    (st->day.n >= AGG_FLUSH_AT && day_flush(st, err) != 0))
 			return -1;
 		date_format_day((pv_time)e->k.day * 86400, day);
 		bind_head(st, q, &e->k);
@@ -776,15 +784,22 @@ agg_flush(struct store *st, struct pv_error *err)
 		if (step_insert(st, q, err) != 0)
 			return -1;
 	}
-	if (st->agg.slot != NULL)	/* NULL until the first line item */
-		memset(st->agg.slot, 0, st->agg.cap * sizeof(*st->agg.slot));
-	st->agg.n = 0;
+	agg_reset(&st->agg);
 	return 0;
 }
 
-/* At commit: the file's cost_month and cost_day rows. */
+/* Empty a table for reuse, keeping its memory. */
+static void
+agg_reset(struct agg *a)
+{
+	if (a->slot != NULL)
+		memset(a->slot, 0, a->cap * sizeof(*a->slot));
+	a->n = 0;
+}
+
+/* The cost_month rows summed so far. */
 static int
-derived_flush(struct store *st, struct pv_error *err)
+month_flush(struct store *st, struct pv_error *err)
 {
 	sqlite3_stmt *q = st->st[S_INSERT_MONTH];
 	size_t i;
@@ -821,7 +836,17 @@ derived_flush(struct store *st, struct pv_error *err)
 		if (step_insert(st, q, err) != 0)
 			return -1;
 	}
-	q = st->st[S_INSERT_DAY];
+	agg_reset(&st->month);
+	return 0;
+}
+
+/* The cost_day rows summed so far. */
+static int
+day_flush(struct store *st, struct pv_error *err)
+{
+	sqlite3_stmt *q = st->st[S_INSERT_DAY];
+	size_t i;
+
 	for (i = 0; i < st->day.n; i++) {
 		struct agg_entry *e = &st->day.v[i];
 		char day[11];
@@ -844,6 +869,16 @@ derived_flush(struct store *st, struct pv_error *err)
 		if (step_insert(st, q, err) != 0)
 			return -1;
 	}
+	agg_reset(&st->day);
+	return 0;
+}
+
+/* At commit: the rest of the file's cost_month and cost_day rows. */
+static int
+derived_flush(struct store *st, struct pv_error *err)
+{
+	if (month_flush(st, err) != 0 || day_flush(st, err) != 0)
+		return -1;
 	agg_clear(&st->month);
 	agg_clear(&st->day);
 	return 0;

@@ -777,6 +777,42 @@ test_summaries(void)
 	store_close(st);
 }
 
+/* More keys than the tables hold at once (1 << 15): sums are written in
+ * several rows, and still add up to cost_line's per key. */
+static void
+test_summaries_bounded(void)
+{
+	struct store *st = open_or_die(NULL);
+	sqlite3 *db = store_db(st);
+	struct pv_error err;
+	struct charge c;
+	char res[32];
+	long long id;
+	int i;
+
+	CHECK_INT(store_begin_file(st, "many.csv", &err), 0);
+	for (i = 0; i < 90000; i++) {
+		snprintf(res, sizeof(res), "vol-%05d", i % 45000);
+		make_charge(&c, "210987654321", "AmazonEC2", "EBS:VolumeUsage",
+		    res, 1 + i % 2, "0.01");
+		CHECK_INT(store_add_charge(st, &c, &err), 0);
+	}
+	CHECK_INT(commit_file(st, sha_a, 90000, &id, &err), 0);
+	CHECK(count_rows(db, "cost_month") > 45000);	/* split rows */
+	CHECK_INT(q_int(db, "SELECT COUNT(*) FROM ("
+	    "SELECT resource, SUM(cost), MIN(day), "
+	    "       MAX(date(day, '+' || (span_days - 1) || ' days')) "
+	    "FROM cost_line GROUP BY resource "
+	    "EXCEPT SELECT resource, SUM(cost), MIN(first_day), MAX(last_day) "
+	    "FROM cost_month GROUP BY resource)"), 0);
+	CHECK_INT(q_int(db, "SELECT COUNT(DISTINCT resource) FROM cost_month"),
+	    45000);
+	CHECK_INT(q_int(db, "SELECT SUM(cost) FROM cost_day"),
+	    q_int(db, "SELECT SUM(cost) FROM cost_line"));
+	CHECK_INT(q_int(db, "SELECT SUM(line_items) FROM cost_month"), 90000);
+	store_close(st);
+}
+
 static void
 test_find_sha256(void)
 {
@@ -972,6 +1008,7 @@ main(void)
 	RUN(test_dimensions_once);
 	RUN(test_same_key_summed);
 	RUN(test_summaries);
+	RUN(test_summaries_bounded);
 	RUN(test_find_sha256);
 	RUN(test_views_cur);
 	RUN(test_views_monthly_linked);
