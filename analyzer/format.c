@@ -617,7 +617,7 @@ quick_decimal(const char *s, size_t n, double *out)
 	};
 	uint64_t m = 0;
 	size_t i = 0, digits = 0, frac = 0;
-	int neg = 0, dot = 0;
+	int neg = 0, dot = 0, any = 0;
 
 	if (i < n && (s[i] == '-' || s[i] == '+'))
 		neg = s[i++] == '-';
@@ -625,6 +625,7 @@ quick_decimal(const char *s, size_t n, double *out)
 		return 0;
 	for (; i < n; i++) {
 		if (s[i] >= '0' && s[i] <= '9') {
+			any = 1;
 			if (m != 0 || s[i] != '0')
 				digits++;
 			m = m * 10 + (uint64_t)(s[i] - '0');
@@ -637,8 +638,7 @@ quick_decimal(const char *s, size_t n, double *out)
 			return 0;
 		}
 	}
-	if (frac >= sizeof(pow10) / sizeof(pow10[0]) || (dot && frac == 0 &&
-	    n - (size_t)neg == 1))
+	if (!any || frac >= sizeof(pow10) / sizeof(pow10[0]))
 		return 0;
 	*out = (double)m / pow10[frac];
 	if (neg)
