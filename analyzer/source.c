@@ -646,7 +646,8 @@ gz_next_member(struct source *s, struct pv_error *err)
 }
 
 #ifdef PILVI_HAVE_ISAL
-/* ISA-L's errors in zlib's words, so messages do not depend on the build. */
+/* ISA-L's errors in zlib's words (the checksum one is zlib's exactly;
+ * for damaged data the two libraries may name a different fault). */
 static const char *
 isal_message(int r)
 {
