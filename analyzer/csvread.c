@@ -379,8 +379,7 @@ cut_record(struct csvread *r, const char *s, size_t n, int final,
 				}
 				p = q + 1;
 				if (p < end && *p != ',' && *p != '\n' &&
-				    *p != '\r')
-				{
+				    *p != '\r') {
 					fail(r, c->line + (long)count_lines(s,
 					    (size_t)(p - s)),
 					    "malformed CSV: text after a closing "
