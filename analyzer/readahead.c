@@ -10,10 +10,12 @@
  */
 #include "readahead.h"
 
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "xalloc.h"
 
@@ -73,6 +75,7 @@ struct readahead {
 
 	pthread_t thread;
 	int started;
+	int cancel[2];		/* a pipe: a byte in it ends a wait for input */
 	pthread_mutex_t lock;
 	pthread_cond_t ready;	/* a slot was filled */
 	pthread_cond_t freed;	/* a slot was given back, or stop */
@@ -325,6 +328,13 @@ readahead_start(struct readahead **out, struct source *src,
 	ra->src = src;
 	ra->want = want;
 	ra->csv_display = csv_display != NULL ? xstrdup(csv_display) : NULL;
+	if (pipe(ra->cancel) == 0) {
+		fcntl(ra->cancel[0], F_SETFD, FD_CLOEXEC);
+		fcntl(ra->cancel[1], F_SETFD, FD_CLOEXEC);
+		source_set_cancel(src, ra->cancel[0]);
+	} else {
+		ra->cancel[0] = ra->cancel[1] = -1;
+	}
 	ra->container = source_container(src);
 	ra->raw_size = source_raw_size(src);
 	pthread_mutex_init(&ra->lock, NULL);
@@ -498,7 +508,18 @@ readahead_free(struct readahead *ra)
 		ra->stop = 1;
 		pthread_cond_broadcast(&ra->freed);
 		pthread_mutex_unlock(&ra->lock);
+		/* the reader may be waiting on a pipe that never ends (a
+		 * failed write leaves it to wait, as before) */
+		if (ra->cancel[1] >= 0) {
+			ssize_t w = write(ra->cancel[1], "", 1);
+
+			(void)w;
+		}
 		pthread_join(ra->thread, NULL);
+	}
+	if (ra->cancel[0] >= 0) {
+		close(ra->cancel[0]);
+		close(ra->cancel[1]);
 	}
 	source_free(ra->src);
 	for (i = 0; i < SLOTS; i++) {

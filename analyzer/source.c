@@ -39,6 +39,7 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -72,6 +73,7 @@ enum state {
 
 struct source {
 	int fd;
+	int cancel_fd;		/* readable: stop waiting for input; -1 none */
 	int own_fd;		/* fd is ours to close (not stdin) */
 	char *display;
 	char *name;		/* current member's name */
@@ -111,6 +113,12 @@ struct source {
 	int a_nentries;		/* headers seen */
 	int a_eof;		/* libarchive said ARCHIVE_EOF: ask no more */
 };
+
+void
+source_set_cancel(struct source *s, int fd)
+{
+	s->cancel_fd = fd;
+}
 
 void
 source_force_zlib(int on)
@@ -166,6 +174,26 @@ raw_fill(struct source *s)
 	}
 	if (s->len == BLOCK)
 		return 0;	/* callers only fill when they need room */
+	/* A pipe or terminal may keep us waiting: wait in poll, so that
+	 * the cancel descriptor (source_set_cancel) can end the wait. */
+	if (s->cancel_fd >= 0 && !s->seekable) {
+		struct pollfd pfd[2] = {
+			{ s->fd, POLLIN, 0 }, { s->cancel_fd, POLLIN, 0 }
+		};
+
+		while (poll(pfd, 2, -1) < 0)
+			if (errno != EINTR) {
+				set_io_fail(s, "read", errno);
+				return -1;
+			}
+		if (pfd[1].revents != 0) {
+			pv_error_set(&s->fail, PV_ERR_FATAL, "", 0, "reading "
+			    "'%s' was stopped", s->display);
+			s->io_failed = 1;
+			s->state = ST_FAILED;
+			return -1;
+		}
+	}
 	do
 		n = read(s->fd, s->blk + s->len, BLOCK - s->len);
 	while (n < 0 && errno == EINTR);
@@ -802,6 +830,7 @@ source_open(struct source **out, const char *path, const char *display,
 
 	*out = NULL;
 	s = xcalloc(1, sizeof(*s));
+	s->cancel_fd = -1;
 	s->fd = -1;
 	if (display == NULL)
 		display = is_stdin ? "stdin" : path;

@@ -54,6 +54,11 @@ void source_force_zlib(int on);
 
 struct source;
 
+/* While waiting for a pipe or a terminal, also watch fd: once it is
+ * readable the wait ends with an error ("reading ... was stopped").
+ * For readahead, whose reading thread must not outlive its caller. */
+void source_set_cancel(struct source *s, int fd);
+
 /*
  * Open path ("-" for stdin). display is the name used in errors (the
  * path itself, "stdin" for "-"); the source keeps its own copy.

@@ -10,8 +10,10 @@
  */
 #include <archive.h>
 #include <archive_entry.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <sys/types.h>
+#include <sys/wait.h>
 #include <zlib.h>
 
 #include "test.h"
@@ -1086,6 +1088,71 @@ test_csv_finish_digest(void)
 	}
 }
 
+/*
+ * A pipe whose writer stays open (a slow producer on stdin): after one
+ * batch the caller gives up, and readahead_free must not wait for the
+ * producer. alarm() ends a hung run, which the runner counts as failed.
+ */
+static void
+test_free_while_pipe_waits(void)
+{
+	static char line[2048];
+	struct readahead *ra;
+	const struct csv_record *recs;
+	struct pv_error err;
+	const char *name;
+	char path[64], c;
+	int fds[2], done[2], wanted;
+	size_t sent = 0;
+	pid_t writer;
+
+	/* long records: what the reader has read fits the queue, so it
+	 * waits on the pipe, not for room */
+	memset(line, 'x', sizeof(line));
+	line[0] = 'a';
+	line[1] = ',';
+	line[sizeof(line) - 1] = '\n';
+	CHECK_INT(pipe(fds), 0);
+	CHECK_INT(pipe(done), 0);
+	if ((writer = fork()) == 0) {
+		/* more than the first block, which source_open waits for;
+		 * then say so, and hold the pipe open until killed (or for
+		 * 30 s, without the runner's output: a failed run must not
+		 * leave it holding that) */
+		alarm(30);
+		close(STDIN_FILENO);
+		close(STDOUT_FILENO);
+		close(STDERR_FILENO);
+		close(fds[0]);
+		while (sent < 300 * 1024) {
+			if (write(fds[1], line, sizeof(line)) < 0)
+				_exit(1);
+			sent += sizeof(line);
+		}
+		if (write(done[1], "", 1) < 0)
+			_exit(1);
+		for (;;)
+			pause();
+	}
+	CHECK(writer > 0);
+	close(fds[1]);
+	close(done[1]);
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fds[0]);
+	alarm(20);
+	ra = start_csv(path, NULL, "pipe");
+	CHECK_INT(readahead_next(ra, &name, &wanted, &err), 1);
+	CHECK(readahead_records(ra, &recs, &err) > 0);
+	/* all is written and soon read: the reader then waits on the pipe */
+	CHECK_INT(read(done[0], &c, 1), 1);
+	usleep(200 * 1000);
+	readahead_free(ra);	/* the writer is still there: must not wait */
+	alarm(0);
+	kill(writer, SIGKILL);
+	waitpid(writer, NULL, 0);
+	close(fds[0]);
+	close(done[0]);
+}
+
 int
 main(void)
 {
@@ -1108,6 +1175,7 @@ main(void)
 	RUN(test_csv_member_skipped);
 	RUN(test_csv_free_early);
 	RUN(test_csv_finish_digest);
+	RUN(test_free_while_pipe_waits);
 	remove_csv_inputs();
 	unlink(path_plain);
 	unlink(path_zip);
