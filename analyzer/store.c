@@ -1048,39 +1048,38 @@ run(struct store *st, const char *sql, const char *types,
 	return 0;
 }
 
+/* The tables that hold a file's line items: cost_line and its summaries.
+ * Whatever changes a file's lines changes all three alike. */
+static const char *const line_tables[] = {
+	"cost_line", "cost_month", "cost_day"
+};
+#define NLINE_TABLES (sizeof(line_tables) / sizeof(line_tables[0]))
+
 /* Damaged account ids of this file's lines get the recovered full id. */
 static int
 apply_fix(struct store *st, const struct store_account_fix *fx,
     struct pv_error *err)
 {
 	static const struct pv_str none = { "", 0 };
+	static const char *const columns[] = { "account", "payer" };
 	struct pv_str full = { fx->full, strlen(fx->full) };
 	struct pv_str bad = { fx->damaged, strlen(fx->damaged) };
 	int64_t full_id, bad_id;
+	char sql[128];
+	size_t t, c;
 
 	if (dim_id(st, DIM_ACCOUNT, full, none, &full_id, err) != 0 ||
 	    dim_id(st, DIM_ACCOUNT, bad, none, &bad_id, err) != 0)
 		return -1;
-	static const char *const sql[] = {
-		"UPDATE cost_line SET account = ?1 WHERE file_id = ?2 "
-		"AND account = ?3",
-		"UPDATE cost_line SET payer = ?1 WHERE file_id = ?2 "
-		"AND payer = ?3",
-		"UPDATE cost_month SET account = ?1 WHERE file_id = ?2 "
-		"AND account = ?3",
-		"UPDATE cost_month SET payer = ?1 WHERE file_id = ?2 "
-		"AND payer = ?3",
-		"UPDATE cost_day SET account = ?1 WHERE file_id = ?2 "
-		"AND account = ?3",
-		"UPDATE cost_day SET payer = ?1 WHERE file_id = ?2 "
-		"AND payer = ?3",
-	};
-	size_t i;
-
-	for (i = 0; i < sizeof(sql) / sizeof(sql[0]); i++)
-		if (run(st, sql[i], "iii", err, full_id, st->file_id,
-		    bad_id) != 0)
-			return -1;
+	for (t = 0; t < NLINE_TABLES; t++)
+		for (c = 0; c < 2; c++) {
+			snprintf(sql, sizeof(sql), "UPDATE %s SET %s = ?1 "
+			    "WHERE file_id = ?2 AND %s = ?3", line_tables[t],
+			    columns[c], columns[c]);
+			if (run(st, sql, "iii", err, full_id, st->file_id,
+			    bad_id) != 0)
+				return -1;
+		}
 	return run(st, "UPDATE account SET name = (SELECT name FROM account "
 	    "WHERE id = ?2) WHERE id = ?1 AND name IS NULL", "ii", err,
 	    full_id, bad_id);
@@ -1135,25 +1134,14 @@ static int
 replace_earlier(struct store *st, const struct store_file_meta *m,
     const struct store_period *p, long *replaced, struct pv_error *err)
 {
+	static const char lines_sql[] =
+	    "DELETE FROM %s WHERE period = ?3 AND payer IN "
+	    "(SELECT id FROM account WHERE account_id = ?2) AND file_id IN "
+	    "(SELECT fp.file_id FROM file_period fp JOIN file f ON "
+	    "f.id = fp.file_id WHERE fp.payer_account = ?2 AND "
+	    "fp.period = ?3 AND fp.active = 1 AND f.format = ?4 AND "
+	    "f.part = ?5 AND f.id != ?1)";
 	static const char *const sql[] = {
-		"DELETE FROM cost_line WHERE period = ?3 AND payer IN "
-		"(SELECT id FROM account WHERE account_id = ?2) AND file_id IN "
-		"(SELECT fp.file_id FROM file_period fp JOIN file f ON "
-		"f.id = fp.file_id WHERE fp.payer_account = ?2 AND "
-		"fp.period = ?3 AND fp.active = 1 AND f.format = ?4 AND "
-		"f.part = ?5 AND f.id != ?1)",
-		"DELETE FROM cost_month WHERE period = ?3 AND payer IN "
-		"(SELECT id FROM account WHERE account_id = ?2) AND file_id IN "
-		"(SELECT fp.file_id FROM file_period fp JOIN file f ON "
-		"f.id = fp.file_id WHERE fp.payer_account = ?2 AND "
-		"fp.period = ?3 AND fp.active = 1 AND f.format = ?4 AND "
-		"f.part = ?5 AND f.id != ?1)",
-		"DELETE FROM cost_day WHERE period = ?3 AND payer IN "
-		"(SELECT id FROM account WHERE account_id = ?2) AND file_id IN "
-		"(SELECT fp.file_id FROM file_period fp JOIN file f ON "
-		"f.id = fp.file_id WHERE fp.payer_account = ?2 AND "
-		"fp.period = ?3 AND fp.active = 1 AND f.format = ?4 AND "
-		"f.part = ?5 AND f.id != ?1)",
 		"DELETE FROM tag_usage WHERE payer_account = ?2 AND period = ?3 "
 		"AND file_id != ?1 AND file_id IN (SELECT fp.file_id FROM "
 		"file_period fp JOIN file f ON f.id = fp.file_id WHERE "
@@ -1169,13 +1157,20 @@ replace_earlier(struct store *st, const struct store_file_meta *m,
 		"NOT EXISTS (SELECT 1 FROM file_period fp WHERE "
 		"fp.file_id = file.id AND fp.active = 1)",
 	};
+	char del[512];
 	size_t i;
 
+	for (i = 0; i < NLINE_TABLES; i++) {
+		snprintf(del, sizeof(del), lines_sql, line_tables[i]);
+		if (run(st, del, "itttt", err, (int64_t)st->file_id, p->payer,
+		    p->period, m->format, m->part) != 0)
+			return -1;
+	}
 	for (i = 0; i < sizeof(sql) / sizeof(sql[0]); i++) {
 		if (run(st, sql[i], "itttt", err, (int64_t)st->file_id,
 		    p->payer, p->period, m->format, m->part) != 0)
 			return -1;
-		if (i == 4)	/* the file_period update */
+		if (i == 1)	/* the file_period update */
 			*replaced += sqlite3_changes(st->db);
 	}
 	return 0;
