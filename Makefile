@@ -4,6 +4,8 @@
 #   make demo       install missing packages, build, report on a bundled sample
 #   make test       install missing packages, build, run every test
 #   make SANITIZE=address,undefined test    the same under ASan+UBSan
+#   make backtest   how good the budget estimate is (docs/estimate.md)
+#   make calibrate  rewrite schema/estimate-errors.csv (the estimate's range)
 #   make install    PREFIX=/usr/local DESTDIR=
 #   make deps       install the Debian packages the build and tests need
 
@@ -62,10 +64,10 @@ UNIT_SRC = $(wildcard tests/unit/test_*.c)
 FUZZ_TARGETS = source csv format parse
 UNIT_BIN = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC)) \
            $(patsubst %,$(BUILD)/tests/test_fuzz_%,$(FUZZ_TARGETS))
-TOOLS    = $(BUILD)/pilvi-gen $(BUILD)/mkarchive
+TOOLS    = $(BUILD)/pilvi-gen $(BUILD)/pilvi-corpus $(BUILD)/mkarchive
 
 .PHONY: all demo test check-deps deps install uninstall clean fixtures bench bench-quick \
-        fuzz fuzz-run
+        fuzz fuzz-run backtest calibrate
 
 all: $(BIN)
 
@@ -92,6 +94,14 @@ $(BIN): $(BUILD)/main.o $(CORE_OBJ)
 $(BUILD)/pilvi-gen: fixtures/generator.c | $(BUILD)/.dir
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $<
 
+# The backtest corpus (families of month shapes x seeds, with deliveries).
+$(BUILD)/pilvi-corpus: fixtures/corpus.c | $(BUILD)/.dir
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< -lm
+
+# The backtest of the budget estimate links the core (make backtest).
+$(BUILD)/pilvi-backtest: tools/backtest.c $(CORE_OBJ) | $(BUILD)/.dir
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(CORE_OBJ) $(LIBS)
+
 $(BUILD)/mkarchive: tools/mkarchive.c | $(BUILD)/.dir
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIBS)
 
@@ -104,6 +114,27 @@ $(BUILD)/tests/test_fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c \
     tests/fuzz/fuzz.h $(CORE_OBJ) | $(BUILD)/.dir
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -Itests/fuzz -DFUZZ_NAME='"$*"' \
 	    -o $@ $< tests/fuzz/replay.c $(CORE_OBJ) $(TEST_LIBS)
+
+# The budget estimate, measured (docs/estimate.md): the test corpus of
+# month shapes, never used to set the model or its range, each month cut
+# at days 7, 14 and 21, its deliveries, the public samples, and an
+# ablation. calibrate writes the range's table from the training corpus.
+BACKTEST_SEEDS  ?= 8
+CALIBRATE_SEEDS ?= 24
+SAMPLES ?= ../shared/samples
+backtest: $(BUILD)/pilvi-backtest $(BUILD)/pilvi-corpus
+	rm -rf $(BUILD)/corpus/test
+	$(BUILD)/pilvi-corpus --set test --seeds $(BACKTEST_SEEDS) \
+	    -o $(BUILD)/corpus/test
+	$(BUILD)/pilvi-backtest --ablation \
+	    $(if $(wildcard $(SAMPLES)),--samples $(SAMPLES)) $(BUILD)/corpus/test
+
+calibrate: $(BUILD)/pilvi-backtest $(BUILD)/pilvi-corpus
+	rm -rf $(BUILD)/corpus/train
+	$(BUILD)/pilvi-corpus --set train --seeds $(CALIBRATE_SEEDS) \
+	    -o $(BUILD)/corpus/train
+	$(BUILD)/pilvi-backtest --calibrate schema/estimate-errors.csv \
+	    $(BUILD)/corpus/train
 
 # libFuzzer builds: make fuzz CC=clang, then make fuzz-run CC=clang
 # [FUZZ_SECONDS=600] runs each target under ASan+UBSan from its corpus.

@@ -438,7 +438,7 @@ cli_inventory(const struct cli_options *o)
 int
 cli_estimate(const struct cli_options *o)
 {
-	struct estimate_options eo = { o->payer, o->month, NULL };
+	struct estimate_options eo = { o->payer, o->month, NULL, 0 };
 	struct estimate_record *hist = NULL;
 	struct estimate *e = NULL;
 	struct store *st;
@@ -450,9 +450,10 @@ cli_estimate(const struct cli_options *o)
 		return status;
 	pv_error_clear(&err);
 	if (o->backtest) {
+		struct estimate_backtest_options bo = { o->payer, NULL, 0, 0 };
 		struct estimate_backtest *b;
 
-		if (estimate_backtest(st, o->payer, &b, &err) != 0) {
+		if (estimate_backtest(st, &bo, &b, &err) != 0) {
 			print_error(&err);
 			store_close(st);
 			return EXIT_FATAL;
@@ -472,15 +473,23 @@ cli_estimate(const struct cli_options *o)
 		store_close(st);
 		return EXIT_FATAL;
 	}
+	/* no billing month: no estimate, and a status that says so (the
+	 * JSON still comes, with a null confidence, for scripts) */
+	status = e->npayers == 0 ? EXIT_REJECTED : EXIT_OK;
+	if (status != EXIT_OK)
+		fprintf(stderr, "pilvi-analyzer: no billing data to estimate "
+		    "from%s%s%s%s: ingest a billing file first\n", o->payer ?
+		    " for payer " : "", o->payer ? o->payer : "", o->month ?
+		    " in " : "", o->month ? o->month : "");
 	if (strcmp(o->format, "json") == 0)
 		rc = report_write_estimate_json(e, hist, nhist, stdout);
-	else
+	else if (e->npayers > 0)
 		rc = report_write_estimate(e, hist, nhist, stdout);
 	(void)rc;
 	estimate_history_free(hist, nhist);
 	estimate_free(e);
 	store_close(st);
-	return finish_stdout(EXIT_OK);
+	return finish_stdout(status);
 }
 
 /*

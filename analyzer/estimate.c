@@ -1,353 +1,49 @@
 /*
  * estimate.c - the monthly budget estimate and its backtest.
  *
- * The usage model, in the order it is applied to the complete days:
- *  1. one least-squares fit, weighted to recent days (half-life 7 days),
- *     of level, trend (from 5 days) and a weekend effect (from 7 days)
- *     together, so that neither passes for the other;
- *  2. outliers: the fit is robust (bisquare reweighting from a median
- *     start), so a burst day loses its weight instead of moving it;
- *  3. the trend stays only when significant (|t| > 3), the weekend
- *     effect only when it moves the level by more than 8 %;
- *  4. projection: level + slope x days ahead (+ weekend effect) per
- *     remaining day; the variance adds day-to-day noise and the level's
- *     and slope's own uncertainty.
+ * A month is read from the store and taken apart (read_month):
+ *  - usage and discounts of each complete day: the series forecast.c
+ *    projects over the days left;
+ *  - the partial days after the last complete one: their usage is
+ *    projected anew, not added (an hour of a day is not a day);
+ *  - month-long lines (RI fees, hosted zones, support): counted once;
+ *  - fees posted by the hour or day (Savings Plans' recurring fee):
+ *    a run-rate, at the last complete day's amount;
+ *  - one-time charges (upfront fees, annual subscriptions): counted as
+ *    they are, and not expected next month;
+ *  - credits, refunds, tax: apart; tax projected at the ratio seen.
+ * The earlier complete months of the same payer lengthen the series
+ * (forecast.c), and their month-long fees not yet posted this month are
+ * expected again. The 80 % range and the typical error come from the
+ * errors the backtest measured (calibration.c), never from a formula.
  * Money stays exact where it was observed; only the projection of days
  * not yet seen goes through floating point.
  */
 #include "estimate.h"
 
+#include <ctype.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "calibration.h"
 #include "datetime.h"
 #include "xalloc.h"
 
-#define HALF_LIFE 7.0
-#define TREND_T 3.0
-#define SEASON_MIN 0.08	/* a weekend effect smaller than this is noise */
+/* Confidence words from the expected error (half the 80 % range, as a
+ * share of the amount). */
+#define CONFIDENCE_HIGH_PCT	3.0
+#define CONFIDENCE_MEDIUM_PCT	10.0
 
-static int
-cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
+/* A last complete day is taken as still arriving while a service that
+ * posted on each of LAG_DAYS days before has not posted on it (at most
+ * LAG_MAX days are set back). */
+#define LAG_DAYS	3
+#define LAG_MAX		2
 
-	return x < y ? -1 : x > y;
-}
-
-static double
-median(const double *v, int n)
-{
-	double *c, m;
-
-	if (n <= 0)
-		return 0;
-	c = xmalloc((size_t)n * sizeof(*c));
-	memcpy(c, v, (size_t)n * sizeof(*c));
-	qsort(c, (size_t)n, sizeof(*c), cmp_double);
-	m = n % 2 ? c[n / 2] : (c[n / 2 - 1] + c[n / 2]) / 2;
-	free(c);
-	return m;
-}
-
-/*
- * Weighted least squares of x on up to three columns: 1, t (days from
- * the last one, so the intercept is the level there) and weekend (1 on
- * Saturdays and Sundays). use[k] says which columns take part; beta[k]
- * gets the coefficients (0 for unused ones), se[k] their standard
- * errors, *ss the weighted residual sum of squares. Returns -1 when the
- * system is singular.
- */
-static int
-wls(const double *x, const double *w, const int *wd, int n, const int use[3],
-    double beta[3], double se[3], double *ss)
-{
-	double m[3][4] = { { 0 } }, inv[3][3], col[3], e;
-	int idx[3], k = 0, i, r, c, p;
-
-	for (i = 0; i < 3; i++) {
-		beta[i] = se[i] = 0;
-		if (use[i])
-			idx[k++] = i;
-	}
-	for (i = 0; i < n; i++) {
-		double v[3] = { 1, i - (n - 1), wd[i] >= 5 };
-
-		for (r = 0; r < k; r++) {
-			for (c = 0; c < k; c++)
-				m[r][c] += w[i] * v[idx[r]] * v[idx[c]];
-			m[r][3] += w[i] * v[idx[r]] * x[i];
-		}
-	}
-	/* invert the k x k normal matrix by Gauss-Jordan */
-	for (r = 0; r < k; r++)
-		for (c = 0; c < k; c++)
-			inv[r][c] = r == c;
-	for (p = 0; p < k; p++) {
-		double piv = m[p][p];
-
-		if (fabs(piv) < 1e-12)
-			return -1;
-		for (c = 0; c < k; c++) {
-			m[p][c] /= piv;
-			inv[p][c] /= piv;
-		}
-		m[p][3] /= piv;
-		for (r = 0; r < k; r++) {
-			double f = m[r][p];
-
-			if (r == p || f == 0)
-				continue;
-			for (c = 0; c < k; c++) {
-				m[r][c] -= f * m[p][c];
-				inv[r][c] -= f * inv[p][c];
-			}
-			m[r][3] -= f * m[p][3];
-		}
-	}
-	for (r = 0; r < k; r++)
-		col[r] = m[r][3];
-	*ss = 0;
-	for (i = 0; i < n; i++) {
-		double v[3] = { 1, i - (n - 1), wd[i] >= 5 }, fit = 0;
-
-		for (r = 0; r < k; r++)
-			fit += col[r] * v[idx[r]];
-		e = x[i] - fit;
-		*ss += w[i] * e * e;
-	}
-	for (r = 0; r < k; r++) {
-		double sw = 0, var;
-
-		for (i = 0; i < n; i++)
-			sw += w[i];
-		beta[idx[r]] = col[r];
-		/* residual variance per unit weight, scaled to the data */
-		var = n > k ? *ss / (sw * (n - k) / n) : 0;
-		se[idx[r]] = sqrt(var * inv[r][r] > 0 ? var * inv[r][r] : 0);
-	}
-	return 0;
-}
-
-/* Fitted value of day i under beta. */
-static double
-fitted(const double beta[3], int i, int n, int weekend)
-{
-	return beta[0] + beta[1] * (i - (n - 1)) + beta[2] * weekend;
-}
-
-/*
- * Iteratively reweighted least squares with Tukey's bisquare: a day far
- * from the fit (a burst, a one-off) loses its weight instead of pulling
- * the level. It starts from medians (weekday and weekend apart), which
- * a burst cannot move. rw[] receives each day's robustness weight.
- */
-static void
-robust_fit(const double *x, const double *w, const int *wd, int n,
-    const int use[3], double beta[3], double se[3], double *ss, double *rw)
-{
-	double *ww = xmalloc((size_t)n * sizeof(*ww));
-	double *e = xmalloc((size_t)n * sizeof(*e)), buf[64], med_wd, med_we;
-	int i, k, iter;
-
-	for (i = k = 0; i < n && k < 64; i++)
-		if (wd[i] < 5 || !use[2])
-			buf[k++] = x[i];
-	med_wd = median(buf, k);
-	for (i = k = 0; i < n && k < 64; i++)
-		if (wd[i] >= 5)
-			buf[k++] = x[i];
-	med_we = k > 0 ? median(buf, k) : med_wd;
-	beta[0] = med_wd;
-	beta[1] = 0;
-	beta[2] = use[2] ? med_we - med_wd : 0;
-	for (iter = 0; iter < 6; iter++) {
-		double scale;
-
-		for (i = 0; i < n; i++)
-			e[i] = fabs(x[i] - fitted(beta, i, n, wd[i] >= 5));
-		scale = 1.4826 * median(e, n);
-		/* a floor: a near-perfect series is not all outliers */
-		if (scale < 0.01 * fabs(beta[0]))
-			scale = 0.01 * fabs(beta[0]);
-		for (i = 0; i < n; i++) {
-			double u = scale > 0 ? e[i] / (4.685 * scale) : 0;
-
-			rw[i] = u < 1 ? (1 - u * u) * (1 - u * u) : 0;
-			ww[i] = w[i] * rw[i];
-		}
-		if (wls(x, ww, wd, n, use, beta, se, ss) != 0)
-			break;
-	}
-	free(ww);
-	free(e);
-}
-
-/*
- * A fleet launched (or stopped) in the month: a step in the daily level.
- * Returns the index where the last regime starts, or 0 when the days
- * are better read as one level with a trend. A step is taken when two
- * flat segments explain the days at least four times better than a
- * straight line, the level moves by more than a quarter, at least three
- * days follow it, and weekdays and weekend days stand on both sides.
- */
-static int
-find_step(const double *x, const int *wd, int n)
-{
-	double sx = 0, sy = 0, sxx = 0, sxy = 0, b, a, ss_line = 0, best = -1;
-	int i, s, at = 0;
-
-	if (n < 6)
-		return 0;
-	for (i = 0; i < n; i++) {
-		sx += i;
-		sy += x[i];
-		sxx += (double)i * i;
-		sxy += i * x[i];
-	}
-	b = (n * sxy - sx * sy) / (n * sxx - sx * sx);
-	a = (sy - b * sx) / n;
-	for (i = 0; i < n; i++)
-		ss_line += (x[i] - a - b * i) * (x[i] - a - b * i);
-	for (s = 2; s <= n - 3; s++) {
-		double m1 = 0, m2 = 0, ss = 0;
-
-		for (i = 0; i < s; i++)
-			m1 += x[i];
-		for (i = s; i < n; i++)
-			m2 += x[i];
-		m1 /= s;
-		m2 /= n - s;
-		for (i = 0; i < n; i++) {
-			double d = x[i] - (i < s ? m1 : m2);
-
-			ss += d * d;
-		}
-		/* both sides must hold a weekday and a weekend day, or a
-		 * weekend next to weekdays would pass for a step */
-		int k, mix[2][2] = { { 0, 0 }, { 0, 0 } };
-
-		for (k = 0; k < n; k++)
-			mix[k >= s][wd[k] >= 5] = 1;
-		if (!(mix[0][0] && mix[0][1] && mix[1][0] && mix[1][1]))
-			continue;
-		if (fabs(m2 - m1) > 0.25 * (m1 > m2 ? m1 : m2) &&
-		    ss * 4 < ss_line && (best < 0 || ss < best)) {
-			best = ss;
-			at = s;
-		}
-	}
-	/* a day half-way between the two levels (a launch at noon)
-	 * belongs to neither */
-	if (at > 0 && at < n - 3) {
-		double lo = x[at - 1] < x[n - 1] ? x[at - 1] : x[n - 1];
-		double hi = x[at - 1] < x[n - 1] ? x[n - 1] : x[at - 1];
-
-		if (x[at] > lo + 0.1 * (hi - lo) && x[at] < hi - 0.1 *
-		    (hi - lo))
-			at++;
-	}
-	return at;
-}
-
-void
-estimate_fit_series(const double *x, const int *wd, int n,
-    struct estimate_fit *fit)
-{
-	double *w, *rw, beta[3], se[3], ss = 0, sw = 0;
-	int use[3] = { 1, 0, 0 }, i, weekends = 0, weekdays = 0, dof, step;
-
-	memset(fit, 0, sizeof(*fit));
-	fit->n = n;
-	if (n <= 0)
-		return;
-	/* after a step, only the new level tells what the rest of the
-	 * month costs */
-	step = find_step(x, wd, n);
-	if (step > 0) {
-		fit->step = step;
-		x += step;
-		wd += step;
-		n -= step;
-		fit->n = n;
-	}
-	w = xmalloc((size_t)n * sizeof(*w));
-	rw = xmalloc((size_t)n * sizeof(*rw));
-	for (i = 0; i < n; i++) {
-		w[i] = pow(0.5, (n - 1 - i) / HALF_LIFE);
-		if (wd[i] >= 5)
-			weekends++;
-		else
-			weekdays++;
-	}
-	/* level, trend and weekend together, so that a weekend at the end
-	 * of a short window is not taken for a falling trend, nor a growing
-	 * fleet for a weekly pattern */
-	use[1] = n >= 5;
-	use[2] = n >= 7 && weekends > 0 && weekdays > 0;
-	robust_fit(x, w, wd, n, use, beta, se, &ss, rw);
-	/* keep the trend and the weekend only where they stand out */
-	if (use[1] && !(se[1] > 0 ? fabs(beta[1]) / se[1] > TREND_T :
-	    beta[1] != 0)) {
-		use[1] = 0;
-		robust_fit(x, w, wd, n, use, beta, se, &ss, rw);
-	}
-	if (use[2] && fabs(beta[2]) < SEASON_MIN * fabs(beta[0])) {
-		use[2] = 0;
-		robust_fit(x, w, wd, n, use, beta, se, &ss, rw);
-	}
-	fit->level = beta[0] > 0 ? beta[0] : 0;
-	fit->slope = beta[1];
-	fit->trend = use[1];
-	fit->weekend = beta[2];
-	fit->seasonal = use[2];
-	for (i = 0; i < n; i++) {
-		sw += w[i] * rw[i];
-		if (rw[i] < 0.5)
-			fit->outliers++;
-	}
-	dof = n - fit->outliers - 1 - use[1] - use[2];
-	fit->sigma = sw > 0 ? sqrt(ss / sw * (n - fit->outliers) /
-	    (dof > 1 ? dof : 1)) : 0;
-	free(w);
-	free(rw);
-}
-
-double
-estimate_day(const struct estimate_fit *fit, int ahead, int wday)
-{
-	double lv = fit->level + fit->slope * ahead +
-	    (wday >= 5 ? fit->weekend : 0);
-
-	return lv > 0 ? lv : 0;
-}
-
-double
-estimate_project(const struct estimate_fit *fit, int days, int first_weekday,
-    double *var)
-{
-	double sum = 0, neff, v;
-	int j;
-
-	for (j = 0; j < days; j++)
-		sum += estimate_day(fit, j + 1, (first_weekday + j) % 7);
-	/* day-to-day noise on each remaining day, plus the level's own
-	 * uncertainty carried over all of them (about sigma^2 / n_eff) */
-	neff = fit->n < HALF_LIFE * 1.5 ? fit->n : HALF_LIFE * 1.5;
-	v = days * fit->sigma * fit->sigma;
-	if (neff > 0)
-		v += (double)days * days * fit->sigma * fit->sigma / neff;
-	if (fit->trend)	/* the slope's error grows with the horizon */
-		v += (double)days * days * days * fit->sigma * fit->sigma /
-		    (3.0 * (neff > 1 ? neff * neff : 1));
-	*var = v;
-	return sum;
-}
-
-/* ---- reading a month from the store ---------------------------------- */
+#define HISTORY_MONTHS	2	/* earlier months read into the series */
 
 static int
 db_fail(sqlite3 *db, struct pv_error *err)
@@ -399,134 +95,39 @@ note(struct estimate_payer *p, const char *fmt, ...)
 	p->notes[p->nnotes++] = xstrdup(buf);
 }
 
-/* Which part of the estimate a group of lines is. */
-enum part {
-	PART_USAGE_DAILY,	/* usage and discounts by the hour or day */
-	PART_USAGE_MTD,		/* monthly reports: month-to-date usage */
-	PART_FEE,		/* recurring, counted once */
-	PART_ONE_TIME,
-	PART_CREDIT,
-	PART_REFUND,
-	PART_TAX,
-	PART_OTHER		/* rounding */
-};
-
-static enum part
-part_of(const char *cls, const char *line_type, int long_line,
-    int monthly_format)
-{
-	if (strcmp(cls, "usage") == 0 || strcmp(cls, "discount") == 0) {
-		if (!long_line)
-			return PART_USAGE_DAILY;
-		/* a monthly report's lines span the month to date; in a
-		 * DBR or CUR a month-long usage line is a monthly charge
-		 * (hosted zones and the like) */
-		return monthly_format ? PART_USAGE_MTD : PART_FEE;
-	}
-	if (strcmp(cls, "fee") == 0) {
-		if (strcmp(line_type, "Fee") == 0 ||
-		    strcmp(line_type, "SavingsPlanUpfrontFee") == 0)
-			return PART_ONE_TIME;
-		if (strcmp(line_type, "RIFee") == 0 ||
-		    strcmp(line_type, "SavingsPlanRecurringFee") == 0)
-			return PART_FEE;
-		return long_line ? PART_FEE : PART_ONE_TIME;
-	}
-	if (strcmp(cls, "credit") == 0)
-		return PART_CREDIT;
-	if (strcmp(cls, "refund") == 0)
-		return PART_REFUND;
-	if (strcmp(cls, "tax") == 0)
-		return PART_TAX;
-	return PART_OTHER;
-}
-
-/* The lines of one payer-month, grouped by service and what they are;
- * ?3 cuts at a day (backtests), ?4 is where "recent" days start. */
-static const char parts_sql[] =
-    "SELECT COALESCE(si.code, ''), COALESCE(si.name, ''), il.class, "
-    "       COALESCE(lt.name, ''), il.span_days > 1, SUM(il.cost), "
-    "       SUM(CASE WHEN il.day >= ?4 THEN il.cost ELSE 0 END) "
-    "FROM invoice_day il "
-    "LEFT JOIN service_ident si ON si.service = il.service "
-    "LEFT JOIN line_type lt ON lt.id = il.line_type "
-    "WHERE il.payer_account = ?1 AND il.period = ?2 "
-    "  AND (?3 IS NULL OR il.day < ?3) "
-    "GROUP BY 1, 2, 3, 4, 5";
-
-static const char daily_sql[] =
-    "SELECT day, SUM(cost) FROM invoice_day "
-    "WHERE payer_account = ?1 AND period = ?2 AND span_days = 1 "
-    "  AND class IN ('usage', 'discount') AND (?3 IS NULL OR day < ?3) "
-    "GROUP BY day";
-
-/* Recurring fees of a month by service and usage type. */
-static const char fees_sql[] =
-    "SELECT COALESCE(si.code, ''), COALESCE(ut.name, ''), SUM(il.cost), "
-    "       COALESCE(MAX(si.name), '') "
-    "FROM invoice_day il "
-    "LEFT JOIN service_ident si ON si.service = il.service "
-    "LEFT JOIN usage_type ut ON ut.id = il.usage_type "
-    "LEFT JOIN line_type lt ON lt.id = il.line_type "
-    "WHERE il.payer_account = ?1 AND il.period = ?2 "
-    "  AND (?3 IS NULL OR il.day < ?3) "
-    "  AND ((il.class = 'fee' AND (il.span_days > 1 OR lt.name IN "
-    "       ('RIFee', 'SavingsPlanRecurringFee'))) "
-    "    OR (il.class IN ('usage', 'discount') AND il.span_days > 1)) "
-    "GROUP BY 1, 2 HAVING SUM(il.cost) > 0";
-
-static int
-add_service(struct estimate_payer *p, const char *code, const char *name,
-    money_t v, int usage)
-{
-	struct estimate_service *e = NULL;
-	size_t i;
-
-	for (i = 0; i < p->nservices && e == NULL; i++)
-		if (strcmp(p->services[i].code, code) == 0)
-			e = &p->services[i];
-	if (e == NULL) {
-		p->services = xrealloc(p->services, (p->nservices + 1) *
-		    sizeof(*p->services));
-		e = &p->services[p->nservices++];
-		e->code = xstrdup(code);
-		e->name = xstrdup(name);
-		e->amount = e->usage_seen = 0;
-	}
-	if (usage && money_add(&e->usage_seen, v) != 0)
-		return -1;
-	return money_add(&e->amount, v);
-}
-
-static int
-cmp_service(const void *a, const void *b)
-{
-	const struct estimate_service *x = a, *y = b;
-
-	if (x->amount != y->amount)
-		return x->amount > y->amount ? -1 : 1;
-	return strcmp(x->code, y->code);
-}
-
-struct month_info {
-	char *payer, *period, *format, *currency;
-	int places, estimated;
-	char *usage_end, *last_end;
-	int has_prev;		/* the payer has data in the month before */
-};
+static void
+add_part(struct estimate_payer *p, enum estimate_part_kind kind,
+    money_t amount, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 
 static void
-prev_month(const char *period, char out[8])
+add_part(struct estimate_payer *p, enum estimate_part_kind kind,
+    money_t amount, const char *fmt, ...)
 {
-	int y, m;
+	char buf[160];
+	va_list ap;
 
-	if (sscanf(period, "%d-%d", &y, &m) != 2 || y < 1971 || m < 1 ||
-	    m > 12) {
-		y = 1970;
-		m = 2;
-	}
-	date_format_month((date_days_from_civil(y, m, 1) - 1) * 86400, out);
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	p->parts = xrealloc(p->parts, (p->nparts + 1) * sizeof(*p->parts));
+	p->parts[p->nparts].label = xstrdup(buf);
+	p->parts[p->nparts].amount = amount;
+	p->parts[p->nparts].kind = kind;
+	p->nparts++;
 }
+
+const char *
+estimate_confidence_word(double expected_error)
+{
+	if (expected_error <= CONFIDENCE_HIGH_PCT)
+		return "high";
+	if (expected_error <= CONFIDENCE_MEDIUM_PCT)
+		return "medium";
+	return "low";
+}
+
+/* ---- dates ----------------------------------------------------------- */
 
 static int64_t
 day_number(const char *ymd)
@@ -551,491 +152,120 @@ day_text(int64_t day, char out[11])
 	date_format_day((pv_time)day * 86400, out);
 }
 
+/* First day number and length of a period "YYYY-MM"; -1 when bad. */
 static int
-read_daily(sqlite3 *db, const struct month_info *mi, const char *cut,
-    int64_t first, int64_t last, double *x, int64_t *first_data,
-    money_t *all_days, struct pv_error *err)
+period_days(const char *period, int64_t *first, int *days)
 {
-	sqlite3_stmt *q;
-	int rc;
+	int y, m;
 
-	*first_data = -1;
-	*all_days = 0;
-	if (sqlite3_prepare_v2(db, daily_sql, -1, &q, NULL) != SQLITE_OK)
-		return db_fail(db, err);
-	sqlite3_bind_text(q, 1, mi->payer, -1, SQLITE_STATIC);
-	sqlite3_bind_text(q, 2, mi->period, -1, SQLITE_STATIC);
-	sqlite3_bind_text(q, 3, cut, -1, SQLITE_STATIC);
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		int64_t d = day_number((const char *)sqlite3_column_text(q, 0));
-		money_t v = sqlite3_column_int64(q, 1);
-
-		money_add(all_days, v);
-		if (*first_data < 0 || d < *first_data)
-			*first_data = d;
-		if (d >= first && d <= last)
-			x[d - first] += to_double(v);
-	}
-	sqlite3_finalize(q);
-	return rc == SQLITE_DONE ? 0 : db_fail(db, err);
-}
-
-/* Recurring fees of the month before that have not come this month. */
-static int
-expected_fees(sqlite3 *db, const struct month_info *mi, const char *cut,
-    struct estimate_payer *p, struct pv_error *err)
-{
-	sqlite3_stmt *q;
-	char prev[8];
-	struct { char *code, *ut; money_t v; } *now = NULL;
-	size_t nnow = 0, i;
-	int rc, pass;
-
-	prev_month(mi->period, prev);
-	if (sqlite3_prepare_v2(db, fees_sql, -1, &q, NULL) != SQLITE_OK)
-		return db_fail(db, err);
-	for (pass = 0; pass < 2; pass++) {
-		sqlite3_reset(q);
-		sqlite3_bind_text(q, 1, mi->payer, -1, SQLITE_STATIC);
-		sqlite3_bind_text(q, 2, pass == 0 ? mi->period : prev, -1,
-		    SQLITE_STATIC);
-		sqlite3_bind_text(q, 3, pass == 0 ? cut : NULL, -1,
-		    SQLITE_STATIC);
-		while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-			const char *code = (const char *)sqlite3_column_text(q,
-			    0), *ut = (const char *)sqlite3_column_text(q, 1);
-			money_t v = sqlite3_column_int64(q, 2);
-			char amount[48];
-
-			if (pass == 0) {
-				now = xrealloc(now, (nnow + 1) * sizeof(*now));
-				now[nnow].code = xstrdup(code);
-				now[nnow].ut = xstrdup(ut);
-				now[nnow].v = v;
-				nnow++;
-				continue;
-			}
-			for (i = 0; i < nnow; i++)
-				if (strcmp(now[i].code, code) == 0 &&
-				    strcmp(now[i].ut, ut) == 0)
-					break;
-			if (i < nnow)
-				continue;
-			money_add(&p->fees_expected, v);
-			add_service(p, code[0] ? code : "(none)",
-			    (const char *)sqlite3_column_text(q, 3), v, 0);
-			money_format(amount, sizeof(amount), v, 2);
-			note(p, "%s fee %s%s%s %s expected again (posted in %s, "
-			    "not yet this month)", code, ut[0] ? "(" : "", ut,
-			    ut[0] ? ")" : "", amount, prev);
-		}
-		if (rc != SQLITE_DONE)
-			break;
-	}
-	sqlite3_finalize(q);
-	for (i = 0; i < nnow; i++) {
-		free(now[i].code);
-		free(now[i].ut);
-	}
-	free(now);
-	return rc == SQLITE_DONE ? 0 : db_fail(db, err);
-}
-
-/* The month's parts, and each service's share of them. */
-static int
-read_parts(sqlite3 *db, const struct month_info *mi, const char *cut,
-    int monthly, struct estimate_payer *p, money_t *usage_mtd,
-    money_t *daily_total, struct pv_error *err)
-{
-	sqlite3_stmt *q;
-	int rc;
-
-	*usage_mtd = 0;
-	*daily_total = 0;
-	if (sqlite3_prepare_v2(db, parts_sql, -1, &q, NULL) != SQLITE_OK)
-		return db_fail(db, err);
-	sqlite3_bind_text(q, 1, mi->payer, -1, SQLITE_STATIC);
-	sqlite3_bind_text(q, 2, mi->period, -1, SQLITE_STATIC);
-	sqlite3_bind_text(q, 3, cut, -1, SQLITE_STATIC);
-	sqlite3_bind_text(q, 4, "", -1, SQLITE_STATIC);
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		const char *code = (const char *)sqlite3_column_text(q, 0);
-		const char *name = (const char *)sqlite3_column_text(q, 1);
-		enum part part = part_of((const char *)sqlite3_column_text(q,
-		    2), (const char *)sqlite3_column_text(q, 3),
-		    sqlite3_column_int(q, 4), monthly);
-		money_t v = sqlite3_column_int64(q, 5);
-		money_t *sum = NULL;
-
-		switch (part) {
-		case PART_USAGE_DAILY:
-			sum = daily_total;
-			break;
-		case PART_USAGE_MTD:
-			sum = usage_mtd;
-			break;
-		case PART_FEE:
-			sum = &p->fees;
-			break;
-		case PART_ONE_TIME:
-			sum = &p->one_time;
-			break;
-		case PART_CREDIT:
-			sum = &p->credits;
-			break;
-		case PART_REFUND:
-			sum = &p->refunds;
-			break;
-		case PART_TAX:
-			sum = &p->tax_observed;
-			break;
-		case PART_OTHER:
-			break;
-		}
-		if (sum != NULL && money_add(sum, v) != 0) {
-			sqlite3_finalize(q);
-			return pv_error_set(err, PV_ERR_FATAL, NULL, 0,
-			    "estimate: sums overflow");
-		}
-		/* services carry what they cost: usage (scaled later),
-		 * fees and one-time purchases */
-		if (part == PART_USAGE_DAILY || part == PART_USAGE_MTD ||
-		    part == PART_FEE || part == PART_ONE_TIME)
-			add_service(p, code[0] ? code : "(none)", name, v,
-			    part == PART_USAGE_DAILY || part == PART_USAGE_MTD);
-	}
-	sqlite3_finalize(q);
-	return rc == SQLITE_DONE ? 0 : db_fail(db, err);
-}
-
-/*
- * Each service keeps its fees and one-time purchases; the usage seen so
- * far (all days, the partial one too) grows to the estimated usage in
- * proportion. The rounding rest goes to the largest service, so the
- * services add up to the amount exactly.
- */
-static void
-allocate_services(struct estimate_payer *p, money_t usage_seen,
-    money_t usage_estimated)
-{
-	money_t sum = 0;
-	size_t i, big = 0;
-
-	for (i = 0; i < p->nservices; i++) {
-		struct estimate_service *e = &p->services[i];
-
-		if (usage_seen != 0 && e->usage_seen != 0)
-			e->amount += to_money(to_double(e->usage_seen) *
-			    (to_double(usage_estimated) /
-			    to_double(usage_seen))) - e->usage_seen;
-		sum += e->amount;
-		if (e->amount > p->services[big].amount)
-			big = i;
-	}
-	if (p->nservices > 0)
-		p->services[big].amount += p->amount - sum;
-	qsort(p->services, p->nservices, sizeof(*p->services), cmp_service);
+	if (period == NULL || sscanf(period, "%d-%d", &y, &m) != 2 ||
+	    y < 1971 || m < 1 || m > 12)
+		return -1;
+	*first = date_days_from_civil(y, m, 1);
+	*days = date_days_in_month(y, m);
+	return 0;
 }
 
 static void
-confidence_of(struct estimate_payer *p)
+prev_month(const char *period, char out[8])
 {
-	double cv = p->fit.level > 0 ? p->fit.sigma / p->fit.level : 1;
+	int64_t first;
+	int days;
 
-	if (p->final)
-		p->confidence = "high";
-	else if (p->fit.step > 0)	/* a new level, only days old */
-		p->confidence = p->fit.n >= 14 && cv < 0.15 ? "medium" : "low";
-	else if (p->days_observed >= 21 && cv < 0.15)
-		p->confidence = "high";
-	else if (p->days_observed >= 14 && cv < 0.3)
-		p->confidence = "medium";
-	else if (p->days_observed >= 7 && cv < 0.05)
-		p->confidence = "medium";
-	else
-		p->confidence = "low";
+	if (period_days(period, &first, &days) != 0)
+		first = date_days_from_civil(1970, 2, 1);
+	date_format_month((first - 1) * 86400, out);
 }
 
-/* The month before mi[i] when it is stored for the same payer. */
-static const struct month_info *
-prev_of(const struct month_info *mi, size_t i)
+/* ---- what a line is -------------------------------------------------- */
+
+/* Which part of the estimate a group of lines is. */
+enum part {
+	PART_USAGE_DAILY,	/* usage and discounts by the hour or day */
+	PART_USAGE_MTD,		/* monthly reports: month-to-date usage */
+	PART_MONTH,		/* month-long lines: counted once */
+	PART_FEE_DAILY,		/* fees posted by the hour or day */
+	PART_ONE_TIME,
+	PART_CREDIT,
+	PART_REFUND,
+	PART_TAX,
+	PART_ROUNDING
+};
+
+static int
+has_word(const char *s, const char *word)
 {
-	return mi[i].has_prev ? &mi[i - 1] : NULL;
+	size_t n = strlen(word);
+
+	for (; *s != '\0'; s++)
+		if (strncasecmp(s, word, n) == 0)
+			return 1;
+	return 0;
 }
 
 /*
- * The weekend effect of the month before, as a share of its weekday
- * level (0 when it had none): what a window too short to show a weekend
- * borrows.
+ * A fee that is bought once: CUR's Fee (upfront reservations, Marketplace
+ * contracts) and SavingsPlanUpfrontFee, or, in formats without a line
+ * type, a usage type or product that says upfront or annual.
  */
-static double
-prior_weekend(sqlite3 *db, const struct month_info *prev)
-{
-	struct estimate_fit fit;
-	struct pv_error err;
-	double *x;
-	int *wd, y, m, days, i;
-	int64_t first, first_data;
-	money_t all;
-
-	if (prev == NULL || sscanf(prev->period, "%d-%d", &y, &m) != 2)
-		return 0;
-	days = date_days_in_month(y, m);
-	first = date_days_from_civil(y, m, 1);
-	x = xcalloc((size_t)days, sizeof(*x));
-	wd = xcalloc((size_t)days, sizeof(*wd));
-	if (read_daily(db, prev, NULL, first, first + days - 1, x,
-	    &first_data, &all, &err) != 0) {
-		free(x);
-		free(wd);
-		return 0;
-	}
-	for (i = 0; i < days; i++)
-		wd[i] = weekday(first + i);
-	estimate_fit_series(x, wd, days, &fit);
-	free(x);
-	free(wd);
-	return fit.seasonal && fit.level > 0 ? fit.weekend / fit.level : 0;
-}
-
-/* Estimate one payer's month from what is stored (before cut, if any);
- * prev is the month before it, when stored. */
 static int
-estimate_month(sqlite3 *db, const struct month_info *mi,
-    const struct month_info *prev, const char *cut, struct estimate_payer *p,
-    struct pv_error *err)
+is_one_time(const char *line_type, const char *usage_type,
+    const char *service_name)
 {
-	int y, m, monthly = strcmp(mi->format, "monthly") == 0 ||
-	    strcmp(mi->format, "cost-allocation") == 0;
-	int64_t first_day, last_day, last_complete, start, first_data = -1;
-	int64_t cut_day = cut != NULL ? day_number(cut) : -1;
-	money_t usage_mtd, daily_total, all_days, observed_fixed;
-	double *x = NULL, var = 0, proj = 0;
-	int *wd = NULL, n, i, rc = -1;
-	pv_time end = -1;
-	char buf[48], buf2[48];
+	static const char *const words[] = { "upfront", "annual", "yearly",
+	    "sign up", "signup", "1yr", "3yr", "1 year", "3 year" };
+	size_t i;
 
-	memset(p, 0, sizeof(*p));
-	p->payer = xstrdup(mi->payer);
-	p->period = xstrdup(mi->period);
-	p->currency = xstrdup(mi->currency ? mi->currency : "USD");
-	p->places = mi->places < 2 ? 2 : mi->places;
-	if (sscanf(mi->period, "%d-%d", &y, &m) != 2)
-		return pv_error_set(err, PV_ERR_FATAL, NULL, 0, "estimate: bad "
-		    "period '%s'", mi->period);
-	p->days_in_month = date_days_in_month(y, m);
-	first_day = date_days_from_civil(y, m, 1);
-	last_day = first_day + p->days_in_month - 1;
-
-	/* how far complete days reach: hourly lines to the day's end */
-	if (mi->usage_end != NULL)
-		date_parse(mi->usage_end, strlen(mi->usage_end), &end);
-	else if (mi->last_end != NULL)
-		date_parse(mi->last_end, strlen(mi->last_end), &end);
-	if (cut_day >= 0 && (end < 0 || end > cut_day * 86400))
-		end = cut_day * 86400;
-	last_complete = end >= 0 ? end / 86400 - 1 : first_day - 1;
-	if (last_complete > last_day)
-		last_complete = last_day;
-
-	n = (int)(last_complete - first_day + 1);
-	x = xcalloc((size_t)p->days_in_month + 1, sizeof(*x));
-	wd = xcalloc((size_t)p->days_in_month + 1, sizeof(*wd));
-	if (read_daily(db, mi, cut, first_day, last_day, x, &first_data,
-	    &all_days, err) != 0 ||
-	    read_parts(db, mi, cut, monthly, p, &usage_mtd, &daily_total,
-	    err) != 0)
-		goto out;
-	/* last month's fees are expected again only while this month is
-	 * still open: a complete or invoiced month is what was charged */
-	if (last_complete < last_day && (cut != NULL || mi->estimated) &&
-	    expected_fees(db, mi, cut, p, err) != 0)
-		goto out;
-	/* an account new this month: its run-rate starts on its first day
-	 * (days before it cost nothing, and will not) */
-	start = first_day;
-	if (!mi->has_prev && first_data > first_day)
-		/* when its only day is still partial, no day is complete */
-		start = first_data <= last_complete ? first_data :
-		    last_complete + 1;
-	n = last_complete >= start ? (int)(last_complete - start + 1) : 0;
-	for (i = 0; i < n; i++) {
-		p->usage_observed += to_money(x[start - first_day + i]);
-		wd[i] = weekday(start + i);
-	}
-	/* exact: the sum of the complete days as stored */
-	{
-		money_t exact = 0;
-		sqlite3_stmt *q;
-		char from[11], to[11];
-
-		day_text(start, from);
-		day_text(last_complete + 1, to);
-		if (sqlite3_prepare_v2(db, "SELECT COALESCE(SUM(cost), 0) FROM "
-		    "invoice_day WHERE payer_account = ?1 AND period = ?2 AND "
-		    "span_days = 1 AND class IN ('usage', 'discount') AND "
-		    "day >= ?3 AND day < ?4", -1, &q, NULL) != SQLITE_OK) {
-			db_fail(db, err);
-			goto out;
-		}
-		sqlite3_bind_text(q, 1, mi->payer, -1, SQLITE_STATIC);
-		sqlite3_bind_text(q, 2, mi->period, -1, SQLITE_STATIC);
-		sqlite3_bind_text(q, 3, from, -1, SQLITE_STATIC);
-		sqlite3_bind_text(q, 4, to, -1, SQLITE_STATIC);
-		if (sqlite3_step(q) == SQLITE_ROW)
-			exact = sqlite3_column_int64(q, 0);
-		sqlite3_finalize(q);
-		p->usage_observed = exact;
-	}
-	p->days_observed = n;
-	if (n > 0)
-		day_text(last_complete, buf), p->last_complete_day = xstrdup(buf);
-	estimate_fit_series(x + (start - first_day), wd, n, &p->fit);
-	/* a window that has not seen a weekend yet borrows last month's
-	 * weekend effect */
-	if (!p->fit.seasonal && n > 0 && last_complete < last_day) {
-		int weekend_seen = 0;
-
-		for (i = 0; i < n; i++)
-			weekend_seen |= wd[i] >= 5;
-		if (!weekend_seen || n < 7) {
-			double r = prior_weekend(db, prev);
-
-			if (r != 0) {
-				p->fit.weekend = r * p->fit.level;
-				p->fit.seasonal = 1;
-				p->prior_weekend = 1;
-			}
-		}
-	}
-
-	if (monthly && daily_total == 0) {
-		/* a monthly report: month-to-date lines, no daily detail */
-		int seen = n > 0 ? n : 1;
-
-		p->usage_observed = usage_mtd;
-		if (last_complete < last_day)
-			proj = to_double(usage_mtd) / seen *
-			    (double)(last_day - last_complete);
-		var = (proj * 0.25) * (proj * 0.25);
-		note(p, "monthly report: no daily detail, usage extrapolated "
-		    "linearly");
-	} else if (n == 0 && daily_total > 0 && end > first_day * 86400 &&
-	    last_complete < last_day && (cut != NULL || mi->estimated)) {
-		/* not one complete day yet: the hours seen give a rate, as
-		 * rough as it gets */
-		int64_t from = !mi->has_prev && first_data > first_day ?
-		    first_data : first_day;
-		double seen = (double)(end - from * 86400) / 86400;
-
-		if (seen <= 0)
-			seen = 1.0 / 24;
-		proj = to_double(daily_total) / seen *
-		    (double)(last_day - from + 1);
-		var = (proj * 0.5) * (proj * 0.5);
-		note(p, "less than one complete day: run-rate from %.0f hours",
-		    seen * 24);
-	} else if (last_complete < last_day) {
-		proj = estimate_project(&p->fit, (int)(last_day - last_complete),
-		    weekday(last_complete + 1), &var);
-	}
-	/* an invoiced month is what it is, however little of it a trimmed
-	 * file shows: nothing to project */
-	p->final = cut == NULL && !mi->estimated;
-	p->status = p->final ? "final" : "estimated";
-	if (last_complete >= last_day || p->final) {
-		/* the month is all there: what was charged is the answer */
-		p->usage_observed = daily_total + usage_mtd;
-		proj = 0;
-		var = 0;
-	}
-	p->usage_projected = to_money(proj);
-	p->amount = p->usage_observed;
-	if (money_add(&p->amount, p->usage_projected) != 0 ||
-	    money_add(&p->amount, p->fees) != 0 ||
-	    money_add(&p->amount, p->fees_expected) != 0 ||
-	    money_add(&p->amount, p->one_time) != 0) {
-		pv_error_set(err, PV_ERR_FATAL, NULL, 0, "estimate overflows");
-		goto out;
-	}
-	/* the model itself can be off beyond day-to-day noise (a fleet
-	 * that changes, a pattern not yet seen): a share of the projection
-	 * that shrinks as more days are seen; backtests put real errors at
-	 * 1-3 % */
-	if (proj > 0) {
-		double k = 0.03 * sqrt(7.0 / (n > 0 ? n : 1));
-
-		var += (proj * k) * (proj * k);
-	}
-	{
-		double sd = sqrt(var) * 1.645;	/* a 90 % range */
-
-		p->low = p->amount - to_money(sd) - p->fees_expected;
-		p->high = p->amount + to_money(sd);
-	}
-	/* tax at the ratio seen so far, on the whole month */
-	observed_fixed = daily_total + usage_mtd + p->fees + p->one_time;
-	if (p->tax_observed != 0 && observed_fixed > 0)
-		p->tax = to_money(to_double(p->amount) *
-		    (to_double(p->tax_observed) / to_double(observed_fixed)));
-	/* the naive run-rate, for comparison: month to date, scaled */
-	if (n > 0)
-		p->naive = to_money(to_double(p->usage_observed + p->fees +
-		    p->one_time) * p->days_in_month / n);
-	allocate_services(p, daily_total + usage_mtd,
-	    p->amount - p->fees - p->fees_expected - p->one_time);
-	confidence_of(p);
-
-	/* what drove the number, in words */
-	if (p->final)
-		note(p, "the month is complete: charges as billed");
-	else {
-		note(p, "%d of %d days observed", n, p->days_in_month);
-		if (n < 14)
-			note(p, "wait ~%d days for a firmer estimate", 14 - n);
-	}
-	if (p->fees != 0) {
-		money_format(buf, sizeof(buf), p->fees, 2);
-		note(p, "recurring fees %s counted once", buf);
-	}
-	if (p->one_time != 0) {
-		money_format(buf, sizeof(buf), p->one_time, 2);
-		note(p, "one-time purchases %s counted as they are", buf);
-	}
-	if (p->credits != 0 || p->refunds != 0) {
-		money_format(buf, sizeof(buf), p->credits, 2);
-		money_format(buf2, sizeof(buf2), p->refunds, 2);
-		note(p, "credits %s and refunds %s left out of the budget", buf,
-		    buf2);
-	}
-	if (!p->final && p->fit.trend && p->fit.level > 0)
-		note(p, "usage %s about %.1f%% a week", p->fit.slope > 0 ?
-		    "growing" : "shrinking", fabs(p->fit.slope) * 7 * 100 /
-		    p->fit.level);
-	if (!p->final && p->fit.seasonal && p->fit.level > 0)
-		note(p, "weekly pattern: weekends %+.0f%% against weekdays%s",
-		    p->fit.weekend * 100 / p->fit.level, p->prior_weekend ?
-		    " (from last month)" : "");
-	if (!p->final && p->fit.step > 0 && p->last_complete_day != NULL) {
-		char day[11];
-
-		day_text(day_number(p->last_complete_day) - p->fit.n + 1, day);
-		note(p, "usage changed level on %s: the run-rate starts there",
-		    day);
-	}
-	if (!p->final && p->fit.outliers > 0)
-		note(p, "%d unusual day%s damped", p->fit.outliers,
-		    p->fit.outliers == 1 ? "" : "s");
-	if (p->tax != 0) {
-		money_format(buf, sizeof(buf), p->tax, 2);
-		note(p, "tax %s projected apart at the observed ratio", buf);
-	}
-	rc = 0;
-out:
-	free(x);
-	free(wd);
-	return rc;
+	if (strcmp(line_type, "Fee") == 0 ||
+	    strcmp(line_type, "SavingsPlanUpfrontFee") == 0)
+		return 1;
+	if (strcmp(line_type, "RIFee") == 0 ||
+	    strcmp(line_type, "SavingsPlanRecurringFee") == 0)
+		return 0;
+	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (has_word(usage_type, words[i]) ||
+		    has_word(service_name, words[i]))
+			return 1;
+	return 0;
 }
+
+static enum part
+part_of(const char *cls, const char *line_type, const char *usage_type,
+    const char *service_name, int long_line, int monthly_format)
+{
+	if (strcmp(cls, "usage") == 0 || strcmp(cls, "discount") == 0) {
+		if (!long_line)
+			return PART_USAGE_DAILY;
+		/* a monthly report's lines span the month to date; in a
+		 * DBR or CUR a month-long usage line is a monthly charge
+		 * (hosted zones and the like) */
+		if (monthly_format)
+			return PART_USAGE_MTD;
+		return is_one_time(line_type, usage_type, service_name) ?
+		    PART_ONE_TIME : PART_MONTH;
+	}
+	if (strcmp(cls, "fee") == 0) {
+		if (is_one_time(line_type, usage_type, service_name))
+			return PART_ONE_TIME;
+		return long_line ? PART_MONTH : PART_FEE_DAILY;
+	}
+	if (strcmp(cls, "credit") == 0)
+		return PART_CREDIT;
+	if (strcmp(cls, "refund") == 0)
+		return PART_REFUND;
+	if (strcmp(cls, "tax") == 0)
+		return PART_TAX;
+	return PART_ROUNDING;
+}
+
+/* ---- the months stored ----------------------------------------------- */
+
+struct month_info {
+	char *payer, *period, *format, *currency;
+	int places, estimated;
+	char *usage_end, *last_end;
+	int monthly;		/* a monthly report: no daily detail */
+};
 
 static const char months_sql[] =
     "SELECT payer_account, period, MAX(format), MIN(currency), MAX(places), "
@@ -1055,13 +285,23 @@ month_info_release(struct month_info *m)
 	free(m->last_end);
 }
 
+static void
+months_free(struct month_info *mi, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		month_info_release(&mi[i]);
+	free(mi);
+}
+
 /* Every stored payer-month (billing deliveries only), in order. */
 static int
 read_months(sqlite3 *db, const char *payer, struct month_info **out,
     size_t *n, struct pv_error *err)
 {
 	sqlite3_stmt *q;
-	size_t cap = 0, i;
+	size_t cap = 0;
 	int rc;
 
 	*out = NULL;
@@ -1083,17 +323,988 @@ read_months(sqlite3 *db, const char *payer, struct month_info **out,
 		m->estimated = sqlite3_column_int(q, 5);
 		m->usage_end = col(q, 6);
 		m->last_end = col(q, 7);
+		m->monthly = strcmp(m->format, "monthly") == 0 ||
+		    strcmp(m->format, "cost-allocation") == 0;
 	}
 	sqlite3_finalize(q);
-	for (i = 1; i < *n; i++) {
-		char prev[8];
-
-		prev_month((*out)[i].period, prev);
-		(*out)[i].has_prev = strcmp((*out)[i - 1].payer,
-		    (*out)[i].payer) == 0 && strcmp((*out)[i - 1].period,
-		    prev) == 0;
-	}
 	return rc == SQLITE_DONE ? 0 : db_fail(db, err);
+}
+
+/* The day after the last one the month's hourly and daily lines reach
+ * (a day number), or -1 when it has none. */
+static int64_t
+usage_end_day(const struct month_info *mi, pv_time *end)
+{
+	*end = -1;
+	if (mi->usage_end != NULL)
+		date_parse(mi->usage_end, strlen(mi->usage_end), end);
+	else if (mi->last_end != NULL && mi->monthly)
+		date_parse(mi->last_end, strlen(mi->last_end), end);
+	return *end >= 0 ? *end / 86400 : -1;
+}
+
+/* Does the month's daily detail reach its last day? */
+static int
+month_complete(const struct month_info *mi)
+{
+	int64_t first;
+	int days;
+	pv_time end;
+
+	if (mi->monthly || period_days(mi->period, &first, &days) != 0)
+		return 0;
+	return usage_end_day(mi, &end) >= first + days;
+}
+
+/* ---- one month's lines ------------------------------------------------ */
+
+/* The lines of one payer-month by day, service and what they are; ?3
+ * cuts at a day (backtests). */
+static const char lines_sql[] =
+    "SELECT il.day, il.span_days > 1, il.class, COALESCE(lt.name, ''), "
+    "       COALESCE(ut.name, ''), COALESCE(si.code, ''), "
+    "       COALESCE(si.name, ''), SUM(il.cost), COALESCE(ac.account_id, '') "
+    "FROM invoice_day il "
+    "LEFT JOIN service_ident si ON si.service = il.service "
+    "LEFT JOIN account ac ON ac.id = il.account "
+    "LEFT JOIN line_type lt ON lt.id = il.line_type "
+    "LEFT JOIN usage_type ut ON ut.id = il.usage_type "
+    "WHERE il.payer_account = ?1 AND il.period = ?2 "
+    "  AND (?3 IS NULL OR il.day < ?3) "
+    "GROUP BY 1, 2, 3, 4, 5, 6, 7, 9";
+
+/* What one service posted on one day (daily usage only). */
+struct day_service {
+	int day;		/* index in the month */
+	char *code;
+	char *account;		/* the usage account */
+	money_t cost;
+};
+
+/* A month as read: sums by part, the daily series, by service. */
+struct month_lines {
+	int64_t first;		/* day number of the 1st */
+	int days;		/* in the month */
+	money_t *usage;		/* per day: usage and discounts (exact) */
+	money_t *fees;		/* per day: fees by the hour or day */
+	int *seen;		/* per day: any daily line at all */
+	money_t usage_mtd, month, one_time, credits, refunds, tax, rounding;
+	money_t fees_total;	/* fee lines, all parts */
+	money_t spent;		/* what counts to the budget, all parts */
+	struct day_service *ds;
+	size_t nds, capds;
+	/* one-time charges by day, for the backtest */
+	money_t *one_time_day;
+	/* each service's share: usage (scaled later) and fixed parts */
+	struct estimate_service *svc;
+	size_t nsvc;
+	/* month-long fees by service and usage type (expected next month) */
+	struct month_fee { char *code, *name, *ut; money_t v; } *mf;
+	size_t nmf;
+};
+
+static void
+lines_release(struct month_lines *l)
+{
+	size_t i;
+
+	free(l->usage);
+	free(l->fees);
+	free(l->seen);
+	free(l->one_time_day);
+	for (i = 0; i < l->nds; i++) {
+		free(l->ds[i].code);
+		free(l->ds[i].account);
+	}
+	free(l->ds);
+	for (i = 0; i < l->nsvc; i++) {
+		free(l->svc[i].code);
+		free(l->svc[i].name);
+	}
+	free(l->svc);
+	for (i = 0; i < l->nmf; i++) {
+		free(l->mf[i].code);
+		free(l->mf[i].name);
+		free(l->mf[i].ut);
+	}
+	free(l->mf);
+	memset(l, 0, sizeof(*l));
+}
+
+static struct estimate_service *
+service_of(struct estimate_service **v, size_t *n, const char *code,
+    const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < *n; i++)
+		if (strcmp((*v)[i].code, code) == 0)
+			return &(*v)[i];
+	*v = xrealloc(*v, (*n + 1) * sizeof(**v));
+	(*v)[*n].code = xstrdup(code);
+	(*v)[*n].name = xstrdup(name);
+	(*v)[*n].amount = (*v)[*n].usage_seen = 0;
+	return &(*v)[(*n)++];
+}
+
+static int
+overflow(struct pv_error *err)
+{
+	return pv_error_set(err, PV_ERR_FATAL, NULL, 0,
+	    "estimate: sums overflow");
+}
+
+/* Read mi's lines (before cut, when not NULL) into *l. */
+static int
+read_lines(sqlite3 *db, const struct month_info *mi, const char *cut,
+    struct month_lines *l, struct pv_error *err)
+{
+	sqlite3_stmt *q;
+	int rc;
+
+	memset(l, 0, sizeof(*l));
+	if (period_days(mi->period, &l->first, &l->days) != 0)
+		return pv_error_set(err, PV_ERR_FATAL, NULL, 0, "estimate: bad "
+		    "period '%s'", mi->period);
+	l->usage = xcalloc((size_t)l->days, sizeof(*l->usage));
+	l->fees = xcalloc((size_t)l->days, sizeof(*l->fees));
+	l->seen = xcalloc((size_t)l->days, sizeof(*l->seen));
+	l->one_time_day = xcalloc((size_t)l->days, sizeof(*l->one_time_day));
+	if (sqlite3_prepare_v2(db, lines_sql, -1, &q, NULL) != SQLITE_OK)
+		return db_fail(db, err);
+	sqlite3_bind_text(q, 1, mi->payer, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 2, mi->period, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 3, cut, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		int64_t d = day_number((const char *)sqlite3_column_text(q, 0))
+		    - l->first;
+		int long_line = sqlite3_column_int(q, 1);
+		const char *cls = (const char *)sqlite3_column_text(q, 2);
+		const char *lt = (const char *)sqlite3_column_text(q, 3);
+		const char *ut = (const char *)sqlite3_column_text(q, 4);
+		const char *code = (const char *)sqlite3_column_text(q, 5);
+		const char *name = (const char *)sqlite3_column_text(q, 6);
+		money_t v = sqlite3_column_int64(q, 7), *sum = NULL;
+		enum part part = part_of(cls, lt, ut, name, long_line,
+		    mi->monthly);
+		struct estimate_service *s;
+		int in_month = d >= 0 && d < l->days;
+
+		if (code[0] == '\0')
+			code = "(none)";
+		if (strcmp(cls, "fee") == 0 && money_add(&l->fees_total, v) != 0)
+			goto overflow;
+		switch (part) {
+		case PART_USAGE_DAILY:
+			if (!in_month)	/* a line dated outside its period */
+				sum = &l->usage_mtd;
+			else {
+				sum = &l->usage[d];
+				l->seen[d] = 1;
+				l->ds = xgrow(l->ds, &l->capds, l->nds + 1,
+				    sizeof(*l->ds));
+				l->ds[l->nds].day = (int)d;
+				l->ds[l->nds].code = xstrdup(code);
+				l->ds[l->nds].account = xstrdup((const char *)
+				    sqlite3_column_text(q, 8));
+				l->ds[l->nds++].cost = v;
+			}
+			break;
+		case PART_USAGE_MTD:
+			sum = &l->usage_mtd;
+			break;
+		case PART_MONTH:
+			sum = &l->month;
+			if (strcmp(cls, "fee") == 0 || long_line) {
+				struct month_fee *f;
+
+				l->mf = xrealloc(l->mf, (l->nmf + 1) *
+				    sizeof(*l->mf));
+				f = &l->mf[l->nmf++];
+				f->code = xstrdup(code);
+				f->name = xstrdup(name);
+				f->ut = xstrdup(ut);
+				f->v = v;
+			}
+			break;
+		case PART_FEE_DAILY:
+			if (in_month) {
+				sum = &l->fees[d];
+				l->seen[d] = 1;
+			} else
+				sum = &l->month;
+			break;
+		case PART_ONE_TIME:
+			sum = &l->one_time;
+			if (in_month && money_add(&l->one_time_day[d], v) != 0)
+				goto overflow;
+			break;
+		case PART_CREDIT:
+			sum = &l->credits;
+			break;
+		case PART_REFUND:
+			sum = &l->refunds;
+			break;
+		case PART_TAX:
+			sum = &l->tax;
+			break;
+		case PART_ROUNDING:
+			sum = &l->rounding;
+			break;
+		}
+		if (money_add(sum, v) != 0)
+			goto overflow;
+		/* services carry what they cost: usage (scaled later),
+		 * fees and one-time charges */
+		if (part != PART_CREDIT && part != PART_REFUND &&
+		    part != PART_TAX && part != PART_ROUNDING) {
+			if (money_add(&l->spent, v) != 0)
+				goto overflow;
+			s = service_of(&l->svc, &l->nsvc, code, name);
+			if ((part == PART_USAGE_DAILY || part ==
+			    PART_USAGE_MTD || part == PART_FEE_DAILY) &&
+			    money_add(&s->usage_seen, v) != 0)
+				goto overflow;
+			if (money_add(&s->amount, v) != 0)
+				goto overflow;
+		}
+	}
+	sqlite3_finalize(q);
+	return rc == SQLITE_DONE ? 0 : db_fail(db, err);
+overflow:
+	sqlite3_finalize(q);
+	return overflow(err);
+}
+
+/* Did service `code` post on day d? */
+static int
+posted(const struct month_lines *l, const char *code, int64_t d)
+{
+	size_t i;
+
+	for (i = 0; i < l->nds; i++)
+		if (l->ds[i].day == d && l->ds[i].cost != 0 &&
+		    strcmp(l->ds[i].code, code) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * Set back the last complete day while it is still arriving: AWS
+ * delivers some services' lines a day or two late. The services that
+ * posted on each of the LAG_DAYS days before the last LAG_MAX are the
+ * regular ones; the last complete day is the latest (at most LAG_MAX
+ * back) up to which every one of them has posted. Returns the day.
+ */
+static int64_t
+settle_last_day(const struct month_lines *l, int64_t last, int64_t start)
+{
+	int64_t ref = last - LAG_MAX - 1, d, ok = last;
+	size_t i;
+
+	if (ref - LAG_DAYS + 1 < start)
+		return last;
+	for (i = 0; i < l->nds; i++) {
+		const char *code = l->ds[i].code;
+		int64_t k;
+
+		if (l->ds[i].day != ref || l->ds[i].cost == 0)
+			continue;
+		for (k = ref - LAG_DAYS + 1; k < ref && posted(l, code, k); k++)
+			;
+		if (k < ref)
+			continue;	/* not a regular service */
+		for (d = ref + 1; d <= ok && posted(l, code, d); d++)
+			;
+		if (d - 1 < ok)
+			ok = d - 1;
+	}
+	return ok;
+}
+
+/* ---- the estimate of one month -------------------------------------- */
+
+struct history {
+	double *days;		/* complete days of earlier months, oldest
+				 * first, ending the day before this month */
+	int n;
+	char *period;		/* the month before */
+	money_t amount;		/* its budget before tax */
+	struct month_lines prev;	/* its lines (month-long fees) */
+	int have_prev;
+	char **accounts;	/* usage accounts seen in those months */
+	size_t naccounts;
+};
+
+static int
+has_account(char *const *v, size_t n, const char *a)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(v[i], a) == 0)
+			return 1;
+	return 0;
+}
+
+static void
+history_release(struct history *h)
+{
+	size_t i;
+
+	for (i = 0; i < h->naccounts; i++)
+		free(h->accounts[i]);
+	free(h->accounts);
+	free(h->days);
+	free(h->period);
+	lines_release(&h->prev);
+	memset(h, 0, sizeof(*h));
+}
+
+/*
+ * The complete months just before mi[i] of the same payer (up to
+ * HISTORY_MONTHS, contiguous), their days in one series.
+ */
+static int
+read_history(sqlite3 *db, const struct month_info *mi, size_t i,
+    struct history *h, struct pv_error *err)
+{
+	size_t k, first = i;
+	int m;
+
+	memset(h, 0, sizeof(*h));
+	for (m = 0; m < HISTORY_MONTHS && first > 0; m++) {
+		char want[8];
+
+		prev_month(mi[first].period, want);
+		if (strcmp(mi[first - 1].payer, mi[i].payer) != 0 ||
+		    strcmp(mi[first - 1].period, want) != 0 ||
+		    !month_complete(&mi[first - 1]))
+			break;
+		first--;
+	}
+	for (k = first; k < i; k++) {
+		struct month_lines l;
+		int d;
+
+		if (read_lines(db, &mi[k], NULL, &l, err) != 0) {
+			lines_release(&l);
+			return -1;
+		}
+		h->days = xrealloc(h->days, (size_t)(h->n + l.days) *
+		    sizeof(*h->days));
+		for (d = 0; d < l.days; d++)
+			h->days[h->n++] = to_double(l.usage[d]);
+		for (d = 0; d < (int)l.nds; d++)
+			if (!has_account(h->accounts, h->naccounts,
+			    l.ds[d].account)) {
+				h->accounts = xrealloc(h->accounts,
+				    (h->naccounts + 1) * sizeof(*h->accounts));
+				h->accounts[h->naccounts++] =
+				    xstrdup(l.ds[d].account);
+			}
+		if (k + 1 == i) {
+			money_t a = 0;
+			size_t s;
+
+			for (s = 0; s < l.nsvc; s++)
+				money_add(&a, l.svc[s].amount);
+			h->period = xstrdup(mi[k].period);
+			h->amount = a;
+			h->prev = l;
+			h->have_prev = 1;
+		} else
+			lines_release(&l);
+	}
+	return 0;
+}
+
+/* Month-long fees of the month before that have not come this month. */
+static void
+expect_fees(struct estimate_payer *p, const struct month_lines *now,
+    const struct history *h)
+{
+	size_t i, j;
+
+	if (!h->have_prev)
+		return;
+	for (i = 0; i < h->prev.nmf; i++) {
+		const struct month_fee *f = &h->prev.mf[i];
+		char amount[48];
+		int dup = 0;
+
+		for (j = 0; j < i && !dup; j++)
+			dup = strcmp(h->prev.mf[j].code, f->code) == 0 &&
+			    strcmp(h->prev.mf[j].ut, f->ut) == 0;
+		for (j = 0; j < now->nmf && !dup; j++)
+			dup = strcmp(now->mf[j].code, f->code) == 0 &&
+			    strcmp(now->mf[j].ut, f->ut) == 0;
+		if (dup)
+			continue;
+		/* the same fee may be on several lines: sum them */
+		{
+			money_t v = 0;
+
+			for (j = i; j < h->prev.nmf; j++)
+				if (strcmp(h->prev.mf[j].code, f->code) == 0 &&
+				    strcmp(h->prev.mf[j].ut, f->ut) == 0)
+					money_add(&v, h->prev.mf[j].v);
+			if (v <= 0)
+				continue;
+			money_add(&p->fees_expected, v);
+			money_add(&service_of(&p->services, &p->nservices,
+			    f->code, f->name)->amount, v);
+			money_format(amount, sizeof(amount), v, 2);
+			note(p, "%s %s%s%s %s expected again (posted in %s, "
+			    "not yet this month)", f->code, f->ut[0] ? "(" : "",
+			    f->ut, f->ut[0] ? ")" : "", amount, h->period);
+		}
+	}
+}
+
+static int
+cmp_service(const void *a, const void *b)
+{
+	const struct estimate_service *x = a, *y = b;
+
+	if (x->amount != y->amount)
+		return x->amount > y->amount ? -1 : 1;
+	return strcmp(x->code, y->code);
+}
+
+/*
+ * Each service keeps its fixed parts; its usage seen so far grows to
+ * the estimated usage in proportion. The rounding rest goes to the
+ * largest service, so the services add up to the amount exactly.
+ */
+static void
+allocate_services(struct estimate_payer *p, money_t usage_seen,
+    money_t usage_estimated)
+{
+	money_t sum = 0;
+	size_t i, big = 0;
+
+	for (i = 0; i < p->nservices; i++) {
+		struct estimate_service *e = &p->services[i];
+
+		if (usage_seen != 0 && e->usage_seen != 0)
+			e->amount += to_money(to_double(e->usage_seen) *
+			    (to_double(usage_estimated) /
+			    to_double(usage_seen))) - e->usage_seen;
+		sum += e->amount;
+		if (e->amount > p->services[big].amount)
+			big = i;
+	}
+	if (p->nservices > 0)
+		p->services[big].amount += p->amount - sum;
+	if (p->nservices > 1)
+		qsort(p->services, p->nservices, sizeof(*p->services),
+		    cmp_service);
+}
+
+/* The 80 % range, typical error and confidence from the measured
+ * errors, around the amount; `spent` is the floor of the low end. */
+static void
+measured_range(struct estimate_payer *p, money_t projected, money_t spent,
+    int monthly)
+{
+	struct calibration c;
+	double proj = to_double(projected), half;
+
+	p->low = p->high = p->amount;
+	if (p->final || projected <= 0) {
+		p->typical_error = 0;
+		p->confidence = "high";
+	} else if (calibration_lookup(p->days_observed, p->fc.noise,
+	    p->history_days > 0, &c) == 0) {
+		double widen = monthly || p->days_observed == 0 ? 2 : 1;
+
+		p->low = p->amount + to_money(proj * c.q_low * widen);
+		p->high = p->amount + to_money(proj * c.q_high * widen);
+		p->typical_error = c.typical * widen;
+		p->error_months = c.months;
+	} else {
+		/* no table (a build without calibration): as wide as the
+		 * projection itself */
+		p->low = p->amount - projected;
+		p->high = p->amount + projected;
+		p->typical_error = 100 * proj / to_double(p->amount > 0 ?
+		    p->amount : 1);
+	}
+	/* a fee expected from last month may not come */
+	p->low -= p->fees_expected;
+	if (p->low < spent)
+		p->low = spent;
+	if (p->high < p->amount)
+		p->high = p->amount;
+	if (p->low > p->amount)
+		p->low = p->amount;
+	if (p->confidence == NULL) {
+		half = p->amount > 0 ? 100 * to_double(p->high - p->low) / 2 /
+		    to_double(p->amount) : 100;
+		p->confidence = estimate_confidence_word(half);
+	}
+}
+
+/* The parts every format prints, in order. */
+static void
+describe_parts(struct estimate_payer *p, int monthly)
+{
+	int left = p->horizon - (p->days_observed + p->start_day - 1);
+
+	if (p->complete)
+		add_part(p, ESTIMATE_PART_ADD, p->usage_observed, "usage, "
+		    "the whole month");
+	else if (monthly)
+		add_part(p, ESTIMATE_PART_ADD, p->usage_observed, "usage to "
+		    "date (monthly report, no daily detail)");
+	else
+		add_part(p, ESTIMATE_PART_ADD, p->usage_observed, "usage, %d "
+		    "complete day%s", p->days_observed, p->days_observed == 1 ?
+		    "" : "s");
+	if (!p->complete)
+		add_part(p, ESTIMATE_PART_ADD, p->usage_projected, "usage "
+		    "projected, %d day%s left%s", left, left == 1 ? "" : "s",
+		    p->usage_partial != 0 ? " (partial days included)" : "");
+	add_part(p, ESTIMATE_PART_ADD, p->month_charges, "month-long charges, "
+	    "counted once");
+	if (p->fees_daily != 0 || p->fees_daily_projected != 0)
+		add_part(p, ESTIMATE_PART_ADD, p->fees_daily +
+		    p->fees_daily_projected, "fees by the hour or day%s",
+		    p->final ? "" : ", at the last day's rate");
+	if (p->fees_expected != 0)
+		add_part(p, ESTIMATE_PART_ADD, p->fees_expected, "fees expected "
+		    "again (posted last month)");
+	add_part(p, ESTIMATE_PART_ADD, p->one_time, "one-time charges, not "
+	    "expected next month");
+	add_part(p, ESTIMATE_PART_TOTAL, p->amount, "= budget before tax");
+	add_part(p, ESTIMATE_PART_APART, p->tax, "tax, projected apart");
+	add_part(p, ESTIMATE_PART_APART, p->credits, "credits, left out");
+	add_part(p, ESTIMATE_PART_APART, p->refunds, "refunds, left out");
+	if (!p->complete && !monthly) {
+		add_part(p, ESTIMATE_PART_COMPARE, p->run_rate, "run-rate: "
+		    "mean complete day x %d days, charges once", p->horizon -
+		    p->start_day + 1);
+		add_part(p, ESTIMATE_PART_COMPARE, p->naive, "naive: month to "
+		    "date x %d / %d", p->horizon - p->start_day + 1,
+		    p->days_observed > 0 ? p->days_observed : 1);
+	}
+	if (p->previous_period != NULL)
+		add_part(p, ESTIMATE_PART_COMPARE, p->previous_amount,
+		    "previous month (%s), as billed", p->previous_period);
+}
+
+/* What drove the number, in words. */
+static void
+explain(struct estimate_payer *p, int64_t first, int hist)
+{
+	char buf[48], buf2[48], day[11];
+
+	if (p->final) {
+		note(p, "the month is invoiced: charges as billed");
+		return;
+	}
+	if (p->complete) {
+		note(p, "every day of the month is in, not yet invoiced: "
+		    "charges so far");
+		return;
+	}
+	note(p, "%d of %d days observed", p->days_observed,
+	    p->days_in_month);
+	if (p->error_months > 0)
+		note(p, "typical error at %d days: ±%.1f%%, measured on %d "
+		    "months", p->days_observed, p->typical_error,
+		    p->error_months);
+	if (p->days_observed < 14)
+		note(p, "wait ~%d days for a firmer estimate",
+		    14 - p->days_observed);
+	if (p->usage_partial != 0) {
+		money_format(buf, sizeof(buf), p->usage_partial, 2);
+		note(p, "usage %s on %d partial day%s is projected anew, not "
+		    "added", buf, p->partial_days, p->partial_days == 1 ? "" :
+		    "s");
+	}
+	if (p->start_day > 1) {
+		day_text(first + p->start_day - 1, day);
+		note(p, "usage starts on %s: the days before cost nothing",
+		    day);
+	}
+	if (p->fc.used & FORECAST_HISTORY)
+		note(p, "level measured over %d days, %d of them from earlier "
+		    "months", p->fc.window, p->fc.window - p->days_observed > 0 ?
+		    p->fc.window - p->days_observed : 0);
+	if (p->fc.used & FORECAST_TREND)
+		note(p, "usage %s about %.1f%% a week (damped)",
+		    p->fc.slope > 0 ? "growing" : "shrinking",
+		    fabs(p->fc.slope) * 7 * 100 / p->fc.level);
+	if (p->fc.used & FORECAST_WEEKLY)
+		note(p, "weekly pattern: a weekend day costs %.0f%% of a "
+		    "weekday", p->fc.weekend * 100);
+	if ((p->fc.used & FORECAST_SHIFT) && p->fc.shift_at >= hist) {
+		day_text(first + p->start_day - 1 + (p->fc.shift_at - hist),
+		    day);
+		money_format(buf, sizeof(buf), to_money(p->fc.shift_from), 2);
+		money_format(buf2, sizeof(buf2), to_money(p->fc.shift_to), 2);
+		note(p, "usage changed level on %s (%s to %s a day): the "
+		    "run-rate starts there", day, buf, buf2);
+	} else if ((p->fc.used & FORECAST_SHIFT) && p->fc.shift_at >= 0)
+		note(p, "usage changed level in an earlier month: only the "
+		    "days since count");
+	if (p->fc.used & FORECAST_OUTLIERS)
+		note(p, "%d unusual day%s damped", p->fc.outliers,
+		    p->fc.outliers == 1 ? "" : "s");
+	if (p->fees_daily_projected != 0) {
+		money_format(buf, sizeof(buf), p->fees_daily_projected, 2);
+		note(p, "fees posted by the hour or day go on at the last "
+		    "day's rate: %s more", buf);
+	}
+}
+
+/* An account that joined this month, and its usage by day. */
+struct new_account {
+	const char *account;	/* borrowed from the month's lines */
+	int first;		/* its first day with usage (index) */
+	double *per_day;	/* usage by day of the month */
+};
+
+static void
+new_accounts_free(struct new_account *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(v[i].per_day);
+	free(v);
+}
+
+/*
+ * The accounts whose usage starts after the run-rate's first day
+ * (`start`) and by the last complete day, and that the earlier months
+ * do not hold: they joined this month. Returns how many (*out: the
+ * caller's, new_accounts_free).
+ */
+static size_t
+new_accounts(const struct month_lines *l, const struct history *h,
+    int64_t start, int64_t last, struct new_account **out)
+{
+	struct new_account *v = NULL;
+	size_t n = 0, i, k;
+
+	*out = NULL;
+	for (i = 0; i < l->nds; i++) {
+		const struct day_service *e = &l->ds[i];
+		int64_t first = -1;
+
+		if (e->cost == 0 || has_account(h->accounts, h->naccounts,
+		    e->account))
+			continue;
+		for (k = 0; k < n && strcmp(v[k].account, e->account) != 0;
+		    k++)
+			;
+		if (k < n)
+			continue;
+		for (k = 0; k < l->nds; k++)
+			if (l->ds[k].cost != 0 && strcmp(l->ds[k].account,
+			    e->account) == 0 && (first < 0 || l->ds[k].day <
+			    first))
+				first = l->ds[k].day;
+		if (first <= start || first > last)
+			continue;
+		v = xrealloc(v, (n + 1) * sizeof(*v));
+		v[n].account = e->account;
+		v[n].first = (int)first;
+		v[n].per_day = xcalloc((size_t)l->days, sizeof(double));
+		for (k = 0; k < l->nds; k++)
+			if (strcmp(l->ds[k].account, e->account) == 0)
+				v[n].per_day[l->ds[k].day] +=
+				    to_double(l->ds[k].cost);
+		n++;
+	}
+	*out = v;
+	return n;
+}
+
+/*
+ * Estimate mi[i] (one payer's month) from what is stored before cut
+ * (everything when NULL), projected to day `horizon` of the month (0:
+ * its last day). parts: the forecast parts used.
+ */
+static int
+estimate_month(sqlite3 *db, const struct month_info *mi, size_t i,
+    const char *cut, int horizon, unsigned parts, struct estimate_payer *p,
+    struct pv_error *err)
+{
+	const struct month_info *m = &mi[i];
+	struct month_lines l;
+	struct history h;
+	struct forecast_input in;
+	int64_t last_complete, start, cut_day = cut ? day_number(cut) : -1;
+	int64_t first_data = -1, last_data = -1;
+	money_t usage_all = 0, fees_daily_all = 0, spent, projected;
+	double *series = NULL, *each = NULL, fee_rate = 0;
+	int n, d, ahead, rc = -1;
+	pv_time end;
+
+	memset(p, 0, sizeof(*p));
+	memset(&h, 0, sizeof(h));
+	p->payer = xstrdup(m->payer);
+	p->period = xstrdup(m->period);
+	p->currency = xstrdup(m->currency ? m->currency : "USD");
+	p->places = m->places < 2 ? 2 : m->places;
+	if (read_lines(db, m, cut, &l, err) != 0)
+		goto out;
+	p->days_in_month = l.days;
+	p->horizon = horizon > 0 && horizon < l.days ? horizon : l.days;
+	p->final = cut == NULL && !m->estimated;
+	p->status = p->final ? "final" : "estimated";
+
+	/* how far complete days reach: hourly lines to the day's end */
+	last_complete = usage_end_day(m, &end) - 1 - l.first;
+	if (cut_day >= 0 && (end < 0 || last_complete >= cut_day - l.first))
+		last_complete = cut_day - l.first - 1;
+	if (last_complete >= l.days)
+		last_complete = l.days - 1;
+	for (d = 0; d < l.days; d++) {
+		if (money_add(&usage_all, l.usage[d]) != 0 ||
+		    money_add(&fees_daily_all, l.fees[d]) != 0) {
+			overflow(err);
+			goto out;
+		}
+		if (l.seen[d]) {
+			if (first_data < 0)
+				first_data = d;
+			last_data = d;
+		}
+	}
+	if (money_add(&usage_all, l.usage_mtd) != 0) {
+		overflow(err);
+		goto out;
+	}
+	p->usage_to_date = usage_all;
+	p->fees_to_date = l.fees_total;
+	if (!m->monthly && read_history(db, mi, i, &h, err) != 0)
+		goto out;
+
+	/* an account new this month: its run-rate starts on its first
+	 * day (the days before cost nothing, and will not) */
+	start = 0;
+	if (h.n == 0 && first_data > 0 && !p->final)
+		start = first_data <= last_complete ? first_data :
+		    last_complete + 1;
+	if (!p->final && !m->monthly)
+		last_complete = settle_last_day(&l, last_complete, start);
+	if (p->final || last_complete >= p->horizon - 1)
+		last_complete = p->horizon - 1;
+	p->start_day = (int)start + 1;
+	n = last_complete >= start ? (int)(last_complete - start + 1) : 0;
+	p->days_observed = n;
+	if (last_complete >= 0) {
+		char buf[11];
+
+		day_text(l.first + last_complete, buf);
+		p->last_complete_day = xstrdup(buf);
+	}
+	for (d = (int)start; d <= last_complete; d++) {
+		money_add(&p->usage_observed, l.usage[d]);
+		money_add(&p->fees_daily, l.fees[d]);
+		p->days_with_data += l.seen[d];
+	}
+	for (d = (int)last_complete + 1; d < l.days; d++)
+		if (l.seen[d]) {
+			money_add(&p->usage_partial, l.usage[d]);
+			p->partial_days++;
+		}
+	p->month_charges = l.month;
+	p->one_time = l.one_time;
+	p->credits = l.credits;
+	p->refunds = l.refunds;
+	p->tax_observed = l.tax;
+	p->rounding = l.rounding;
+	p->services = l.svc;
+	p->nservices = l.nsvc;
+	l.svc = NULL;
+	l.nsvc = 0;
+	if (h.period != NULL) {
+		p->previous_period = xstrdup(h.period);
+		p->previous_amount = h.amount;
+	}
+	/* last month's fees are expected again only while this month is
+	 * still open: a complete or invoiced month is what was charged */
+	if (!p->final && last_complete < p->horizon - 1 && horizon == 0)
+		expect_fees(p, &l, &h);
+
+	/* the usage model on this month's complete days, after the
+	 * earlier months' */
+	ahead = p->final ? 0 : p->horizon - 1 - (int)last_complete;
+	series = xmalloc((size_t)(h.n + n + 1) * sizeof(*series));
+	each = xcalloc((size_t)ahead + 1, sizeof(*each));
+	if (h.n > 0)
+		memcpy(series, h.days, (size_t)h.n * sizeof(*series));
+	/* usage only: fees by the hour go on at their own rate */
+	for (d = 0; d < n; d++)
+		series[h.n + d] = to_double(l.usage[start + d]);
+	in.days = series;
+	in.ndays = h.n + n;
+	in.current = n;
+	in.first_weekday = weekday(l.first + start - h.n);
+	in.ahead = ahead;
+	in.each = each;
+	if (m->monthly) {
+		/* a monthly report: month-to-date lines, no daily detail;
+		 * the days it covers give a run-rate */
+		int seen = last_data >= 0 ? (int)last_data + 1 :
+		    (int)(last_complete + 1);
+
+		if (seen < 1)
+			seen = 1;
+		memset(&p->fc, 0, sizeof(p->fc));
+		p->fc.shift_at = -1;
+		p->fc.weekend = 1;
+		p->usage_observed = usage_all;
+		p->days_observed = seen;
+		ahead = p->final ? 0 : p->horizon - seen;
+		if (ahead < 0)
+			ahead = 0;
+		p->fc.projected = forecast_run_rate((double[]){ to_double(
+		    usage_all) / seen }, 1, ahead);
+		note(p, "monthly report: no daily detail, usage extrapolated "
+		    "linearly");
+	} else if (n == 0 && !p->final && usage_all > 0 && end > (l.first +
+	    start) * 86400) {
+		/* not one complete day yet: the hours seen give a rate, as
+		 * rough as it gets */
+		double hours = (double)(end - (l.first + start) * 86400) / 3600;
+
+		if (hours < 1)
+			hours = 1;
+		memset(&p->fc, 0, sizeof(p->fc));
+		p->fc.shift_at = -1;
+		p->fc.weekend = 1;
+		p->fc.projected = to_double(usage_all) / hours * 24 * ahead;
+		p->usage_partial = usage_all;
+		note(p, "less than one complete day: run-rate from %.0f hours",
+		    hours);
+	} else {
+		struct new_account *na = NULL;
+		size_t nna = 0, k;
+
+		if (parts == 0)
+			parts = forecast_default_parts;
+		/* accounts that joined this month run at their own rate
+		 * from their first day: the rest is the series */
+		if ((parts & FORECAST_ACCOUNTS) && !p->final)
+			nna = new_accounts(&l, &h, start, last_complete, &na);
+		for (k = 0; k < nna; k++)
+			for (d = na[k].first; d <= last_complete; d++)
+				series[h.n + d - start] -= na[k].per_day[d];
+		forecast_usage(&in, parts, &p->fc);
+		for (k = 0; k < nna; k++) {
+			double rate = 0;
+			char from[11], amount[48];
+
+			for (d = na[k].first; d <= last_complete; d++)
+				rate += na[k].per_day[d];
+			rate /= (double)(last_complete - na[k].first + 1);
+			p->fc.projected += rate * ahead;
+			for (d = 0; d < ahead; d++)
+				each[d] += rate;
+			day_text(l.first + na[k].first, from);
+			money_format(amount, sizeof(amount), to_money(rate), 2);
+			note(p, "account %s is new this month: from %s it runs "
+			    "at its own rate, %s a day", na[k].account, from,
+			    amount);
+		}
+		new_accounts_free(na, nna);
+	}
+	p->history_days = p->fc.history_days;
+
+	/* fees by the hour or day: the last complete day's rate */
+	if (last_complete >= start && !p->final)
+		fee_rate = to_double(l.fees[last_complete]);
+	p->fees_daily_projected = to_money(fee_rate * ahead);
+	if (p->final || m->monthly) {
+		/* daily fees are all there (or in usage_mtd) */
+		p->fees_daily = fees_daily_all;
+		p->fees_daily_projected = m->monthly && !p->final ?
+		    to_money(to_double(fees_daily_all) / p->days_observed *
+		    ahead) : 0;
+	}
+	if (p->final) {
+		p->usage_observed = usage_all;
+		p->usage_partial = 0;
+		p->partial_days = 0;
+		p->fc.projected = 0;
+	}
+	p->complete = p->final || (ahead == 0 && !m->monthly);
+	p->usage_projected = to_money(p->fc.projected);
+	p->projected_days = xcalloc((size_t)ahead + 1,
+	    sizeof(*p->projected_days));
+	p->nprojected_days = m->monthly ? 0 : ahead;
+	for (d = 0; d < p->nprojected_days; d++)
+		p->projected_days[d] = to_money(each[d] + fee_rate);
+
+	p->amount = 0;
+	if (money_add(&p->amount, p->usage_observed) != 0 ||
+	    money_add(&p->amount, p->usage_projected) != 0 ||
+	    money_add(&p->amount, p->month_charges) != 0 ||
+	    money_add(&p->amount, p->fees_daily) != 0 ||
+	    money_add(&p->amount, p->fees_daily_projected) != 0 ||
+	    money_add(&p->amount, p->fees_expected) != 0 ||
+	    money_add(&p->amount, p->one_time) != 0) {
+		overflow(err);
+		goto out;
+	}
+	/* the baseline: the mean complete day over the whole month, the
+	 * charges once */
+	{
+		double mean_day = n > 0 ? to_double(p->usage_observed +
+		    p->fees_daily) / n : 0;
+
+		p->run_rate = p->final ? p->amount : to_money(mean_day *
+		    (p->horizon - start)) + p->month_charges + p->one_time;
+		if (m->monthly)
+			p->run_rate = p->amount - p->fees_expected;
+	}
+	/* naive: everything so far, scaled to the month */
+	spent = l.spent;
+	{
+		int seen = n > 0 ? n : 1;
+
+		p->naive = p->final ? p->amount : to_money(to_double(spent) *
+		    (p->horizon - start) / seen);
+	}
+	projected = p->usage_projected + p->fees_daily_projected;
+	measured_range(p, projected, spent, m->monthly);
+
+	/* tax at the ratio of the month before, where it is stored (a
+	 * month-long tax line may already hold the whole month's tax),
+	 * else at the ratio seen so far; a complete month's as billed */
+	if (p->final || last_complete >= l.days - 1)
+		p->tax = p->tax_observed;
+	else if (h.have_prev && h.prev.tax != 0 && h.prev.spent > 0)
+		p->tax = to_money(to_double(p->amount) *
+		    (to_double(h.prev.tax) / to_double(h.prev.spent)));
+	else if (p->tax_observed != 0 && spent > 0)
+		p->tax = to_money(to_double(p->amount) *
+		    (to_double(p->tax_observed) / to_double(spent)));
+	allocate_services(p, p->usage_to_date + fees_daily_all,
+	    p->amount - p->month_charges - p->fees_expected - p->one_time);
+
+	describe_parts(p, m->monthly);
+	explain(p, l.first, h.n);
+	if (p->final && !m->monthly && last_data >= 0 &&
+	    last_data < l.days - 1 && usage_end_day(m, &end) < l.first +
+	    l.days)
+		note(p, "warning: the month is invoiced, but the data holds "
+		    "days only to %d of %d: the amount is what the file holds, "
+		    "not the bill", (int)last_data + 1, l.days);
+	rc = 0;
+out:
+	free(series);
+	free(each);
+	lines_release(&l);
+	history_release(&h);
+	return rc;
 }
 
 static void
@@ -1105,6 +1316,11 @@ payer_release(struct estimate_payer *p)
 	free(p->period);
 	free(p->currency);
 	free(p->last_complete_day);
+	free(p->previous_period);
+	free(p->projected_days);
+	for (i = 0; i < p->nparts; i++)
+		free(p->parts[i].label);
+	free(p->parts);
 	for (i = 0; i < p->nservices; i++) {
 		free(p->services[i].code);
 		free(p->services[i].name);
@@ -1125,8 +1341,9 @@ estimate_build(struct store *st, const struct estimate_options *o,
 	size_t nmi = 0, i, j, k;
 	int rc = -1;
 
-	e->method = "robust run-rate: complete days, recent-weighted, "
-	    "outliers damped, weekly pattern and trend; fees once";
+	e->method = "run-rate of the complete days, after earlier months, "
+	    "level changes, weekly pattern, unusual days and trend are taken "
+	    "into account; fees by cadence; 80 % range from measured errors";
 	if (store_prepare_reading(st, err) != 0 ||
 	    read_months(db, o->payer, &mi, &nmi, err) != 0)
 		goto out;
@@ -1142,7 +1359,7 @@ estimate_build(struct store *st, const struct estimate_options *o,
 			continue;
 		e->payers = xrealloc(e->payers, (e->npayers + 1) *
 		    sizeof(*e->payers));
-		if (estimate_month(db, &mi[pick], prev_of(mi, pick), o->cut,
+		if (estimate_month(db, mi, pick, o->cut, 0, o->parts,
 		    &e->payers[e->npayers], err) != 0) {
 			payer_release(&e->payers[e->npayers]);
 			goto out;
@@ -1168,6 +1385,10 @@ estimate_build(struct store *st, const struct estimate_options *o,
 			e->places = p->places;
 		if (p->days_observed > e->days_observed)
 			e->days_observed = p->days_observed;
+		if (p->typical_error > e->typical_error) {
+			e->typical_error = p->typical_error;
+			e->error_months = p->error_months;
+		}
 		if (money_add(&e->amount, p->amount) != 0 ||
 		    money_add(&e->low, p->low) != 0 ||
 		    money_add(&e->high, p->high) != 0 ||
@@ -1178,24 +1399,10 @@ estimate_build(struct store *st, const struct estimate_options *o,
 			    "estimate overflows");
 			goto out;
 		}
-		for (k = 0; k < p->nservices; k++) {
-			struct estimate_service *s = &p->services[k];
-			size_t t;
-
-			for (t = 0; t < e->nservices; t++)
-				if (strcmp(e->services[t].code, s->code) == 0)
-					break;
-			if (t == e->nservices) {
-				e->services = xrealloc(e->services,
-				    (e->nservices + 1) * sizeof(*e->services));
-				e->services[t].code = xstrdup(s->code);
-				e->services[t].name = xstrdup(s->name);
-				e->services[t].amount = 0;
-				e->services[t].usage_seen = 0;
-				e->nservices++;
-			}
-			money_add(&e->services[t].amount, s->amount);
-		}
+		for (k = 0; k < p->nservices; k++)
+			money_add(&service_of(&e->services, &e->nservices,
+			    p->services[k].code, p->services[k].name)->amount,
+			    p->services[k].amount);
 		for (k = 0; k < p->nnotes && e->npayers == 1; k++) {
 			e->notes = xrealloc(e->notes, (e->nnotes + 1) *
 			    sizeof(*e->notes));
@@ -1205,14 +1412,15 @@ estimate_build(struct store *st, const struct estimate_options *o,
 	if (e->nservices > 1)
 		qsort(e->services, e->nservices, sizeof(*e->services),
 		    cmp_service);
-	e->confidence = "high";
+	/* the lowest confidence of the payers summed; none without data */
 	for (i = 0; i < e->npayers; i++) {
 		const char *c = e->payers[i].confidence;
 
 		if (strcmp(e->payers[i].period, e->period) != 0)
 			continue;
-		if (strcmp(c, "low") == 0 || (strcmp(c, "medium") == 0 &&
-		    strcmp(e->confidence, "high") == 0))
+		if (e->confidence == NULL || strcmp(c, "low") == 0 ||
+		    (strcmp(c, "medium") == 0 && strcmp(e->confidence,
+		    "high") == 0))
 			e->confidence = c;
 	}
 	if (e->currency == NULL)
@@ -1221,9 +1429,7 @@ estimate_build(struct store *st, const struct estimate_options *o,
 		e->places = 2;
 	rc = 0;
 out:
-	for (i = 0; i < nmi; i++)
-		month_info_release(&mi[i]);
-	free(mi);
+	months_free(mi, nmi);
 	if (rc == 0)
 		*out = e;
 	else
@@ -1260,16 +1466,41 @@ static double
 pct_error(money_t est, money_t actual)
 {
 	if (actual == 0)
-		return 0;
+		return est == 0 ? 0 : 100;
 	return 100.0 * (to_double(est) - to_double(actual)) /
 	    fabs(to_double(actual));
 }
 
+static void
+skip_month(struct estimate_backtest *b, const struct month_info *m,
+    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static void
+skip_month(struct estimate_backtest *b, const struct month_info *m,
+    const char *fmt, ...)
+{
+	char buf[200];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	b->skipped = xrealloc(b->skipped, (b->nskipped + 1) *
+	    sizeof(*b->skipped));
+	b->skipped[b->nskipped].payer = xstrdup(m->payer);
+	b->skipped[b->nskipped].period = xstrdup(m->period);
+	b->skipped[b->nskipped].why = xstrdup(buf);
+	b->nskipped++;
+}
+
 int
-estimate_backtest(struct store *st, const char *payer,
+estimate_backtest(struct store *st,
+    const struct estimate_backtest_options *o,
     struct estimate_backtest **out, struct pv_error *err)
 {
-	static const int cuts[3] = { 7, 14, 21 };
+	static const int default_cuts[3] = { 7, 14, 21 };
+	const int *cuts = o->cut_days ? o->cut_days : default_cuts;
+	int ncuts = o->cut_days ? o->ncut_days : 3;
 	sqlite3 *db = store_db(st);
 	struct estimate_backtest *b = xcalloc(1, sizeof(*b));
 	struct month_info *mi = NULL;
@@ -1277,36 +1508,58 @@ estimate_backtest(struct store *st, const char *payer,
 	int c, rc = -1;
 
 	if (store_prepare_reading(st, err) != 0 ||
-	    read_months(db, payer, &mi, &nmi, err) != 0)
+	    read_months(db, o->payer, &mi, &nmi, err) != 0)
 		goto out;
 	for (i = 0; i < nmi; i++) {
 		struct estimate_payer full;
-		int y, m;
-		pv_time end = -1, month_end;
+		int64_t first, last;
+		int days, horizon;
+		pv_time end;
+		char stop[11];
 
-		/* complete months only: hourly lines to the month's end */
-		if (mi[i].usage_end == NULL || sscanf(mi[i].period, "%d-%d",
-		    &y, &m) != 2)
+		if (mi[i].monthly) {
+			skip_month(b, &mi[i], "a monthly report: no daily "
+			    "detail to cut");
 			continue;
-		date_parse(mi[i].usage_end, strlen(mi[i].usage_end), &end);
-		month_end = (date_days_from_civil(y, m, 1) +
-		    date_days_in_month(y, m)) * 86400;
-		if (end < month_end)
+		}
+		if (period_days(mi[i].period, &first, &days) != 0)
 			continue;
-		if (estimate_month(db, &mi[i], prev_of(mi, i), NULL, &full,
-		    err) != 0) {
+		last = usage_end_day(&mi[i], &end) - first;	/* days */
+		if (last > days)
+			last = days;
+		if (last < ESTIMATE_BACKTEST_MIN_DAYS) {
+			skip_month(b, &mi[i], "only %d complete day%s (the "
+			    "backtest needs %d)", last > 0 ? (int)last : 0,
+			    last == 1 ? "" : "s", ESTIMATE_BACKTEST_MIN_DAYS);
+			continue;
+		}
+		horizon = (int)last;
+		/* the truth: the month to its last complete day, as billed */
+		day_text(first + horizon, stop);
+		if (estimate_month(db, mi, i, horizon < days ? stop : NULL,
+		    horizon, o->parts, &full, err) != 0) {
 			payer_release(&full);
 			goto out;
 		}
-		for (c = 0; c < 3; c++) {
+		/* a trimmed file can reach the month's end in a few days */
+		if (full.days_with_data < ESTIMATE_BACKTEST_MIN_DAYS) {
+			skip_month(b, &mi[i], "only %d day%s with data (the "
+			    "backtest needs %d)", full.days_with_data,
+			    full.days_with_data == 1 ? "" : "s",
+			    ESTIMATE_BACKTEST_MIN_DAYS);
+			payer_release(&full);
+			continue;
+		}
+		for (c = 0; c < ncuts; c++) {
 			struct estimate_payer part;
 			struct estimate_trial *t;
 			char cut[11];
 
-			date_format_day((date_days_from_civil(y, m, 1) +
-			    cuts[c]) * 86400, cut);
-			if (estimate_month(db, &mi[i], prev_of(mi, i), cut, &part,
-			    err) != 0) {
+			if (cuts[c] < 2 || cuts[c] - 1 >= horizon)
+				continue;
+			day_text(first + cuts[c] - 1, cut);
+			if (estimate_month(db, mi, i, cut, horizon, o->parts,
+			    &part, err) != 0) {
 				payer_release(&part);
 				payer_release(&full);
 				goto out;
@@ -1314,36 +1567,36 @@ estimate_backtest(struct store *st, const char *payer,
 			b->trials = xgrow(b->trials, &cap, b->ntrials + 1,
 			    sizeof(*b->trials));
 			t = &b->trials[b->ntrials++];
+			memset(t, 0, sizeof(*t));
 			t->payer = xstrdup(mi[i].payer);
 			t->period = xstrdup(mi[i].period);
 			t->cut_day = cuts[c];
+			t->days_observed = part.days_observed;
+			t->horizon = horizon;
+			t->history = part.history_days > 0;
 			/* a purchase made after the cut could not be known
 			 * on that day by any method: it is left out of what
 			 * the estimate is judged against */
-			t->actual = full.amount - (full.one_time -
-			    part.one_time);
 			t->later_one_time = full.one_time - part.one_time;
+			t->actual = full.amount - t->later_one_time;
+			t->projected = part.usage_projected +
+			    part.fees_daily_projected;
 			t->ours = part.amount;
+			t->low = part.low;
+			t->high = part.high;
+			t->run_rate = part.run_rate;
 			t->naive = part.naive;
-			t->err_ours = pct_error(part.amount, t->actual);
-			t->err_naive = pct_error(part.naive, t->actual);
-			b->mape_ours[c] += fabs(t->err_ours);
-			b->mape_naive[c] += fabs(t->err_naive);
-			b->count[c]++;
+			t->noise = part.fc.noise;
+			t->err_ours = pct_error(t->ours, t->actual);
+			t->err_run_rate = pct_error(t->run_rate, t->actual);
+			t->err_naive = pct_error(t->naive, t->actual);
 			payer_release(&part);
 		}
 		payer_release(&full);
 	}
-	for (c = 0; c < 3; c++)
-		if (b->count[c] > 0) {
-			b->mape_ours[c] /= b->count[c];
-			b->mape_naive[c] /= b->count[c];
-		}
 	rc = 0;
 out:
-	for (i = 0; i < nmi; i++)
-		month_info_release(&mi[i]);
-	free(mi);
+	months_free(mi, nmi);
 	if (rc == 0)
 		*out = b;
 	else
@@ -1363,7 +1616,40 @@ estimate_backtest_free(struct estimate_backtest *b)
 		free(b->trials[i].period);
 	}
 	free(b->trials);
+	for (i = 0; i < b->nskipped; i++) {
+		free(b->skipped[i].payer);
+		free(b->skipped[i].period);
+		free(b->skipped[i].why);
+	}
+	free(b->skipped);
 	free(b);
+}
+
+void
+estimate_score(const struct estimate_trial *t, size_t n, int cut_day,
+    struct estimate_score *out)
+{
+	size_t i;
+	int in = 0;
+
+	memset(out, 0, sizeof(*out));
+	for (i = 0; i < n; i++) {
+		if (cut_day != 0 && t[i].cut_day != cut_day)
+			continue;
+		out->n++;
+		out->mae_ours += fabs(t[i].err_ours);
+		out->mae_run_rate += fabs(t[i].err_run_rate);
+		out->mae_naive += fabs(t[i].err_naive);
+		out->bias_ours += t[i].err_ours;
+		in += t[i].actual >= t[i].low && t[i].actual <= t[i].high;
+	}
+	if (out->n > 0) {
+		out->mae_ours /= out->n;
+		out->mae_run_rate /= out->n;
+		out->mae_naive /= out->n;
+		out->bias_ours /= out->n;
+		out->coverage = 100.0 * in / out->n;
+	}
 }
 
 /* ---- the record of estimates ---------------------------------------- */
@@ -1382,7 +1668,7 @@ estimate_record(struct store *st, const struct estimate *e,
 	if (sqlite3_prepare_v2(db, "INSERT OR IGNORE INTO estimate_log("
 	    "made_at, payer_account, period, data_through, days_observed, "
 	    "amount, low, high, confidence, method) VALUES (?1, ?2, ?3, ?4, "
-	    "?5, ?6, ?7, ?8, ?9, 'robust')", -1, &q, NULL) != SQLITE_OK)
+	    "?5, ?6, ?7, ?8, ?9, 'measured')", -1, &q, NULL) != SQLITE_OK)
 		return db_fail(db, err);
 	for (i = 0; i < e->npayers && rc == 0; i++) {
 		const struct estimate_payer *p = &e->payers[i];
@@ -1431,41 +1717,36 @@ estimate_history(struct store *st, const char *payer,
 	for (i = 0; i < nmi; i++) {
 		struct estimate_payer full;
 
-		if (estimate_month(db, &mi[i], prev_of(mi, i), NULL, &full,
-		    err) != 0) {
+		if (!month_complete(&mi[i]))
+			continue;
+		if (estimate_month(db, mi, i, NULL, 0, 0, &full, err) != 0) {
 			payer_release(&full);
 			goto out;
 		}
-		if (full.usage_projected == 0 && full.days_observed ==
-		    full.days_in_month) {
-			sqlite3_reset(q);
-			sqlite3_bind_text(q, 1, mi[i].payer, -1, SQLITE_STATIC);
-			sqlite3_bind_text(q, 2, mi[i].period, -1,
-			    SQLITE_STATIC);
-			while (sqlite3_step(q) == SQLITE_ROW) {
-				struct estimate_record *r;
+		sqlite3_reset(q);
+		sqlite3_bind_text(q, 1, mi[i].payer, -1, SQLITE_STATIC);
+		sqlite3_bind_text(q, 2, mi[i].period, -1, SQLITE_STATIC);
+		while (sqlite3_step(q) == SQLITE_ROW) {
+			struct estimate_record *r;
 
-				*out = xgrow(*out, &cap, *n + 1, sizeof(**out));
-				r = &(*out)[(*n)++];
-				r->payer = xstrdup(mi[i].payer);
-				r->period = xstrdup(mi[i].period);
-				r->made_at = col(q, 0);
-				r->data_through = col(q, 1);
-				r->days_observed = sqlite3_column_int(q, 2);
-				r->amount = sqlite3_column_int64(q, 3);
-				r->actual = full.amount;
-				r->err_pct = pct_error(r->amount, r->actual);
-				r->places = full.places;
-			}
+			*out = xgrow(*out, &cap, *n + 1, sizeof(**out));
+			r = &(*out)[(*n)++];
+			r->payer = xstrdup(mi[i].payer);
+			r->period = xstrdup(mi[i].period);
+			r->made_at = col(q, 0);
+			r->data_through = col(q, 1);
+			r->days_observed = sqlite3_column_int(q, 2);
+			r->amount = sqlite3_column_int64(q, 3);
+			r->actual = full.amount;
+			r->err_pct = pct_error(r->amount, r->actual);
+			r->places = full.places;
 		}
 		payer_release(&full);
 	}
 	rc = 0;
 out:
 	sqlite3_finalize(q);
-	for (i = 0; i < nmi; i++)
-		month_info_release(&mi[i]);
-	free(mi);
+	months_free(mi, nmi);
 	return rc;
 }
 

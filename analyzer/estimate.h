@@ -12,38 +12,9 @@
 #define PILVI_ESTIMATE_H
 
 #include "error.h"
+#include "forecast.h"
 #include "money.h"
 #include "store.h"
-
-/* ---- the daily-series model (pure; unit-tested on arrays) ----------- */
-
-struct estimate_fit {
-	int n;			/* days fitted */
-	int step;		/* days before a change of level, left out */
-	double level;		/* weekday usage per day at the last day */
-	double slope;		/* per day; 0 when no trend was found */
-	int trend;		/* 1: a significant trend is used */
-	double weekend;		/* added on Saturdays and Sundays; 0: none */
-	int seasonal;		/* 1: the weekend effect is used */
-	double sigma;		/* residual standard deviation per day */
-	int outliers;		/* days clipped */
-};
-
-/*
- * Fit x[0..n) (daily usage, oldest first); weekday[i] is 0 (Monday) to
- * 6 (Sunday) for x[i].
- */
-void estimate_fit_series(const double *x, const int *weekday, int n,
-    struct estimate_fit *fit);
-
-/* Expected usage of the `days` days after the fitted ones; the first of
- * them falls on first_weekday. *var receives the variance of that sum. */
-double estimate_project(const struct estimate_fit *fit, int days,
-    int first_weekday, double *var);
-
-/* Expected usage of one day, `ahead` days after the last fitted one
- * (1 = the next day), falling on weekday (0 Monday .. 6 Sunday). */
-double estimate_day(const struct estimate_fit *fit, int ahead, int weekday);
 
 /* ---- the estimate of a month ------------------------------------------ */
 
@@ -53,25 +24,76 @@ struct estimate_service {
 	money_t usage_seen;		/* its usage so far (before scaling) */
 };
 
+/*
+ * One line of the breakdown every format prints, in order: the parts
+ * that add up to the amount, the total, what is kept apart, and the
+ * methods it is compared with. The labels are written here only.
+ */
+enum estimate_part_kind {
+	ESTIMATE_PART_ADD,		/* adds up to the amount */
+	ESTIMATE_PART_TOTAL,		/* = the amount */
+	ESTIMATE_PART_APART,		/* tax, credits: not in the amount */
+	ESTIMATE_PART_COMPARE		/* another method, for comparison */
+};
+
+struct estimate_part {
+	char *label;
+	money_t amount;
+	enum estimate_part_kind kind;
+};
+
 struct estimate_payer {
 	char *payer, *period, *currency;
 	int places;
-	int final;			/* the month is complete: no projection */
-	int days_observed, days_in_month;
+	int final;			/* invoiced: charges as billed */
+	int complete;			/* final, or every day is in: nothing
+					 * is projected */
+	int days_observed;		/* complete days the run-rate uses */
+	int days_in_month;
+	int horizon;			/* the last day projected (days_in_month,
+					 * or less in a backtest) */
+	int start_day;			/* day of month the run-rate starts on
+					 * (1, or an account's first day) */
+	int partial_days;		/* days after the last complete one
+					 * that hold some data */
+	int days_with_data;		/* complete days with daily lines */
 	char *last_complete_day;	/* YYYY-MM-DD, NULL when none */
-	money_t usage_observed;		/* complete days */
-	money_t usage_projected;	/* the days left (and the partial one) */
-	money_t fees;			/* recurring, counted once */
-	money_t fees_expected;		/* seen last month, not yet this one */
-	money_t one_time;
+	/* what the data status shows for the month (so the two tie out) */
+	money_t usage_to_date;		/* usage and discount lines, all */
+	money_t fees_to_date;		/* fee lines, all */
+	/* the parts of the amount */
+	money_t usage_observed;		/* complete days' usage */
+	money_t usage_partial;		/* on the partial days: projected anew */
+	money_t usage_projected;	/* the days left, partial ones too */
+	money_t month_charges;		/* month-long lines (RI fees, hosted
+					 * zones, support): counted once */
+	money_t fees_daily;		/* fees posted by the hour or day,
+					 * complete days */
+	money_t fees_daily_projected;	/* ... at the last day's rate */
+	money_t fees_expected;		/* month-long, posted last month, not
+					 * yet this one */
+	money_t one_time;		/* upfront fees, annual subscriptions:
+					 * not expected next month */
 	money_t credits, refunds;	/* apart, not in amount */
 	money_t tax_observed, tax;	/* tax projected for the whole month */
+	money_t rounding;
+	money_t run_rate;		/* the baseline method's amount */
 	money_t naive;			/* month-to-date x days / days seen */
-	money_t amount, low, high;
-	const char *confidence;		/* "low", "medium", "high" */
+	money_t amount, low, high;	/* low/high: the 80 % range */
+	double typical_error;		/* percent: the median absolute error
+					 * measured at this many days */
+	int error_months;		/* months it was measured on */
+	const char *confidence;		/* "low", "medium", "high"; NULL: none */
 	const char *status;		/* "estimated" or "final" */
-	struct estimate_fit fit;
-	int prior_weekend;		/* the weekend effect is last month's */
+	struct forecast fc;		/* what the usage model found */
+	int history_days;		/* complete days of earlier months */
+	char *previous_period;		/* the month before, when stored */
+	money_t previous_amount;	/* ... its budget before tax */
+	money_t *projected_days;	/* usage and fees of each day after the
+					 * last complete one, to the horizon */
+	int nprojected_days;
+	struct estimate_part *parts;
+	size_t nparts;
 	struct estimate_service *services;	/* by amount */
 	size_t nservices;
 	char **notes;
@@ -89,7 +111,10 @@ struct estimate {
 	struct estimate_payer *payers;
 	size_t npayers;
 	const char *method;
-	const char *confidence;		/* the lowest of the payers' */
+	const char *confidence;		/* the lowest of the payers'; NULL when
+					 * nothing could be estimated */
+	double typical_error;		/* the largest of the payers' */
+	int error_months;
 	char **notes;
 	size_t nnotes;
 };
@@ -100,11 +125,21 @@ struct estimate_options {
 	/* Only what a delivery on this day (YYYY-MM-DD, data before it)
 	 * would have held: for backtests. NULL: everything stored. */
 	const char *cut;
+	unsigned parts;			/* forecast parts; 0: the default */
 };
 
+/*
+ * The estimate of each payer's month. A store with no billing month
+ * gives an estimate with no payers (and a NULL confidence). Returns 0
+ * or -1 with err set; *out is the caller's (estimate_free).
+ */
 int estimate_build(struct store *st, const struct estimate_options *o,
     struct estimate **out, struct pv_error *err);
 void estimate_free(struct estimate *e);
+
+/* The confidence word for an expected error (percent, the half-width
+ * of the range); the thresholds are written here only. */
+const char *estimate_confidence_word(double expected_error);
 
 /*
  * Keep the estimates of open months in estimate_log, with the day their
@@ -129,25 +164,61 @@ void estimate_history_free(struct estimate_record *v, size_t n);
 
 /* ---- backtest ------------------------------------------------------- */
 
+/* Months with fewer complete days are not judged. */
+#define ESTIMATE_BACKTEST_MIN_DAYS 20
+
 struct estimate_trial {
 	char *payer, *period;
-	int cut_day;			/* 7, 14, 21 */
-	money_t actual;			/* the month, less later one-time buys */
-	money_t later_one_time;		/* one-time purchases after the cut */
-	money_t ours, naive;
-	double err_ours, err_naive;	/* percent, signed */
+	int cut_day;			/* the delivery's day: 7, 14, 21 */
+	int days_observed;		/* complete days before it */
+	int horizon;			/* the month's last complete day */
+	int history;			/* an earlier month was stored */
+	money_t actual;			/* to the horizon, less later one-time
+					 * charges */
+	money_t later_one_time;		/* one-time charges after the cut */
+	money_t projected;		/* ours: usage and fees projected */
+	money_t ours, low, high, run_rate, naive;
+	double noise;			/* the days' own spread (forecast) */
+	double err_ours, err_run_rate, err_naive;	/* percent, signed */
+};
+
+struct estimate_skipped {
+	char *payer, *period, *why;
 };
 
 struct estimate_backtest {
 	struct estimate_trial *trials;
 	size_t ntrials;
-	double mape_ours[3], mape_naive[3];	/* at days 7, 14, 21 */
-	int count[3];
+	struct estimate_skipped *skipped;
+	size_t nskipped;
 };
 
-/* Every complete month in the store, cut at days 7, 14 and 21. */
-int estimate_backtest(struct store *st, const char *payer,
+struct estimate_backtest_options {
+	const char *payer;		/* NULL: every payer */
+	const int *cut_days;		/* NULL: 7, 14, 21 */
+	int ncut_days;
+	unsigned parts;			/* forecast parts; 0: the default */
+};
+
+/*
+ * Every month with at least ESTIMATE_BACKTEST_MIN_DAYS complete days,
+ * cut at each cut day before its last complete day and estimated to
+ * that day (the whole month when it is complete). Returns 0 or -1.
+ */
+int estimate_backtest(struct store *st,
+    const struct estimate_backtest_options *o,
     struct estimate_backtest **out, struct pv_error *err);
 void estimate_backtest_free(struct estimate_backtest *b);
+
+/* Summary of the trials at one cut day (or every one: cut_day 0). */
+struct estimate_score {
+	int n;
+	double mae_ours, mae_run_rate, mae_naive;	/* percent */
+	double bias_ours;				/* mean signed */
+	double coverage;				/* share in range */
+};
+
+void estimate_score(const struct estimate_trial *t, size_t n, int cut_day,
+    struct estimate_score *out);
 
 #endif

@@ -398,14 +398,6 @@ static const char daily_sql[] =
     "  AND il.class IN ('usage', 'discount') "
     "GROUP BY 1, 2";
 
-/* Weekday (0 Monday .. 6 Sunday) of a day number; 1970-01-01 was a
- * Thursday. */
-static int
-weekday_of(int64_t day)
-{
-	return (int)(((day % 7) + 7 + 3) % 7);
-}
-
 /* The daily chart of each estimated payer-month: observed days by top
  * service, and the estimate's projection for the rest. */
 static int
@@ -424,7 +416,6 @@ load_daily(sqlite3 *db, struct report *r, struct pv_error *err)
 		const struct estimate_payer *p = &r->estimate->payers[i];
 		struct report_daily *d = &r->daily[r->ndaily++];
 		int y, m, k, j, last = 0, ly, lm;
-		int64_t day0;
 		size_t t;
 
 		d->payer = xstrdup(p->payer);
@@ -432,7 +423,6 @@ load_daily(sqlite3 *db, struct report *r, struct pv_error *err)
 		if (sscanf(p->period, "%d-%d", &y, &m) != 2)
 			continue;
 		d->ndays = date_days_in_month(y, m);
-		day0 = date_days_from_civil(y, m, 1);
 		if (p->last_complete_day == NULL || sscanf(p->last_complete_day,
 		    "%d-%d-%d", &ly, &lm, &last) != 3)
 			last = 0;
@@ -465,9 +455,9 @@ load_daily(sqlite3 *db, struct report *r, struct pv_error *err)
 			    sqlite3_column_int64(q, 2));
 		}
 		for (j = d->observed; j < d->ndays; j++)
-			d->projected[j] = (money_t)(estimate_day(&p->fit,
-			    j - d->observed + 1, weekday_of(day0 + j)) *
-			    (double)MONEY_SCALE);
+			if (j - d->observed < p->nprojected_days)
+				d->projected[j] = p->projected_days[j -
+				    d->observed];
 	}
 	sqlite3_finalize(q);
 	return rc == SQLITE_DONE ? 0 : db_fail(db, err);
@@ -567,7 +557,7 @@ report_build(struct store *st, const struct report_options *o,
 
 	struct inventory_options io = { o->payer, o->account, o->month,
 	    o->threshold_pct };
-	struct estimate_options eo = { o->payer, o->month, NULL };
+	struct estimate_options eo = { o->payer, o->month, NULL, 0 };
 	int parts = o->parts != 0 ? o->parts : REPORT_FILES | REPORT_PERIODS |
 	    REPORT_INVENTORY | REPORT_ESTIMATE;
 

@@ -742,8 +742,10 @@ part_row(FILE *fp, const char *what, money_t v, int bold)
 {
 	char buf[48];
 
-	fprintf(fp, "<tr%s><td>%s</td><td class=\"n\">%s</td></tr>\n",
-	    bold ? " class=\"total\"" : "", what, mny(buf, sizeof(buf), v, 2));
+	fprintf(fp, "<tr%s><td>", bold ? " class=\"total\"" : "");
+	esc(fp, what);
+	fprintf(fp, "</td><td class=\"n\">%s</td></tr>\n",
+	    mny(buf, sizeof(buf), v, 2));
 }
 
 /* Services and their share of `total` (the amount they add up to). */
@@ -787,7 +789,7 @@ write_estimate_payer(const struct report *r, const struct estimate_payer *p,
     FILE *fp)
 {
 	const struct estimate *e = r->estimate;
-	char a[48], lo[48], hi[48], what[96];
+	char a[48], lo[48], hi[48];
 	size_t i;
 
 	fputs("<h3>Payer ", fp);
@@ -797,40 +799,22 @@ write_estimate_payer(const struct report *r, const struct estimate_payer *p,
 	fprintf(fp, "</h3>\n<p><span class=\"big\">%s ",
 	    mny(a, sizeof(a), p->amount, 2));
 	esc(fp, p->currency);
-	fprintf(fp, "</span> (range %s to %s), confidence <strong>%s"
-	    "</strong>, %s", mny(lo, sizeof(lo), p->low, 2),
-	    mny(hi, sizeof(hi), p->high, 2), p->confidence,
-	    p->final ? "final" : "estimated");
+	if (p->complete)
+		fputs(p->final ? "</span>, final" : "</span>, every day in, "
+		    "not yet invoiced", fp);
+	else
+		fprintf(fp, "</span> (80 %% range %s to %s), confidence "
+		    "<strong>%s</strong>, estimated", mny(lo, sizeof(lo),
+		    p->low, 2), mny(hi, sizeof(hi), p->high, 2),
+		    p->confidence);
 	if (strcmp(p->period, e->period) != 0)
 		fputs("; not in the all-payers total: its data ends in an "
 		    "earlier month", fp);
 	fputs("</p>\n", fp);
 	thead(fp, "Part|>Amount");
-	if (p->final)
-		snprintf(what, sizeof(what), "usage, as billed");
-	else
-		snprintf(what, sizeof(what), "usage observed, %d complete "
-		    "day%s", p->days_observed, p->days_observed == 1 ? "" : "s");
-	part_row(fp, what, p->usage_observed, 0);
-	if (!p->final) {
-		snprintf(what, sizeof(what), "usage projected, %d day%s left",
-		    p->days_in_month - p->days_observed,
-		    p->days_in_month - p->days_observed == 1 ? "" : "s");
-		part_row(fp, what, p->usage_projected, 0);
-	}
-	part_row(fp, "recurring fees, counted once", p->fees, 0);
-	if (p->fees_expected != 0)
-		part_row(fp, "fees expected again", p->fees_expected, 0);
-	part_row(fp, "one-time purchases", p->one_time, 0);
-	part_row(fp, "budget before tax", p->amount, 1);
-	part_row(fp, "tax, projected apart", p->tax, 0);
-	part_row(fp, "credits, left out", p->credits, 0);
-	part_row(fp, "refunds, left out", p->refunds, 0);
-	if (!p->final) {
-		snprintf(what, sizeof(what), "for comparison, naive: month to "
-		    "date &times; %d / %d", p->days_in_month, p->days_observed);
-		part_row(fp, what, p->naive, 0);
-	}
+	for (i = 0; i < p->nparts; i++)
+		part_row(fp, p->parts[i].label, p->parts[i].amount,
+		    p->parts[i].kind == ESTIMATE_PART_TOTAL);
 	tend(fp);
 	for (i = 0; i < r->ndaily; i++)
 		if (strcmp(r->daily[i].payer, p->payer) == 0 &&

@@ -298,16 +298,21 @@ static void
 write_estimate_body(FILE *fp, const struct estimate *e,
     const struct estimate_record *hist, size_t nhist)
 {
-	size_t i;
+	size_t i, k;
 
 	fputs("{\"period\": ", fp);
 	json_str(fp, e->period);
 	fprintf(fp, ", \"days_observed\": %d, \"amount\": ", e->days_observed);
-	json_money(fp, e->amount, 2);
-	fputs(", \"low\": ", fp);
-	json_money(fp, e->low, 2);
-	fputs(", \"high\": ", fp);
-	json_money(fp, e->high, 2);
+	/* no billing month, no estimate: null, not a budget of 0.00 */
+	if (e->npayers == 0)
+		fputs("null, \"low\": null, \"high\": null", fp);
+	else {
+		json_money(fp, e->amount, 2);
+		fputs(", \"low\": ", fp);
+		json_money(fp, e->low, 2);
+		fputs(", \"high\": ", fp);
+		json_money(fp, e->high, 2);
+	}
 	fputs(", \"currency\": ", fp);
 	json_str(fp, e->currency);
 	fputs(",\n    \"tax\": ", fp);
@@ -316,6 +321,9 @@ write_estimate_body(FILE *fp, const struct estimate *e,
 	json_money(fp, e->credits, 2);
 	fputs(", \"confidence\": ", fp);
 	json_str(fp, e->confidence);
+	fprintf(fp, ", \"range_coverage_pct\": 80, \"typical_error_pct\": "
+	    "\"%.1f\", \"error_months\": %d", e->typical_error,
+	    e->error_months);
 	fputs(",\n    \"by_service\": [", fp);
 	for (i = 0; i < e->nservices; i++) {
 		fputs(i ? ", {\"service\": " : "{\"service\": ", fp);
@@ -352,7 +360,14 @@ write_estimate_body(FILE *fp, const struct estimate *e,
 		fputs(", \"usage_projected\": ", fp);
 		json_money(fp, p->usage_projected, 2);
 		fputs(", \"fees\": ", fp);
-		json_money(fp, p->fees, 2);
+		json_money(fp, p->month_charges + p->fees_daily +
+		    p->fees_daily_projected, 2);
+		fputs(", \"month_charges\": ", fp);
+		json_money(fp, p->month_charges, 2);
+		fputs(", \"fees_daily\": ", fp);
+		json_money(fp, p->fees_daily, 2);
+		fputs(", \"fees_daily_projected\": ", fp);
+		json_money(fp, p->fees_daily_projected, 2);
 		fputs(", \"fees_expected\": ", fp);
 		json_money(fp, p->fees_expected, 2);
 		fputs(", \"one_time\": ", fp);
@@ -365,6 +380,37 @@ write_estimate_body(FILE *fp, const struct estimate *e,
 		json_money(fp, p->refunds, 2);
 		fputs(", \"naive\": ", fp);
 		json_money(fp, p->naive, 2);
+		fputs(", \"run_rate\": ", fp);
+		json_money(fp, p->run_rate, 2);
+		fputs(",\n       \"usage_to_date\": ", fp);
+		json_money(fp, p->usage_to_date, 2);
+		fputs(", \"usage_partial\": ", fp);
+		json_money(fp, p->usage_partial, 2);
+		fprintf(fp, ", \"partial_days\": %d, \"start_day\": %d, "
+		    "\"typical_error_pct\": \"%.1f\", \"error_months\": %d, "
+		    "\"history_days\": %d", p->partial_days, p->start_day,
+		    p->typical_error, p->error_months, p->history_days);
+		fputs(", \"previous_period\": ", fp);
+		json_str(fp, p->previous_period);
+		fputs(", \"previous_amount\": ", fp);
+		if (p->previous_period != NULL)
+			json_money(fp, p->previous_amount, 2);
+		else
+			fputs("null", fp);
+		fputs(",\n       \"parts\": [", fp);
+		for (k = 0; k < p->nparts; k++) {
+			static const char *const kinds[] = { "part", "total",
+			    "apart", "compare" };
+
+			fputs(k ? ", {\"label\": " : "{\"label\": ", fp);
+			json_str(fp, p->parts[k].label);
+			fputs(", \"kind\": ", fp);
+			json_str(fp, kinds[p->parts[k].kind]);
+			fputs(", \"amount\": ", fp);
+			json_money(fp, p->parts[k].amount, 2);
+			putc('}', fp);
+		}
+		putc(']', fp);
 		fputs(", \"notes\": ", fp);
 		json_list(fp, p->notes, p->nnotes);
 		putc('}', fp);

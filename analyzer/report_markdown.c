@@ -335,14 +335,6 @@ write_status(const struct report *r, FILE *fp)
 
 /* ---- 2. budget estimate ------------------------------------------------ */
 
-static void
-part_row(FILE *fp, const char *what, money_t v)
-{
-	char buf[48];
-
-	fprintf(fp, "| %s | %s |\n", what, mny(buf, sizeof(buf), v, 2));
-}
-
 /* Services and their share of `total` (the amount they add up to). */
 static void
 write_services(FILE *fp, const struct estimate_service *s, size_t n,
@@ -373,7 +365,7 @@ static void
 write_estimate_payer(const struct estimate *e, const struct estimate_payer *p,
     FILE *fp)
 {
-	char a[48], lo[48], hi[48], what[96];
+	char a[48], lo[48], hi[48];
 	size_t i;
 
 	fputs("\n### Payer ", fp);
@@ -382,38 +374,29 @@ write_estimate_payer(const struct estimate *e, const struct estimate_payer *p,
 	md_text(fp, p->period);
 	fprintf(fp, "\n\n**%s ", mny(a, sizeof(a), p->amount, 2));
 	md_text(fp, p->currency);
-	fprintf(fp, "** (range %s to %s), confidence **%s**, %s",
-	    mny(lo, sizeof(lo), p->low, 2), mny(hi, sizeof(hi), p->high, 2),
-	    p->confidence, p->final ? "final" : "estimated");
+	if (p->complete)
+		fputs(p->final ? "**, final" : "**, every day in, not yet "
+		    "invoiced", fp);
+	else
+		fprintf(fp, "** (80 %% range %s to %s), confidence **%s**, "
+		    "estimated", mny(lo, sizeof(lo), p->low, 2),
+		    mny(hi, sizeof(hi), p->high, 2), p->confidence);
 	if (strcmp(p->period, e->period) != 0)
 		fputs("; not in the all-payers total: its data ends in an "
 		    "earlier month", fp);
 	fputs("\n\n| Part | Amount |\n| --- | ---: |\n", fp);
-	if (p->final)
-		snprintf(what, sizeof(what), "usage, as billed");
-	else
-		snprintf(what, sizeof(what), "usage observed, %d complete "
-		    "day%s", p->days_observed, p->days_observed == 1 ? "" : "s");
-	part_row(fp, what, p->usage_observed);
-	if (!p->final) {
-		snprintf(what, sizeof(what), "usage projected, %d day%s left",
-		    p->days_in_month - p->days_observed,
-		    p->days_in_month - p->days_observed == 1 ? "" : "s");
-		part_row(fp, what, p->usage_projected);
-	}
-	part_row(fp, "recurring fees, counted once", p->fees);
-	if (p->fees_expected != 0)
-		part_row(fp, "fees expected again", p->fees_expected);
-	part_row(fp, "one-time purchases", p->one_time);
-	fprintf(fp, "| **budget before tax** | **%s** |\n",
-	    mny(a, sizeof(a), p->amount, 2));
-	part_row(fp, "tax, projected apart", p->tax);
-	part_row(fp, "credits, left out", p->credits);
-	part_row(fp, "refunds, left out", p->refunds);
-	if (!p->final) {
-		snprintf(what, sizeof(what), "for comparison, naive: month to "
-		    "date x %d / %d", p->days_in_month, p->days_observed);
-		part_row(fp, what, p->naive);
+	for (i = 0; i < p->nparts; i++) {
+		if (p->parts[i].kind == ESTIMATE_PART_TOTAL) {
+			fputs("| **", fp);
+			md_text(fp, p->parts[i].label);
+			fprintf(fp, "** | **%s** |\n", mny(a, sizeof(a),
+			    p->parts[i].amount, 2));
+			continue;
+		}
+		fputs("| ", fp);
+		md_text(fp, p->parts[i].label);
+		fprintf(fp, " | %s |\n", mny(a, sizeof(a), p->parts[i].amount,
+		    2));
 	}
 	if (p->nservices > 0) {
 		fputs("\nBy service:\n", fp);

@@ -502,39 +502,22 @@ static void
 write_estimate_payer(const struct estimate_payer *p, FILE *fp)
 {
 	struct table t = { 2, { "PART", "AMOUNT" }, { 0, 1 }, NULL, 0, 0 };
-	char what[96], amount[48], low[48], high[48];
+	char amount[48], low[48], high[48];
 	size_t i;
 
 	money_format_grouped(amount, sizeof(amount), p->amount, 2);
 	money_format_grouped(low, sizeof(low), p->low, 2);
 	money_format_grouped(high, sizeof(high), p->high, 2);
-	fprintf(fp, "\npayer %s, %s: %s %s (range %s to %s), confidence %s%s\n",
-	    p->payer, p->period, amount, p->currency, low, high,
-	    p->confidence, p->final ? ", final" : "");
-	if (p->final)
-		snprintf(what, sizeof(what), "usage, as billed");
+	if (p->complete)
+		fprintf(fp, "\npayer %s, %s: %s %s, %s\n", p->payer,
+		    p->period, amount, p->currency, p->final ? "final" :
+		    "every day in, not yet invoiced");
 	else
-		snprintf(what, sizeof(what), "usage, %d complete day%s",
-		    p->days_observed, p->days_observed == 1 ? "" : "s");
-	estimate_line(&t, what, p->usage_observed);
-	snprintf(what, sizeof(what), "usage projected, %d day%s left",
-	    p->days_in_month - p->days_observed,
-	    p->days_in_month - p->days_observed == 1 ? "" : "s");
-	if (!p->final)
-		estimate_line(&t, what, p->usage_projected);
-	estimate_line(&t, "recurring fees, counted once", p->fees);
-	if (p->fees_expected != 0)
-		estimate_line(&t, "fees expected again", p->fees_expected);
-	estimate_line(&t, "one-time purchases", p->one_time);
-	estimate_line(&t, "= budget before tax", p->amount);
-	estimate_line(&t, "tax, projected apart", p->tax);
-	estimate_line(&t, "credits, left out", p->credits);
-	estimate_line(&t, "refunds, left out", p->refunds);
-	if (!p->final) {
-		snprintf(what, sizeof(what), "naive: month to date x %d / %d",
-		    p->days_in_month, p->days_observed);
-		estimate_line(&t, what, p->naive);
-	}
+		fprintf(fp, "\npayer %s, %s: %s %s (80 %% range %s to %s), "
+		    "confidence %s\n", p->payer, p->period, amount,
+		    p->currency, low, high, p->confidence);
+	for (i = 0; i < p->nparts; i++)
+		estimate_line(&t, p->parts[i].label, p->parts[i].amount);
 	table_print(&t, fp, "  ");
 	if (p->nservices > 0) {
 		struct table s = { 2, { "SERVICE", "AMOUNT" }, { 0, 1 }, NULL,
@@ -598,70 +581,65 @@ report_write_estimate(const struct estimate *e,
 int
 report_write_backtest(const struct estimate_backtest *b, FILE *fp)
 {
-	struct table t = { 7, { "PAYER", "MONTH", "DAY", "ACTUAL", "OURS",
-	    "NAIVE", "ERROR OURS / NAIVE" }, { 0, 0, 1, 1, 1, 1, 1 }, NULL, 0,
-	    0 };
-	static const int cuts[3] = { 7, 14, 21 };
+	struct table t = { 9, { "PAYER", "MONTH", "CUT", "DAYS", "ACTUAL",
+	    "OURS", "80% RANGE", "ERROR", "RUN-RATE" }, { 0, 0, 1, 1, 1, 1, 1,
+	    1, 1 }, NULL, 0, 0 };
+	static const int cuts[4] = { 7, 14, 21, 0 };
 	size_t i;
-	int c;
+	int c, later = 0;
 
+	for (i = 0; i < b->nskipped; i++)
+		fprintf(fp, "skipped payer %s, %s: %s\n", b->skipped[i].payer,
+		    b->skipped[i].period, b->skipped[i].why);
 	if (b->ntrials == 0) {
-		fputs("no complete month to backtest on\n", fp);
+		fprintf(fp, "%sno month with %d complete days to backtest on\n",
+		    b->nskipped ? "\n" : "", ESTIMATE_BACKTEST_MIN_DAYS);
 		return ferror(fp) ? -1 : 0;
 	}
+	if (b->nskipped)
+		putc('\n', fp);
 	for (i = 0; i < b->ntrials; i++) {
 		const struct estimate_trial *tr = &b->trials[i];
-		char day[8], act[48], ours[48], naive[48], errs[40];
+		char day[8], days[8], act[48], ours[48], range[100], lo[48],
+		    hi[48], rr[48], errs[24];
 
 		snprintf(day, sizeof(day), "%d", tr->cut_day);
+		snprintf(days, sizeof(days), "%d", tr->days_observed);
 		money_format_grouped(act, sizeof(act), tr->actual, 2);
 		money_format_grouped(ours, sizeof(ours), tr->ours, 2);
-		money_format_grouped(naive, sizeof(naive), tr->naive, 2);
-		snprintf(errs, sizeof(errs), "%+.1f%% / %+.1f%%", tr->err_ours,
-		    tr->err_naive);
-		table_add(&t, tr->payer, tr->period, day, act, ours, naive,
-		    errs);
+		money_format_grouped(lo, sizeof(lo), tr->low, 2);
+		money_format_grouped(hi, sizeof(hi), tr->high, 2);
+		snprintf(range, sizeof(range), "%s-%s%s", lo, hi,
+		    tr->actual >= tr->low && tr->actual <= tr->high ? "" : " !");
+		snprintf(rr, sizeof(rr), "%+.1f%%", tr->err_run_rate);
+		snprintf(errs, sizeof(errs), "%+.1f%%", tr->err_ours);
+		table_add(&t, tr->payer, tr->period, day, days, act, ours,
+		    range, errs, rr);
+		later |= tr->later_one_time != 0;
 	}
 	table_print(&t, fp, "");
-	for (i = 0; i < b->ntrials; i++)
-		if (b->trials[i].later_one_time != 0)
-			break;
-	if (i < b->ntrials)
-		fputs("(actual: the month's budget before tax, less one-time "
-		    "purchases made after the\n day of the cut, which no "
-		    "method can know on that day)\n", fp);
-	fputs("\nmean absolute percentage error\n", fp);
-	for (c = 0; c < 3; c++)
-		if (b->count[c] > 0)
-			fprintf(fp, "  day %2d: ours %5.2f%%, naive %6.2f%% "
-			    "(%d month%s)\n", cuts[c], b->mape_ours[c],
-			    b->mape_naive[c], b->count[c],
-			    b->count[c] == 1 ? "" : "s");
-	/* per payer: each customer (or generated scenario) on its own */
-	fputs("\nper payer, days 7 / 14 / 21: ours against naive\n", fp);
-	for (i = 0; i < b->ntrials; i++) {
-		double o[3] = { 0, 0, 0 }, nv[3] = { 0, 0, 0 };
-		int cnt[3] = { 0, 0, 0 };
-		size_t j;
+	fputs("(CUT: the day of the delivery; DAYS: complete days before it; "
+	    "ACTUAL: the month\n to its last complete day, budget before "
+	    "tax; ! the actual is outside the range)\n", fp);
+	if (later)
+		fputs("(one-time charges made after the cut are left out of "
+		    "the actual: no method\n can know them on that day)\n",
+		    fp);
+	fputs("\nmean absolute error: ours, run-rate, naive; bias; range "
+	    "coverage\n", fp);
+	for (c = 0; c < 4; c++) {
+		struct estimate_score sc;
 
-		if (i > 0 && strcmp(b->trials[i - 1].payer,
-		    b->trials[i].payer) == 0)
+		estimate_score(b->trials, b->ntrials, cuts[c], &sc);
+		if (sc.n == 0)
 			continue;
-		for (j = i; j < b->ntrials && strcmp(b->trials[j].payer,
-		    b->trials[i].payer) == 0; j++) {
-			for (c = 0; c < 3; c++)
-				if (b->trials[j].cut_day == cuts[c]) {
-					o[c] += fabs(b->trials[j].err_ours);
-					nv[c] += fabs(b->trials[j].err_naive);
-					cnt[c]++;
-				}
-		}
-		fprintf(fp, "  %s:", b->trials[i].payer);
-		for (c = 0; c < 3; c++)
-			if (cnt[c] > 0)
-				fprintf(fp, "%s %.2f%% / %.2f%%", c ? "," : "",
-				    o[c] / cnt[c], nv[c] / cnt[c]);
-		putc('\n', fp);
+		if (cuts[c])
+			fprintf(fp, "  day %2d: ", cuts[c]);
+		else
+			fputs("  all:    ", fp);
+		fprintf(fp, "%5.1f%% %5.1f%% %5.1f%%; %+5.1f%%; %3.0f%% of %d\n",
+		    sc.mae_ours, sc.mae_run_rate, sc.mae_naive, sc.bias_ours,
+		    sc.coverage, sc.n);
 	}
 	return ferror(fp) ? -1 : 0;
 }

@@ -7,6 +7,7 @@
  */
 #include "report.h"
 
+#include <math.h>
 #include <string.h>
 #include <time.h>
 #include <xlsxwriter.h>
@@ -119,10 +120,11 @@ estimate(struct sheet *s, const struct report *r)
 	    "status", "days_observed", "days_in_month", "confidence",
 	    "currency", "amount", "low", "high", "usage_observed",
 	    "usage_projected", "fees", "fees_expected", "one_time", "tax",
-	    "credits", "refunds", "naive" };
+	    "credits", "refunds", "naive", "run_rate", "typical_error_pct",
+	    "month_charges", "fees_daily" };
 	size_t i;
 
-	head(s, cols, 19);
+	head(s, cols, 23);
 	for (i = 0; r->estimate != NULL && i < r->estimate->npayers;
 	    i++, s->row++) {
 		const struct estimate_payer *p = &r->estimate->payers[i];
@@ -139,13 +141,19 @@ estimate(struct sheet *s, const struct report *r)
 		cell_money(s, 9, p->high);
 		cell_money(s, 10, p->usage_observed);
 		cell_money(s, 11, p->usage_projected);
-		cell_money(s, 12, p->fees);
+		cell_money(s, 12, p->month_charges + p->fees_daily +
+		    p->fees_daily_projected);
 		cell_money(s, 13, p->fees_expected);
 		cell_money(s, 14, p->one_time);
 		cell_money(s, 15, p->tax);
 		cell_money(s, 16, p->credits);
 		cell_money(s, 17, p->refunds);
 		cell_money(s, 18, p->naive);
+		cell_money(s, 19, p->run_rate);
+		worksheet_write_number(s->ws, s->row, 20,
+		    round(p->typical_error * 10) / 10, NULL);
+		cell_money(s, 21, p->month_charges);
+		cell_money(s, 22, p->fees_daily + p->fees_daily_projected);
 	}
 	finish(s);
 }

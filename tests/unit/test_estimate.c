@@ -1,12 +1,13 @@
 /*
- * test_estimate.c - the monthly budget estimate: the daily-series model
- * on arrays (level, trend, weekend effect, outliers, a change of level,
- * the projection and its variance); a month read from small hand-written
- * CUR files (complete days, recurring fees once, fees expected from the
- * month before, one-time purchases, credits, refunds and tax apart, the
- * parts adding up, last month's weekend borrowed); the estimate log and
- * its history; and the backtest on months made by build/pilvi-gen
- * (skipped when it is absent).
+ * test_estimate.c - the monthly budget estimate of a month read from
+ * small hand-written CUR files (complete days, month-long charges once,
+ * hourly fees as a run-rate, fees expected from the month before,
+ * one-time charges, credits, refunds and tax apart, the parts adding up
+ * and tying out with the month's lines, the weekly pattern of the month
+ * before, a day still arriving, the measured range); the estimate log
+ * and its history; and the backtest on months made by build/pilvi-gen
+ * (skipped when it is absent). The usage model itself is tested on
+ * arrays in test_forecast.c.
  *
  * Expected figures were derived by hand from the inputs, checked with
  * python3's decimal module (the sums are written next to each test),
@@ -119,337 +120,6 @@ static double
 dbl(money_t v)
 {
 	return (double)v / 1e10;
-}
-
-/* ---- the series model ---------------------------------------------- */
-
-/* weekday[i] for a series starting on weekday `first` (0 Monday). */
-static void
-weekdays(int *wd, int n, int first)
-{
-	int i;
-
-	for (i = 0; i < n; i++)
-		wd[i] = (first + i) % 7;
-}
-
-/* 100 +- 1, alternating, Monday first: a level of 100 and nothing else;
- * 10 days of it are 1000. */
-static void
-test_fit_flat(void)
-{
-	double x[14], var;
-	int wd[14], i;
-	struct estimate_fit f;
-
-	for (i = 0; i < 14; i++)
-		x[i] = i % 2 ? 99 : 101;
-	weekdays(wd, 14, 0);
-	estimate_fit_series(x, wd, 14, &f);
-	CHECK_INT(f.n, 14);
-	CHECK(fabs(f.level - 100) < 1);
-	CHECK_INT(f.trend, 0);
-	CHECK(f.slope == 0);
-	CHECK_INT(f.seasonal, 0);
-	CHECK(f.weekend == 0);
-	CHECK_INT(f.step, 0);
-	CHECK(near(estimate_project(&f, 10, 0, &var), 1000, 0.01));
-}
-
-/* 100 + 2i over 14 days: the last day is 126, the slope 2, and the next
- * five days 128 + 130 + 132 + 134 + 136 = 660. */
-static void
-test_fit_ramp(void)
-{
-	double x[14], var;
-	int wd[14], i;
-	struct estimate_fit f;
-
-	for (i = 0; i < 14; i++)
-		x[i] = 100 + 2 * i;
-	weekdays(wd, 14, 0);
-	estimate_fit_series(x, wd, 14, &f);
-	CHECK_INT(f.trend, 1);
-	CHECK(fabs(f.slope - 2) < 0.02);
-	CHECK(fabs(f.level - 126) < 0.5);
-	CHECK_INT(f.seasonal, 0);
-	CHECK(near(estimate_project(&f, 5, 0, &var), 660, 0.01));
-}
-
-/* Weekdays 120, weekends 50, two weeks from a Monday: the weekend is
- * -70 against a level of 120 and the next week 5 x 120 + 2 x 50 = 700. */
-static void
-test_fit_weekend(void)
-{
-	double x[14], var;
-	int wd[14], i;
-	struct estimate_fit f;
-
-	weekdays(wd, 14, 0);
-	for (i = 0; i < 14; i++)
-		x[i] = wd[i] >= 5 ? 50 : 120;
-	estimate_fit_series(x, wd, 14, &f);
-	CHECK_INT(f.seasonal, 1);
-	CHECK(fabs(f.weekend - -70) < 0.7);
-	CHECK(fabs(f.level - 120) < 1.2);
-	CHECK_INT(f.trend, 0);
-	CHECK(near(estimate_project(&f, 7, 0, &var), 700, 0.01));
-}
-
-/* The same pattern, one week ending on a Sunday: the two low days at
- * the end are the weekend, not a falling trend. */
-static void
-test_fit_weekend_short_no_trend(void)
-{
-	double x[7], var;
-	int wd[7], i;
-	struct estimate_fit f;
-
-	weekdays(wd, 7, 0);
-	for (i = 0; i < 7; i++)
-		x[i] = wd[i] >= 5 ? 50 : 120;
-	estimate_fit_series(x, wd, 7, &f);
-	CHECK_INT(f.trend, 0);
-	CHECK(f.slope >= 0);
-	CHECK(fabs(f.level - 120) < 1.2);
-	CHECK(near(estimate_project(&f, 7, 0, &var), 700, 0.01));
-}
-
-/* 14 days at 100 and two bursts of 400 (a Thursday and a Wednesday):
- * the bursts are damped, 10 days are still 1000. */
-static void
-test_fit_outliers(void)
-{
-	double x[14], var;
-	int wd[14], i;
-	struct estimate_fit f;
-
-	for (i = 0; i < 14; i++)
-		x[i] = 100;
-	x[3] = x[9] = 400;
-	weekdays(wd, 14, 0);
-	estimate_fit_series(x, wd, 14, &f);
-	CHECK(near(f.level, 100, 0.02));
-	CHECK(f.outliers >= 2);
-	CHECK_INT(f.trend, 0);
-	CHECK_INT(f.step, 0);
-	CHECK(near(estimate_project(&f, 10, 0, &var), 1000, 0.02));
-}
-
-/* 10 days at 5 then 10 at 100, from a Monday: both sides hold weekdays
- * and a weekend; the new level starts at index 10. */
-static void
-test_fit_step(void)
-{
-	double x[20], var;
-	int wd[20], i;
-	struct estimate_fit f;
-
-	for (i = 0; i < 20; i++)
-		x[i] = i < 10 ? 5 : 100;
-	weekdays(wd, 20, 0);
-	estimate_fit_series(x, wd, 20, &f);
-	CHECK(f.step > 0);
-	CHECK_INT(f.step, 10);
-	CHECK_INT(f.n, 10);
-	CHECK(near(f.level, 100, 0.01));
-	CHECK(near(estimate_project(&f, 10, 6, &var), 1000, 0.01));
-}
-
-/* A ramp of the same size, 5 to 100 in 20 days (5 + 5i): a trend with
- * slope 5, not a step; the next 3 days 105 + 110 + 115 = 330. */
-static void
-test_fit_ramp_no_step(void)
-{
-	double x[20], var;
-	int wd[20], i;
-	struct estimate_fit f;
-
-	for (i = 0; i < 20; i++)
-		x[i] = 5 + 5 * i;
-	weekdays(wd, 20, 0);
-	estimate_fit_series(x, wd, 20, &f);
-	CHECK_INT(f.step, 0);
-	CHECK_INT(f.n, 20);
-	CHECK_INT(f.trend, 1);
-	CHECK(fabs(f.slope - 5) < 0.05);
-	CHECK(near(estimate_project(&f, 3, 6, &var), 330, 0.01));
-}
-
-/* 100 then 110 (10 days each, as above): a move of a tenth is not a
- * change of level; all 20 days stay in the fit. */
-static void
-test_fit_small_change_no_step(void)
-{
-	double x[20];
-	int wd[20], i;
-	struct estimate_fit f;
-
-	for (i = 0; i < 20; i++)
-		x[i] = i < 10 ? 100 : 110;
-	weekdays(wd, 20, 0);
-	estimate_fit_series(x, wd, 20, &f);
-	CHECK_INT(f.step, 0);
-	CHECK_INT(f.n, 20);
-}
-
-/* No days: nothing projected, no variance. */
-static void
-test_fit_empty(void)
-{
-	double x[1] = { 0 }, var = -1;
-	int wd[1] = { 0 };
-	struct estimate_fit f;
-
-	estimate_fit_series(x, wd, 0, &f);
-	CHECK_INT(f.n, 0);
-	CHECK(f.level == 0);
-	CHECK(estimate_project(&f, 10, 0, &var) == 0);
-	CHECK(var == 0);
-}
-
-/* One day of 42: one day ahead is 42, three days 126. */
-static void
-test_fit_single(void)
-{
-	double x[1] = { 42 }, var;
-	int wd[1] = { 2 };
-	struct estimate_fit f;
-
-	estimate_fit_series(x, wd, 1, &f);
-	CHECK_INT(f.n, 1);
-	CHECK(fabs(f.level - 42) < 1e-9);
-	CHECK_INT(f.trend, 0);
-	CHECK(fabs(estimate_project(&f, 1, 3, &var) - 42) < 1e-9);
-	CHECK(fabs(estimate_project(&f, 3, 3, &var) - 126) < 1e-9);
-}
-
-/* Usage falling to nothing (100 - 10i: the 14th day is -30): no
- * negative level, no day projected below 0. */
-static void
-test_fit_negative_clamped(void)
-{
-	double x[14], var;
-	int wd[14], i;
-	struct estimate_fit f;
-
-	for (i = 0; i < 14; i++)
-		x[i] = 100 - 10 * i;
-	weekdays(wd, 14, 0);
-	estimate_fit_series(x, wd, 14, &f);
-	CHECK(f.level >= 0);
-	CHECK(estimate_project(&f, 5, 0, &var) == 0);
-}
-
-/* A fit by hand, level 10 and slope -5: the days ahead are 5, 0, -5,
- * -10; the negative ones count as 0, so 3 or 4 days are 5. */
-static void
-test_project_floor(void)
-{
-	struct estimate_fit f;
-	double var;
-
-	memset(&f, 0, sizeof(f));
-	f.n = 14;
-	f.level = 10;
-	f.slope = -5;
-	f.trend = 1;
-	f.sigma = 1;
-	CHECK(fabs(estimate_project(&f, 1, 0, &var) - 5) < 1e-9);
-	CHECK(fabs(estimate_project(&f, 3, 0, &var) - 5) < 1e-9);
-	CHECK(fabs(estimate_project(&f, 4, 0, &var) - 5) < 1e-9);
-}
-
-/* One day ahead by hand: level 100, slope 2, weekend -30: the 1st day
- * (a Monday) 102, the 3rd (a Saturday) 106 - 30 = 76; level 10, slope
- * -5: the 3rd day would be -5, so 0. */
-static void
-test_estimate_day(void)
-{
-	struct estimate_fit f;
-
-	memset(&f, 0, sizeof(f));
-	f.n = 14;
-	f.level = 100;
-	f.slope = 2;
-	f.trend = 1;
-	f.weekend = -30;
-	f.seasonal = 1;
-	CHECK(fabs(estimate_day(&f, 1, 0) - 102) < 1e-9);
-	CHECK(fabs(estimate_day(&f, 3, 5) - 76) < 1e-9);
-	CHECK(fabs(estimate_day(&f, 3, 6) - 76) < 1e-9);
-	f.level = 10;
-	f.slope = -5;
-	f.weekend = 0;
-	CHECK(fabs(estimate_day(&f, 1, 0) - 5) < 1e-9);
-	CHECK(estimate_day(&f, 3, 0) == 0);
-}
-
-/* The variance of the projection grows with the days projected. */
-static void
-test_variance_grows_with_horizon(void)
-{
-	struct estimate_fit f;
-	double v5, v10, v20;
-	int trend;
-
-	for (trend = 0; trend < 2; trend++) {
-		memset(&f, 0, sizeof(f));
-		f.n = 14;
-		f.level = 100;
-		f.sigma = 2;
-		f.trend = trend;
-		estimate_project(&f, 5, 0, &v5);
-		estimate_project(&f, 10, 0, &v10);
-		estimate_project(&f, 20, 0, &v20);
-		CHECK(v5 > 0);
-		CHECK(v10 > v5);
-		CHECK(v20 > v10);
-	}
-}
-
-/* ... and shrinks with the days observed: the same noise (sigma 2)
- * seen on 3, 7 or 14 days, 10 days projected. */
-static void
-test_variance_shrinks_with_days_seen(void)
-{
-	struct estimate_fit f;
-	double v3, v7, v14;
-
-	memset(&f, 0, sizeof(f));
-	f.level = 100;
-	f.sigma = 2;
-	f.n = 3;
-	estimate_project(&f, 10, 0, &v3);
-	f.n = 7;
-	estimate_project(&f, 10, 0, &v7);
-	f.n = 14;
-	estimate_project(&f, 10, 0, &v14);
-	CHECK(v7 < v3);
-	CHECK(v14 < v7);
-	/* never below the day-to-day noise of the 10 days: 10 x 2^2 */
-	CHECK(v14 > 40);
-}
-
-/* The same on fitted series: a week of noise around 100 against two
- * weeks of the same noise. */
-static void
-test_variance_fitted_shrinks(void)
-{
-	static const double noise[7] = { 3, -2, 1, -3, 2, -1, 0 };
-	double x[14], v7, v14;
-	int wd[14], i;
-	struct estimate_fit f7, f14;
-
-	for (i = 0; i < 14; i++)
-		x[i] = 100 + noise[i % 7] + (i >= 7 ? -noise[i % 7] / 2 : 0);
-	weekdays(wd, 14, 2);
-	estimate_fit_series(x, wd, 7, &f7);
-	estimate_fit_series(x, wd, 14, &f14);
-	CHECK(f7.sigma > 0 && f14.sigma > 0);
-	estimate_project(&f7, 10, 2, &v7);
-	estimate_project(&f14, 10, 0, &v14);
-	CHECK(v14 < v7);
 }
 
 /* ---- hand-written CUR files ----------------------------------------- */
@@ -599,6 +269,19 @@ payer_in(const struct estimate *e, const char *payer, const char *period)
 		    strcmp(e->payers[i].period, period) == 0)
 			return &e->payers[i];
 	return NULL;
+}
+
+/* Is there a part whose label holds `label`, of that amount? */
+static int
+has_part(const struct estimate_payer *p, const char *label, money_t v)
+{
+	size_t i;
+
+	for (i = 0; i < p->nparts; i++)
+		if (strstr(p->parts[i].label, label) != NULL &&
+		    p->parts[i].amount == v)
+			return 1;
+	return 0;
 }
 
 static int
@@ -780,13 +463,13 @@ test_month_rifee_once(void)
 
 	CHECK(pa != NULL && pb != NULL);
 	if (pa != NULL && pb != NULL) {
-		CHECK_INT(pb->fees, units("146"));
-		CHECK_INT(pa->fees, 0);
+		CHECK_INT(pb->month_charges, units("146"));
+		CHECK_INT(pa->month_charges, 0);
 		CHECK_INT(pb->usage_observed, units("120"));
 		CHECK_INT(pb->usage_projected, pa->usage_projected);
 		CHECK(near(dbl(pb->usage_projected), 624, 0.01));
 		CHECK_INT(pb->amount - pa->amount, units("146"));
-		CHECK(has_note(pb, "recurring fees 146.00", NULL));
+		CHECK(has_part(pb, "month-long charges", units("146")));
 	}
 	estimate_free(ea);
 	estimate_free(eb);
@@ -808,7 +491,7 @@ test_month_one_time(void)
 	CHECK(pa != NULL && pb != NULL);
 	if (pa != NULL && pb != NULL) {
 		CHECK_INT(pb->one_time, units("1200"));
-		CHECK_INT(pb->fees, 0);
+		CHECK_INT(pb->month_charges, 0);
 		CHECK_INT(pb->usage_observed, units("120"));
 		CHECK_INT(pb->usage_projected, pa->usage_projected);
 		CHECK_INT(pb->amount - pa->amount, units("1200"));
@@ -838,7 +521,7 @@ test_month_credit_refund_apart(void)
 		CHECK_INT(pb->refunds, units("-0.5"));
 		CHECK_INT(pb->amount, pa->amount);
 		CHECK_INT(pb->usage_observed, pa->usage_observed);
-		CHECK_INT(pb->fees, 0);
+		CHECK_INT(pb->month_charges, 0);
 		CHECK_INT(pb->one_time, 0);
 		/* the estimate's sum: credits and refunds together */
 		CHECK_INT(eb->credits, units("-10.5"));
@@ -892,7 +575,7 @@ test_month_long_usage_is_fee(void)
 
 	CHECK(pa != NULL && pb != NULL);
 	if (pa != NULL && pb != NULL) {
-		CHECK_INT(pb->fees, units("0.5"));
+		CHECK_INT(pb->month_charges, units("0.5"));
 		CHECK_INT(pb->usage_observed, units("120"));
 		CHECK_INT(pb->days_observed, 5);
 		CHECK_INT(pb->usage_projected, pa->usage_projected);
@@ -916,7 +599,7 @@ test_month_fee_expected(void)
 
 	CHECK(p != NULL);
 	if (p != NULL) {
-		CHECK_INT(p->fees, 0);
+		CHECK_INT(p->month_charges, 0);
 		CHECK_INT(p->fees_expected, units("146"));
 		CHECK(has_note(p, "AmazonEC2", "expected again"));
 		CHECK(has_note(p, RI_UT, "146.00"));
@@ -939,7 +622,7 @@ test_month_fee_seen_not_expected(void)
 
 	CHECK(p != NULL);
 	if (p != NULL) {
-		CHECK_INT(p->fees, units("146"));
+		CHECK_INT(p->month_charges, units("146"));
 		CHECK_INT(p->fees_expected, 0);
 		CHECK(!has_note(p, "expected again", NULL));
 	}
@@ -969,11 +652,12 @@ test_month_parts_add_up(void)
 		 * 24 x 0.0007 x (1+..+5) + 5 x 0.00001 x (0+..+23) =
 		 * 1.356 + 0.252 + 0.0138 */
 		CHECK_INT(p->usage_observed, units("166.0218"));
-		CHECK_INT(p->fees, units("146.5"));
+		CHECK_INT(p->month_charges, units("146.5"));
 		CHECK_INT(p->fees_expected, units("50"));
 		CHECK_INT(p->one_time, units("1200"));
 		CHECK_INT(p->amount, p->usage_observed + p->usage_projected +
-		    p->fees + p->fees_expected + p->one_time);
+		    p->month_charges + p->fees_daily + p->fees_daily_projected +
+		    p->fees_expected + p->one_time);
 		CHECK(p->low <= p->amount);
 		CHECK(p->amount <= p->high);
 		/* 26 days are projected: the range is not a point */
@@ -1091,14 +775,14 @@ test_month_no_complete_day(void)
 
 /*
  * September (invoiced) at 1.00 an hour on weekdays and 0.30 on weekends:
- * weekends are 7.20 against 24.00, -70 %. October's first two days (a
- * Thursday and a Friday) show no weekend: the window borrows it, and the
- * 29 days left (20 weekdays, 9 weekend days: the 3rd, 4th, 10th, 11th,
- * 17th, 18th, 24th, 25th and 31st) are 20 x 24 + 9 x 7.2 = 544.80, not
- * 29 x 24 = 696.
+ * weekends are 7.20 against 24.00, a ratio of 0.3. October's first two
+ * days (a Thursday and a Friday) show no weekend: September's days show
+ * it, and the 29 days left (20 weekdays, 9 weekend days: the 3rd, 4th,
+ * 10th, 11th, 17th, 18th, 24th, 25th and 31st) are 20 x 24 + 9 x 7.2 =
+ * 544.80, not 29 x 24 = 696.
  */
 static void
-test_month_borrows_weekend(void)
+test_month_weekly_from_history(void)
 {
 	const char *sep = tpath("sep-office.csv");
 	struct cur w;
@@ -1125,11 +809,13 @@ test_month_borrows_weekend(void)
 	CHECK(p != NULL);
 	if (p != NULL) {
 		CHECK_INT(p->days_observed, 2);
-		CHECK_INT(p->prior_weekend, 1);
-		CHECK_INT(p->fit.seasonal, 1);
-		CHECK(fabs(p->fit.weekend / p->fit.level - -0.7) < 0.01);
-		CHECK(near(dbl(p->usage_projected), 544.8, 0.01));
-		CHECK(has_note(p, "weekly pattern", "(from last month)"));
+		CHECK(p->fc.used & FORECAST_WEEKLY);
+		CHECK(p->fc.used & FORECAST_HISTORY);
+		CHECK(fabs(p->fc.weekend - 0.3) < 0.001);
+		CHECK_INT(p->history_days, 30);
+		CHECK(near(dbl(p->usage_projected), 544.8, 0.001));
+		CHECK(has_note(p, "weekly pattern", "30%"));
+		CHECK(has_part(p, "previous month (2026-09)", units("585.6")));
 	}
 	estimate_free(e);
 	store_close(st);
@@ -1494,24 +1180,33 @@ static struct estimate_backtest *
 run_backtest(struct store *st, const char *payer)
 {
 	struct estimate_backtest *b = NULL;
+	struct estimate_backtest_options o;
 	struct pv_error err;
 
+	memset(&o, 0, sizeof(o));
+	o.payer = payer;
 	pv_error_clear(&err);
-	if (estimate_backtest(st, payer, &b, &err) != 0) {
+	if (estimate_backtest(st, &o, &b, &err) != 0) {
 		fprintf(stderr, "estimate_backtest: %s\n", err.msg);
 		return NULL;
 	}
 	return b;
 }
 
-/* 5 payers x 3 months, each cut at days 7, 14, 21: 45 trials; the
- * error is within 8 % a week in and 3 % at two weeks. */
+/*
+ * 5 payers x 3 months, each cut at days 7, 14, 21: 45 trials. A sanity
+ * bound on these few easy months, not the accuracy claim (that is
+ * `make backtest`, docs/estimate.md): within 8 % a week in, 3 % at two
+ * weeks.
+ */
 static void
 test_backtest_accuracy(void)
 {
+	static const int cuts[3] = { 7, 14, 21 };
 	const char *why;
 	struct store *st = backtest_store(&why);
 	struct estimate_backtest *b;
+	struct estimate_score sc[3];
 	int c;
 
 	if (st == NULL)
@@ -1521,25 +1216,31 @@ test_backtest_accuracy(void)
 	if (b == NULL)
 		return;
 	CHECK_INT(b->ntrials, 45);
-	for (c = 0; c < 3; c++)
-		CHECK_INT(b->count[c], 15);
-	CHECK(b->mape_ours[0] <= 8);
-	CHECK(b->mape_ours[1] <= 3);
-	if (b->mape_ours[0] > 8 || b->mape_ours[1] > 3)
-		fprintf(stderr, "  mape at 7/14/21: %.2f %.2f %.2f\n",
-		    b->mape_ours[0], b->mape_ours[1], b->mape_ours[2]);
+	for (c = 0; c < 3; c++) {
+		estimate_score(b->trials, b->ntrials, cuts[c], &sc[c]);
+		CHECK_INT(sc[c].n, 15);
+	}
+	CHECK(sc[0].mae_ours <= 8);
+	CHECK(sc[1].mae_ours <= 3);
+	if (sc[0].mae_ours > 8 || sc[1].mae_ours > 3)
+		fprintf(stderr, "  mae at 7/14/21: %.2f %.2f %.2f\n",
+		    sc[0].mae_ours, sc[1].mae_ours, sc[2].mae_ours);
 	estimate_backtest_free(b);
 }
 
-/* For every scenario, at every cut day, our mean absolute error is
- * below the naive run-rate's. */
+/*
+ * For every scenario, at every cut day, our mean absolute error is at
+ * most half a point above the run-rate's (the rule every part of the
+ * model is kept by), and over all scenarios below the naive one's.
+ */
 static void
-test_backtest_beats_naive(void)
+test_backtest_beats_run_rate(void)
 {
 	static const int cuts[3] = { 7, 14, 21 };
 	const char *why;
 	struct store *st = backtest_store(&why);
 	struct estimate_backtest *b;
+	struct estimate_score sc;
 	size_t i, k;
 	int c;
 
@@ -1551,7 +1252,7 @@ test_backtest_beats_naive(void)
 		return;
 	for (k = 0; k < NELEM(bt_payers); k++)
 		for (c = 0; c < 3; c++) {
-			double ours = 0, naive = 0;
+			double ours = 0, rr = 0;
 			int n = 0;
 
 			for (i = 0; i < b->ntrials; i++) {
@@ -1561,16 +1262,20 @@ test_backtest_beats_naive(void)
 				    t->cut_day != cuts[c])
 					continue;
 				ours += fabs(t->err_ours);
-				naive += fabs(t->err_naive);
+				rr += fabs(t->err_run_rate);
 				n++;
 			}
 			CHECK_INT(n, 3);
-			CHECK(ours < naive);
-			if (!(ours < naive))
+			CHECK(ours / n <= rr / n + 0.5);
+			if (!(ours / n <= rr / n + 0.5))
 				fprintf(stderr, "  %s day %d: ours %.2f %% "
-				    "naive %.2f %%\n", bt_payers[k], cuts[c],
-				    ours / (n ? n : 1), naive / (n ? n : 1));
+				    "run-rate %.2f %%\n", bt_payers[k], cuts[c],
+				    ours / n, rr / n);
 		}
+	for (c = 0; c < 3; c++) {
+		estimate_score(b->trials, b->ntrials, cuts[c], &sc);
+		CHECK(sc.mae_ours < sc.mae_naive);
+	}
 	estimate_backtest_free(b);
 }
 
@@ -1598,6 +1303,8 @@ test_backtest_errors_signed(void)
 		CHECK(fabs(t->err_ours - (dbl(t->ours) - a) / a * 100) < 1e-9);
 		CHECK(fabs(t->err_naive - (dbl(t->naive) - a) / a * 100) <
 		    1e-9);
+		CHECK(fabs(t->err_run_rate - (dbl(t->run_rate) - a) / a *
+		    100) < 1e-9);
 		under += t->naive < t->actual;
 		over += t->naive > t->actual;
 	}
@@ -1711,7 +1418,8 @@ test_services_add_up_generated(void)
 			sum += p->services[k].amount;
 		CHECK_INT(sum, p->amount);
 		CHECK_INT(p->amount, p->usage_observed + p->usage_projected +
-		    p->fees + p->fees_expected + p->one_time);
+		    p->month_charges + p->fees_daily + p->fees_daily_projected +
+		    p->fees_expected + p->one_time);
 		total += p->amount;
 	}
 	if (e != NULL) {
@@ -1767,22 +1475,6 @@ main(void)
 		return 2;
 	}
 	atexit(cleanup);
-	RUN(test_fit_flat);
-	RUN(test_fit_ramp);
-	RUN(test_fit_weekend);
-	RUN(test_fit_weekend_short_no_trend);
-	RUN(test_fit_outliers);
-	RUN(test_fit_step);
-	RUN(test_fit_ramp_no_step);
-	RUN(test_fit_small_change_no_step);
-	RUN(test_fit_empty);
-	RUN(test_fit_single);
-	RUN(test_fit_negative_clamped);
-	RUN(test_project_floor);
-	RUN(test_estimate_day);
-	RUN(test_variance_grows_with_horizon);
-	RUN(test_variance_shrinks_with_days_seen);
-	RUN(test_variance_fitted_shrinks);
 	RUN(test_month_complete_days);
 	RUN(test_month_usage_exact);
 	RUN(test_month_rifee_once);
@@ -1796,7 +1488,7 @@ main(void)
 	RUN(test_month_complete);
 	RUN(test_month_complete_expects_nothing);
 	RUN(test_month_no_complete_day);
-	RUN(test_month_borrows_weekend);
+	RUN(test_month_weekly_from_history);
 	RUN(test_month_low_confidence_notes);
 	RUN(test_month_wait_note_until_14);
 	RUN(test_build_latest_month);
@@ -1806,7 +1498,7 @@ main(void)
 	RUN(test_record_complete_month_skipped);
 	RUN(test_history_after_complete);
 	RUN(test_backtest_accuracy);
-	RUN(test_backtest_beats_naive);
+	RUN(test_backtest_beats_run_rate);
 	RUN(test_backtest_errors_signed);
 	RUN(test_backtest_later_one_time);
 	RUN(test_backtest_cut_option);
