@@ -42,6 +42,10 @@
  * LAG_MAX days are set back). */
 #define LAG_DAYS	3
 #define LAG_MAX		2
+#define LAG_SHARE	0.9	/* late services are at most this share */
+#define LAG_OTHERS	0.15	/* ... and the others move less than this */
+#define LAG_PART	0.2	/* a day with less than this of the usual
+				 * is not all there */
 
 #define HISTORY_MONTHS	2	/* earlier months read into the series */
 
@@ -576,48 +580,114 @@ overflow:
 	return overflow(err);
 }
 
-/* Did service `code` post on day d? */
-static int
-posted(const struct month_lines *l, const char *code, int64_t d)
+/* What service `code` posted on day d (0 when nothing). */
+static money_t
+posted_on(const struct month_lines *l, const char *code, int64_t d)
 {
+	money_t v = 0;
 	size_t i;
 
 	for (i = 0; i < l->nds; i++)
-		if (l->ds[i].day == d && l->ds[i].cost != 0 &&
-		    strcmp(l->ds[i].code, code) == 0)
-			return 1;
-	return 0;
+		if (l->ds[i].day == d && strcmp(l->ds[i].code, code) == 0)
+			v += l->ds[i].cost;
+	return v;
 }
 
 /*
  * Set back the last complete day while it is still arriving: AWS
  * delivers some services' lines a day or two late. The services that
- * posted on each of the LAG_DAYS days before the last LAG_MAX are the
- * regular ones; the last complete day is the latest (at most LAG_MAX
- * back) up to which every one of them has posted. Returns the day.
+ * posted on each of the LAG_DAYS days before the last LAG_MAX, the most
+ * at most twice the least, are the regular ones; the last complete day is the latest (at most LAG_MAX
+ * back) up to which every one of them has posted at least LAG_PART of
+ * its usual day. Late services that made more than LAG_SHARE of those
+ * days' usage are not late but switched off, and when the other
+ * services moved on the first day set back by more than LAG_OTHERS or
+ * three times their spread over the week before, the level changed:
+ * then the days stay. Returns the day.
  */
 static int64_t
 settle_last_day(const struct month_lines *l, int64_t last, int64_t start)
 {
-	int64_t ref = last - LAG_MAX - 1, d, ok = last;
-	size_t i;
+	int64_t ref = last - LAG_MAX - 1, d, ok = last, k;
+	money_t all = 0, late_ref = 0;
+	char *late[64];
+	size_t i, j, nlate = 0;
+	double others, others_day;
 
 	if (ref - LAG_DAYS + 1 < start)
 		return last;
-	for (i = 0; i < l->nds; i++) {
+	for (k = ref - LAG_DAYS + 1; k <= ref; k++)
+		all += l->usage[k];
+	for (i = 0; i < l->nds && nlate < 64; i++) {
 		const char *code = l->ds[i].code;
-		int64_t k;
+		money_t v = 0;
+		double usual;
 
 		if (l->ds[i].day != ref || l->ds[i].cost == 0)
 			continue;
-		for (k = ref - LAG_DAYS + 1; k < ref && posted(l, code, k); k++)
+		for (j = 0; j < i; j++)	/* each service once */
+			if (l->ds[j].day == ref && strcmp(l->ds[j].code,
+			    code) == 0)
+				break;
+		if (j < i)
+			continue;
+		{
+			money_t lo = 0, hi = 0;
+
+			for (k = ref - LAG_DAYS + 1; k <= ref; k++) {
+				money_t on = posted_on(l, code, k);
+
+				if (on <= 0)
+					break;
+				if (lo == 0 || on < lo)
+					lo = on;
+				if (on > hi)
+					hi = on;
+				v += on;
+			}
+			/* regular: every day, and about the same each day
+			 * (a service that comes and goes is not late) */
+			if (k <= ref || (double)hi > 2 * (double)lo)
+				continue;
+		}
+		usual = (double)v / LAG_DAYS;
+		for (d = ref + 1; d <= last &&
+		    (double)posted_on(l, code, d) >= LAG_PART * usual; d++)
 			;
-		if (k < ref)
-			continue;	/* not a regular service */
-		for (d = ref + 1; d <= ok && posted(l, code, d); d++)
-			;
-		if (d - 1 < ok)
-			ok = d - 1;
+		if (d <= last) {
+			late[nlate++] = (char *)code;
+			late_ref += v;
+			if (d - 1 < ok)
+				ok = d - 1;
+		}
+	}
+	if (ok == last || all <= 0 ||
+	    (double)late_ref > LAG_SHARE * (double)all)
+		return last;
+	/* the other services go on as before when lines are late; when
+	 * they moved too (beyond LAG_OTHERS, or three times their own
+	 * spread over the week before), the level changed */
+	{
+		double v[7], sum = 0, ss = 0, tol;
+		int nv = 0;
+
+		for (k = ok; k >= start && nv < 7; k--) {
+			v[nv] = (double)l->usage[k];
+			for (i = 0; i < nlate; i++)
+				v[nv] -= (double)posted_on(l, late[i], k);
+			sum += v[nv++];
+		}
+		others = sum / nv;
+		for (i = 0; i < (size_t)nv; i++)
+			ss += (v[i] - others) * (v[i] - others);
+		tol = nv > 1 ? 3 * sqrt(ss / (nv - 1)) : 0;
+		if (tol < LAG_OTHERS * fabs(others))
+			tol = LAG_OTHERS * fabs(others);
+		others_day = (double)l->usage[ok + 1];
+		for (i = 0; i < nlate; i++)
+			others_day -= (double)posted_on(l, late[i], ok + 1);
+		if (fabs(others_day - others) > tol)
+			return last;
 	}
 	return ok;
 }

@@ -36,6 +36,11 @@ enum forecast_part {
 
 #define FORECAST_NPARTS 6
 
+/* Options that take a set of parts read 0 as "the default set"; a set
+ * with this bit is taken as it is, so FORECAST_EXACT alone asks for
+ * none of them (the run-rate). */
+#define FORECAST_EXACT (1u << 31)
+
 /* The parts used unless told otherwise (see docs/estimate.md). */
 extern const unsigned forecast_default_parts;
 

@@ -57,9 +57,12 @@ struct payer_family {
 struct result {
 	struct estimate_trial t;
 	char family[48];
-	int delivery;		/* from a delivery file, not a cut */
+	int delivery;		/* KIND_MONTH, KIND_DELIVERY or KIND_SAMPLE */
 	int later_change;	/* the month changes on the cut day or later */
 };
+
+/* Where a trial comes from. */
+enum { KIND_MONTH, KIND_DELIVERY, KIND_SAMPLE };
 
 struct results {
 	struct result *v;
@@ -244,7 +247,8 @@ cut_months(struct store *st, const int *cuts, int ncuts, unsigned parts,
     const struct payer_family *pf, size_t npf, const char *label,
     struct results *rs)
 {
-	struct estimate_backtest_options o = { NULL, cuts, ncuts, parts };
+	struct estimate_backtest_options o = { NULL, cuts, ncuts,
+	    parts | FORECAST_EXACT };
 	struct estimate_backtest *b;
 	struct pv_error err;
 	size_t i;
@@ -254,8 +258,9 @@ cut_months(struct store *st, const int *cuts, int ncuts, unsigned parts,
 		die_err(&err);
 	for (i = 0; i < b->ntrials; i++)
 		add_result(rs, &b->trials[i], label ? label :
-		    family_of(pf, npf, b->trials[i].payer), 0,
-		    change_follows(pf, npf, &b->trials[i]));
+		    family_of(pf, npf, b->trials[i].payer), label ?
+		    KIND_SAMPLE : KIND_MONTH, change_follows(pf, npf,
+		    &b->trials[i]));
 	for (i = 0; i < b->nskipped && label != NULL; i++)
 		printf("%s: skipped payer %s, %s: %s\n", label,
 		    b->skipped[i].payer, b->skipped[i].period,
@@ -319,7 +324,7 @@ deliveries(const char *dir, struct store *full, unsigned parts,
 		memset(&eo, 0, sizeof(eo));
 		eo.payer = payer;
 		eo.month = month;
-		eo.parts = parts;
+		eo.parts = parts | FORECAST_EXACT;
 		if (estimate_build(st, &eo, &e, &err) != 0 ||
 		    estimate_build(full, &eo, &whole, &err) != 0)
 			die_err(&err);
@@ -346,8 +351,8 @@ deliveries(const char *dir, struct store *full, unsigned parts,
 			t.err_ours = pct(t.ours, t.actual);
 			t.err_run_rate = pct(t.run_rate, t.actual);
 			t.err_naive = pct(t.naive, t.actual);
-			add_result(rs, &t, family_of(pf, npf, payer), 1,
-			    change_follows(pf, npf, &t));
+			add_result(rs, &t, family_of(pf, npf, payer),
+			    KIND_DELIVERY, change_follows(pf, npf, &t));
 		}
 		estimate_free(e);
 		estimate_free(whole);
@@ -420,10 +425,10 @@ print_trials(const struct results *rs, const char *family)
 
 		if (family != NULL && strcmp(rs->v[i].family, family) != 0)
 			continue;
-		printf("%-12s %s %s %s cut %2d days %2d hist %d actual %12.2f "
+		printf("%-12s %c %s %s cut %2d days %2d hist %d actual %12.2f "
 		    "ours %12.2f (%+6.1f%%) run-rate %+6.1f%% range %.2f..%.2f "
-		    "noise %.3f\n", rs->v[i].family, rs->v[i].delivery ? "D" :
-		    "M", t->payer, t->period, t->cut_day, t->days_observed,
+		    "noise %.3f\n", rs->v[i].family, "MDR"[rs->v[i].delivery],
+		    t->payer, t->period, t->cut_day, t->days_observed,
 		    t->history, t->actual / 1e10, t->ours / 1e10, t->err_ours,
 		    t->err_run_rate, t->low / 1e10, t->high / 1e10, t->noise);
 	}
@@ -439,7 +444,7 @@ print_table(const struct results *rs, const int *cuts, int ncuts)
 	printf("%-26s %3s %5s %7s %8s %7s %7s %7s %5s %7s\n", "FAMILY", "CUT",
 	    "N", "OURS", "RUN-RATE", "NAIVE", "BIAS", "IN80", "N VIS",
 	    "OURS VIS");
-	for (d = 0; d < 2; d++) {
+	for (d = KIND_MONTH; d <= KIND_SAMPLE; d++) {
 		nf = families(rs, d, fam);
 		for (f = 0; f < nf; f++) {
 			for (c = 0; c < ncuts; c++) {
@@ -452,8 +457,8 @@ print_table(const struct results *rs, const int *cuts, int ncuts)
 					    strcmp(rs->v[i].family, fam[f]) ==
 					    0)
 						score_add(&s, &rs->v[i]);
-				snprintf(name, sizeof(name), "%s%s", d ?
-				    "delivered " : "", fam[f]);
+				snprintf(name, sizeof(name), "%s%s", d ==
+				    KIND_DELIVERY ? "delivered " : "", fam[f]);
 				score_print(name, cuts[c], &s);
 			}
 		}
@@ -461,25 +466,30 @@ print_table(const struct results *rs, const int *cuts, int ncuts)
 	printf("\n");
 	for (c = 0; c < ncuts; c++) {
 		struct score all = { 0 }, vis = { 0 }, later = { 0 },
-		    del = { 0 };
+		    del = { 0 }, real = { 0 };
 
 		for (i = 0; i < rs->n; i++) {
 			const struct result *r = &rs->v[i];
 
 			if (r->t.cut_day != cuts[c])
 				continue;
+			if (r->delivery == KIND_SAMPLE) {
+				score_add(&real, r);
+				continue;
+			}
 			score_add(&all, r);
-			if (r->delivery)
+			if (r->delivery == KIND_DELIVERY)
 				score_add(&del, r);
 			else if (r->later_change)
 				score_add(&later, r);
 			else
 				score_add(&vis, r);
 		}
-		score_print("all", cuts[c], &all);
+		score_print("corpus, all", cuts[c], &all);
 		score_print("months, change visible", cuts[c], &vis);
 		score_print("months, change may follow", cuts[c], &later);
 		score_print("deliveries", cuts[c], &del);
+		score_print("real samples", cuts[c], &real);
 	}
 	printf("(mean absolute error in percent of the actual month; BIAS: "
 	    "ours, signed;\n IN80: share of actual months inside the 80 %% "
@@ -500,7 +510,8 @@ family_mae(const struct results *rs, const char *family, int cut,
 	int n = 0;
 
 	for (i = 0; i < rs->n; i++)
-		if (rs->v[i].t.cut_day == cut && !rs->v[i].delivery &&
+		if (rs->v[i].t.cut_day == cut &&
+		    rs->v[i].delivery == KIND_MONTH &&
 		    (!visible || !rs->v[i].later_change) &&
 		    (family == NULL || strcmp(rs->v[i].family, family) == 0)) {
 			s += fabs(rs->v[i].t.err_ours);
@@ -513,12 +524,14 @@ family_mae(const struct results *rs, const char *family, int cut,
  * part; negative: the part hurts it). */
 static double
 worst_family(const struct results *with, const struct results *without,
-    const char **fam, size_t nf, int cut, int visible, const char **which)
+    const char **fam, size_t nf, int cut, int visible, const char **which,
+    int *n)
 {
 	double worst = 1e9;
-	size_t f;
+	size_t f, i;
 
 	*which = "-";
+	*n = 0;
 	for (f = 0; f < nf; f++) {
 		double g = family_mae(without, fam[f], cut, visible) -
 		    family_mae(with, fam[f], cut, visible);
@@ -528,6 +541,11 @@ worst_family(const struct results *with, const struct results *without,
 			*which = fam[f];
 		}
 	}
+	for (i = 0; i < with->n; i++)
+		*n += with->v[i].t.cut_day == cut &&
+		    with->v[i].delivery == KIND_MONTH &&
+		    (!visible || !with->v[i].later_change) &&
+		    strcmp(with->v[i].family, *which) == 0;
 	return worst;
 }
 
@@ -549,8 +567,8 @@ ablation(struct store **st, const struct payer_family **pf,
 	    "rises without it; WORST: the\nfamily the part helps least (a "
 	    "negative gain: the part hurts it), over all\nmonths and over "
 	    "the months whose change came before the cut\n");
-	printf("%-10s %3s %6s %7s %6s  %-22s %s\n", "PART", "CUT", "WITH",
-	    "WITHOUT", "GAIN", "WORST (ALL)", "WORST (CHANGE VISIBLE)");
+	printf("%-10s %3s %6s %7s %6s  %-26s %s\n", "PART", "CUT", "WITH",
+	    "WITHOUT", "GAIN", "WORST (ALL, N)", "WORST (CHANGE VISIBLE, N)");
 	for (k = 0; k < FORECAST_NPARTS; k++) {
 		unsigned bit = 1u << k;
 		struct results off = { 0 };
@@ -565,16 +583,17 @@ ablation(struct store **st, const struct payer_family **pf,
 			double with = family_mae(&base, NULL, cuts[c], 0);
 			double without = family_mae(&off, NULL, cuts[c], 0);
 			const char *wa, *wv;
+			int na, nv;
 			double ga = worst_family(&base, &off, fam, nf, cuts[c],
-			    0, &wa);
+			    0, &wa, &na);
 			double gv = worst_family(&base, &off, fam, nf, cuts[c],
-			    1, &wv);
-			char a[40];
+			    1, &wv, &nv);
+			char a[48];
 
-			snprintf(a, sizeof(a), "%s %+.2f", wa, ga);
-			printf("%-10s %3d %6.2f %7.2f %+6.2f  %-22s %s %+.2f\n",
-			    forecast_part_name(bit), cuts[c], with, without,
-			    without - with, a, wv, gv);
+			snprintf(a, sizeof(a), "%s %+.2f (%d)", wa, ga, na);
+			printf("%-10s %3d %6.2f %7.2f %+6.2f  %-26s %s %+.2f "
+			    "(%d)\n", forecast_part_name(bit), cuts[c], with,
+			    without, without - with, a, wv, gv, nv);
 		}
 		results_free(&off);
 	}

@@ -127,6 +127,7 @@ dbl(money_t v)
 struct cur {
 	FILE *f;
 	const char *payer, *invoice;
+	const char *account;	/* the usage account of the rows: payer */
 	int y, m;
 };
 
@@ -146,6 +147,7 @@ cur_begin(struct cur *w, const char *path, const char *payer, int y, int m,
 		exit(2);
 	}
 	w->payer = payer;
+	w->account = payer;
 	w->invoice = invoice;
 	w->y = y;
 	w->m = m;
@@ -168,7 +170,7 @@ cur_row(struct cur *w, const char *type, pv_time start, pv_time end,
 	date_format_iso(end, e);
 	date_format_iso(at(w->y, w->m, 1, 0), p);
 	fprintf(w->f, "%s,%s,%s,%s,%s,%s,%s,%s,%s,%s%lld.%010lld,USD\n",
-	    w->payer, w->invoice, p, w->payer, type, s, e, product, ut,
+	    w->payer, w->invoice, p, w->account, type, s, e, product, ut,
 	    cost < 0 ? "-" : "", (long long)(a / 10000000000LL),
 	    (long long)(a % 10000000000LL));
 }
@@ -903,6 +905,281 @@ test_build_latest_month(void)
 	store_close(st);
 }
 
+
+/* ---- fees by cadence, one-time charges, late days, new accounts ----- */
+
+static struct estimate_backtest *run_backtest(struct store *st,
+    const char *payer);
+
+/*
+ * A Savings Plan's recurring fee posted every hour (0.50, 12.00 a day)
+ * beside EC2's 1.00 an hour, days 1..6 complete: the fee goes on at the
+ * last day's rate for the 25 days left (300.00), so the month holds
+ * 31 x 12.00 = 372.00 of it, not the 72.00 posted so far.
+ */
+static void
+test_month_hourly_fee_run_rate(void)
+{
+	const char *path = tpath("sp.csv");
+	struct cur w;
+	struct store *st;
+	struct estimate *e;
+	const struct estimate_payer *p;
+	int d, h;
+
+	cur_begin(&w, path, PAYER, 2026, 10, "");
+	cur_hours(&w, "AmazonEC2", EC2_UT, 1, 6, 0, units("1"), 0, 0);
+	for (d = 1; d <= 6; d++)
+		for (h = 0; h < 24; h++)
+			cur_row(&w, "SavingsPlanRecurringFee", at(2026, 10, d,
+			    h), at(2026, 10, d, h) + 3600, "ComputeSavingsPlans",
+			    "ComputeSP:1yrNoUpfront", units("0.5"));
+	cur_end(&w);
+	st = store_of(path, NULL);
+	e = build(st, NULL, NULL, NULL);
+	p = payer_in(e, PAYER, "2026-10");
+	CHECK(p != NULL);
+	if (p != NULL) {
+		CHECK_INT(p->days_observed, 6);
+		CHECK_INT(p->fees_daily, units("72"));
+		CHECK_INT(p->fees_daily_projected, units("300"));
+		CHECK_INT(p->month_charges, 0);
+		CHECK_INT(p->one_time, 0);
+		/* EC2's 24.00 a day, flat: 31 x 24 */
+		CHECK(near(dbl(p->usage_observed + p->usage_projected), 744,
+		    1e-9));
+		CHECK(near(dbl(p->amount), 744 + 372, 1e-9));
+		CHECK(has_part(p, "fees by the hour or day", units("372")));
+		CHECK(has_note(p, "at the last day's rate", "300.00"));
+	}
+	estimate_free(e);
+	store_close(st);
+}
+
+/*
+ * An annual AWS Marketplace subscription (a Fee line of 1,200.00 with
+ * an "Annual" usage type) is a one-time charge, in CUR and in a line
+ * without a line type alike, and not a month-long charge.
+ */
+static void
+test_month_annual_subscription_one_time(void)
+{
+	const char *path = tpath("mp.csv");
+	struct cur w;
+	struct store *st;
+	struct estimate *e;
+	const struct estimate_payer *p;
+
+	cur_begin(&w, path, PAYER, 2026, 10, "");
+	cur_hours(&w, "AmazonEC2", EC2_UT, 1, 6, 0, units("1"), 0, 0);
+	cur_month_row(&w, "Usage", "prod-abc123", "Annual-Subscription",
+	    "1200.00");
+	cur_month_row(&w, "RIFee", "AmazonEC2", RI_UT, "146.00");
+	cur_end(&w);
+	st = store_of(path, NULL);
+	e = build(st, NULL, NULL, NULL);
+	p = payer_in(e, PAYER, "2026-10");
+	CHECK(p != NULL);
+	if (p != NULL) {
+		CHECK_INT(p->one_time, units("1200"));
+		CHECK_INT(p->month_charges, units("146"));
+		CHECK(has_part(p, "one-time charges, not expected next month",
+		    units("1200")));
+	}
+	estimate_free(e);
+	store_close(st);
+}
+
+/*
+ * S3 posts every day but the last (AWS delivers it late): days 1..7 of
+ * EC2, days 1..6 of S3. The 7th is not complete: six days are used,
+ * and the 7th's EC2 usage (24.00) is projected anew, not added; the
+ * usage the data status shows ties out with the parts.
+ */
+static void
+test_month_late_service_sets_day_back(void)
+{
+	const char *path = tpath("late.csv");
+	struct cur w;
+	struct store *st;
+	struct estimate *e;
+	const struct estimate_payer *p;
+
+	cur_begin(&w, path, PAYER, 2026, 10, "");
+	cur_hours(&w, "AmazonEC2", EC2_UT, 1, 7, 0, units("1"), 0, 0);
+	cur_hours(&w, "AmazonS3", "EU-TimedStorage-ByteHrs", 1, 6, 0,
+	    units("0.25"), 0, 0);
+	cur_end(&w);
+	st = store_of(path, NULL);
+	e = build(st, NULL, NULL, NULL);
+	p = payer_in(e, PAYER, "2026-10");
+	CHECK(p != NULL);
+	if (p != NULL) {
+		CHECK_INT(p->days_observed, 6);
+		CHECK_STR(p->last_complete_day, "2026-10-06");
+		CHECK_INT(p->usage_observed, units("180"));
+		CHECK_INT(p->usage_partial, units("24"));
+		CHECK_INT(p->partial_days, 1);
+		CHECK_INT(p->usage_to_date, p->usage_observed +
+		    p->usage_partial);
+		CHECK(has_note(p, "24.00 on 1 partial day", NULL));
+		/* 25 days left at 30.00 */
+		CHECK(near(dbl(p->usage_projected), 750, 1e-9));
+	}
+	estimate_free(e);
+	store_close(st);
+}
+
+/*
+ * September complete (EC2 1.00 an hour in the payer's account); in
+ * October a new account joins on the 8th with 2.00 an hour: October's
+ * days 1..12 are in. The new account runs at its own 48.00 a day from
+ * its first day, the payer's own at 24.00: the 19 days left are
+ * 19 x 72 = 1,368.00.
+ */
+static void
+test_month_new_account(void)
+{
+	const char *oct = tpath("oct-new.csv");
+	struct cur w;
+	struct store *st;
+	struct estimate *e;
+	const struct estimate_payer *p;
+
+	cur_begin(&w, oct, PAYER, 2026, 10, "");
+	cur_hours(&w, "AmazonEC2", EC2_UT, 1, 12, 0, units("1"), 0, 0);
+	w.account = PAYER2;
+	cur_hours(&w, "AmazonRDS", "EU-InstanceUsage:db.r5", 8, 12, 0,
+	    units("2"), 0, 0);
+	cur_end(&w);
+	st = store_of(write_sep("sep.csv", 0), oct);
+	e = build(st, PAYER, "2026-10", NULL);
+	p = payer_in(e, PAYER, "2026-10");
+	CHECK(p != NULL);
+	if (p != NULL) {
+		CHECK_INT(p->days_observed, 12);
+		CHECK(near(dbl(p->usage_projected), 1368, 1e-9));
+		CHECK(p->fc.used & FORECAST_HISTORY);
+		CHECK(has_note(p, "account " PAYER2 " is new this month",
+		    "48.00 a day"));
+	}
+	estimate_free(e);
+	/* off, the jump on the 8th is a change of level or a mean */
+	{
+		struct estimate_options o;
+		struct pv_error err;
+
+		memset(&o, 0, sizeof(o));
+		o.payer = PAYER;
+		o.month = "2026-10";
+		o.parts = FORECAST_EXACT;
+		pv_error_clear(&err);
+		CHECK_INT(estimate_build(st, &o, &e, &err), 0);
+		p = payer_in(e, PAYER, "2026-10");
+		CHECK(p != NULL);
+		/* the run-rate: (7 x 24 + 5 x 72) / 12 = 44.00 a day */
+		if (p != NULL)
+			CHECK(near(dbl(p->usage_projected), 19 * 44, 1e-9));
+		estimate_free(e);
+	}
+	store_close(st);
+}
+
+/* Nothing stored: no payer, no confidence. */
+static void
+test_build_empty(void)
+{
+	struct store *st = mem_store();
+	struct estimate *e = build(st, NULL, NULL, NULL);
+
+	CHECK(e != NULL);
+	if (e != NULL) {
+		CHECK_INT(e->npayers, 0);
+		CHECK(e->confidence == NULL);
+		CHECK(e->period == NULL);
+	}
+	estimate_free(e);
+	store_close(st);
+}
+
+/*
+ * An invoiced month whose file holds only days 1..5: the amount is what
+ * the file holds, and a warning says it is not the bill.
+ */
+static void
+test_month_invoiced_but_partial(void)
+{
+	struct store *st = store_of(write_oct("oct.csv", 5, 0, 0,
+	    "987654321"), NULL);
+	struct estimate *e = build(st, NULL, NULL, NULL);
+	const struct estimate_payer *p = payer_in(e, PAYER, "2026-10");
+
+	CHECK(p != NULL);
+	if (p != NULL) {
+		CHECK_INT(p->final, 1);
+		CHECK_INT(p->amount, units("120"));
+		CHECK(has_note(p, "warning: the month is invoiced",
+		    "days only to 5 of 31"));
+	}
+	estimate_free(e);
+	store_close(st);
+}
+
+/*
+ * The range never goes under what is already spent: five days of
+ * 24.00 and a RIFee of 146.00 (266.00 spent) with half a day more.
+ */
+static void
+test_month_low_not_under_spent(void)
+{
+	struct store *st = store_of(write_oct("oct.csv", 5, 12, X_RIFEE, ""),
+	    NULL);
+	struct estimate *e = build(st, NULL, NULL, NULL);
+	const struct estimate_payer *p = payer_in(e, PAYER, "2026-10");
+
+	CHECK(p != NULL);
+	if (p != NULL) {
+		CHECK(p->low >= units("278"));
+		CHECK(p->low <= p->amount && p->amount <= p->high);
+		CHECK(p->typical_error > 0);
+		CHECK(p->error_months > 0);
+		CHECK(has_note(p, "typical error at 5 days", "measured on"));
+	}
+	estimate_free(e);
+	store_close(st);
+}
+
+/* The confidence words and their thresholds. */
+static void
+test_confidence_words(void)
+{
+	CHECK_STR(estimate_confidence_word(0), "high");
+	CHECK_STR(estimate_confidence_word(3), "high");
+	CHECK_STR(estimate_confidence_word(3.01), "medium");
+	CHECK_STR(estimate_confidence_word(10), "medium");
+	CHECK_STR(estimate_confidence_word(10.01), "low");
+}
+
+/* A backtest of a store whose only month has 12 days: skipped, and
+ * said so. */
+static void
+test_backtest_skips_short_month(void)
+{
+	struct store *st = store_of(write_oct("oct.csv", 12, 0, 0, ""), NULL);
+	struct estimate_backtest *b = run_backtest(st, NULL);
+
+	CHECK(b != NULL);
+	if (b != NULL) {
+		CHECK_INT(b->ntrials, 0);
+		CHECK_INT(b->nskipped, 1);
+		if (b->nskipped == 1)
+			CHECK(strstr(b->skipped[0].why, "only 12 complete "
+			    "days") != NULL);
+	}
+	estimate_backtest_free(b);
+	store_close(st);
+}
+
 /* ---- the estimate log ---------------------------------------------- */
 
 static long long
@@ -1492,6 +1769,15 @@ main(void)
 	RUN(test_month_low_confidence_notes);
 	RUN(test_month_wait_note_until_14);
 	RUN(test_build_latest_month);
+	RUN(test_month_hourly_fee_run_rate);
+	RUN(test_month_annual_subscription_one_time);
+	RUN(test_month_late_service_sets_day_back);
+	RUN(test_month_new_account);
+	RUN(test_build_empty);
+	RUN(test_month_invoiced_but_partial);
+	RUN(test_month_low_not_under_spent);
+	RUN(test_confidence_words);
+	RUN(test_backtest_skips_short_month);
 	RUN(test_record_one_row);
 	RUN(test_record_twice);
 	RUN(test_record_per_payer_and_data);
