@@ -393,6 +393,8 @@ struct month_lines {
 	money_t *fees;		/* per day: fees by the hour or day */
 	int *seen;		/* per day: any daily line at all */
 	money_t usage_mtd, month, one_time, credits, refunds, tax, rounding;
+	money_t usage_class;	/* usage and discount lines, every part (as
+				 * the data status sums them) */
 	money_t fees_total;	/* fee lines, all parts */
 	money_t spent;		/* what counts to the budget, all parts */
 	struct day_service *ds;
@@ -497,6 +499,9 @@ read_lines(sqlite3 *db, const struct month_info *mi, const char *cut,
 		if (code[0] == '\0')
 			code = "(none)";
 		if (strcmp(cls, "fee") == 0 && money_add(&l->fees_total, v) != 0)
+			goto overflow;
+		if ((strcmp(cls, "usage") == 0 || strcmp(cls, "discount") ==
+		    0) && money_add(&l->usage_class, v) != 0)
 			goto overflow;
 		switch (part) {
 		case PART_USAGE_DAILY:
@@ -994,6 +999,20 @@ explain(struct estimate_payer *p, int64_t first, int hist)
 		    "added", buf, p->partial_days, p->partial_days == 1 ? "" :
 		    "s");
 	}
+	/* the data status sums usage lines of every kind: say where the
+	 * rest of its figure went */
+	if (p->usage_to_date != p->usage_observed) {
+		char seen[48], part[48], rest[48];
+
+		money_format(buf, sizeof(buf), p->usage_to_date, 2);
+		money_format(seen, sizeof(seen), p->usage_observed, 2);
+		money_format(part, sizeof(part), p->usage_partial, 2);
+		money_format(rest, sizeof(rest), p->usage_to_date -
+		    p->usage_observed - p->usage_partial, 2);
+		note(p, "usage and discounts so far %s, as in the data status: "
+		    "%s on complete days, %s on partial days, %s in month-long "
+		    "or one-time lines (counted once)", buf, seen, part, rest);
+	}
 	if (p->start_day > 1) {
 		day_text(first + p->start_day - 1, day);
 		note(p, "usage starts on %s: the days before cost nothing",
@@ -1150,7 +1169,7 @@ estimate_month(sqlite3 *db, const struct month_info *mi, size_t i,
 		overflow(err);
 		goto out;
 	}
-	p->usage_to_date = usage_all;
+	p->usage_to_date = l.usage_class;
 	p->fees_to_date = l.fees_total;
 	if (!m->monthly && read_history(db, mi, i, &h, err) != 0)
 		goto out;
@@ -1357,7 +1376,7 @@ estimate_month(sqlite3 *db, const struct month_info *mi, size_t i,
 	else if (p->tax_observed != 0 && spent > 0)
 		p->tax = to_money(to_double(p->amount) *
 		    (to_double(p->tax_observed) / to_double(spent)));
-	allocate_services(p, p->usage_to_date + fees_daily_all,
+	allocate_services(p, usage_all + fees_daily_all,
 	    p->amount - p->month_charges - p->fees_expected - p->one_time);
 
 	describe_parts(p, m->monthly);

@@ -59,7 +59,8 @@ struct estimate_payer {
 	int days_with_data;		/* complete days with daily lines */
 	char *last_complete_day;	/* YYYY-MM-DD, NULL when none */
 	/* what the data status shows for the month (so the two tie out) */
-	money_t usage_to_date;		/* usage and discount lines, all */
+	money_t usage_to_date;		/* usage and discount lines, all of
+					 * them (the data status's figure) */
 	money_t fees_to_date;		/* fee lines, all */
 	/* the parts of the amount */
 	money_t usage_observed;		/* complete days' usage */

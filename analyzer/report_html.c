@@ -857,7 +857,7 @@ write_estimate(const struct report *r, FILE *fp)
 	fprintf(fp, ": <span class=\"big\">%s ",
 	    mny(a, sizeof(a), e->amount, 2));
 	esc(fp, e->currency);
-	fprintf(fp, "</span> (range %s to %s), confidence <strong>%s</strong>",
+	fprintf(fp, "</span> (80 %% range %s to %s), confidence <strong>%s</strong>",
 	    mny(lo, sizeof(lo), e->low, 2), mny(hi, sizeof(hi), e->high, 2),
 	    e->confidence);
 	fprintf(fp, "<br>\nbefore tax (projected apart: %s), without credits "

@@ -433,7 +433,7 @@ write_estimate(const struct report *r, FILE *fp)
 		md_text(fp, e->period);
 		fprintf(fp, ": %s ", mny(a, sizeof(a), e->amount, 2));
 		md_text(fp, e->currency);
-		fprintf(fp, "** (range %s to %s), confidence **%s**\n",
+		fprintf(fp, "** (80 %% range %s to %s), confidence **%s**\n",
 		    mny(lo, sizeof(lo), e->low, 2),
 		    mny(hi, sizeof(hi), e->high, 2), e->confidence);
 		fprintf(fp, "\nTax projected apart: %s; credits and refunds "

@@ -552,7 +552,7 @@ report_write_estimate(const struct estimate *e,
 		money_format_grouped(amount, sizeof(amount), e->amount, 2);
 		money_format_grouped(low, sizeof(low), e->low, 2);
 		money_format_grouped(high, sizeof(high), e->high, 2);
-		fprintf(fp, "estimate for %s, all payers: %s %s (range %s to "
+		fprintf(fp, "estimate for %s, all payers: %s %s (80 %% range %s to "
 		    "%s), confidence %s\n", e->period, amount, e->currency, low,
 		    high, e->confidence);
 	}

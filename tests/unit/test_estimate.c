@@ -580,6 +580,13 @@ test_month_long_usage_is_fee(void)
 		CHECK_INT(pb->month_charges, units("0.5"));
 		CHECK_INT(pb->usage_observed, units("120"));
 		CHECK_INT(pb->days_observed, 5);
+		/* the data status's usage (5.5 days of EC2 and the zone)
+		 * ties out with the parts, and a note says how */
+		CHECK_INT(pb->usage_to_date, units("132.5"));
+		CHECK_INT(pb->usage_partial, units("12"));
+		CHECK(has_note(pb, "usage and discounts so far 132.50",
+		    "120.00 on complete days, 12.00 on partial days, 0.50 in "
+		    "month-long"));
 		CHECK_INT(pb->usage_projected, pa->usage_projected);
 		CHECK_INT(pb->amount - pa->amount, units("0.5"));
 	}
