@@ -64,7 +64,8 @@ UNIT_SRC = $(wildcard tests/unit/test_*.c)
 FUZZ_TARGETS = source csv format parse
 UNIT_BIN = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC)) \
            $(patsubst %,$(BUILD)/tests/test_fuzz_%,$(FUZZ_TARGETS))
-TOOLS    = $(BUILD)/pilvi-gen $(BUILD)/pilvi-corpus $(BUILD)/mkarchive
+TOOLS    = $(BUILD)/pilvi-gen $(BUILD)/pilvi-corpus $(BUILD)/pilvi-backtest \
+           $(BUILD)/mkarchive
 
 .PHONY: all demo test check-deps deps install uninstall clean fixtures bench bench-quick \
         fuzz fuzz-run backtest calibrate

@@ -47,7 +47,8 @@ if [ "${VALGRIND:-}" = 1 ]; then
 	    "--leak-check=full --errors-for-leak-kinds=definite" \
 	    "$build/pilvi-analyzer" > "$vg/pilvi-analyzer"
 	chmod +x "$vg/pilvi-analyzer"
-	ln -s "$build/pilvi-gen" "$build/mkarchive" "$vg/"
+	ln -s "$build/pilvi-gen" "$build/mkarchive" "$build/pilvi-corpus" \
+	    "$build/pilvi-backtest" "$vg/"
 	pa=$vg/pilvi-analyzer
 fi
 

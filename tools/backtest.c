@@ -712,9 +712,17 @@ main(int argc, char **argv)
 		if (strcmp(argv[a], "--without") == 0 && a + 1 < argc) {
 			unsigned bit = forecast_part_by_name(argv[++a]);
 
-			if (bit == 0)
-				die("unknown part '%s' (history, shift, weekly, "
-				    "outliers, trend)", argv[a]);
+			if (bit == 0) {
+				char list[200] = "";
+				int k;
+
+				for (k = 0; k < FORECAST_NPARTS; k++)
+					snprintf(list + strlen(list),
+					    sizeof(list) - strlen(list), "%s%s",
+					    k ? ", " : "",
+					    forecast_part_name(1u << k));
+				die("unknown part '%s' (%s)", argv[a], list);
+			}
 			parts &= ~bit;
 		} else if (strcmp(argv[a], "--cut-days") == 0 && a + 1 < argc) {
 			char *p = argv[++a], *end;
