@@ -28,7 +28,7 @@ static const char lines_sql[] =
     "                     rtrim(l.az, 'abcdefghijklmnopqrstuvwxyz') END, "
     "                rp.region) AS region, "
     "       al.usage_type, al.operation, al.resource, al.first_day, "
-    "       al.last_day, al.cost, al.tagged, al.currency "
+    "       al.last_day, al.cost, al.tagged, al.currency, 0 AS payer_level "
     "FROM account_month al "
     "JOIN account a ON a.id = al.account "
     "LEFT JOIN service_ident si ON si.service = al.service "
@@ -40,6 +40,34 @@ static const char lines_sql[] =
     "      AND si.code <> 'AmazonCloudFront' "
     "WHERE al.class IN ('usage', 'fee', 'discount') "
     "  AND (?2 IS NULL OR a.account_id = ?2)";
+
+/*
+ * What a consolidated file states for the payer but splits to no
+ * account: where a monthly report holds both the invoice's lines
+ * (PayerLineItem) and the per-account split (LinkedLineItem), and the
+ * split covers less (an uploader kept only some accounts), the rest of
+ * each service is the payer account's, marked as stated at payer level,
+ * so that the inventory covers the whole bill.
+ */
+static const char payer_level_sql[] =
+    "INSERT INTO inv_line "
+    "SELECT cp.payer_account, cm.period, pa.account_id, pa.name, "
+    "       COALESCE(si.code, '(none)'), "
+    "       COALESCE(si.name, '(no service named)'), "
+    "       COALESCE(si.unknown, 1), cp.format, NULL, NULL, NULL, NULL, "
+    "       MIN(cm.first_day), MAX(cm.last_day), "
+    "       SUM(CASE WHEN cm.view = 1 THEN cm.cost ELSE -cm.cost END), 0, "
+    "       MIN(cm.currency), 1 "
+    "FROM cost_month cm "
+    "JOIN account pa ON pa.id = cm.payer "
+    "JOIN counted_period cp ON cp.file_id = cm.file_id "
+    "     AND cp.payer_account = pa.account_id AND cp.period = cm.period "
+    "LEFT JOIN service_ident si ON si.service = cm.service "
+    "WHERE cp.has_payer_view AND cp.has_linked_view AND cm.view IN (1, 2) "
+    "  AND cm.class IN ('usage', 'fee', 'discount') "
+    "  AND (?1 IS NULL OR pa.account_id = ?1) "
+    "GROUP BY cp.payer_account, cm.period, cm.service "
+    "HAVING SUM(CASE WHEN cm.view = 1 THEN cm.cost ELSE -cm.cost END) <> 0";
 
 /* The payer filter comes after the bill-beats-list rule: a list filed
  * under its account must still see the bill filed under the payer. */
@@ -76,7 +104,7 @@ static const char services_sql[] =
     "       SUM(il.cost), MIN(il.currency), "
     "       (SELECT MAX(places) FROM counted_period cp "
     "        WHERE cp.payer_account = il.payer AND cp.period = il.period), "
-    "       pc.status, pc.note "
+    "       pc.status, pc.note, MAX(il.payer_level) "
     "FROM inv_line il "
     "JOIN inv_month m ON m.payer = il.payer AND m.period = il.period "
     "LEFT JOIN pilvi_catalog pc ON pc.service_code = il.code "
@@ -223,6 +251,7 @@ load_services(sqlite3 *db, struct inventory *inv, struct pv_error *err)
 			    16), "supported") == 0 ? "supported" :
 			    "unsupported";
 		s->support_note = text(q, 17);
+		s->payer_level = sqlite3_column_int(q, 18);
 
 		bind4(rq, s);
 		while (sqlite3_step(rq) == SQLITE_ROW) {
@@ -591,6 +620,15 @@ inventory_build(struct store *st, const struct inventory_options *o,
 		goto out;
 	sqlite3_bind_text(q, 1, o->payer, -1, SQLITE_STATIC);
 	sqlite3_bind_text(q, 2, o->account, -1, SQLITE_STATIC);
+	if (sqlite3_step(q) != SQLITE_DONE) {
+		db_fail(db, err);
+		goto out;
+	}
+	sqlite3_finalize(q);
+	q = NULL;
+	if (prepare(db, payer_level_sql, &q, err) != 0)
+		goto out;
+	sqlite3_bind_text(q, 1, o->account, -1, SQLITE_STATIC);
 	if (sqlite3_step(q) != SQLITE_DONE) {
 		db_fail(db, err);
 		goto out;

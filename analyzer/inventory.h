@@ -24,6 +24,8 @@ struct inventory_service {
 	char *code, *name;
 	int unknown;			/* not in the service aliases */
 	int manual;			/* from a hand-made list, not a bill */
+	int payer_level;		/* holds cost the file states for the
+					 * payer only, split to no account */
 	char **regions;			/* sorted; NULL-free */
 	size_t nregions;
 	long usage_types, operations, resources;

@@ -548,6 +548,62 @@ report_account_name(const struct report *r, const char *id)
 	return NULL;
 }
 
+/* The coverage sentence of a period, as a note every format prints. */
+static void
+period_note(struct report_period *p)
+{
+	char svc[48], all[48], tax[48], cr[48], rf[48], rd[48], buf[600];
+	int bp = p->coverage_bp;
+
+	money_format_grouped(svc, sizeof(svc), p->services, 2);
+	money_format_grouped(all, sizeof(all), p->serviced, 2);
+	money_format_grouped(tax, sizeof(tax), p->by_class[CHARGE_TAX], 2);
+	money_format_grouped(cr, sizeof(cr), p->by_class[CHARGE_CREDIT], 2);
+	money_format_grouped(rf, sizeof(rf), p->by_class[CHARGE_REFUND], 2);
+	money_format_grouped(rd, sizeof(rd), p->by_class[CHARGE_ROUNDING], 2);
+	snprintf(buf, sizeof(buf), "%sservices cover %s of %s in usage, fees "
+	    "and discounts (%s%d.%02d %%); tax %s, credits %s, refunds %s and "
+	    "rounding %s belong to no service", bp < 10000 ? "warning: " : "",
+	    svc, all, bp < 0 ? "-" : "", abs(bp) / 100, abs(bp) % 100, tax,
+	    cr, rf, rd);
+	p->notes = xrealloc(p->notes, (p->nnotes + 1) * sizeof(*p->notes));
+	p->notes[p->nnotes++] = xstrdup(buf);
+}
+
+/*
+ * Coverage: the inventory's services of each period it lists against
+ * the period's usage, fees and discounts; with tax, credits, refunds and
+ * rounding (which belong to no service) they make the period's total.
+ */
+static void
+cover_periods(struct report *r)
+{
+	size_t i, k;
+
+	for (i = 0; i < r->nperiods && r->inventory != NULL; i++) {
+		struct report_period *p = &r->periods[i];
+
+		for (k = 0; k < r->inventory->npayers; k++) {
+			const struct inventory_payer *ip =
+			    &r->inventory->payers[k];
+			__int128 n;
+
+			if (strcmp(ip->payer, p->payer) != 0 ||
+			    strcmp(ip->period, p->period) != 0)
+				continue;
+			p->has_coverage = 1;
+			p->services = ip->cost;
+			p->serviced = p->by_class[CHARGE_USAGE] +
+			    p->by_class[CHARGE_FEE] +
+			    p->by_class[CHARGE_DISCOUNT];
+			n = p->serviced != 0 ? (__int128)p->services * 20000 /
+			    p->serviced : 20000;
+			p->coverage_bp = (int)((n + (n >= 0 ? 1 : -1)) / 2);
+			period_note(p);
+		}
+	}
+}
+
 int
 report_build(struct store *st, const struct report_options *o,
     struct report **out, struct pv_error *err)
@@ -578,6 +634,7 @@ report_build(struct store *st, const struct report_options *o,
 		return -1;
 	}
 	build_month_tables(r);
+	cover_periods(r);
 	*out = r;
 	return 0;
 }

@@ -41,6 +41,12 @@ struct report_period {
 	money_t difference;		/* total - statement, when not reconciled */
 	char **notes;			/* e.g. a less detailed family not counted */
 	size_t nnotes;
+	/* coverage: the inventory's services against the period's usage,
+	 * fees and discounts (only for periods the inventory lists) */
+	int has_coverage;
+	money_t services;		/* the inventory's sum for the period */
+	money_t serviced;		/* usage + fee + discount of the period */
+	int coverage_bp;		/* services / serviced, 1/100 % */
 };
 
 /* Cost of one payer, account, month, service and charge class: the

@@ -957,11 +957,12 @@ write_account(const struct inventory *inv, const struct inventory_account *a,
 		td(fp, s->first_seen);
 		td(fp, s->last_seen);
 		td_money(fp, s->cost, 2);
-		fprintf(fp, "<td class=\"n\">%s%d.%02d%%</td><td%s>%s%s</td>"
+		fprintf(fp, "<td class=\"n\">%s%d.%02d%%</td><td%s>%s%s%s</td>"
 		    "</tr>\n", bp < 0 ? "-" : "", abs(bp) / 100, abs(bp) % 100,
 		    strcmp(s->support, "supported") == 0 ? "" :
 		    " class=\"bad\"", s->support,
-		    s->manual ? " (from a service list)" : "");
+		    s->manual ? " (from a service list)" : "", s->payer_level ?
+		    " (partly stated for the payer only)" : "");
 	}
 	tend(fp);
 	if (a->ntags == 0 && a->untagged == a->cost)

@@ -144,6 +144,15 @@ write_period(FILE *fp, const struct report_period *p)
 		fputs(", \"difference\": ", fp);
 		json_money(fp, p->difference, 2);
 	}
+	if (p->has_coverage) {
+		fputs(",\n     \"coverage\": {\"services\": ", fp);
+		json_money(fp, p->services, p->places);
+		fputs(", \"usage_fees_discounts\": ", fp);
+		json_money(fp, p->serviced, p->places);
+		fprintf(fp, ", \"pct\": \"%s%d.%02d\"}", p->coverage_bp < 0 ?
+		    "-" : "", abs(p->coverage_bp) / 100,
+		    abs(p->coverage_bp) % 100);
+	}
 	fputs(",\n     \"notes\": ", fp);
 	json_list(fp, p->notes, p->nnotes);
 	putc('}', fp);
@@ -169,6 +178,8 @@ write_service(FILE *fp, const struct inventory_service *s)
 	fprintf(fp, ", \"known_service\": %s, \"source\": ",
 	    s->unknown ? "false" : "true");
 	json_str(fp, s->manual ? "manual" : "billing");
+	fprintf(fp, ", \"payer_level\": %s", s->payer_level ? "true" :
+	    "false");
 	fputs(",\n     \"regions\": ", fp);
 	json_list(fp, s->regions, s->nregions);
 	fprintf(fp, ", \"usage_types\": %ld, \"operations\": %ld, "

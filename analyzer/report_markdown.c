@@ -529,8 +529,9 @@ write_account(const struct inventory *inv, const struct inventory_account *a,
 		snprintf(share, sizeof(share), "%s%d.%02d%%", bp < 0 ? "-" : "",
 		    abs(bp) / 100, abs(bp) % 100);
 		cell_raw(fp, share);
-		fprintf(fp, " %s%s |", s->support, s->manual ?
-		    " (from a service list)" : "");
+		fprintf(fp, " %s%s%s |", s->support, s->manual ?
+		    " (from a service list)" : "", s->payer_level ?
+		    " (partly stated for the payer only)" : "");
 		putc('\n', fp);
 	}
 	if (a->ntags == 0 && a->untagged == a->cost)

@@ -366,6 +366,7 @@ write_account(const struct inventory *inv, const struct inventory_account *a,
 	    NULL, 0, 0 };
 	char total[48], cost[48], untagged[48];
 	size_t i, k;
+	int payer_level = 0;
 
 	money_format_grouped(total, sizeof(total), a->cost, 2);
 	fprintf(fp, "\n  account %s%s%s%s: %zu service%s, %s %s\n", a->account,
@@ -381,6 +382,12 @@ write_account(const struct inventory *inv, const struct inventory_account *a,
 		    strcmp(s->account, a->account) != 0)
 			continue;
 		fit(code, sizeof(code), s->code, 24);
+		if (s->payer_level) {
+			size_t len = strlen(code);
+
+			payer_level = 1;
+			snprintf(code + len, sizeof(code) - len, " *");
+		}
 		regions_cell(regions, sizeof(regions), s);
 		snprintf(types, sizeof(types), "%ld", s->usage_types);
 		snprintf(res, sizeof(res), "%ld", s->resources);
@@ -390,6 +397,9 @@ write_account(const struct inventory *inv, const struct inventory_account *a,
 		    s->last_seen, cost, share, s->support);
 	}
 	table_print(&t, fp, "    ");
+	if (payer_level)
+		fputs("    * includes cost the file states for the payer only, "
+		    "split to no account\n", fp);
 	if (a->ntags == 0 && a->untagged == a->cost)
 		fputs("    no tags\n", fp);
 	else {
