@@ -269,11 +269,14 @@ struct month_info {
 	int places, estimated;
 	char *usage_end, *last_end;
 	int monthly;		/* a monthly report: no daily detail */
+	int blended;		/* a counted file has blended cost only */
 };
 
 static const char months_sql[] =
     "SELECT payer_account, period, MAX(format), MIN(currency), MAX(places), "
-    "       MAX(estimated), MAX(usage_end), MAX(last_end) "
+    "       MAX(estimated), MAX(usage_end), MAX(last_end), "
+    "       MAX((SELECT cost_basis FROM file WHERE id = file_id) = "
+    "           'blended') "
     "FROM counted_period WHERE format <> 'manual' "
     "  AND (?1 IS NULL OR payer_account = ?1) "
     "GROUP BY payer_account, period ORDER BY payer_account, period";
@@ -327,6 +330,7 @@ read_months(sqlite3 *db, const char *payer, struct month_info **out,
 		m->estimated = sqlite3_column_int(q, 5);
 		m->usage_end = col(q, 6);
 		m->last_end = col(q, 7);
+		m->blended = sqlite3_column_int(q, 8);
 		m->monthly = strcmp(m->format, "monthly") == 0 ||
 		    strcmp(m->format, "cost-allocation") == 0;
 	}
@@ -898,6 +902,7 @@ measured_range(struct estimate_payer *p, money_t projected, money_t spent,
 		p->high = p->amount + to_money(proj * c.q_high * widen);
 		p->typical_error = c.typical * widen;
 		p->error_months = c.months;
+		p->error_widened = widen > 1;
 	} else {
 		/* no table (a build without calibration): as wide as the
 		 * projection itself */
@@ -986,7 +991,12 @@ explain(struct estimate_payer *p, int64_t first, int hist)
 	}
 	note(p, "%d of %d days observed", p->days_observed,
 	    p->days_in_month);
-	if (p->error_months > 0)
+	if (p->error_months > 0 && p->error_widened)
+		note(p, "typical error: about ±%.1f%%, twice what was measured "
+		    "on %d months of daily data (%s)", p->typical_error,
+		    p->error_months, p->days_observed == 0 ? "no complete day "
+		    "yet" : "a monthly report has no daily detail");
+	else if (p->error_months > 0)
 		note(p, "typical error at %d days: ±%.1f%%, measured on %d "
 		    "months", p->days_observed, p->typical_error,
 		    p->error_months);
@@ -1380,6 +1390,10 @@ estimate_month(sqlite3 *db, const struct month_info *mi, size_t i,
 	    p->amount - p->month_charges - p->fees_expected - p->one_time);
 
 	describe_parts(p, m->monthly);
+	if (m->blended)
+		note(p, "the estimate rests on blended cost: the file has no "
+		    "unblended cost column, so the amounts are the "
+		    "organisation's average rates");
 	explain(p, l.first, h.n);
 	if (p->final && !m->monthly && last_data >= 0 &&
 	    last_data < l.days - 1 && usage_end_day(m, &end) < l.first +

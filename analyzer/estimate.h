@@ -84,6 +84,8 @@ struct estimate_payer {
 	double typical_error;		/* percent: the median absolute error
 					 * measured at this many days */
 	int error_months;		/* months it was measured on */
+	int error_widened;		/* the measured error doubled: no
+					 * complete day, or no daily detail */
 	const char *confidence;		/* "low", "medium", "high"; NULL: none */
 	const char *status;		/* "estimated" or "final" */
 	struct forecast fc;		/* what the usage model found */

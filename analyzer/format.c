@@ -142,6 +142,7 @@ struct format {
 	pv_time now;		/* service lists without a month: this month */
 	const char *currency;	/* service lists: from a "Cost (EUR)" header */
 	const char *names[C_NCOL];	/* header name of each column found */
+	const char *cost_basis;	/* format_cost_basis() */
 	int null_literal;	/* "NULL" means empty (FOCUS database dumps) */
 	/* the last text parsed as a date in each column, and its value:
 	 * an hourly report repeats each start and end thousands of times */
@@ -181,6 +182,12 @@ int
 format_has_parts(enum format_kind k)
 {
 	return k == FORMAT_CUR || k == FORMAT_CUR2 || k == FORMAT_FOCUS;
+}
+
+const char *
+format_cost_basis(const struct format *f)
+{
+	return f->cost_basis != NULL ? f->cost_basis : "";
 }
 
 enum format_kind
@@ -496,6 +503,14 @@ format_detect(struct format **out, const struct csv_record *h,
 		goto fail;
 	if (f->kind == FORMAT_DBR || f->kind == FORMAT_DBR_RT)
 		find_single_account_cost(f, h);
+	/* a consolidated DBR exported with its blended pair only: the
+	 * blended cost is all there is, and it says so */
+	if ((f->kind == FORMAT_DBR || f->kind == FORMAT_DBR_RT) &&
+	    f->idx[C_COST] < 0 && f->idx[C_BLENDED] >= 0) {
+		f->idx[C_COST] = f->idx[C_BLENDED];
+		f->names[C_COST] = f->names[C_BLENDED];
+		f->cost_basis = "blended";
+	}
 	if ((f->kind == FORMAT_MONTHLY || f->kind == FORMAT_COST_ALLOCATION) &&
 	    f->idx[C_COST] < 0) {
 		/* Without CostBeforeTax the whole TotalCost is the charge. */
@@ -521,6 +536,12 @@ format_detect(struct format **out, const struct csv_record *h,
 		goto fail;
 	}
 	find_tags(f, h);
+	if (f->cost_basis == NULL)
+		f->cost_basis = f->names[C_COST] != NULL &&
+		    (strcmp(f->names[C_COST], "UnBlendedCost") == 0 ||
+		    strcmp(f->names[C_COST], "lineItem/UnblendedCost") == 0 ||
+		    strcmp(f->names[C_COST], "line_item_unblended_cost") ==
+		    0) ? "unblended" : "billed";
 	*out = f;
 	return 0;
 fail:

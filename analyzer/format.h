@@ -56,6 +56,15 @@ int format_detect(struct format **out, const struct csv_record *header,
     const char *display, pv_time now, struct pv_error *err);
 
 enum format_kind format_kind(const struct format *f);
+
+/*
+ * Which cost the lines carry: "unblended" (UnBlendedCost, CUR's
+ * UnblendedCost), "blended" (a DBR whose only cost is BlendedCost: the
+ * organisation's average rates, not what each account was charged), or
+ * "billed" (a single-account DBR's Cost, a monthly report's totals,
+ * FOCUS BilledCost); "" for a service list.
+ */
+const char *format_cost_basis(const struct format *f);
 size_t format_nfields(const struct format *f);
 
 enum format_row_kind {

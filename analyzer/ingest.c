@@ -66,6 +66,7 @@ struct ingest_ctx {
 	char where[600];	/* scratch for where() */
 	struct format *fmt;
 	int have_kind;
+	char cost_basis[16];	/* of the first member: format_cost_basis() */
 	enum format_kind kind;
 	long member_rows;
 	int open_month;		/* an EstimatedDisclaimer row was seen */
@@ -690,6 +691,13 @@ on_record(void *ctx, const struct csv_record *rec, struct pv_error *err)
 		if (!x->have_kind) {
 			x->kind = format_kind(x->fmt);
 			x->have_kind = 1;
+			snprintf(x->cost_basis, sizeof(x->cost_basis), "%s",
+			    format_cost_basis(x->fmt));
+			if (strcmp(x->cost_basis, "blended") == 0)
+				warn(x, "cost basis: blended, the file has no "
+				    "unblended cost column: amounts are the "
+				    "organisation's average rates, not what "
+				    "each account was charged");
 		} else if (format_kind(x->fmt) != x->kind)
 			warn(x, "member '%s' is a %s report, the file's first "
 			    "is %s", x->member, format_name(format_kind(x->fmt)),
@@ -1089,6 +1097,7 @@ commit(struct ingest_ctx *x, const char *path, struct store_account_fix *fixes,
 	m.container = r->container;
 	m.format = r->format;
 	m.detail_rank = format_detail_rank(x->kind);
+	m.cost_basis = x->cost_basis;
 	m.part = part;
 	m.payer = payer;
 	m.period = period;

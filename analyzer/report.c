@@ -55,7 +55,7 @@ load_files(sqlite3 *db, struct report *r, const struct report_options *o,
 
 	if (sqlite3_prepare_v2(db, "SELECT id, name, sha256, container, "
 	    "format, payer_account, period, status, ingested_at, size, rows, "
-	    "replaced_by, warnings FROM file "
+	    "replaced_by, warnings, cost_basis FROM file "
 	    "WHERE (?1 IS NULL OR payer_account = ?1) AND (?2 IS NULL OR "
 	    "EXISTS (SELECT 1 FROM file_period fp WHERE fp.file_id = file.id "
 	    "AND fp.period = ?2)) ORDER BY id", -1, &q, NULL) != SQLITE_OK)
@@ -83,6 +83,7 @@ load_files(sqlite3 *db, struct report *r, const struct report_options *o,
 		f->replaced_by = sqlite3_column_int64(q, 11);
 		split_lines((const char *)sqlite3_column_text(q, 12),
 		    &f->warnings, &f->nwarnings);
+		f->cost_basis = col_text(q, 13);
 	}
 	sqlite3_finalize(q);
 	return rc == SQLITE_DONE ? 0 : db_fail(db, err);
@@ -667,6 +668,7 @@ report_free(struct report *r)
 		free(f->period);
 		free(f->status);
 		free(f->ingested_at);
+		free(f->cost_basis);
 		free_list(f->warnings, f->nwarnings);
 	}
 	free(r->files);

@@ -18,6 +18,7 @@ struct report_file {
 	long long id;
 	char *name, *sha256, *container, *format, *payer, *period;
 	char *status, *ingested_at;
+	char *cost_basis;		/* "unblended", "blended", "billed", "" */
 	unsigned long long size;
 	long rows;
 	long long replaced_by;		/* 0: not replaced */

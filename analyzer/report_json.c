@@ -100,6 +100,9 @@ write_file(FILE *fp, const struct report_file *f)
 		fprintf(fp, ", \"replaced_by\": %lld", f->replaced_by);
 	fputs(", \"ingested_at\": ", fp);
 	json_str(fp, f->ingested_at);
+	fputs(", \"cost_basis\": ", fp);
+	json_str(fp, f->cost_basis != NULL && f->cost_basis[0] ?
+	    f->cost_basis : NULL);
 	fputs(",\n     \"warnings\": ", fp);
 	json_list(fp, f->warnings, f->nwarnings);
 	putc('}', fp);

@@ -1221,11 +1221,12 @@ store_commit_file(struct store *st, const struct store_file_meta *m,
 		goto fail;
 	if (run(st, "UPDATE file SET sha256 = ?2, size = ?3, container = ?4, "
 	    "format = ?5, detail_rank = ?6, part = ?7, payer_account = ?8, "
-	    "period = ?9, rows = ?10, warnings = ?11 WHERE id = ?1",
-	    "itittitttit", err, (int64_t)st->file_id, m->sha256,
-	    (int64_t)m->size, m->container, m->format,
+	    "period = ?9, rows = ?10, warnings = ?11, cost_basis = ?12 "
+	    "WHERE id = ?1", "itittitttitt", err, (int64_t)st->file_id,
+	    m->sha256, (int64_t)m->size, m->container, m->format,
 	    (int64_t)m->detail_rank, m->part, m->payer, m->period,
-	    (int64_t)m->rows, m->warnings) != 0)
+	    (int64_t)m->rows, m->warnings, m->cost_basis != NULL ?
+	    m->cost_basis : "") != 0)
 		goto fail;
 	if (exec(st, "COMMIT", err) != 0)
 		goto fail;

@@ -95,6 +95,7 @@ struct store_file_meta {
 	uint64_t size;
 	const char *container;
 	const char *format;
+	const char *cost_basis;		/* format_cost_basis() */
 	int detail_rank;
 	const char *part;
 	const char *payer;

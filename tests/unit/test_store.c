@@ -767,6 +767,7 @@ test_summaries(void)
 	CHECK_INT(sqlite3_open(path, &raw), SQLITE_OK);
 	CHECK_INT(sqlite3_exec(raw, "DROP VIEW account_month; DROP VIEW "
 	    "invoice_day; DROP TABLE cost_month; DROP TABLE cost_day; "
+	    "ALTER TABLE file DROP COLUMN cost_basis; "
 	    "PRAGMA user_version = 4", NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_close(raw);
 	st = open_or_die(path);
