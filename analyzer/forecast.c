@@ -19,11 +19,12 @@
  *  4. outliers: a day further than OUTLIER_K robust deviations above
  *     the median of the window is pulled back to that bound, unless it
  *     ends the series (a new level may be starting);
- *  5. level and trend: the mean of the last WINDOW_MAX days, or, where a
- *     trend stands out by ranks (Mann-Kendall, |z| > TREND_T on at
- *     least TREND_MIN_DAYS days), the robust line's (Theil-Sen) value
- *     at the last day with its slope damped a little every day ahead,
- *     the more so the fewer days it was measured on (TREND_DAMPING);
+ *  5. level and trend: the mean of the last WINDOW_MAX days (all of
+ *     this month's when it has more), or, where a trend stands out by
+ *     ranks (Mann-Kendall, |z| > TREND_T on at least TREND_MIN_DAYS
+ *     days), the robust line's (Theil-Sen) value at the last day with
+ *     its slope damped a little every day ahead, the more so the fewer
+ *     days it was measured on (TREND_DAMPING);
  *  6. projection: each day left is the level (never below zero, never
  *     above TREND_CAP times the level) times its weekday's factor.
  * A series whose day-to-day noise exceeds NOISY of its median day gets
@@ -48,8 +49,8 @@
 				 * than one line */
 #define SHIFT_BEFORE	14	/* days before a split it is measured on */
 #define SHIFT_LINE_DAYS	5	/* days after it that make a line */
-#define SHIFT_FROM_DAYS	7	/* days of this month before any is looked
-				 * for */
+#define SHIFT_FROM_DAYS	7	/* days of this month before a change
+				 * within it is looked for */
 #define BOUNDARY_DAYS	7	/* days before a month's start ... */
 #define BOUNDARY_AFTER	3	/* ... and after it (this month may change
 				 * again soon) */
@@ -548,12 +549,12 @@ forecast_usage(const struct forecast_input *in, unsigned parts,
 			out->used |= FORECAST_SHIFT;
 	}
 
-	win = n - start < WINDOW_MAX ? n - start : WINDOW_MAX;
-	/* without history or a shift, the window is this month's days:
-	 * the run-rate's own */
-	w0 = n - win;
-	if (w0 < hist - off && !(parts & FORECAST_HISTORY))
-		w0 = hist - off;
+	/* the last WINDOW_MAX days, or all of this month's when it has
+	 * more (without history: the run-rate's own days), never from
+	 * before a shift */
+	w0 = n - WINDOW_MAX < hist - off ? n - WINDOW_MAX : hist - off;
+	if (w0 < start)
+		w0 = start;
 	win = n - w0;
 	out->window = win;
 	if (w0 < hist - off)
@@ -594,10 +595,10 @@ forecast_usage(const struct forecast_input *in, unsigned parts,
 
 		damp = damp * phi + phi;
 		day = level + slope * damp;
+		if (level > 0 && day > TREND_CAP * level)
+			day = TREND_CAP * level;
 		if (day < 0)
 			day = 0;
-		if (day > TREND_CAP * level)
-			day = TREND_CAP * level;
 		day *= is_weekend(w) ? fwe : fwd;
 		if (in->each != NULL)
 			in->each[k - 1] = day;

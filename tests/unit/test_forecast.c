@@ -66,6 +66,36 @@ test_no_parts_is_run_rate(void)
 	CHECK_INT(f.window, 20);
 }
 
+/* A whole month of days without history: the window is every one of
+ * them, not the last 28 (the run-rate's days). */
+static void
+test_long_month_is_run_rate(void)
+{
+	double x[30];
+	int i;
+	struct forecast f;
+
+	for (i = 0; i < 30; i++)
+		x[i] = i < 2 ? 400 : 100 + (i % 3 - 1);
+	f = run(x, 30, 30, 0, 1, 0, NULL);
+	CHECK_INT(f.window, 30);
+	CHECK(near(f.projected, forecast_run_rate(x, 30, 1), 1e-9));
+}
+
+/* A negative level (discounts above usage) projects no negative day. */
+static void
+test_negative_level(void)
+{
+	static const double x[] = { -5, -6, -5, -4, -5, -6 };
+	double each[4];
+	struct forecast f = run(x, 6, 6, 0, 4, forecast_default_parts, each);
+	int i;
+
+	CHECK(f.projected == 0);
+	for (i = 0; i < 4; i++)
+		CHECK(each[i] == 0);
+}
+
 /* A flat month: nothing stands out, every part stays unused. */
 static void
 test_flat(void)
@@ -401,6 +431,8 @@ main(void)
 	RUN(test_run_rate);
 	RUN(test_no_parts_is_run_rate);
 	RUN(test_flat);
+	RUN(test_long_month_is_run_rate);
+	RUN(test_negative_level);
 	RUN(test_trend);
 	RUN(test_no_trend_from_a_week);
 	RUN(test_decline_never_negative);
