@@ -93,7 +93,8 @@ load_files(sqlite3 *db, struct report *r, const struct report_options *o,
 static const char period_sql[] =
     "SELECT payer_account, period, MIN(format), MAX(estimated), "
     "MAX(places), MIN(currency), MIN(first_day), MAX(last_day), "
-    "MAX(last_end), COUNT(statement_total), SUM(statement_total) "
+    "MAX(last_end), COUNT(statement_total), SUM(statement_total), "
+    "MAX((SELECT cost_basis FROM file WHERE id = file_id) = 'blended') "
     "FROM counted_period "
     "WHERE format <> 'manual' "
     "  AND (?1 IS NULL OR payer_account = ?1) AND (?2 IS NULL OR period = ?2) "
@@ -213,6 +214,10 @@ load_periods(sqlite3 *db, struct report *r, const struct report_options *o,
 		free(last_end);
 		p->has_statement = sqlite3_column_int(q, 9) > 0;
 		p->statement = sqlite3_column_int64(q, 10);
+		if (sqlite3_column_int(q, 11))
+			add_note(p, "cost basis: blended, the file has no "
+			    "unblended cost column (the organisation's average "
+			    "rates, not what each account was charged)");
 	}
 	sqlite3_finalize(q);
 	if (rc != SQLITE_DONE)

@@ -8,3 +8,4 @@ run $PA --db a.db files
 run $PA --db a.db report --format json | grep -o '"cost_basis": [^,]*'
 sqlite3 a.db "SELECT format, cost_basis FROM file"
 run $PA --db a.db estimate
+run $PA --db a.db report | sed -n "/1. Data status/,/2. Budget/p"
