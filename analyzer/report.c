@@ -263,16 +263,40 @@ load_periods(sqlite3 *db, struct report *r, const struct report_options *o,
 /* Month by month, per account, service and class (billing files only:
  * hand-made lists are no bill). */
 static const char lines_sql[] =
-    "SELECT al.payer_account, a.account_id, a.name, al.period, "
-    "       COALESCE(si.code, '(none)'), COALESCE(MAX(si.name), ''), "
-    "       al.class, al.currency, SUM(al.cost) "
+    "SELECT payer, account, MAX(aname), period, code, MAX(sname), cls, "
+    "       currency, SUM(cost) FROM ("
+    "SELECT al.payer_account AS payer, a.account_id AS account, "
+    "       a.name AS aname, al.period AS period, "
+    "       COALESCE(si.code, '(none)') AS code, si.name AS sname, "
+    "       al.class AS cls, al.currency AS currency, al.cost AS cost "
     "FROM account_month al JOIN account a ON a.id = al.account "
     "LEFT JOIN service_ident si ON si.service = al.service "
     "WHERE al.format <> 'manual' "
     "  AND (?1 IS NULL OR al.payer_account = ?1) "
     "  AND (?2 IS NULL OR al.period = ?2) "
     "  AND (?3 IS NULL OR a.account_id = ?3) "
-    "GROUP BY 1, 2, 4, 5, 7, 8 ORDER BY 1, 2, 4, 5, 7";
+    /* what the invoice states beyond the per-account split is the
+     * payer account's (as in the inventory); the split's own rounding
+     * (CBRounding) comes out again there, so the rows add up to the
+     * invoice */
+    "UNION ALL "
+    "SELECT cp.payer_account, pa.account_id, pa.name, cm.period, "
+    "       COALESCE(si.code, '(none)'), si.name, cm.class, cm.currency, "
+    "       SUM(CASE WHEN cm.view = 1 THEN cm.cost ELSE -cm.cost END) "
+    "FROM cost_month cm JOIN account pa ON pa.id = cm.payer "
+    "JOIN counted_period cp ON cp.file_id = cm.file_id "
+    "     AND cp.payer_account = pa.account_id AND cp.period = cm.period "
+    "LEFT JOIN service_ident si ON si.service = cm.service "
+    "WHERE cp.has_payer_view AND cp.has_linked_view AND cm.view IN (1, 2) "
+    "  AND cp.format <> 'manual' "
+    "  AND (?1 IS NULL OR cp.payer_account = ?1) "
+    "  AND (?2 IS NULL OR cm.period = ?2) "
+    "  AND (?3 IS NULL OR pa.account_id = ?3) "
+    "GROUP BY cp.payer_account, cm.period, cm.service, cm.class, "
+    "         cm.currency "
+    "HAVING SUM(CASE WHEN cm.view = 1 THEN cm.cost ELSE -cm.cost END) <> 0"
+    ") GROUP BY payer, account, period, code, cls, currency "
+    "ORDER BY payer, account, period, code, cls";
 
 static int
 load_lines(sqlite3 *db, struct report *r, const struct report_options *o,

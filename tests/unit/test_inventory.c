@@ -2798,7 +2798,8 @@ test_change_names(void)
  * format: for each period the inventory lists, its services plus the
  * lines that belong to no service (tax, credits, refunds, rounding) are
  * the period's total to the last unit, and the services cover the
- * usage, fees and discounts in full. The consolidated monthly report
+ * usage, fees and discounts in full; so do the spreadsheet feed's rows
+ * of every period. The consolidated monthly report
  * (whose per-account split holds only some accounts) is the case that
  * needs the payer-level rows.
  */
@@ -2851,8 +2852,19 @@ test_coverage_identity(void)
 			money_t sum = p->services + p->by_class[CHARGE_TAX] +
 			    p->by_class[CHARGE_CREDIT] +
 			    p->by_class[CHARGE_REFUND] +
-			    p->by_class[CHARGE_ROUNDING];
+			    p->by_class[CHARGE_ROUNDING], feed = 0;
+			size_t j;
 
+			/* the feed's rows (before their cent rounding) add up
+			 * to the period's total too */
+			for (j = 0; j < r->nlines; j++)
+				if (strcmp(r->lines[j].payer, p->payer) == 0 &&
+				    strcmp(r->lines[j].period, p->period) == 0)
+					feed += r->lines[j].cost;
+			CHECK_INT(feed, p->total);
+			if (feed != p->total)
+				fprintf(stderr, "  feed of %s: %s %s\n", name,
+				    p->payer, p->period);
 			if (!p->has_coverage)
 				continue;
 			checked++;
