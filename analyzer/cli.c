@@ -493,6 +493,51 @@ cli_estimate(const struct cli_options *o)
 }
 
 /*
+ * export -o -: the CSV straight to standard output; the workbook is
+ * written to a private temporary file first (the spreadsheet library
+ * wants a path) and copied out.
+ */
+static int
+export_to_stdout(const struct report *r, const char *format)
+{
+	char tmp[4096], buf[65536];
+	const char *dir = getenv("TMPDIR");
+	struct pv_error err;
+	size_t n;
+	FILE *in;
+	int fd, rc;
+
+	if (strcmp(format, "xlsx") != 0) {
+		if (report_write_csv(r, stdout) != 0)
+			return finish_stdout(EXIT_FATAL);
+		return finish_stdout(EXIT_OK);
+	}
+	if (snprintf(tmp, sizeof(tmp), "%s/pilvi-export.XXXXXX", dir != NULL &&
+	    *dir ? dir : "/tmp") >= (int)sizeof(tmp) ||
+	    (fd = mkstemp(tmp)) < 0) {
+		fprintf(stderr, "pilvi-analyzer: cannot make a temporary file "
+		    "for the workbook: %s\n", strerror(errno));
+		return EXIT_FATAL;
+	}
+	close(fd);
+	pv_error_clear(&err);
+	rc = report_write_xlsx(r, tmp, &err);
+	if (rc != 0)
+		print_error(&err);
+	else if ((in = fopen(tmp, "rb")) == NULL)
+		rc = -1;
+	else {
+		while ((n = fread(buf, 1, sizeof(buf), in)) > 0)
+			if (fwrite(buf, 1, n, stdout) != n)
+				break;
+		rc = ferror(in) ? -1 : 0;
+		fclose(in);
+	}
+	unlink(tmp);
+	return rc != 0 ? EXIT_FATAL : finish_stdout(EXIT_OK);
+}
+
+/*
  * The billing-spreadsheet feed, from the same report model as every
  * report, written to a temporary file beside -o and renamed into place.
  */
@@ -518,6 +563,11 @@ cli_export(const struct cli_options *o)
 		return EXIT_FATAL;
 	}
 	store_close(st);
+	if (strcmp(o->output, "-") == 0) {
+		rc = export_to_stdout(r, o->format);
+		report_free(r);
+		return rc;
+	}
 	if (snprintf(tmp, sizeof(tmp), "%s.tmp.XXXXXX", o->output) >=
 	    (int)sizeof(tmp) || (fd = mkstemp(tmp)) < 0) {
 		fprintf(stderr, "pilvi-analyzer: cannot write '%s': %s\n",

@@ -132,7 +132,7 @@ static const struct command commands[] = {
 	  "The file is written beside FILE and renamed into place, mode 0600.\n"
 	  "\n"
 	  "  -f, --format FMT   csv or xlsx\n"
-	  "  -o, --output FILE  where to write (required)\n"
+	  "  -o, --output FILE  where to write (required; - for standard output)\n"
 	  "  --payer ID, --month YYYY-MM, --account ID   what to include\n" },
 	{ "drop", "nWS",
 	  "usage: pilvi-analyzer [--db FILE] drop [--quiet] [--dry-run] [--wait]\n"
@@ -407,8 +407,9 @@ main(int argc, char **argv)
 			    "'%s'", o.format);
 			return EXIT_USAGE;
 		}
-		if (o.output == NULL || strcmp(o.output, "-") == 0) {
-			usage_error("%s", "export wants -o FILE");
+		if (o.output == NULL) {
+			usage_error("%s", "export wants -o FILE (- for "
+			    "standard output)");
 			return EXIT_USAGE;
 		}
 	} else if (strcmp(o.format, "text") != 0 &&

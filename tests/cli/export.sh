@@ -16,6 +16,13 @@ unzip -p feed.xlsx xl/worksheets/sheet4.xml | grep -o '<row r="1"[^>]*>' | head 
 unzip -p feed.xlsx xl/worksheets/sheet4.xml | grep -o '<pane[^>]*>'
 unzip -p feed.xlsx xl/worksheets/sheet4.xml | grep -o '<autoFilter[^>]*>'
 unzip -p feed.xlsx xl/worksheets/sheet1.xml | grep -o '<c r="I2"[^>]*><v>[^<]*</v>'
+# -o - : the same bytes on standard output
+$PA --db a.db export --format csv -o - > stdout.csv; echo "[exit $?]"
+cmp feed.csv stdout.csv && echo "csv on stdout: same bytes"
+$PA --db a.db export --format xlsx -o - > stdout.xlsx; echo "[exit $?]"
+unzip -p stdout.xlsx xl/worksheets/sheet4.xml | cmp - \
+    "$(unzip -p feed.xlsx xl/worksheets/sheet4.xml > s4.xml; echo s4.xml)" \
+    && echo "xlsx on stdout: same monthly sheet"
 run $PA --db a.db export --format pdf -o x.pdf
 run $PA --db a.db export --format csv
 run $PA --db a.db export --format csv -o /nonexistent/dir/feed.csv
