@@ -243,6 +243,26 @@ load_periods(sqlite3 *db, struct report *r, const struct report_options *o,
 			    "difference from the statement total of %s %s "
 			    "overflows", p->payer, p->period);
 		}
+		/* an invoiced month whose file holds part of its days: the
+		 * totals are the file's, not the bill's */
+		{
+			int y, m;
+
+			if (!p->estimated && sscanf(p->period, "%d-%d", &y,
+			    &m) == 2 && m >= 1 && m <= 12 && p->days_covered >
+			    0 && p->days_covered < date_days_in_month(y, m) &&
+			    strcmp(p->format, "monthly") != 0 &&
+			    strcmp(p->format, "cost-allocation") != 0) {
+				char note[200];
+
+				snprintf(note, sizeof(note), "warning: the month "
+				    "is invoiced, but the data holds %d of its %d "
+				    "days: the totals are what the file holds, "
+				    "not the bill", p->days_covered,
+				    date_days_in_month(y, m));
+				add_note(p, note);
+			}
+		}
 		sqlite3_bind_text(oq, 1, p->payer, -1, SQLITE_STATIC);
 		sqlite3_bind_text(oq, 2, p->period, -1, SQLITE_STATIC);
 		sqlite3_bind_text(oq, 3, p->format, -1, SQLITE_STATIC);
