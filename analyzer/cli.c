@@ -185,6 +185,12 @@ ingest_all(const struct cli_options *o, struct store *st, char **files,
 					printf(", replaces %ld earlier "
 					    "payer-month%s", res.replaced,
 					    res.replaced == 1 ? "" : "s");
+				if (res.kept_aside > 0)
+					printf(", kept aside (%ld payer-"
+					    "month%s): file #%lld holds newer "
+					    "data", res.kept_aside,
+					    res.kept_aside == 1 ? "" : "s",
+					    res.newer_file);
 				if (o->verbose)
 					printf(" (%s, %llu bytes, %.2f s)",
 					    res.container,

@@ -1119,7 +1119,14 @@ commit(struct ingest_ctx *x, const char *path, struct store_account_fix *fixes,
 		m.mail_message_id = o->message_id != NULL ? o->message_id : "";
 		m.mail_date = o->date != NULL ? o->date : "";
 	}
-	rc = store_commit_file(x->st, &m, &r->file_id, &r->replaced, err);
+	{
+		struct store_commit c;
+
+		rc = store_commit_file(x->st, &m, &r->file_id, &c, err);
+		r->replaced = c.replaced;
+		r->kept_aside = c.kept_aside;
+		r->newer_file = c.newer_file;
+	}
 	free(tags);
 	free(warnings);
 	free(ps);

@@ -57,6 +57,9 @@ struct ingest_result {
 	long rows;
 	long long file_id;
 	long replaced;			/* earlier payer-months replaced */
+	long kept_aside;		/* its payer-months a newer delivery
+					 * holds: stored, not counted */
+	long long newer_file;		/* that delivery's file id */
 	long long duplicate_of;
 	char *duplicate_name;
 	struct ingest_period *periods;	/* sorted by payer, period */

@@ -1130,6 +1130,71 @@ record_period(struct store *st, const struct store_period *p,
  * month, family and part lose their lines; a file with no active month
  * left is marked replaced.
  */
+/*
+ * Is the active delivery of p's payer, month, family and part newer
+ * than this file (its data reaches later)? Then this file's month is
+ * kept aside: its lines go, its month is inactive. Returns 1 when kept
+ * aside, 0 when not, -1 on error.
+ */
+static int
+keep_aside_if_older(struct store *st, const struct store_file_meta *m,
+    const struct store_period *p, struct store_commit *c,
+    struct pv_error *err)
+{
+	static const char newest_sql[] =
+	    "SELECT f.id, COALESCE(NULLIF(fp.usage_end, ''), fp.last_end) "
+	    "FROM file_period fp JOIN file f ON f.id = fp.file_id "
+	    "WHERE fp.payer_account = ?2 AND fp.period = ?3 AND "
+	    "fp.active = 1 AND f.format = ?4 AND f.part = ?5 AND f.id != ?1 "
+	    "ORDER BY 2 DESC LIMIT 1";
+	static const char lines_sql[] =
+	    "DELETE FROM %s WHERE file_id = ?1 AND period = ?3 AND payer IN "
+	    "(SELECT id FROM account WHERE account_id = ?2)";
+	const char *mine = p->usage_end[0] ? p->usage_end : p->last_end;
+	sqlite3_stmt *q;
+	long long newer = 0;
+	char del[512];
+	size_t i;
+	int rc, older = 0;
+
+	if (mine[0] == '\0')
+		return 0;
+	if (sqlite3_prepare_v2(st->db, newest_sql, -1, &q, NULL) != SQLITE_OK)
+		return db_error(st, err, "comparing deliveries");
+	sqlite3_bind_int64(q, 1, st->file_id);
+	sqlite3_bind_text(q, 2, p->payer, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 3, p->period, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 4, m->format, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 5, m->part, -1, SQLITE_STATIC);
+	rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW && sqlite3_column_type(q, 1) != SQLITE_NULL &&
+	    strcmp((const char *)sqlite3_column_text(q, 1), mine) > 0) {
+		older = 1;
+		newer = sqlite3_column_int64(q, 0);
+	}
+	sqlite3_finalize(q);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return db_error(st, err, "comparing deliveries");
+	if (!older)
+		return 0;
+	for (i = 0; i < NLINE_TABLES; i++) {
+		snprintf(del, sizeof(del), lines_sql, line_tables[i]);
+		if (run(st, del, "itt", err, (int64_t)st->file_id, p->payer,
+		    p->period) != 0)
+			return -1;
+	}
+	if (run(st, "DELETE FROM tag_usage WHERE file_id = ?1 AND "
+	    "payer_account = ?2 AND period = ?3", "itt", err,
+	    (int64_t)st->file_id, p->payer, p->period) != 0 ||
+	    run(st, "UPDATE file_period SET active = 0 WHERE file_id = ?1 AND "
+	    "payer_account = ?2 AND period = ?3", "itt", err,
+	    (int64_t)st->file_id, p->payer, p->period) != 0)
+		return -1;
+	c->kept_aside++;
+	c->newer_file = newer;
+	return 1;
+}
+
 static int
 replace_earlier(struct store *st, const struct store_file_meta *m,
     const struct store_period *p, long *replaced, struct pv_error *err)
@@ -1178,20 +1243,26 @@ replace_earlier(struct store *st, const struct store_file_meta *m,
 
 int
 store_commit_file(struct store *st, const struct store_file_meta *m,
-    long long *file_id, long *replaced, struct pv_error *err)
+    long long *file_id, struct store_commit *c, struct pv_error *err)
 {
 	size_t i;
+	int aside;
 
-	*replaced = 0;
+	memset(c, 0, sizeof(*c));
 	if (agg_flush(st, err) != 0 || derived_flush(st, err) != 0)
 		goto fail;
 	for (i = 0; i < m->nfixes; i++)
 		if (apply_fix(st, &m->fixes[i], err) != 0)
 			goto fail;
-	for (i = 0; i < m->nperiods; i++)
+	for (i = 0; i < m->nperiods; i++) {
 		if (record_period(st, &m->periods[i], err) != 0 ||
-		    replace_earlier(st, m, &m->periods[i], replaced, err) != 0)
+		    (aside = keep_aside_if_older(st, m, &m->periods[i], c,
+		    err)) < 0)
 			goto fail;
+		if (!aside && replace_earlier(st, m, &m->periods[i],
+		    &c->replaced, err) != 0)
+			goto fail;
+	}
 	for (i = 0; i < m->ntotals; i++) {
 		const struct store_total *t = &m->totals[i];
 
@@ -1227,6 +1298,12 @@ store_commit_file(struct store *st, const struct store_file_meta *m,
 	    (int64_t)m->detail_rank, m->part, m->payer, m->period,
 	    (int64_t)m->rows, m->warnings, m->cost_basis != NULL ?
 	    m->cost_basis : "") != 0)
+		goto fail;
+	/* every month of it kept aside: the newer delivery stands */
+	if (c->kept_aside > 0 && run(st, "UPDATE file SET status = "
+	    "'replaced', replaced_by = ?2 WHERE id = ?1 AND NOT EXISTS "
+	    "(SELECT 1 FROM file_period WHERE file_id = ?1 AND active = 1)",
+	    "ii", err, (int64_t)st->file_id, (int64_t)c->newer_file) != 0)
 		goto fail;
 	if (exec(st, "COMMIT", err) != 0)
 		goto fail;

@@ -122,15 +122,26 @@ struct store_file_meta {
 int store_find_sha256(struct store *st, const char *sha256, long long *id,
     char **name, struct pv_error *err);
 
+/* What committing a file did to the deliveries before it. */
+struct store_commit {
+	long replaced;			/* earlier payer-months it replaced */
+	long kept_aside;		/* its payer-months a newer delivery
+					 * already holds: stored, not counted */
+	long long newer_file;		/* that delivery (the last one met) */
+};
+
 /*
  * Finish the current file: flush, record periods and totals, apply
  * account fixes, replace earlier deliveries of the same payer, month,
- * family and part, COMMIT. *file_id is the new id, *replaced the number
- * of earlier payer-months it replaced. On failure everything of the file
- * is rolled back.
+ * family and part, COMMIT. A payer-month whose active delivery of that
+ * key reaches later (its hourly lines, else its lines, end later) is not
+ * replaced: the new file's month is kept aside instead, and when no
+ * month of it is left active the file is marked replaced by the newer
+ * one. *file_id is the new id, *c what it did. On failure everything of
+ * the file is rolled back.
  */
 int store_commit_file(struct store *st, const struct store_file_meta *m,
-    long long *file_id, long *replaced, struct pv_error *err);
+    long long *file_id, struct store_commit *c, struct pv_error *err);
 
 /* Abandon the current file: ROLLBACK, the database is as it was. */
 void store_rollback_file(struct store *st);

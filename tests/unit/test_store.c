@@ -260,7 +260,7 @@ commit_file(struct store *st, const char *sha, long rows, long long *id,
 {
 	struct store_period p;
 	struct store_file_meta m;
-	long replaced;
+	struct store_commit c;
 
 	memset(&p, 0, sizeof(p));
 	snprintf(p.payer, sizeof(p.payer), "123456789012");
@@ -284,7 +284,7 @@ commit_file(struct store *st, const char *sha, long rows, long long *id,
 	m.warnings = "";
 	m.periods = &p;
 	m.nperiods = 1;
-	return store_commit_file(st, &m, id, &replaced, err);
+	return store_commit_file(st, &m, id, &c, err);
 }
 
 static const char sha_a[] =
