@@ -1334,7 +1334,7 @@ estimate_month(sqlite3 *db, const struct month_info *mi, size_t i,
 		p->partial_days = 0;
 		p->fc.projected = 0;
 	}
-	p->complete = p->final || (ahead == 0 && !m->monthly);
+	p->complete = p->final || ahead == 0;
 	p->usage_projected = to_money(p->fc.projected);
 	p->projected_days = xcalloc((size_t)ahead + 1,
 	    sizeof(*p->projected_days));
