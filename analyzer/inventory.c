@@ -197,18 +197,6 @@ prepare(sqlite3 *db, const char *sql, sqlite3_stmt **q, struct pv_error *err)
 	return 0;
 }
 
-/* cost / total in hundredths of a percent, rounded; 0 when total is 0. */
-static int
-share_bp(money_t cost, money_t total)
-{
-	__int128 n = (__int128)cost * 20000;
-
-	if (total == 0)
-		return 0;
-	n /= total;
-	return (int)((n + (n >= 0 ? 1 : -1)) / 2);
-}
-
 static int
 load_services(sqlite3 *db, struct inventory *inv, struct pv_error *err)
 {
@@ -323,7 +311,7 @@ sum_up(sqlite3 *db, struct inventory *inv, struct pv_error *err)
 		}
 		for (j = i; j < inv->nservices && same_account(s,
 		    &inv->services[j]); j++)
-			inv->services[j].share_bp = share_bp(
+			inv->services[j].share_bp = money_share_bp(
 			    inv->services[j].cost, a->cost);
 
 		sqlite3_reset(uq);

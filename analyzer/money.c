@@ -260,6 +260,17 @@ money_format_grouped(char *buf, size_t n, money_t v, int places)
 	return snprintf(buf, n, "%s", grouped);
 }
 
+int
+money_share_bp(money_t part, money_t whole)
+{
+	__int128 n = (__int128)part * 20000;
+
+	if (whole == 0)
+		return 0;
+	n /= whole;
+	return (int)((n + (n >= 0 ? 1 : -1)) / 2);
+}
+
 money_t
 money_round(money_t v, int places)
 {

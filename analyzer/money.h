@@ -82,4 +82,8 @@ int money_format_grouped(char *buf, size_t n, money_t v, int places);
  */
 money_t money_round(money_t v, int places);
 
+/* part / whole in hundredths of a percent, rounded half away from zero;
+ * 0 when whole is 0. */
+int money_share_bp(money_t part, money_t whole);
+
 #endif

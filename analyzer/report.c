@@ -600,7 +600,7 @@ report_account_name(const struct report *r, const char *id)
 
 /* The coverage sentence of a period, as a note every format prints. */
 static void
-period_note(struct report_period *p)
+coverage_note(struct report_period *p)
 {
 	char svc[48], all[48], tax[48], cr[48], rf[48], rd[48], buf[600];
 	int bp = p->coverage_bp;
@@ -616,8 +616,7 @@ period_note(struct report_period *p)
 	    "rounding %s belong to no service", bp < 10000 ? "warning: " : "",
 	    svc, all, bp < 0 ? "-" : "", abs(bp) / 100, abs(bp) % 100, tax,
 	    cr, rf, rd);
-	p->notes = xrealloc(p->notes, (p->nnotes + 1) * sizeof(*p->notes));
-	p->notes[p->nnotes++] = xstrdup(buf);
+	add_note(p, buf);
 }
 
 /*
@@ -636,7 +635,6 @@ cover_periods(struct report *r)
 		for (k = 0; k < r->inventory->npayers; k++) {
 			const struct inventory_payer *ip =
 			    &r->inventory->payers[k];
-			__int128 n;
 
 			if (strcmp(ip->payer, p->payer) != 0 ||
 			    strcmp(ip->period, p->period) != 0)
@@ -646,10 +644,10 @@ cover_periods(struct report *r)
 			p->serviced = p->by_class[CHARGE_USAGE] +
 			    p->by_class[CHARGE_FEE] +
 			    p->by_class[CHARGE_DISCOUNT];
-			n = p->serviced != 0 ? (__int128)p->services * 20000 /
-			    p->serviced : 20000;
-			p->coverage_bp = (int)((n + (n >= 0 ? 1 : -1)) / 2);
-			period_note(p);
+			/* nothing to cover is covered in full */
+			p->coverage_bp = p->serviced != 0 ?
+			    money_share_bp(p->services, p->serviced) : 10000;
+			coverage_note(p);
 		}
 	}
 }
