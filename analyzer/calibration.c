@@ -36,8 +36,6 @@ calibration_noise_class(double noise)
 	return noise_names[2];
 }
 
-static void load_compiled(void);
-
 static const char *
 noise_name(const char *s, size_t n)
 {
@@ -96,8 +94,6 @@ bad:
 	free(v);
 	return -1;
 }
-
-static int parse(const char *text);
 
 static void
 load_compiled(void)

@@ -396,10 +396,9 @@ struct month_lines {
 	money_t *usage;		/* per day: usage and discounts (exact) */
 	money_t *fees;		/* per day: fees by the hour or day */
 	int *seen;		/* per day: any daily line at all */
-	money_t usage_mtd, month, one_time, credits, refunds, tax, rounding;
+	money_t usage_mtd, month, one_time, credits, refunds, tax;
 	money_t usage_class;	/* usage and discount lines, every part (as
 				 * the data status sums them) */
-	money_t fees_total;	/* fee lines, all parts */
 	money_t spent;		/* what counts to the budget, all parts */
 	struct day_service *ds;
 	size_t nds, capds;
@@ -502,8 +501,6 @@ read_lines(sqlite3 *db, const struct month_info *mi, const char *cut,
 
 		if (code[0] == '\0')
 			code = "(none)";
-		if (strcmp(cls, "fee") == 0 && money_add(&l->fees_total, v) != 0)
-			goto overflow;
 		if ((strcmp(cls, "usage") == 0 || strcmp(cls, "discount") ==
 		    0) && money_add(&l->usage_class, v) != 0)
 			goto overflow;
@@ -561,11 +558,10 @@ read_lines(sqlite3 *db, const struct month_info *mi, const char *cut,
 		case PART_TAX:
 			sum = &l->tax;
 			break;
-		case PART_ROUNDING:
-			sum = &l->rounding;
+		case PART_ROUNDING:	/* in no part of the budget */
 			break;
 		}
-		if (money_add(sum, v) != 0)
+		if (sum != NULL && money_add(sum, v) != 0)
 			goto overflow;
 		/* services carry what they cost: usage (scaled later),
 		 * fees and one-time charges */
@@ -783,13 +779,8 @@ read_history(sqlite3 *db, const struct month_info *mi, size_t i,
 				    xstrdup(l.ds[d].account);
 			}
 		if (k + 1 == i) {
-			money_t a = 0;
-			size_t s;
-
-			for (s = 0; s < l.nsvc; s++)
-				money_add(&a, l.svc[s].amount);
 			h->period = xstrdup(mi[k].period);
-			h->amount = a;
+			h->amount = l.spent;
 			h->prev = l;
 			h->have_prev = 1;
 		} else
@@ -1180,7 +1171,6 @@ estimate_month(sqlite3 *db, const struct month_info *mi, size_t i,
 		goto out;
 	}
 	p->usage_to_date = l.usage_class;
-	p->fees_to_date = l.fees_total;
 	if (!m->monthly && read_history(db, mi, i, &h, err) != 0)
 		goto out;
 
@@ -1218,7 +1208,6 @@ estimate_month(sqlite3 *db, const struct month_info *mi, size_t i,
 	p->credits = l.credits;
 	p->refunds = l.refunds;
 	p->tax_observed = l.tax;
-	p->rounding = l.rounding;
 	p->services = l.svc;
 	p->nservices = l.nsvc;
 	l.svc = NULL;

@@ -61,7 +61,6 @@ struct estimate_payer {
 	/* what the data status shows for the month (so the two tie out) */
 	money_t usage_to_date;		/* usage and discount lines, all of
 					 * them (the data status's figure) */
-	money_t fees_to_date;		/* fee lines, all */
 	/* the parts of the amount */
 	money_t usage_observed;		/* complete days' usage */
 	money_t usage_partial;		/* on the partial days: projected anew */
@@ -77,7 +76,6 @@ struct estimate_payer {
 					 * not expected next month */
 	money_t credits, refunds;	/* apart, not in amount */
 	money_t tax_observed, tax;	/* tax projected for the whole month */
-	money_t rounding;
 	money_t run_rate;		/* the baseline method's amount */
 	money_t naive;			/* month-to-date x days / days seen */
 	money_t amount, low, high;	/* low/high: the 80 % range */

@@ -136,19 +136,6 @@ mean(const double *v, int n)
 	return n > 0 ? s / n : 0;
 }
 
-double
-forecast_spread(const double *days, int n)
-{
-	double m = mean(days, n), ss = 0;
-	int i;
-
-	if (n < 3 || m <= 0)
-		return 0;
-	for (i = 0; i < n; i++)
-		ss += (days[i] - m) * (days[i] - m);
-	return sqrt(ss / (n - 1)) / m;
-}
-
 static int
 is_weekend(int wd)
 {

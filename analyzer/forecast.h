@@ -92,10 +92,4 @@ double forecast_run_rate(const double *days, int n, int ahead);
 void forecast_usage(const struct forecast_input *in, unsigned parts,
     struct forecast *out);
 
-/*
- * The relative spread of days[0..n) around their mean (the coefficient
- * of variation); 0 when n < 3 or the mean is not positive.
- */
-double forecast_spread(const double *days, int n);
-
 #endif

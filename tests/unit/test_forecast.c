@@ -359,16 +359,6 @@ test_part_names(void)
 	CHECK(forecast_part_name(3) == NULL);
 }
 
-static void
-test_spread(void)
-{
-	static const double x[] = { 90, 100, 110 };
-
-	/* sd 10 (n - 1), mean 100 */
-	CHECK(near(forecast_spread(x, 3), 0.1, 1e-12));
-	CHECK(forecast_spread(x, 2) == 0);
-}
-
 /* ---- the measured-error table ---------------------------------------- */
 
 static const char table[] =
@@ -446,7 +436,6 @@ main(void)
 	RUN(test_history_window);
 	RUN(test_empty);
 	RUN(test_part_names);
-	RUN(test_spread);
 	RUN(test_calibration_lookup);
 	RUN(test_calibration_bad);
 	RUN(test_noise_class);
