@@ -1563,6 +1563,34 @@ pct_error(money_t est, money_t actual)
 	    fabs(to_double(actual));
 }
 
+void
+estimate_judge(const struct estimate_payer *part,
+    const struct estimate_payer *full, int cut_day, struct estimate_trial *t)
+{
+	memset(t, 0, sizeof(*t));
+	t->payer = part->payer;
+	t->period = part->period;
+	t->cut_day = cut_day;
+	t->days_observed = part->days_observed;
+	t->horizon = part->horizon;
+	t->history = part->history_days > 0;
+	/* a purchase made after the cut could not be known on that day by
+	 * any method: it is left out of what the estimate is judged
+	 * against */
+	t->later_one_time = full->one_time - part->one_time;
+	t->actual = full->amount - t->later_one_time;
+	t->projected = part->usage_projected + part->fees_daily_projected;
+	t->ours = part->amount;
+	t->low = part->low;
+	t->high = part->high;
+	t->run_rate = part->run_rate;
+	t->naive = part->naive;
+	t->noise = part->fc.noise;
+	t->err_ours = pct_error(t->ours, t->actual);
+	t->err_run_rate = pct_error(t->run_rate, t->actual);
+	t->err_naive = pct_error(t->naive, t->actual);
+}
+
 static void
 skip_month(struct estimate_backtest *b, const struct month_info *m,
     const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -1659,29 +1687,9 @@ estimate_backtest(struct store *st,
 			b->trials = xgrow(b->trials, &cap, b->ntrials + 1,
 			    sizeof(*b->trials));
 			t = &b->trials[b->ntrials++];
-			memset(t, 0, sizeof(*t));
+			estimate_judge(&part, &full, cuts[c], t);
 			t->payer = xstrdup(mi[i].payer);
 			t->period = xstrdup(mi[i].period);
-			t->cut_day = cuts[c];
-			t->days_observed = part.days_observed;
-			t->horizon = horizon;
-			t->history = part.history_days > 0;
-			/* a purchase made after the cut could not be known
-			 * on that day by any method: it is left out of what
-			 * the estimate is judged against */
-			t->later_one_time = full.one_time - part.one_time;
-			t->actual = full.amount - t->later_one_time;
-			t->projected = part.usage_projected +
-			    part.fees_daily_projected;
-			t->ours = part.amount;
-			t->low = part.low;
-			t->high = part.high;
-			t->run_rate = part.run_rate;
-			t->naive = part.naive;
-			t->noise = part.fc.noise;
-			t->err_ours = pct_error(t->ours, t->actual);
-			t->err_run_rate = pct_error(t->run_rate, t->actual);
-			t->err_naive = pct_error(t->naive, t->actual);
 			payer_release(&part);
 		}
 		payer_release(&full);

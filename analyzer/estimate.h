@@ -211,6 +211,15 @@ int estimate_backtest(struct store *st,
     struct estimate_backtest **out, struct pv_error *err);
 void estimate_backtest_free(struct estimate_backtest *b);
 
+/*
+ * A trial of `part` (a month estimated as a delivery on cut_day held it)
+ * against `full` (the same month as billed, to the same horizon): the
+ * error of ours, the run-rate's and the naive one, the range and what
+ * the trial stood on. t->payer and t->period borrow part's strings.
+ */
+void estimate_judge(const struct estimate_payer *part,
+    const struct estimate_payer *full, int cut_day, struct estimate_trial *t);
+
 /* Summary of the trials at one cut day (or every one: cut_day 0). */
 struct estimate_score {
 	int n;

@@ -268,14 +268,6 @@ cut_months(struct store *st, const int *cuts, int ncuts, unsigned parts,
 	estimate_backtest_free(b);
 }
 
-static double
-pct(money_t est, money_t actual)
-{
-	if (actual == 0)
-		return est == 0 ? 0 : 100;
-	return 100.0 * ((double)est - (double)actual) / fabs((double)actual);
-}
-
 /*
  * Each delivery of the corpus in dir: a database with the payer's
  * earlier months and the delivery, estimated, against the complete
@@ -300,7 +292,6 @@ deliveries(const char *dir, struct store *full, unsigned parts,
 		struct estimate_options eo;
 		struct estimate *e = NULL, *whole = NULL;
 		struct estimate_trial t;
-		const struct estimate_payer *p, *w;
 
 		if (sscanf(files[i], "%15[0-9]-%7[0-9-]-d%d.csv", payer, month,
 		    &cut) != 3)
@@ -329,28 +320,8 @@ deliveries(const char *dir, struct store *full, unsigned parts,
 		    estimate_build(full, &eo, &whole, &err) != 0)
 			die_err(&err);
 		if (e->npayers == 1 && whole->npayers == 1) {
-			p = &e->payers[0];
-			w = &whole->payers[0];
-			memset(&t, 0, sizeof(t));
-			t.payer = p->payer;
-			t.period = p->period;
-			t.cut_day = cut;
-			t.days_observed = p->days_observed;
-			t.horizon = p->days_in_month;
-			t.history = p->history_days > 0;
-			t.later_one_time = w->one_time - p->one_time;
-			t.actual = w->amount - t.later_one_time;
-			t.projected = p->usage_projected +
-			    p->fees_daily_projected;
-			t.ours = p->amount;
-			t.low = p->low;
-			t.high = p->high;
-			t.run_rate = p->run_rate;
-			t.naive = p->naive;
-			t.noise = p->fc.noise;
-			t.err_ours = pct(t.ours, t.actual);
-			t.err_run_rate = pct(t.run_rate, t.actual);
-			t.err_naive = pct(t.naive, t.actual);
+			estimate_judge(&e->payers[0], &whole->payers[0], cut,
+			    &t);
 			add_result(rs, &t, family_of(pf, npf, payer),
 			    KIND_DELIVERY, change_follows(pf, npf, &t));
 		}
