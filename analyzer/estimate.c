@@ -275,8 +275,7 @@ struct month_info {
 static const char months_sql[] =
     "SELECT payer_account, period, MAX(format), MIN(currency), MAX(places), "
     "       MAX(estimated), MAX(usage_end), MAX(last_end), "
-    "       MAX((SELECT cost_basis FROM file WHERE id = file_id) = "
-    "           'blended') "
+    "       MAX(cost_basis = 'blended') "
     "FROM counted_period WHERE format <> 'manual' "
     "  AND (?1 IS NULL OR payer_account = ?1) "
     "GROUP BY payer_account, period ORDER BY payer_account, period";

@@ -94,7 +94,7 @@ static const char period_sql[] =
     "SELECT payer_account, period, MIN(format), MAX(estimated), "
     "MAX(places), MIN(currency), MIN(first_day), MAX(last_day), "
     "MAX(last_end), COUNT(statement_total), SUM(statement_total), "
-    "MAX((SELECT cost_basis FROM file WHERE id = file_id) = 'blended') "
+    "MAX(cost_basis = 'blended') "
     "FROM counted_period "
     "WHERE format <> 'manual' "
     "  AND (?1 IS NULL OR payer_account = ?1) AND (?2 IS NULL OR period = ?2) "

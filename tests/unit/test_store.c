@@ -767,6 +767,15 @@ test_summaries(void)
 	CHECK_INT(sqlite3_open(path, &raw), SQLITE_OK);
 	CHECK_INT(sqlite3_exec(raw, "DROP VIEW account_month; DROP VIEW "
 	    "invoice_day; DROP TABLE cost_month; DROP TABLE cost_day; "
+	    /* counted_period as 001 made it, before 007 */
+	    "DROP VIEW counted_period; "
+	    "CREATE VIEW counted_period AS SELECT fp.*, f.format, "
+	    "f.detail_rank FROM file_period fp JOIN file f ON "
+	    "f.id = fp.file_id WHERE f.status = 'ok' AND fp.active = 1 AND "
+	    "f.detail_rank = (SELECT MAX(f2.detail_rank) FROM file_period fp2 "
+	    "JOIN file f2 ON f2.id = fp2.file_id WHERE f2.status = 'ok' AND "
+	    "fp2.active = 1 AND fp2.payer_account = fp.payer_account AND "
+	    "fp2.period = fp.period); "
 	    "ALTER TABLE file DROP COLUMN cost_basis; "
 	    "PRAGMA user_version = 4", NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_close(raw);
