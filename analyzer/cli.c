@@ -187,10 +187,12 @@ ingest_all(const struct cli_options *o, struct store *st, char **files,
 					    res.replaced == 1 ? "" : "s");
 				if (res.kept_aside > 0)
 					printf(", kept aside (%ld payer-"
-					    "month%s): file #%lld holds newer "
-					    "data", res.kept_aside,
+					    "month%s): file #%lld holds %s",
+					    res.kept_aside,
 					    res.kept_aside == 1 ? "" : "s",
-					    res.newer_file);
+					    res.newer_file, res.newer_invoiced ?
+					    "the invoiced month" :
+					    "newer data");
 				if (o->verbose)
 					printf(" (%s, %llu bytes, %.2f s)",
 					    res.container,

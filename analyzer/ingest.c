@@ -15,6 +15,7 @@
 #include "csvread.h"
 #include "format.h"
 #include "readahead.h"
+#include "sketch.h"
 #include "sha256.h"
 #include "xalloc.h"
 
@@ -85,6 +86,7 @@ struct ingest_ctx {
 	size_t last_account;	/* cache for the per-row id check */
 	int *est_open, *est_final;	/* per period: rows saying open / final */
 	pv_time *usage_end;	/* per period: end of the latest short line */
+	struct sketch *sketches;	/* per period: its lines' identities */
 	size_t est_cap;
 	size_t periods_cap;
 	long records;
@@ -436,6 +438,8 @@ period_for(struct ingest_ctx *x, struct pv_str payer, pv_time period,
 	x->est_final = xrealloc(x->est_final, x->periods_cap * sizeof(int));
 	x->usage_end = xrealloc(x->usage_end, x->periods_cap *
 	    sizeof(*x->usage_end));
+	x->sketches = xrealloc(x->sketches, x->periods_cap *
+	    sizeof(*x->sketches));
 	p = &r->periods[r->nperiods];
 	memset(p, 0, sizeof(*p));
 	copy_str(p->payer, sizeof(p->payer), payer);
@@ -445,6 +449,8 @@ period_for(struct ingest_ctx *x, struct pv_str payer, pv_time period,
 	p->places = 2;
 	x->est_open[r->nperiods] = x->est_final[r->nperiods] = 0;
 	x->usage_end[r->nperiods] = -1;
+	sketch_init(&x->sketches[r->nperiods]);
+	p->slot = r->nperiods;
 	x->cur_period = *index = r->nperiods;
 	return &r->periods[r->nperiods++];
 }
@@ -612,9 +618,10 @@ add_charge(struct ingest_ctx *x, struct charge *c, const struct format_row *row,
 	if (c->start >= 0 && c->end - c->start <= 86400 &&
 	    c->end > x->usage_end[pi])
 		x->usage_end[pi] = c->end;
-	if (x->st != NULL)
-		return store_add_charge(x->st, c, err);
-	return 0;
+	if (x->st == NULL)
+		return 0;
+	sketch_add(&x->sketches[pi], sketch_line_hash(c));
+	return store_add_charge(x->st, c, err);
 }
 
 static void
@@ -1018,6 +1025,7 @@ commit(struct ingest_ctx *x, const char *path, struct store_account_fix *fixes,
 	struct store_file_meta m;
 	struct store_period *ps = xcalloc(r->nperiods + 1, sizeof(*ps));
 	struct store_total *ts = xcalloc(x->ntotals + 1, sizeof(*ts));
+	unsigned char **samples = xcalloc(r->nperiods + 1, sizeof(*samples));
 	char part[32], period[20], *warnings;
 	const char *payer = NULL;
 	struct store_tag_usage *tags;
@@ -1049,6 +1057,9 @@ commit(struct ingest_ctx *x, const char *path, struct store_account_fix *fixes,
 		s->has_linked_view = p->has_linked_view;
 		s->has_statement = ingest_period_statement(p,
 		    &s->statement_total);
+		samples[i] = sketch_encode(&x->sketches[p->slot],
+		    &s->sample_len);
+		s->sample = samples[i];
 		if (p->rows > best_rows) {
 			best_rows = p->rows;
 			payer = p->payer;
@@ -1126,9 +1137,13 @@ commit(struct ingest_ctx *x, const char *path, struct store_account_fix *fixes,
 		r->replaced = c.replaced;
 		r->kept_aside = c.kept_aside;
 		r->newer_file = c.newer_file;
+		r->newer_invoiced = c.newer_invoiced;
 	}
 	free(tags);
 	free(warnings);
+	for (i = 0; i < r->nperiods; i++)
+		free(samples[i]);
+	free(samples);
 	free(ps);
 	free(ts);
 	return rc;
@@ -1172,6 +1187,7 @@ ctx_release(struct ingest_ctx *x)
 	free(x->est_open);
 	free(x->est_final);
 	free(x->usage_end);
+	free(x->sketches);
 	for (i = 0; i < x->tags_cap; i++)
 		free(x->tags[i].key);
 	free(x->tags);

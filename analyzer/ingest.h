@@ -32,6 +32,8 @@ struct ingest_period {
 	money_t statement;
 	int ninvoice_totals;		/* InvoiceTotal rows seen */
 	money_t invoice_totals;
+	size_t slot;			/* where the ingest keeps its state for
+					 * it (the order it was first met) */
 };
 
 /* Sum of class c as the invoice sees it (never both monthly views). */
@@ -60,6 +62,7 @@ struct ingest_result {
 	long kept_aside;		/* its payer-months a newer delivery
 					 * holds: stored, not counted */
 	long long newer_file;		/* that delivery's file id */
+	int newer_invoiced;		/* it is the invoiced month */
 	long long duplicate_of;
 	char *duplicate_name;
 	struct ingest_period *periods;	/* sorted by payer, period */

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "catalog.h"
+#include "delivery.h"
 #include "format.h"
 #include "xalloc.h"
 
@@ -1122,123 +1123,210 @@ record_period(struct store *st, const struct store_period *p,
 	sqlite3_finalize(q);
 	if (rc != SQLITE_DONE)
 		return db_error(st, err, "recording the billing period");
+	if (p->sample_len == 0)
+		return 0;
+	if (sqlite3_prepare_v2(st->db, "INSERT INTO file_sketch(file_id, "
+	    "payer_account, period, sample) VALUES (?1, ?2, ?3, ?4)", -1, &q,
+	    NULL) != SQLITE_OK)
+		return db_error(st, err, "preparing");
+	sqlite3_bind_int64(q, 1, st->file_id);
+	sqlite3_bind_text(q, 2, p->payer, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 3, p->period, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(q, 4, p->sample, (int)p->sample_len, SQLITE_STATIC);
+	rc = sqlite3_step(q);
+	sqlite3_finalize(q);
+	if (rc != SQLITE_DONE)
+		return db_error(st, err, "recording the billing period");
 	return 0;
 }
 
-/*
- * A re-delivered month: earlier active deliveries of the same payer,
- * month, family and part lose their lines; a file with no active month
- * left is marked replaced.
- */
-/*
- * Is the active delivery of p's payer, month, family and part newer
- * than this file (its data reaches later)? Then this file's month is
- * kept aside: its lines go, its month is inactive. Returns 1 when kept
- * aside, 0 when not, -1 on error.
- */
+/* Take a file's lines of one payer-month out of the count: its lines
+ * go, its month is inactive (the file stays listed). */
 static int
-keep_aside_if_older(struct store *st, const struct store_file_meta *m,
-    const struct store_period *p, struct store_commit *c,
-    struct pv_error *err)
+drop_month(struct store *st, long long file_id, const char *payer,
+    const char *period, struct pv_error *err)
 {
-	static const char newest_sql[] =
-	    "SELECT f.id, COALESCE(NULLIF(fp.usage_end, ''), fp.last_end) "
-	    "FROM file_period fp JOIN file f ON f.id = fp.file_id "
-	    "WHERE fp.payer_account = ?2 AND fp.period = ?3 AND "
-	    "fp.active = 1 AND f.format = ?4 AND f.part = ?5 AND f.id != ?1 "
-	    "ORDER BY 2 DESC LIMIT 1";
 	static const char lines_sql[] =
 	    "DELETE FROM %s WHERE file_id = ?1 AND period = ?3 AND payer IN "
 	    "(SELECT id FROM account WHERE account_id = ?2)";
-	const char *mine = p->usage_end[0] ? p->usage_end : p->last_end;
-	sqlite3_stmt *q;
-	long long newer = 0;
 	char del[512];
 	size_t i;
-	int rc, older = 0;
 
-	if (mine[0] == '\0')
-		return 0;
-	if (sqlite3_prepare_v2(st->db, newest_sql, -1, &q, NULL) != SQLITE_OK)
+	for (i = 0; i < NLINE_TABLES; i++) {
+		snprintf(del, sizeof(del), lines_sql, line_tables[i]);
+		if (run(st, del, "itt", err, (int64_t)file_id, payer,
+		    period) != 0)
+			return -1;
+	}
+	return run(st, "DELETE FROM tag_usage WHERE file_id = ?1 AND "
+	    "payer_account = ?2 AND period = ?3", "itt", err,
+	    (int64_t)file_id, payer, period) != 0 ||
+	    run(st, "UPDATE file_period SET active = 0 WHERE file_id = ?1 AND "
+	    "payer_account = ?2 AND period = ?3", "itt", err,
+	    (int64_t)file_id, payer, period) != 0 ? -1 : 0;
+}
+
+/* The earlier deliveries of a payer-month and family, as delivery.h
+ * reads them; the strings and samples live in the arrays given. */
+struct earlier {
+	struct delivery *d;
+	struct sketch *samples;
+	char (*as_of)[21], (*first_day)[11], (*part)[32];
+	size_t n, cap;
+};
+
+static void
+earlier_free(struct earlier *e)
+{
+	free(e->d);
+	free(e->samples);
+	free(e->as_of);
+	free(e->first_day);
+	free(e->part);
+}
+
+static void
+copy_col(char *out, size_t n, sqlite3_stmt *q, int col)
+{
+	const unsigned char *t = sqlite3_column_text(q, col);
+
+	snprintf(out, n, "%s", t != NULL ? (const char *)t : "");
+}
+
+static int
+earlier_read(struct store *st, const struct store_file_meta *m,
+    const struct store_period *p, struct earlier *e, struct pv_error *err)
+{
+	static const char sql[] =
+	    "SELECT fp.file_id, fp.active, "
+	    "COALESCE(NULLIF(fp.usage_end, ''), fp.last_end), fp.first_day, "
+	    "fp.estimated, f.part, s.sample "
+	    "FROM file_period fp JOIN file f ON f.id = fp.file_id "
+	    "LEFT JOIN file_sketch s ON s.file_id = fp.file_id AND "
+	    "s.payer_account = fp.payer_account AND s.period = fp.period "
+	    "WHERE fp.payer_account = ?2 AND fp.period = ?3 AND "
+	    "f.format = ?4 AND f.id != ?1 ORDER BY fp.file_id";
+	sqlite3_stmt *q;
+	size_t i;
+	int rc;
+
+	memset(e, 0, sizeof(*e));
+	if (sqlite3_prepare_v2(st->db, sql, -1, &q, NULL) != SQLITE_OK)
 		return db_error(st, err, "comparing deliveries");
 	sqlite3_bind_int64(q, 1, st->file_id);
 	sqlite3_bind_text(q, 2, p->payer, -1, SQLITE_STATIC);
 	sqlite3_bind_text(q, 3, p->period, -1, SQLITE_STATIC);
 	sqlite3_bind_text(q, 4, m->format, -1, SQLITE_STATIC);
-	sqlite3_bind_text(q, 5, m->part, -1, SQLITE_STATIC);
-	rc = sqlite3_step(q);
-	if (rc == SQLITE_ROW && sqlite3_column_type(q, 1) != SQLITE_NULL &&
-	    strcmp((const char *)sqlite3_column_text(q, 1), mine) > 0) {
-		older = 1;
-		newer = sqlite3_column_int64(q, 0);
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		struct delivery *d;
+
+		if (e->n == e->cap) {
+			e->cap = e->cap ? 2 * e->cap : 8;
+			e->d = xrealloc(e->d, e->cap * sizeof(*e->d));
+			e->samples = xrealloc(e->samples, e->cap *
+			    sizeof(*e->samples));
+			e->as_of = xrealloc(e->as_of, e->cap *
+			    sizeof(*e->as_of));
+			e->first_day = xrealloc(e->first_day, e->cap *
+			    sizeof(*e->first_day));
+			e->part = xrealloc(e->part, e->cap * sizeof(*e->part));
+		}
+		d = &e->d[e->n];
+		d->file_id = sqlite3_column_int64(q, 0);
+		d->active = sqlite3_column_int(q, 1);
+		copy_col(e->as_of[e->n], sizeof(e->as_of[0]), q, 2);
+		copy_col(e->first_day[e->n], sizeof(e->first_day[0]), q, 3);
+		d->final = sqlite3_column_int(q, 4) == 0;
+		copy_col(e->part[e->n], sizeof(e->part[0]), q, 5);
+		/* a sample that does not read back is treated as none */
+		d->sample = sqlite3_column_type(q, 6) == SQLITE_BLOB &&
+		    sketch_decode(sqlite3_column_blob(q, 6),
+		    (size_t)sqlite3_column_bytes(q, 6), &e->samples[e->n]) ==
+		    0 ? &e->samples[e->n] : NULL;
+		e->n++;
 	}
 	sqlite3_finalize(q);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+	if (rc != SQLITE_DONE)
 		return db_error(st, err, "comparing deliveries");
-	if (!older)
-		return 0;
-	for (i = 0; i < NLINE_TABLES; i++) {
-		snprintf(del, sizeof(del), lines_sql, line_tables[i]);
-		if (run(st, del, "itt", err, (int64_t)st->file_id, p->payer,
-		    p->period) != 0)
-			return -1;
-	}
-	if (run(st, "DELETE FROM tag_usage WHERE file_id = ?1 AND "
-	    "payer_account = ?2 AND period = ?3", "itt", err,
-	    (int64_t)st->file_id, p->payer, p->period) != 0 ||
-	    run(st, "UPDATE file_period SET active = 0 WHERE file_id = ?1 AND "
-	    "payer_account = ?2 AND period = ?3", "itt", err,
-	    (int64_t)st->file_id, p->payer, p->period) != 0)
-		return -1;
-	c->kept_aside++;
-	c->newer_file = newer;
-	return 1;
-}
-
-static int
-replace_earlier(struct store *st, const struct store_file_meta *m,
-    const struct store_period *p, long *replaced, struct pv_error *err)
-{
-	static const char lines_sql[] =
-	    "DELETE FROM %s WHERE period = ?3 AND payer IN "
-	    "(SELECT id FROM account WHERE account_id = ?2) AND file_id IN "
-	    "(SELECT fp.file_id FROM file_period fp JOIN file f ON "
-	    "f.id = fp.file_id WHERE fp.payer_account = ?2 AND "
-	    "fp.period = ?3 AND fp.active = 1 AND f.format = ?4 AND "
-	    "f.part = ?5 AND f.id != ?1)";
-	static const char *const sql[] = {
-		"DELETE FROM tag_usage WHERE payer_account = ?2 AND period = ?3 "
-		"AND file_id != ?1 AND file_id IN (SELECT fp.file_id FROM "
-		"file_period fp JOIN file f ON f.id = fp.file_id WHERE "
-		"fp.payer_account = ?2 AND fp.period = ?3 AND fp.active = 1 AND "
-		"f.format = ?4 AND f.part = ?5)",
-		"UPDATE file_period SET active = 0 WHERE payer_account = ?2 "
-		"AND period = ?3 AND active = 1 AND file_id != ?1 AND file_id "
-		"IN (SELECT id FROM file WHERE format = ?4 AND part = ?5)",
-		"UPDATE file SET status = 'replaced', replaced_by = ?1 WHERE "
-		"status = 'ok' AND id != ?1 AND format = ?4 AND part = ?5 AND "
-		"id IN (SELECT file_id FROM file_period WHERE "
-		"payer_account = ?2 AND period = ?3 AND active = 0) AND "
-		"NOT EXISTS (SELECT 1 FROM file_period fp WHERE "
-		"fp.file_id = file.id AND fp.active = 1)",
-	};
-	char del[512];
-	size_t i;
-
-	for (i = 0; i < NLINE_TABLES; i++) {
-		snprintf(del, sizeof(del), lines_sql, line_tables[i]);
-		if (run(st, del, "itttt", err, (int64_t)st->file_id, p->payer,
-		    p->period, m->format, m->part) != 0)
-			return -1;
-	}
-	for (i = 0; i < sizeof(sql) / sizeof(sql[0]); i++) {
-		if (run(st, sql[i], "itttt", err, (int64_t)st->file_id,
-		    p->payer, p->period, m->format, m->part) != 0)
-			return -1;
-		if (i == 1)	/* the file_period update */
-			*replaced += sqlite3_changes(st->db);
+	/* the pointers, once the arrays have stopped moving */
+	for (i = 0; i < e->n; i++) {
+		e->d[i].as_of = e->as_of[i];
+		e->d[i].first_day = e->first_day[i];
+		e->d[i].part = e->part[i];
+		if (e->d[i].sample != NULL)
+			e->d[i].sample = &e->samples[i];
 	}
 	return 0;
+}
+
+/*
+ * Settle one payer-month of the file being committed against the
+ * earlier deliveries of its payer, month and family (delivery.h): it is
+ * kept aside when it repeats a newer one, or replaces the older ones
+ * it makes obsolete, or counts beside them as another part.
+ */
+static int
+settle_delivery(struct store *st, const struct store_file_meta *m,
+    const struct store_period *p, struct store_commit *c,
+    struct pv_error *err)
+{
+	struct earlier e;
+	struct delivery mine;
+	struct sketch *sample = NULL;
+	int *replace = NULL, rc = -1;
+	size_t i, newer = 0;
+
+	if (earlier_read(st, m, p, &e, err) != 0)
+		goto out;
+	if (e.n == 0) {
+		rc = 0;
+		goto out;
+	}
+	memset(&mine, 0, sizeof(mine));
+	mine.file_id = st->file_id;
+	mine.active = 1;
+	mine.as_of = p->usage_end[0] ? p->usage_end : p->last_end;
+	mine.first_day = p->first_day;
+	mine.final = !p->estimated;
+	mine.part = m->part;
+	if (p->sample_len > 0) {
+		sample = xmalloc(sizeof(*sample));
+		if (sketch_decode(p->sample, p->sample_len, sample) == 0)
+			mine.sample = sample;
+	}
+	replace = xcalloc(e.n, sizeof(*replace));
+	switch (delivery_decide(&mine, e.d, e.n, replace, &newer)) {
+	case DELIVERY_OLDER:
+		if (drop_month(st, st->file_id, p->payer, p->period, err) != 0)
+			goto out;
+		c->kept_aside++;
+		c->newer_file = e.d[newer].file_id;
+		c->newer_invoiced = e.d[newer].final && !mine.final;
+		break;
+	case DELIVERY_REPLACES:
+		for (i = 0; i < e.n; i++) {
+			if (!replace[i])
+				continue;
+			if (drop_month(st, e.d[i].file_id, p->payer, p->period,
+			    err) != 0 || run(st, "UPDATE file SET status = "
+			    "'replaced', replaced_by = ?1 WHERE id = ?2 AND "
+			    "status = 'ok' AND NOT EXISTS (SELECT 1 FROM "
+			    "file_period WHERE file_id = ?2 AND active = 1)",
+			    "ii", err, (int64_t)st->file_id,
+			    (int64_t)e.d[i].file_id) != 0)
+				goto out;
+			c->replaced++;
+		}
+		break;
+	case DELIVERY_JOINS:
+		break;
+	}
+	rc = 0;
+out:
+	free(replace);
+	free(sample);
+	earlier_free(&e);
+	return rc;
 }
 
 int
@@ -1246,7 +1334,6 @@ store_commit_file(struct store *st, const struct store_file_meta *m,
     long long *file_id, struct store_commit *c, struct pv_error *err)
 {
 	size_t i;
-	int aside;
 
 	memset(c, 0, sizeof(*c));
 	if (agg_flush(st, err) != 0 || derived_flush(st, err) != 0)
@@ -1256,11 +1343,7 @@ store_commit_file(struct store *st, const struct store_file_meta *m,
 			goto fail;
 	for (i = 0; i < m->nperiods; i++) {
 		if (record_period(st, &m->periods[i], err) != 0 ||
-		    (aside = keep_aside_if_older(st, m, &m->periods[i], c,
-		    err)) < 0)
-			goto fail;
-		if (!aside && replace_earlier(st, m, &m->periods[i],
-		    &c->replaced, err) != 0)
+		    settle_delivery(st, m, &m->periods[i], c, err) != 0)
 			goto fail;
 	}
 	for (i = 0; i < m->ntotals; i++) {

@@ -62,6 +62,8 @@ struct store_period {
 	int has_payer_view, has_linked_view;
 	int has_statement;
 	money_t statement_total;
+	const unsigned char *sample;	/* sketch_encode() of its lines */
+	size_t sample_len;		/* 0: no line */
 };
 
 struct store_total {
@@ -128,12 +130,14 @@ struct store_commit {
 	long kept_aside;		/* its payer-months a newer delivery
 					 * already holds: stored, not counted */
 	long long newer_file;		/* that delivery (the last one met) */
+	int newer_invoiced;		/* ... newer as it holds the invoiced
+					 * month, this file an open one */
 };
 
 /*
  * Finish the current file: flush, record periods and totals, apply
- * account fixes, replace earlier deliveries of the same payer, month,
- * family and part, COMMIT. A payer-month whose active delivery of that
+ * account fixes, settle each payer-month against the earlier
+ * deliveries of its family (delivery.h), COMMIT. A payer-month whose active delivery of that
  * key reaches later (its hourly lines, else its lines, end later) is not
  * replaced: the new file's month is kept aside instead, and when no
  * month of it is left active the file is marked replaced by the newer
