@@ -439,7 +439,7 @@ forecast_usage(const struct forecast_input *in, unsigned parts,
     struct forecast *out)
 {
 	double *z = NULL, fwd = 1, fwe = 1, level, slope = 0, damp = 0, phi;
-	int *wd = NULL, n, off, hist, start = 0, w0, win, i, k;
+	int *wd = NULL, n, off, hist, start = 0, w0, win, i, k, noisy = 0;
 
 	memset(out, 0, sizeof(*out));
 	out->weekend = 1;
@@ -496,9 +496,11 @@ forecast_usage(const struct forecast_input *in, unsigned parts,
 			median_sort(c, m - 1);	/* sorts */
 			for (i = 0; i < keep; i++)
 				ss += c[i] * c[i];
-			if (med <= 0 || sqrt(ss / keep / 2) > NOISY * med)
+			if (med <= 0 || sqrt(ss / keep / 2) > NOISY * med) {
 				parts &= ~(FORECAST_SHIFT | FORECAST_OUTLIERS |
 				    FORECAST_TREND);
+				noisy = 1;
+			}
 		}
 		free(c);
 	}
@@ -540,6 +542,8 @@ forecast_usage(const struct forecast_input *in, unsigned parts,
 	 * more (without history: the run-rate's own days), never from
 	 * before a shift */
 	w0 = n - WINDOW_MAX < hist - off ? n - WINDOW_MAX : hist - off;
+	if (noisy)
+		w0 = 0;
 	if (w0 < start)
 		w0 = start;
 	win = n - w0;

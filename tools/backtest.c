@@ -37,6 +37,8 @@
 #include <string.h>
 
 #include "calibration.h"
+#include <sqlite3.h>
+
 #include "estimate.h"
 #include "forecast.h"
 #include "ingest.h"
@@ -51,6 +53,9 @@ struct payer_family {
 	char family[32];
 	char months[3][8];	/* its months, oldest first */
 	int change[3];		/* day of each month's latest change, 0 none */
+	int has_expected;
+	double expected[3][3];	/* usage the model expects from the cut
+				 * day (7, 14, 21) on, each month; USD */
 };
 
 /* A trial with the family it belongs to. */
@@ -59,6 +64,10 @@ struct result {
 	char family[48];
 	int delivery;		/* KIND_MONTH, KIND_DELIVERY or KIND_SAMPLE */
 	int later_change;	/* the month changes on the cut day or later */
+	int has_floor;
+	double floor;		/* the error had the estimate known the
+				 * expected usage of the days left: their
+				 * noise alone; percent, signed */
 };
 
 /* Where a trial comes from. */
@@ -150,14 +159,21 @@ read_corpus(const char *dir, size_t *n)
 	*n = 0;
 	while (fgets(line, sizeof(line), fp) != NULL) {
 		struct payer_family f;
+		int k;
 
 		memset(&f, 0, sizeof(f));
 		if (strncmp(line, "payer,", 6) == 0)
 			continue;
-		if (sscanf(line, "%15[^,],%31[^,],%*[^,],%7s %7s %7s,%*[^,],"
-		    "%d %d %d", f.payer, f.family, f.months[0], f.months[1],
-		    f.months[2], &f.change[0], &f.change[1], &f.change[2]) < 2)
+		k = sscanf(line, "%15[^,],%31[^,],%*[^,],%7s %7s %7s,%*[^,],"
+		    "%d %d %d,%lf %lf %lf %lf %lf %lf %lf %lf %lf", f.payer,
+		    f.family, f.months[0], f.months[1], f.months[2],
+		    &f.change[0], &f.change[1], &f.change[2],
+		    &f.expected[0][0], &f.expected[0][1], &f.expected[0][2],
+		    &f.expected[1][0], &f.expected[1][1], &f.expected[1][2],
+		    &f.expected[2][0], &f.expected[2][1], &f.expected[2][2]);
+		if (k < 2)
 			continue;
+		f.has_expected = k == 17;
 		v = xgrow(v, &cap, *n + 1, sizeof(*v));
 		v[(*n)++] = f;
 	}
@@ -180,6 +196,54 @@ change_follows(const struct payer_family *pf, size_t n,
 				if (strcmp(pf[i].months[m], t->period) == 0)
 					return pf[i].change[m] >= t->cut_day;
 	return 0;
+}
+
+/*
+ * The noise floor of a month cut: had the estimate known the usage the
+ * corpus model expects for the days left (corpus.csv's expected), it
+ * would have missed by their noise only: (expected - actual usage of
+ * those days) / the actual month. Returns 1 and sets *out, 0 when the
+ * corpus does not say.
+ */
+static int
+noise_floor(struct store *st, const struct payer_family *pf, size_t n,
+    const struct estimate_trial *t, double *out)
+{
+	static const char sql[] =
+	    "SELECT COALESCE(SUM(cd.cost), 0) FROM cost_day cd JOIN account a "
+	    "ON a.id = cd.payer WHERE a.account_id = ?1 AND cd.period = ?2 "
+	    "AND cd.class = 'usage' AND cd.day >= ?3";
+	sqlite3_stmt *q;
+	char day[11];
+	size_t i;
+	int m, c = t->cut_day / 7 - 1, rc;
+	double after;
+
+	if (t->cut_day % 7 != 0 || c < 0 || c > 2 || t->actual == 0)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (strcmp(pf[i].payer, t->payer) == 0)
+			break;
+	if (i == n || !pf[i].has_expected)
+		return 0;
+	for (m = 0; m < 3 && strcmp(pf[i].months[m], t->period) != 0; m++)
+		;
+	if (m == 3)
+		return 0;
+	snprintf(day, sizeof(day), "%s-%02d", t->period, t->cut_day);
+	if (sqlite3_prepare_v2(store_db(st), sql, -1, &q, NULL) != SQLITE_OK)
+		die("reading usage: %s", sqlite3_errmsg(store_db(st)));
+	sqlite3_bind_text(q, 1, t->payer, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 2, t->period, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 3, day, -1, SQLITE_STATIC);
+	rc = sqlite3_step(q);
+	after = rc == SQLITE_ROW ? (double)sqlite3_column_int64(q, 0) : 0;
+	sqlite3_finalize(q);
+	if (rc != SQLITE_ROW)
+		die("reading usage: %s", sqlite3_errmsg(store_db(st)));
+	*out = 100.0 * (pf[i].expected[m][c] * 1e10 - after) /
+	    (double)t->actual;
+	return 1;
 }
 
 static const char *
@@ -226,6 +290,7 @@ add_result(struct results *rs, const struct estimate_trial *t,
 	snprintf(r->family, sizeof(r->family), "%s", family);
 	r->delivery = delivery;
 	r->later_change = later_change;
+	r->has_floor = 0;
 }
 
 static void
@@ -256,11 +321,17 @@ cut_months(struct store *st, const int *cuts, int ncuts, unsigned parts,
 	pv_error_clear(&err);
 	if (estimate_backtest(st, &o, &b, &err) != 0)
 		die_err(&err);
-	for (i = 0; i < b->ntrials; i++)
+	for (i = 0; i < b->ntrials; i++) {
+		struct result *r;
+
 		add_result(rs, &b->trials[i], label ? label :
 		    family_of(pf, npf, b->trials[i].payer), label ?
 		    KIND_SAMPLE : KIND_MONTH, change_follows(pf, npf,
 		    &b->trials[i]));
+		r = &rs->v[rs->n - 1];
+		r->has_floor = label == NULL && noise_floor(st, pf, npf,
+		    &b->trials[i], &r->floor);
+	}
 	for (i = 0; i < b->nskipped && label != NULL; i++)
 		printf("%s: skipped payer %s, %s: %s\n", label,
 		    b->skipped[i].payer, b->skipped[i].period,
@@ -336,8 +407,8 @@ deliveries(const char *dir, struct store *full, unsigned parts,
 /* ---- tables ---------------------------------------------------------- */
 
 struct score {
-	int n, in, nvis;
-	double ours, rr, naive, bias, vis;
+	int n, in, nvis, nfloor;
+	double ours, rr, naive, bias, vis, floor;
 };
 
 static void
@@ -346,6 +417,10 @@ score_add(struct score *s, const struct result *r)
 	if (!r->later_change) {
 		s->nvis++;
 		s->vis += fabs(r->t.err_ours);
+	}
+	if (r->has_floor) {
+		s->nfloor++;
+		s->floor += fabs(r->floor);
 	}
 	s->n++;
 	s->ours += fabs(r->t.err_ours);
@@ -360,9 +435,13 @@ score_print(const char *name, int cut, const struct score *s)
 {
 	if (s->n == 0)
 		return;
-	printf("%-26s %3d %5d %7.2f %8.2f %7.2f %+7.2f %6.0f%%", name, cut,
-	    s->n, s->ours / s->n, s->rr / s->n, s->naive / s->n,
-	    s->bias / s->n, 100.0 * s->in / s->n);
+	printf("%-26s %3d %5d %7.2f %8.2f %7.2f", name, cut, s->n,
+	    s->ours / s->n, s->rr / s->n, s->naive / s->n);
+	if (s->nfloor == s->n)
+		printf(" %6.2f", s->floor / s->nfloor);
+	else
+		printf(" %6s", "-");
+	printf(" %+7.2f %6.0f%%", s->bias / s->n, 100.0 * s->in / s->n);
 	if (s->nvis > 0)
 		printf(" %5d %7.2f\n", s->nvis, s->vis / s->nvis);
 	else
@@ -412,9 +491,9 @@ print_table(const struct results *rs, const int *cuts, int ncuts)
 	size_t nf, i, f;
 	int c, d;
 
-	printf("%-26s %3s %5s %7s %8s %7s %7s %7s %5s %7s\n", "FAMILY", "CUT",
-	    "N", "OURS", "RUN-RATE", "NAIVE", "BIAS", "IN80", "N VIS",
-	    "OURS VIS");
+	printf("%-26s %3s %5s %7s %8s %7s %6s %7s %7s %5s %7s\n", "FAMILY",
+	    "CUT", "N", "OURS", "RUN-RATE", "NAIVE", "FLOOR", "BIAS", "IN80",
+	    "N VIS", "OURS VIS");
 	for (d = KIND_MONTH; d <= KIND_SAMPLE; d++) {
 		nf = families(rs, d, fam);
 		for (f = 0; f < nf; f++) {
@@ -462,10 +541,12 @@ print_table(const struct results *rs, const int *cuts, int ncuts)
 		score_print("deliveries", cuts[c], &del);
 		score_print("real samples", cuts[c], &real);
 	}
-	printf("(mean absolute error in percent of the actual month; BIAS: "
-	    "ours, signed;\n IN80: share of actual months inside the 80 %% "
-	    "range; VIS, change visible: every\n step, burst, new account "
-	    "or plan bought of the month came before the cut)\n");
+	printf("(mean absolute error in percent of the actual month; FLOOR: "
+	    "had the estimate\n known the usage the corpus model expects for "
+	    "the days left, their noise\n alone; BIAS: ours, signed; IN80: "
+	    "share of actual months inside the 80 %%\n range; VIS, change "
+	    "visible: every step, burst, new account or plan bought\n of the "
+	    "month came before the cut)\n");
 }
 
 /* ---- ablation --------------------------------------------------------- */
