@@ -1761,15 +1761,22 @@ estimate_record(struct store *st, const struct estimate *e,
 	sqlite3_stmt *q;
 	char now[21];
 	size_t i;
-	int rc = 0;
+	int rc = 0, busy = 0;
 
 	date_now_iso(now);
+	/* the log is kept by the way: while an ingest holds the write
+	 * lock, this estimate goes unlogged rather than wait for it (the
+	 * next one after the ingest is logged) */
+	sqlite3_busy_timeout(db, 0);
 	if (sqlite3_prepare_v2(db, "INSERT OR IGNORE INTO estimate_log("
 	    "made_at, payer_account, period, data_through, days_observed, "
 	    "amount, low, high, confidence, method) VALUES (?1, ?2, ?3, ?4, "
-	    "?5, ?6, ?7, ?8, ?9, 'measured')", -1, &q, NULL) != SQLITE_OK)
-		return db_fail(db, err);
-	for (i = 0; i < e->npayers && rc == 0; i++) {
+	    "?5, ?6, ?7, ?8, ?9, 'measured')", -1, &q, NULL) != SQLITE_OK) {
+		rc = db_fail(db, err);
+		sqlite3_busy_timeout(db, STORE_BUSY_MS);
+		return rc;
+	}
+	for (i = 0; i < e->npayers && rc == 0 && !busy; i++) {
 		const struct estimate_payer *p = &e->payers[i];
 
 		if (p->final || p->days_observed == 0 ||
@@ -1786,10 +1793,18 @@ estimate_record(struct store *st, const struct estimate *e,
 		sqlite3_bind_int64(q, 7, p->low);
 		sqlite3_bind_int64(q, 8, p->high);
 		sqlite3_bind_text(q, 9, p->confidence, -1, SQLITE_STATIC);
-		if (sqlite3_step(q) != SQLITE_DONE)
+		switch (sqlite3_step(q)) {
+		case SQLITE_DONE:
+			break;
+		case SQLITE_BUSY:
+			busy = 1;	/* a writer is at work */
+			break;
+		default:
 			rc = db_fail(db, err);
+		}
 	}
 	sqlite3_finalize(q);
+	sqlite3_busy_timeout(db, STORE_BUSY_MS);
 	return rc;
 }
 

@@ -299,7 +299,8 @@ check_version(struct store *st, struct pv_error *err)
 /*
  * Apply the migrations the database lacks, one transaction each. The
  * version is read again inside each transaction: two processes opening
- * a new database at once must not both apply the same migration.
+ * a new database at once must not both apply the same migration. An
+ * up-to-date database is left without taking a write lock.
  */
 static int
 migrate(struct store *st, struct pv_error *err)
@@ -307,6 +308,12 @@ migrate(struct store *st, struct pv_error *err)
 	int have, want = store_schema_version();
 	char sql[64];
 
+	/* the usual case, read without a write lock: a report or a files
+	 * listing must not wait for an ingest to commit */
+	if (schema_version(st, &have, err) != 0)
+		return -1;
+	if (have >= want)
+		return 0;
 	for (;;) {
 		if (exec(st, "BEGIN IMMEDIATE", err) != 0)
 			return -1;
@@ -384,7 +391,7 @@ store_open(struct store **out, const char *path, struct pv_error *err)
 		    st->db != NULL ? sqlite3_errmsg(st->db) : "out of memory");
 		goto fail;
 	}
-	sqlite3_busy_timeout(st->db, 10 * 60 * 1000);
+	sqlite3_busy_timeout(st->db, STORE_BUSY_MS);
 	sqlite3_extended_result_codes(st->db, 1);
 	/* A database made by a newer build is refused before anything,
 	 * even the journal mode, is changed in it. */

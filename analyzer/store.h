@@ -18,6 +18,10 @@
 
 struct store;
 
+/* How long a write waits for another process's write to commit (an
+ * ingest holds the lock for the whole of its file). */
+#define STORE_BUSY_MS	(10 * 60 * 1000)
+
 /*
  * Open (creating when needed) the database at path; NULL means a private
  * in-memory database. Applies pending migrations. A database made by a
