@@ -317,7 +317,7 @@ int
 cli_files(const struct cli_options *o)
 {
 	struct report_options ro = { o->payer, o->month, o->account,
-	    o->threshold_pct, REPORT_FILES, NULL };
+	    o->threshold_pct, REPORT_FILES, NULL, NULL };
 	struct store *st;
 	struct report *r;
 	struct pv_error err;
@@ -387,7 +387,7 @@ int
 cli_report(const struct cli_options *o, char **files, int nfiles)
 {
 	struct report_options ro = { o->payer, o->month, o->account,
-	    o->threshold_pct, 0, o->customer };
+	    o->threshold_pct, 0, o->customer, o->customer_id };
 	struct store *st;
 	struct report *r;
 	struct pv_error err;
@@ -551,7 +551,7 @@ int
 cli_export(const struct cli_options *o)
 {
 	struct report_options ro = { o->payer, o->month, o->account,
-	    o->threshold_pct, 0, o->customer };
+	    o->threshold_pct, 0, o->customer, o->customer_id };
 	struct store *st;
 	struct report *r;
 	struct pv_error err;
