@@ -693,6 +693,8 @@ cli_drop(const struct cli_options *o, const char *dir)
 	}
 	for (i = 0; i < res.nreports && !o->quiet; i++)
 		printf("report written to %s/\n", res.reports[i]);
+	if (res.feed != NULL && !o->quiet)
+		printf("feed of every customer written to %s\n", res.feed);
 	drop_result_release(&res);
 	return finish_stdout(status);
 }
