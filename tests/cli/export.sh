@@ -42,6 +42,10 @@ unzip -p customer.xlsx xl/worksheets/sheet1.xml | grep -o '<c r="[AB]2"[^>]*>'
 unzip -p customer.xlsx xl/worksheets/sheet4.xml | grep -o '<c r="[CD]2"[^>]*>'
 # one account: its rows, no estimate (the estimate is the payer's)
 $PA --db a.db export --format csv --account 999999999999 -o - | cut -d, -f2,6,18
+# Pilvi's own catalog (--catalog) sets pilvi_support
+printf 'service_code,status,note\nAmazonEC2,unsupported,\n' > catalog.csv
+$PA --db a.db export --format csv --catalog catalog.csv --payer 123456789012 \
+    -o - | cut -d, -f2,13,15 | sort | uniq -c
 # -o - : the same bytes on standard output
 $PA --db a.db export --format csv -o - > stdout.csv; echo "[exit $?]"
 cmp feed.csv stdout.csv && echo "csv on stdout: same bytes"
