@@ -15,8 +15,8 @@
  *   account_name       its name where a file gives one
  *   month              billing month, YYYY-MM
  *   month_status       open (not invoiced yet) or final (invoiced)
- *   days_covered       days of the month with hourly or daily lines
- *                      (every day of the data for a monthly report)
+ *   days_covered       days of the month with data, as the report's
+ *                      data status counts them
  *   as_of              where the usage lines end, exclusive, ISO 8601
  *                      UTC (2026-10-03T19:00:00Z); empty when the data
  *                      has only month-long lines (monthly reports)
