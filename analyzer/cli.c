@@ -319,7 +319,7 @@ int
 cli_files(const struct cli_options *o)
 {
 	struct report_options ro = { o->payer, o->month, o->account,
-	    o->threshold_pct, REPORT_FILES, NULL };
+	    o->threshold_pct, REPORT_FILES, NULL, NULL };
 	struct store *st;
 	struct report *r;
 	struct pv_error err;
@@ -389,7 +389,7 @@ int
 cli_report(const struct cli_options *o, char **files, int nfiles)
 {
 	struct report_options ro = { o->payer, o->month, o->account,
-	    o->threshold_pct, 0, o->customer };
+	    o->threshold_pct, 0, o->customer, o->customer_id };
 	struct store *st;
 	struct report *r;
 	struct pv_error err;
@@ -553,7 +553,7 @@ int
 cli_export(const struct cli_options *o)
 {
 	struct report_options ro = { o->payer, o->month, o->account,
-	    o->threshold_pct, 0, o->customer };
+	    o->threshold_pct, 0, o->customer, o->customer_id };
 	struct store *st;
 	struct report *r;
 	struct pv_error err;
@@ -695,6 +695,8 @@ cli_drop(const struct cli_options *o, const char *dir)
 	}
 	for (i = 0; i < res.nreports && !o->quiet; i++)
 		printf("report written to %s/\n", res.reports[i]);
+	if (res.feed != NULL && !o->quiet)
+		printf("feed of every customer written to %s\n", res.feed);
 	drop_result_release(&res);
 	return finish_stdout(status);
 }

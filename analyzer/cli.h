@@ -28,7 +28,8 @@ struct cli_options {
 	const char *catalog;		/* --catalog FILE: Pilvi's service list */
 	int threshold_pct;		/* inventory: --threshold */
 	int backtest;			/* estimate: --backtest */
-	const char *customer;		/* report: --customer NAME */
+	const char *customer;		/* report, export: --customer NAME */
+	const char *customer_id;	/* export: --customer-id ID */
 	int dry_run;			/* drop: --dry-run */
 	int wait;			/* drop: --wait */
 	int settle_seconds;		/* drop: --settle; -1 for the default */

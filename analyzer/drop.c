@@ -165,30 +165,50 @@ safe_name(const char *s, char *out, size_t n)
 }
 
 /*
- * The customer name of a payer from DIR/customers.csv (payer account,
- * customer name, contact; a header line is allowed), else the payer id.
- * The file is small; it is read with the same CSV reader as bills.
+ * DIR/customers.csv: payer account, customer name, contact and,
+ * optionally, customer id (the billing spreadsheet's own key), one payer
+ * a line; a header line is allowed (its first field is no payer). A
+ * payer listed twice takes its last line. The file is small; it is read
+ * with the same CSV reader as bills, once per run.
  */
-struct customers_ctx {
-	const char *payer;
-	char name[256];
+struct customer {
+	char *payer, *name, *id;
+};
+
+struct customers {
+	struct customer *v;
+	size_t n;
 };
 
 static int
 on_customer(void *ctx, const struct csv_record *rec, struct pv_error *err)
 {
-	struct customers_ctx *c = ctx;
+	struct customers *c = ctx;
+	struct customer *e = NULL;
+	size_t i;
 
 	(void)err;
-	if (rec->nfields >= 2 && strcmp(rec->fields[0].ptr, c->payer) == 0)
-		snprintf(c->name, sizeof(c->name), "%s", rec->fields[1].ptr);
+	if (rec->nfields < 2 || rec->fields[0].len == 0)
+		return 0;
+	for (i = 0; i < c->n && e == NULL; i++)
+		if (strcmp(c->v[i].payer, rec->fields[0].ptr) == 0)
+			e = &c->v[i];
+	if (e == NULL) {
+		c->v = xrealloc(c->v, (c->n + 1) * sizeof(*c->v));
+		e = &c->v[c->n++];
+		e->payer = xstrdup(rec->fields[0].ptr);
+	} else {
+		free(e->name);
+		free(e->id);
+	}
+	e->name = xstrdup(rec->fields[1].ptr);
+	e->id = xstrdup(rec->nfields >= 4 ? rec->fields[3].ptr : "");
 	return 0;
 }
 
 static void
-customer_name(const char *dir, const char *payer, char *out, size_t n)
+load_customers(const char *dir, struct customers *c)
 {
-	struct customers_ctx c;
 	char *path = path_join(dir, "customers.csv"), buf[8192];
 	struct source_limits lim;
 	struct source *src = NULL;
@@ -197,13 +217,12 @@ customer_name(const char *dir, const char *payer, char *out, size_t n)
 	struct pv_error err;
 	ssize_t got;
 
-	memset(&c, 0, sizeof(c));
-	c.payer = payer;
+	memset(c, 0, sizeof(*c));
 	source_limits_default(&lim);
-	/* no customer list, or a broken one: the payer id names the folder */
+	/* no customer list, or a broken one: payer ids name the folders */
 	if (access(path, R_OK) == 0 && source_open(&src, path, path, &lim,
 	    &err) == 0 && source_next(src, &member, &err) == 1) {
-		r = csvread_new(path, NULL, on_customer, &c);
+		r = csvread_new(path, NULL, on_customer, c);
 		while ((got = source_read(src, buf, sizeof(buf), &err)) > 0)
 			if (csvread_feed(r, buf, (size_t)got, &err) != 0)
 				break;
@@ -212,56 +231,206 @@ customer_name(const char *dir, const char *payer, char *out, size_t n)
 	}
 	source_free(src);
 	free(path);
-	safe_name(c.name[0] != '\0' ? c.name : payer, out, n);
 }
 
-/* A report and a spreadsheet feed for one payer, into its folder. */
-static int
-write_customer(struct store *st, const char *dir, const char *payer,
-    struct drop_result *res, struct pv_error *err)
+static void
+customers_release(struct customers *c)
 {
+	size_t i;
+
+	for (i = 0; i < c->n; i++) {
+		free(c->v[i].payer);
+		free(c->v[i].name);
+		free(c->v[i].id);
+	}
+	free(c->v);
+}
+
+static const struct customer *
+find_customer(const struct customers *c, const char *payer)
+{
+	size_t i;
+
+	for (i = 0; i < c->n; i++)
+		if (strcmp(c->v[i].payer, payer) == 0)
+			return &c->v[i];
+	return NULL;
+}
+
+/* The folder of a payer's customer under reports/: its name made safe,
+ * else the payer id. */
+static void
+customer_folder(const struct customers *c, const char *payer, char *out,
+    size_t n)
+{
+	const struct customer *e = find_customer(c, payer);
+
+	safe_name(e != NULL && e->name[0] != '\0' ? e->name : payer, out, n);
+}
+
+static void
+add_report(struct drop_result *res, const char *folder)
+{
+	size_t i;
+
+	for (i = 0; i < res->nreports; i++)
+		if (strcmp(res->reports[i], folder) == 0)
+			return;
+	res->reports = xrealloc(res->reports, (res->nreports + 1) *
+	    sizeof(*res->reports));
+	res->reports[res->nreports++] = xstrdup(folder);
+}
+
+/* A report for one payer, into its customer's folder. */
+static int
+write_report_txt(struct store *st, const char *dir, const char *payer,
+    const struct customers *c, struct drop_result *res,
+    struct pv_error *err)
+{
+	const struct customer *e = find_customer(c, payer);
 	struct report_options ro;
 	struct report *r = NULL;
 	char name[256], *reports = path_join(dir, "reports"), *folder = NULL;
 	char *text = NULL, *path = NULL;
 	size_t len = 0;
 	FILE *mem;
-	int rc = -1, i;
+	int rc = -1;
 
-	customer_name(dir, payer, name, sizeof(name));
+	customer_folder(c, payer, name, sizeof(name));
 	memset(&ro, 0, sizeof(ro));
 	ro.payer = payer;
-	ro.customer = name;
+	ro.customer = e != NULL && e->name[0] != '\0' ? e->name : payer;
 	folder = path_join(reports, name);
 	if (ensure_dir(reports, err) != 0 || ensure_dir(folder, err) != 0 ||
 	    report_build(st, &ro, &r, err) != 0)
 		goto out;
-	for (i = 0; i < 2; i++) {
-		if ((mem = open_memstream(&text, &len)) == NULL) {
-			pv_error_set(err, PV_ERR_FATAL, NULL, 0, "out of memory");
-			goto out;
-		}
-		if (i == 0)
-			report_write_text(r, mem);
-		else
-			report_write_csv(r, mem);
-		fclose(mem);
-		free(path);
-		path = path_join(folder, i == 0 ? "report.txt" : "billing.csv");
-		if (write_atomic(path, text, err) != 0)
-			goto out;
-		free(text);
-		text = NULL;
+	if ((mem = open_memstream(&text, &len)) == NULL) {
+		pv_error_set(err, PV_ERR_FATAL, NULL, 0, "out of memory");
+		goto out;
 	}
-	res->reports = xrealloc(res->reports, (res->nreports + 1) *
-	    sizeof(*res->reports));
-	res->reports[res->nreports++] = xstrdup(folder);
+	report_write_text(r, mem);
+	fclose(mem);
+	path = path_join(folder, "report.txt");
+	if (write_atomic(path, text, err) != 0)
+		goto out;
+	add_report(res, folder);
 	rc = 0;
 out:
 	report_free(r);
 	free(text);
 	free(path);
 	free(folder);
+	free(reports);
+	return rc;
+}
+
+/* The rows of feed[0..n) whose payer's folder is `folder` (or every row
+ * when folder is NULL), as CSV, written atomically to path. */
+static int
+write_feed(const char *path, const struct report_feed_row *feed, size_t n,
+    const struct customers *c, const char *folder, struct pv_error *err)
+{
+	struct report_feed_row *rows = xcalloc(n + 1, sizeof(*rows));
+	char *text = NULL, name[256];
+	size_t len = 0, k = 0, i;
+	FILE *mem;
+	int rc = -1;
+
+	for (i = 0; i < n; i++) {
+		if (folder != NULL) {
+			customer_folder(c, feed[i].payer, name, sizeof(name));
+			if (strcmp(name, folder) != 0)
+				continue;
+		}
+		rows[k++] = feed[i];
+	}
+	if ((mem = open_memstream(&text, &len)) == NULL)
+		pv_error_set(err, PV_ERR_FATAL, NULL, 0, "out of memory");
+	else {
+		report_write_feed_csv(rows, k, mem);
+		fclose(mem);
+		rc = write_atomic(path, text, err);
+	}
+	free(text);
+	free(rows);
+	return rc;
+}
+
+/*
+ * The feeds: DIR/reports/billing.csv holds every customer's rows, and
+ * each touched customer's folder its own rows, all from one model of the
+ * whole database. The database keeps one delivery per payer, month and
+ * family (a re-delivery replaces the earlier one), so the feed is
+ * rebuilt rather than appended to: one row set per customer and month,
+ * the newest delivery's. Rebuilt when a payer was touched, when the file
+ * is missing, or when customers.csv changed since it was written.
+ */
+static int
+write_feeds(struct store *st, const char *dir, char **payers,
+    size_t npayers, const struct customers *c, struct drop_result *res,
+    struct pv_error *err)
+{
+	struct report_options ro;
+	struct report *r = NULL;
+	struct report_feed_row *rows = NULL;
+	char *reports = path_join(dir, "reports"), *cust = path_join(dir,
+	    "customers.csv"), *all = path_join(reports, "billing.csv");
+	char name[256], *folder, *path;
+	struct stat fs, cs;
+	size_t n, i, k;
+	int rc = -1;
+
+	if (npayers == 0 && stat(all, &fs) == 0 && (stat(cust, &cs) != 0 ||
+	    cs.st_mtime < fs.st_mtime)) {
+		rc = 0;
+		goto out;
+	}
+	memset(&ro, 0, sizeof(ro));
+	ro.parts = REPORT_PERIODS | REPORT_ESTIMATE;
+	if (report_build(st, &ro, &r, err) != 0)
+		goto out;
+	for (i = 0; i < c->n; i++)
+		report_set_customer(r, c->v[i].payer, c->v[i].id,
+		    c->v[i].name);
+	n = report_feed(r, &rows);
+	for (i = 0; i < npayers; i++) {
+		customer_folder(c, payers[i], name, sizeof(name));
+		for (k = 0; k < i; k++) {
+			char other[256];
+
+			customer_folder(c, payers[k], other, sizeof(other));
+			if (strcmp(other, name) == 0)
+				break;
+		}
+		if (k < i)
+			continue;	/* this folder's feed is written */
+		folder = path_join(reports, name);
+		path = path_join(folder, "billing.csv");
+		k = ensure_dir(reports, err) != 0 ||
+		    ensure_dir(folder, err) != 0 ||
+		    write_feed(path, rows, n, c, name, err) != 0;
+		if (!k)
+			add_report(res, folder);
+		free(path);
+		free(folder);
+		if (k)
+			goto out;
+	}
+	/* no billing data yet: no empty ledger either */
+	if (n == 0 && stat(all, &fs) != 0) {
+		rc = 0;
+		goto out;
+	}
+	if (ensure_dir(reports, err) != 0 ||
+	    write_feed(all, rows, n, c, NULL, err) != 0)
+		goto out;
+	res->feed = xstrdup(all);
+	rc = 0;
+out:
+	free(rows);
+	report_free(r);
+	free(all);
+	free(cust);
 	free(reports);
 	return rc;
 }
@@ -498,6 +667,7 @@ drop_run(struct store *st, const char *dir, const struct drop_options *o,
     struct drop_result *res, struct pv_error *err)
 {
 	struct ingest_options io;
+	struct customers customers = { NULL, 0 };
 	char **names = NULL, **payers = NULL, *sub;
 	size_t nnames = 0, npayers = 0, i, k;
 	time_t now = time(NULL);
@@ -606,11 +776,19 @@ drop_run(struct store *st, const char *dir, const struct drop_options *o,
 		ingest_result_release(&ir);
 		free(path);
 	}
-	for (i = 0; i < npayers; i++)
-		if (write_customer(st, dir, payers[i], res, err) != 0)
+	if (!o->dry_run) {
+		load_customers(dir, &customers);
+		for (i = 0; i < npayers; i++)
+			if (write_report_txt(st, dir, payers[i], &customers, res,
+			    err) != 0)
+				goto out;
+		if (write_feeds(st, dir, payers, npayers, &customers, res,
+		    err) != 0)
 			goto out;
+	}
 	rc = 0;
 out:
+	customers_release(&customers);
 	for (i = 0; i < nnames; i++)
 		free(names[i]);
 	free(names);
@@ -663,5 +841,6 @@ drop_result_release(struct drop_result *res)
 	for (i = 0; i < res->nreports; i++)
 		free(res->reports[i]);
 	free(res->reports);
+	free(res->feed);
 	memset(res, 0, sizeof(*res));
 }

@@ -5,7 +5,9 @@
  * saying what was wrong). One run at a time (flock on DIR/.pilvi-drop.lock);
  * a file modified in the last settle seconds is left for the next run;
  * nothing is ever deleted. After a run, each customer touched gets its
- * report and spreadsheet feed in DIR/reports/<customer>/, replaced
+ * report and spreadsheet feed in DIR/reports/<customer>/, and
+ * DIR/reports/billing.csv holds every customer's feed rows (rebuilt from
+ * the database, one row set per customer and month), all replaced
  * atomically. E-mail messages (.eml, a Maildir's new/) are told by their
  * content: their billing attachments go in with the sender, subject,
  * Message-ID and date, and the message moves as a whole.
@@ -42,6 +44,7 @@ struct drop_result {
 	size_t nitems;
 	char **reports;		/* report folders written */
 	size_t nreports;
+	char *feed;		/* the cumulative feed written, or NULL */
 };
 
 /*

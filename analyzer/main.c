@@ -119,21 +119,35 @@ static const struct command commands[] = {
 	  "  --backtest         cut every month with 20 complete days at days 7,\n"
 	  "                     14 and 21, estimate, and compare with the actual,\n"
 	  "                     the run-rate and the naive method\n" },
-	{ "export", "fopmaC",
+	{ "export", "fopmacCI",
 	  "usage: pilvi-analyzer [--db FILE] export --format csv|xlsx -o FILE\n"
+	  "                      [--customer NAME] [--customer-id ID]\n"
 	  "                      [--payer ID] [--month YYYY-MM] [--account ID]\n"
+	  "                      [--catalog FILE]\n"
 	  "\n"
-	  "The billing-spreadsheet feed. csv: one row per payer, account,\n"
-	  "month, service and charge class (schema_version 1: schema_version,\n"
-	  "payer_account, account_id, account_name, month, service_code,\n"
-	  "service_name, charge_class, currency, amount with 2 decimals);\n"
-	  "text a spreadsheet would run as a formula is made inert. xlsx:\n"
-	  "sheets Summary, Estimate, Inventory and Monthly (the csv rows).\n"
-	  "The file is written beside FILE and renamed into place, mode 0600.\n"
+	  "The billing-spreadsheet feed, a ledger the spreadsheet can append\n"
+	  "(schema_version 2). csv: one row per payer, month, account, service\n"
+	  "and charge class (kind actual, the amount exact to the last decimal\n"
+	  "the bill has), and one row per open month the estimate projects\n"
+	  "(kind estimate: amount, low, high and typical_error_pct). Columns:\n"
+	  "schema_version, kind, customer_id, customer_name, payer_account,\n"
+	  "account_id, account_name, month, month_status (open, final),\n"
+	  "days_covered, as_of, source, service_code, service_name,\n"
+	  "pilvi_support, charge_class, currency, amount, low, high,\n"
+	  "typical_error_pct. Text a spreadsheet would run as a formula is\n"
+	  "made inert. xlsx: sheets Summary, Estimate, Inventory and Monthly\n"
+	  "(the csv rows and columns), numbers as the exact decimals. The file\n"
+	  "is written beside FILE and renamed into place, mode 0600.\n"
 	  "\n"
 	  "  -f, --format FMT   csv or xlsx\n"
 	  "  -o, --output FILE  where to write (required; - for standard output)\n"
-	  "  --payer ID, --month YYYY-MM, --account ID   what to include\n" },
+	  "  --customer NAME    the customer_name column (default: empty)\n"
+	  "  --customer-id ID   the customer_id column, the spreadsheet's own\n"
+	  "                     key for the customer (default: empty)\n"
+	  "  --payer ID, --month YYYY-MM, --account ID   what to include (with\n"
+	  "                     --account, no estimate rows: they are the payer's)\n"
+	  "  --catalog FILE     Pilvi's services (service_code,status,note) for\n"
+	  "                     pilvi_support, instead of the built-in list\n" },
 	{ "drop", "nWS",
 	  "usage: pilvi-analyzer [--db FILE] drop [--quiet] [--dry-run] [--wait]\n"
 	  "                      [--settle SECONDS] DIR\n"
@@ -143,10 +157,13 @@ static const struct command commands[] = {
 	  "same bytes as before) or to DIR/failed/ with NAME.error beside it\n"
 	  "saying what was wrong. Nothing is deleted. One run at a time: a\n"
 	  "second one exits at once (0) unless --wait. Each customer touched\n"
-	  "gets DIR/reports/<customer>/report.txt and billing.csv, replaced\n"
-	  "atomically; names come from DIR/customers.csv (payer account,\n"
-	  "customer name, contact). Exit 0 when all went well or nothing was\n"
-	  "new, 1 when a file failed, 3 when the run could not work.\n"
+	  "gets DIR/reports/<customer>/report.txt and billing.csv (its feed\n"
+	  "rows), and DIR/reports/billing.csv holds the feed of every customer\n"
+	  "(one row set per customer and month, the newest delivery's), all\n"
+	  "replaced atomically. Customers come from DIR/customers.csv (payer\n"
+	  "account, customer name, contact, optionally customer id). Exit 0\n"
+	  "when all went well or nothing was new, 1 when a file failed, 3 when\n"
+	  "the run could not work.\n"
 	  "E-mail messages (.eml, a Maildir's new/) are read: their billing\n"
 	  "attachments go in with sender, subject, Message-ID and date.\n"
 	  "\n"
@@ -251,6 +268,7 @@ main(int argc, char **argv)
 		{ "threshold", required_argument, NULL, 'T' },
 		{ "backtest", no_argument, NULL, 'B' },
 		{ "customer", required_argument, NULL, 'C' },
+		{ "customer-id", required_argument, NULL, 'I' },
 		{ "dry-run", no_argument, NULL, 'n' },
 		{ "wait", no_argument, NULL, 'W' },
 		{ "settle", required_argument, NULL, 'S' },
@@ -341,6 +359,7 @@ main(int argc, char **argv)
 		case 'T':
 		case 'B':
 		case 'C':
+		case 'I':
 		case 'n':
 		case 'W':
 		case 'S':
@@ -365,6 +384,8 @@ main(int argc, char **argv)
 				o.backtest = 1;
 			else if (c == 'C')
 				o.customer = optarg;
+			else if (c == 'I')
+				o.customer_id = optarg;
 			else if (c == 'n')
 				o.dry_run = 1;
 			else if (c == 'W')

@@ -239,6 +239,23 @@ money_format(char *buf, size_t n, money_t v, int places)
 }
 
 int
+money_format_exact(char *buf, size_t n, money_t v, int min_places)
+{
+	char full[48];
+	size_t len, dot;
+
+	len = (size_t)money_format(full, sizeof(full), v, MONEY_PLACES);
+	dot = len - MONEY_PLACES - 1;	/* full[dot] == '.' */
+	min_places = clamp_places(min_places);
+	while (len > dot + 1 + (size_t)min_places && full[len - 1] == '0')
+		len--;
+	if (len == dot + 1)
+		len = dot;		/* no decimals left, no point */
+	full[len] = '\0';
+	return snprintf(buf, n, "%s", full);
+}
+
+int
 money_format_grouped(char *buf, size_t n, money_t v, int places)
 {
 	char plain[48], grouped[64];

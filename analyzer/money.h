@@ -75,6 +75,15 @@ int money_format(char *buf, size_t n, money_t v, int places);
 int money_format_grouped(char *buf, size_t n, money_t v, int places);
 
 /*
+ * Write v exactly, at the precision it has: all 10 places, less the
+ * trailing zeros, but never fewer than min_places (0..10): "7.1532452",
+ * "0.00000012", "146.00" with min_places 2. The text is the value
+ * itself, so a sum of such texts is the sum of the values. Returns the
+ * length (snprintf semantics; n >= 32 always suffices).
+ */
+int money_format_exact(char *buf, size_t n, money_t v, int min_places);
+
+/*
  * Round v to `places` decimals (0..10, clamped; half away from zero), as
  * a money_t. Where rounding away from zero would leave int64 (only
  * within one step of the ends of the range) the result is the nearest

@@ -94,7 +94,7 @@ static const char period_sql[] =
     "SELECT payer_account, period, MIN(format), MAX(estimated), "
     "MAX(places), MIN(currency), MIN(first_day), MAX(last_day), "
     "MAX(last_end), COUNT(statement_total), SUM(statement_total), "
-    "MAX(cost_basis = 'blended') "
+    "MAX(cost_basis = 'blended'), MAX(usage_end) "
     "FROM counted_period "
     "WHERE format <> 'manual' "
     "  AND (?1 IS NULL OR payer_account = ?1) AND (?2 IS NULL OR period = ?2) "
@@ -214,6 +214,7 @@ load_periods(sqlite3 *db, struct report *r, const struct report_options *o,
 		free(last_end);
 		p->has_statement = sqlite3_column_int(q, 9) > 0;
 		p->statement = sqlite3_column_int64(q, 10);
+		p->as_of = col_text(q, 12);
 		if (sqlite3_column_int(q, 11))
 			add_note(p, "cost basis: blended, the file has no "
 			    "unblended cost column (the organisation's average "
@@ -283,8 +284,9 @@ load_periods(sqlite3 *db, struct report *r, const struct report_options *o,
 /* Month by month, per account, service and class (billing files only:
  * hand-made lists are no bill). */
 static const char lines_sql[] =
-    "SELECT payer, account, MAX(aname), period, code, MAX(sname), cls, "
-    "       currency, SUM(cost) FROM ("
+    "SELECT u.payer, u.account, MAX(u.aname), u.period, u.code, "
+    "       MAX(u.sname), u.cls, u.currency, SUM(u.cost), MAX(pc.status) "
+    "FROM ("
     "SELECT al.payer_account AS payer, a.account_id AS account, "
     "       a.name AS aname, al.period AS period, "
     "       COALESCE(si.code, '(none)') AS code, si.name AS sname, "
@@ -315,8 +317,11 @@ static const char lines_sql[] =
     "GROUP BY cp.payer_account, cm.period, cm.service, cm.class, "
     "         cm.currency "
     "HAVING SUM(CASE WHEN cm.view = 1 THEN cm.cost ELSE -cm.cost END) <> 0"
-    ") GROUP BY payer, account, period, code, cls, currency "
-    "ORDER BY payer, account, period, code, cls";
+    ") u "
+    /* Pilvi's catalog (a --catalog TEMP table shadows it) */
+    "LEFT JOIN pilvi_catalog pc ON pc.service_code = u.code "
+    "GROUP BY u.payer, u.account, u.period, u.code, u.cls, u.currency "
+    "ORDER BY u.payer, u.account, u.period, u.code, u.cls";
 
 static int
 load_lines(sqlite3 *db, struct report *r, const struct report_options *o,
@@ -350,6 +355,13 @@ load_lines(sqlite3 *db, struct report *r, const struct report_options *o,
 				l->cls = charge_class_name(c);
 		l->currency = col_text(q, 7);
 		l->cost = sqlite3_column_int64(q, 8);
+		if (strcmp(l->service_code, "(none)") == 0)
+			l->support = NULL;
+		else if (sqlite3_column_type(q, 9) == SQLITE_NULL)
+			l->support = "unknown";
+		else
+			l->support = strcmp((const char *)sqlite3_column_text(q,
+			    9), "supported") == 0 ? "supported" : "unsupported";
 	}
 	sqlite3_finalize(q);
 	return rc == SQLITE_DONE ? 0 : db_fail(db, err);
@@ -667,6 +679,9 @@ report_build(struct store *st, const struct report_options *o,
 
 	date_now_iso(r->generated_at);
 	r->customer = o->customer != NULL ? xstrdup(o->customer) : NULL;
+	r->customer_id = o->customer_id != NULL ? xstrdup(o->customer_id) :
+	    NULL;
+	r->account = o->account != NULL ? xstrdup(o->account) : NULL;
 	if (store_prepare_reading(st, err) != 0 ||
 	    ((parts & REPORT_FILES) && load_files(db, r, o, err) != 0) ||
 	    ((parts & REPORT_PERIODS) && (load_periods(db, r, o, err) != 0 ||
@@ -728,6 +743,7 @@ report_free(struct report *r)
 		free(p->currency);
 		free(p->first_day);
 		free(p->last_day);
+		free(p->as_of);
 		free_list(p->notes, p->nnotes);
 	}
 	free(r->periods);
@@ -777,6 +793,14 @@ report_free(struct report *r)
 	}
 	free(r->names);
 	free(r->customer);
+	free(r->customer_id);
+	free(r->account);
+	for (i = 0; i < r->ncustomers; i++) {
+		free(r->customers[i].payer);
+		free(r->customers[i].id);
+		free(r->customers[i].name);
+	}
+	free(r->customers);
 	inventory_free(r->inventory);
 	estimate_free(r->estimate);
 	estimate_history_free(r->history, r->nhistory);

@@ -34,6 +34,9 @@ struct report_period {
 	int estimated;			/* 1 open month, 0 final */
 	char *first_day, *last_day;	/* NULL when unknown */
 	int days_covered;
+	char *as_of;			/* where the hourly and daily lines end
+					 * (exclusive), "YYYY-MM-DDTHH:MM:SSZ";
+					 * NULL when only month-long lines */
 	money_t total;
 	money_t by_class[CHARGE_NCLASS];
 	int has_statement;
@@ -56,6 +59,9 @@ struct report_line {
 	char *payer, *account, *account_name, *period;
 	char *service_code, *service_name;
 	const char *cls;		/* charge_class_name() */
+	const char *support;		/* Pilvi's catalog: "supported",
+					 * "unsupported", "unknown"; NULL for a
+					 * line of no service ("(none)") */
 	char *currency;
 	money_t cost;
 };
@@ -98,9 +104,21 @@ struct report_account {
 	char *name;			/* NULL when no file names it */
 };
 
+/* Whom a payer's rows belong to in the feed (the drop folder's
+ * customers.csv); a payer not listed gets the report's customer. */
+struct report_customer {
+	char *payer;
+	char *id, *name;		/* "" when not known */
+};
+
 struct report {
 	char generated_at[21];
 	char *customer;			/* --customer label, or NULL */
+	char *customer_id;		/* --customer-id, or NULL */
+	char *account;			/* the --account the lines are of, or
+					 * NULL for every account */
+	struct report_customer *customers;	/* per payer, report_set_customer */
+	size_t ncustomers;
 	struct report_file *files;
 	size_t nfiles;
 	struct report_period *periods;
@@ -141,7 +159,57 @@ struct report_options {
 	int threshold_pct;		/* inventory changes; 0: the default */
 	int parts;			/* REPORT_* to build; 0: all */
 	const char *customer;		/* a label for the header */
+	const char *customer_id;	/* the feed's customer_id */
 };
+
+/*
+ * The feed's rows of payer belong to customer id and name (copied;
+ * NULL for ""), instead of the report's --customer and --customer-id.
+ */
+void report_set_customer(struct report *r, const char *payer,
+    const char *id, const char *name);
+
+/* The customer of payer's rows: id and name, "" when not known. */
+void report_customer_of(const struct report *r, const char *payer,
+    const char **id, const char **name);
+
+/*
+ * The billing-spreadsheet feed, schema 2: one spec for the CSV and the
+ * XLSX line sheet, so both carry the same columns in the same order.
+ */
+#define REPORT_FEED_SCHEMA 2
+#define REPORT_FEED_NCOLUMNS 21
+
+extern const char *const report_feed_columns[REPORT_FEED_NCOLUMNS];
+
+struct report_feed_row {
+	const char *kind;		/* "actual" or "estimate" */
+	const char *customer_id, *customer_name;	/* "" when not known */
+	const char *payer, *account, *account_name, *month;
+	const char *month_status;	/* "open", "final"; "" without a period */
+	int days_covered;
+	const char *as_of;		/* NULL: unknown (report_period.as_of) */
+	const char *source;		/* the family counted: cur, dbr-rt... */
+	const char *service_code, *service_name;
+	const char *support;		/* NULL: no service, or an estimate */
+	const char *charge_class;	/* NULL for an estimate */
+	const char *currency;
+	money_t amount;			/* actual: exact; estimate: to the cent */
+	int is_estimate;		/* then low, high, typical_error hold */
+	money_t low, high;		/* the 80 % range, to the cent */
+	double typical_error;		/* percent */
+};
+
+/*
+ * The feed's rows: each line of the report (kind actual, at full
+ * precision), and one estimate row for each payer's open month the
+ * estimate projects (none when the report is of one --account: the
+ * estimate is the payer's). Sorted by customer name, customer id, payer,
+ * month, kind, account, service, charge class, currency. Returns the
+ * number of rows; *out is the caller's (free()), its strings are
+ * borrowed from r.
+ */
+size_t report_feed(const struct report *r, struct report_feed_row **out);
 
 /* The name of an account (payer or usage) where a file gives one. */
 const char *report_account_name(const struct report *r, const char *id);
@@ -166,8 +234,11 @@ int report_write_estimate(const struct estimate *e,
 int report_write_estimate_json(const struct estimate *e,
     const struct estimate_record *hist, size_t nhist, FILE *fp);
 /* The billing-spreadsheet feed: CSV to fp, XLSX to the file path (the
- * XLSX library writes files only). Return 0 or -1 (err filled for XLSX). */
+ * XLSX library writes files only). Return 0 or -1 (err filled for XLSX).
+ * report_write_feed_csv writes the given rows of report_feed(). */
 int report_write_csv(const struct report *r, FILE *fp);
+int report_write_feed_csv(const struct report_feed_row *rows, size_t n,
+    FILE *fp);
 int report_write_xlsx(const struct report *r, const char *path,
     struct pv_error *err);
 /* Backtest results side by side with the naive method. */

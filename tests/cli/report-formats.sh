@@ -47,5 +47,5 @@ amount=$(sed -n 's/^  "estimate": {.*"amount": "\([0-9.]*\)".*/\1/p' report.json
 for f in report.txt report.md report.html; do
 	grep -q -- "$amount" "$f" || echo "$f lacks the estimate $amount"
 done
-awk -F, 'NR > 1 && $2 == "\"123456789012\"" { s += $10 } END { printf "csv sum for 123456789012: %.2f\n", s }' feed.csv
+awk -F, 'NR > 1 && $2 == "\"actual\"" && $5 == "\"123456789012\"" { s += $18 } END { printf "csv sum for 123456789012: %.2f\n", s }' feed.csv
 echo "estimate $amount in every report"

@@ -804,6 +804,36 @@ test_grouped_millions(void)
 	CHECK_STR(b, "1,234,567.89");
 }
 
+/* The exact text: every place the value has, at least min_places. */
+static void
+test_format_exact(void)
+{
+	char b[32];
+
+	CHECK_INT(money_format_exact(b, sizeof(b), 71532452000LL, 2), 9);
+	CHECK_STR(b, "7.1532452");
+	money_format_exact(b, sizeof(b), 1200, 2);
+	CHECK_STR(b, "0.00000012");
+	money_format_exact(b, sizeof(b), 146 * MONEY_SCALE, 2);
+	CHECK_STR(b, "146.00");
+	money_format_exact(b, sizeof(b), -5 * MONEY_SCALE, 2);
+	CHECK_STR(b, "-5.00");
+	money_format_exact(b, sizeof(b), 0, 2);
+	CHECK_STR(b, "0.00");
+	money_format_exact(b, sizeof(b), 1, 2);
+	CHECK_STR(b, "0.0000000001");
+	money_format_exact(b, sizeof(b), -1, 2);
+	CHECK_STR(b, "-0.0000000001");
+	money_format_exact(b, sizeof(b), 39 * MONEY_SCALE, 0);
+	CHECK_STR(b, "39");
+	money_format_exact(b, sizeof(b), 15 * MONEY_SCALE / 10, 0);
+	CHECK_STR(b, "1.5");
+	money_format_exact(b, sizeof(b), INT64_MIN, 2);
+	CHECK_STR(b, "-922337203.6854775808");
+	money_format_exact(b, sizeof(b), INT64_MAX, 12);
+	CHECK_STR(b, "922337203.6854775807");
+}
+
 static void
 test_grouped_negative(void)
 {
@@ -1013,6 +1043,7 @@ main(void)
 	RUN(test_grouped_no_negative_zero);
 	RUN(test_grouped_limits);
 	RUN(test_grouped_snprintf_semantics);
+	RUN(test_format_exact);
 	RUN(test_round_to_cents);
 	RUN(test_round_to_units);
 	RUN(test_round_ten_is_identity);
