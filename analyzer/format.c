@@ -18,7 +18,7 @@ enum col {
 	C_SERVICE_CODE, C_USAGE_TYPE, C_OPERATION, C_AZ, C_REGION,
 	C_RESOURCE, C_DESCRIPTION, C_QUANTITY, C_CURRENCY,
 	C_COST, C_BLENDED, C_CREDITS, C_TAX, C_TOTAL, C_LINE_TYPE,
-	C_PROVIDER, C_MONTH,
+	C_PROVIDER, C_MONTH, C_LINE_ID,
 	C_NCOL
 };
 
@@ -60,6 +60,7 @@ static const struct colname dbr_cols[] = {
 /* Legacy Cost and Usage Report (§6). */
 static const struct colname cur_cols[] = {
 	{ C_INVOICE, "bill/InvoiceId" }, { C_PAYER, "bill/PayerAccountId" },
+	{ C_LINE_ID, "identity/LineItemId" },
 	{ C_PERIOD_START, "bill/BillingPeriodStartDate" },
 	{ C_ACCOUNT, "lineItem/UsageAccountId" },
 	{ C_LINE_TYPE, "lineItem/LineItemType" },
@@ -83,6 +84,7 @@ static const struct colname cur_cols[] = {
 /* CUR 2.0 / Data Exports (§7). */
 static const struct colname cur2_cols[] = {
 	{ C_INVOICE, "bill_invoice_id" }, { C_PAYER, "bill_payer_account_id" },
+	{ C_LINE_ID, "identity_line_item_id" },
 	{ C_PAYER_NAME, "bill_payer_account_name" },
 	{ C_PERIOD_START, "bill_billing_period_start_date" },
 	{ C_ACCOUNT, "line_item_usage_account_id" },
@@ -1187,7 +1189,25 @@ format_map(struct format *f, const struct csv_record *rec,
 		rc = map_focus(f, rec, row, err);
 		break;
 	}
-	if (rc == 0 && row->kind == ROW_CHARGES)
+	if (rc == 0 && row->kind == ROW_CHARGES) {
 		map_tags(f, rec, row);
+		row->line_id = get(f, rec, f->kind == FORMAT_DBR ||
+		    f->kind == FORMAT_DBR_RT ? C_RECORD_ID : C_LINE_ID);
+	}
 	return rc;
+}
+
+int
+format_has_line_ids(const struct format *f)
+{
+	switch (f->kind) {
+	case FORMAT_CUR:
+	case FORMAT_CUR2:
+		return f->idx[C_LINE_ID] >= 0;
+	case FORMAT_DBR:
+	case FORMAT_DBR_RT:
+		return f->idx[C_RECORD_ID] >= 0;
+	default:
+		return 0;
+	}
 }

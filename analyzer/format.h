@@ -91,6 +91,9 @@ struct format_row {
 	struct pv_str tags[FORMAT_MAX_TAGS];
 	int ntags;
 	pv_time through;	/* ROW_OPEN_MONTH: data through this time; -1 */
+	struct pv_str line_id;	/* ROW_CHARGES: the line's own id
+				 * (identity/LineItemId, RecordId); empty
+				 * when the format or the line has none */
 };
 
 /*
@@ -102,6 +105,11 @@ int format_map(struct format *f, const struct csv_record *rec,
     struct format_row *row, struct pv_error *err);
 
 void format_free(struct format *f);
+
+/* Do the format's lines carry an id of their own (CUR's
+ * identity/LineItemId, CUR 2.0's identity_line_item_id, a DBR's
+ * RecordId)? 1 or 0. */
+int format_has_line_ids(const struct format *f);
 
 /* A usage quantity as strtod reads it (0 for text that is not a number,
  * whole: quantities never fail a file), with a fast path for plain

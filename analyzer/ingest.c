@@ -14,6 +14,7 @@
 
 #include "csvread.h"
 #include "format.h"
+#include "lineset.h"
 #include "readahead.h"
 #include "sketch.h"
 #include "sha256.h"
@@ -87,6 +88,14 @@ struct ingest_ctx {
 	int *est_open, *est_final;	/* per period: rows saying open / final */
 	pv_time *usage_end;	/* per period: end of the latest short line */
 	struct sketch *sketches;	/* per period: its lines' identities */
+	struct lineset seen;	/* the lines so far, to leave out repeats */
+	long charge_rows;	/* rows of charges, repeats included */
+	long repeats;		/* rows left out as repeats */
+	long first_repeat;	/* the line of the first */
+	long first_repeat_row;	/* ... and its place among charge_rows */
+	char repeat_id[80];	/* its line id, "" when it has none */
+	char repeat_currency[8];
+	money_t repeat_cost;	/* what the repeats would have added */
 	size_t est_cap;
 	size_t periods_cap;
 	long records;
@@ -683,6 +692,42 @@ note_unknown_type(struct ingest_ctx *x, struct pv_str t, long line)
 	    where(x, line), (int)(t.n > 60 ? 60 : t.n), t.p);
 }
 
+/*
+ * Has the file shown this line before (lineset.h)? A line with an id
+ * of its own that repeats is left out and tallied for the warning.
+ * Without ids (monthly, cost allocation, FOCUS) equal lines are
+ * legitimate (a consolidated report states each linked account's
+ * support fee on a payer line without the account), so they are only
+ * counted: a file that is nothing but two copies of itself is refused
+ * at its end (warn_repeats). A hand-made service list is not checked.
+ */
+static int
+is_repeat(struct ingest_ctx *x, const struct csv_record *rec,
+    const struct format_row *row)
+{
+	int with_id = format_has_line_ids(x->fmt), i;
+
+	if (x->kind == FORMAT_MANUAL)
+		return 0;
+	x->charge_rows++;
+	if (with_id && row->line_id.n == 0)
+		return 0;	/* a line without its id: nothing to match */
+	if (!lineset_add(&x->seen, lineset_key(rec, row, with_id)))
+		return 0;
+	if (x->repeats++ == 0) {
+		x->first_repeat_row = x->charge_rows;
+		x->first_repeat = rec->line;
+		snprintf(x->repeat_id, sizeof(x->repeat_id), "%.*s",
+		    (int)(row->line_id.n < 64 ? row->line_id.n : 64),
+		    row->line_id.p);
+		copy_str(x->repeat_currency, sizeof(x->repeat_currency),
+		    row->ch[0].currency);
+	}
+	for (i = 0; i < row->nch; i++)
+		money_add(&x->repeat_cost, row->ch[i].cost);
+	return with_id;
+}
+
 static int
 on_record(void *ctx, const struct csv_record *rec, struct pv_error *err)
 {
@@ -730,6 +775,8 @@ on_record(void *ctx, const struct csv_record *rec, struct pv_error *err)
 		tally_provider(x, &row);
 		break;
 	case ROW_CHARGES:
+		if (is_repeat(x, rec, &row))
+			break;
 		for (i = 0; i < row.nch; i++)
 			if (add_charge(x, &row.ch[i], &row, i == 0, rec->line,
 			    err) != 0)
@@ -740,6 +787,41 @@ on_record(void *ctx, const struct csv_record *rec, struct pv_error *err)
 		x->opt->progress(x->opt->progress_ctx,
 		    readahead_raw_consumed(x->ra), readahead_raw_size(x->ra),
 		    (uint64_t)x->res->rows);
+	return 0;
+}
+
+/*
+ * One warning for the repeated lines left out; for a file without line
+ * ids whose second half repeats its first, an error (-1): it is two
+ * copies of one report, and counting it would double the bill.
+ */
+static int
+warn_repeats(struct ingest_ctx *x, struct pv_error *err)
+{
+	char amount[48];
+	const char *cur = x->repeat_currency[0] ? x->repeat_currency : "USD";
+	int twice = 2 * x->repeats == x->charge_rows &&
+	    x->first_repeat_row == x->repeats + 1;
+
+	if (x->repeats == 0)
+		return 0;
+	money_format(amount, sizeof(amount), x->repeat_cost, 2);
+	if (twice && !format_has_line_ids(x->fmt))
+		return pv_error_set(err, PV_ERR_INPUT, x->display,
+		    x->first_repeat, "the file is two copies of one report "
+		    "(its second half, from here, repeats the first line for "
+		    "line): not counted; send one copy");
+	if (!format_has_line_ids(x->fmt))
+		return 0;	/* equal lines without ids are legitimate */
+	if (twice)
+		warn(x, "every line item is in the file twice (two copies of "
+		    "one delivery): counted once; %ld repeated lines left "
+		    "out (%s %s)", x->repeats, amount, cur);
+	else
+		warn(x, "line %ld repeats line item '%s', seen earlier in "
+		    "the file: %ld repeated line%s left out (%s %s they "
+		    "would have added)", x->first_repeat, x->repeat_id,
+		    x->repeats, x->repeats == 1 ? "" : "s", amount, cur);
 	return 0;
 }
 
@@ -1188,6 +1270,7 @@ ctx_release(struct ingest_ctx *x)
 	free(x->est_final);
 	free(x->usage_end);
 	free(x->sketches);
+	lineset_release(&x->seen);
 	for (i = 0; i < x->tags_cap; i++)
 		free(x->tags[i].key);
 	free(x->tags);
@@ -1258,6 +1341,8 @@ ingest_file(struct store *st, const char *path, const struct ingest_options *o,
 	snprintf(res->format, sizeof(res->format), "%s", format_name(x.kind));
 	nfixes = recover_accounts(&x, &fixes);
 	warn_odd_accounts(&x);
+	if (warn_repeats(&x, err) != 0)
+		goto out;
 	warn_providers(&x);
 	apply_fixes(&x, fixes, nfixes);
 	finish_periods(&x);
