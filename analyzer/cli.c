@@ -682,6 +682,10 @@ cli_drop(const struct cli_options *o, const char *dir)
 				printf("%s: %s, moved to processed/\n", it->name,
 				    it->message);
 			break;
+		case DROP_SKIPPED:
+			if (!o->quiet)
+				printf("%s: %s\n", it->name, it->message);
+			break;
 		case DROP_UNSETTLED:
 			if (!o->quiet)
 				printf("%s: still being written, left for the "

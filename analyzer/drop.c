@@ -448,9 +448,43 @@ add_payer(char ***v, size_t *n, const char *p)
 	return 0;
 }
 
-/* The regular files of dir waiting to be processed, sorted. */
+/* What an entry of the drop folder that is not a regular file is, for
+ * the line that says it is skipped; NULL for the folder's own
+ * sub-folders, which are not deliveries and need no word. */
+static const char *
+not_a_file(const char *name, const struct stat *sb)
+{
+	static const char *const own[] = { "processed", "failed", "reports",
+	    "new", "cur", "tmp" };
+	size_t i;
+
+	if (S_ISDIR(sb->st_mode)) {
+		for (i = 0; i < sizeof(own) / sizeof(own[0]); i++)
+			if (strcmp(name, own[i]) == 0)
+				return NULL;
+		return "a folder: skipped (put its files in the drop folder "
+		    "itself)";
+	}
+	if (S_ISLNK(sb->st_mode))
+		return "a symbolic link: skipped (links are not followed; "
+		    "copy the file in)";
+	if (S_ISFIFO(sb->st_mode))
+		return "a named pipe: skipped (not a file)";
+	return "not a regular file: skipped";
+}
+
 static int
-list_inputs(const char *dir, char ***out, size_t *n, struct pv_error *err)
+cmp_item(const void *a, const void *b)
+{
+	return strcmp(((const struct drop_item *)a)->name,
+	    ((const struct drop_item *)b)->name);
+}
+
+/* The regular files of dir waiting to be processed, sorted; every
+ * other entry gets a DROP_SKIPPED item in res saying what it is. */
+static int
+list_inputs(const char *dir, char ***out, size_t *n, struct drop_result *res,
+    struct pv_error *err)
 {
 	DIR *d = opendir(dir);
 	struct dirent *e;
@@ -473,10 +507,16 @@ list_inputs(const char *dir, char ***out, size_t *n, struct pv_error *err)
 		if (lstat(p, &sb) == 0 && S_ISREG(sb.st_mode)) {
 			*out = xrealloc(*out, (*n + 1) * sizeof(**out));
 			(*out)[(*n)++] = xstrdup(e->d_name);
-		}
+		} else if (lstat(p, &sb) == 0 && not_a_file(e->d_name, &sb))
+			add_item(res, e->d_name, DROP_SKIPPED,
+			    not_a_file(e->d_name, &sb));
 		free(p);
 	}
 	closedir(d);
+	/* the skipped entries are the only items yet: said in name order,
+	 * not the directory's */
+	if (res->nitems > 1)
+		qsort(res->items, res->nitems, sizeof(*res->items), cmp_item);
 	/* a Maildir: its new/ holds one message per file */
 	{
 		char *nd = path_join(dir, "new");
@@ -682,7 +722,7 @@ drop_run(struct store *st, const char *dir, const struct drop_options *o,
 		if (k)
 			goto out;
 	}
-	if (list_inputs(dir, &names, &nnames, err) != 0)
+	if (list_inputs(dir, &names, &nnames, res, err) != 0)
 		goto out;
 	for (i = 0; i < nnames; i++) {
 		char *path = path_join(dir, names[i]), msg[2048];
