@@ -51,7 +51,7 @@ endif
 DEB_BUILD = libcsv-dev libsqlite3-dev zlib1g-dev libarchive-dev libxlsxwriter-dev \
             libgmime-3.0-dev libisal-dev \
             pkg-config
-DEB_TEST  = sqlite3 gzip unzip
+DEB_TEST  = sqlite3 gzip unzip strace
 DEB_PKGS  = $(DEB_BUILD) $(DEB_TEST)
 
 BIN      = $(BUILD)/pilvi-analyzer
