@@ -743,25 +743,26 @@ on_record(void *ctx, const struct csv_record *rec, struct pv_error *err)
 	return 0;
 }
 
-/* Is this archive member a CSV file? By name: archives carry manifests
- * and readme files beside the data. */
+/* Is this archive member a data file? By name: archives carry manifests
+ * and readme files beside the data. What a wanted member holds (CSV or
+ * Parquet) is told from its first bytes. */
 static int
-member_is_csv(const char *name)
+member_is_data(const char *name)
 {
 	const char *base = strrchr(name, '/'), *dot;
 
 	base = base != NULL ? base + 1 : name;
 	dot = strrchr(base, '.');
 	return dot == NULL || strcasecmp(dot, ".csv") == 0 ||
-	    strcasecmp(dot, ".txt") == 0;
+	    strcasecmp(dot, ".txt") == 0 || strcasecmp(dot, ".parquet") == 0;
 }
 
-/* Which members to read: every one of a plain or gzip input, the CSV
+/* Which members to read: every one of a plain or gzip input, the data
  * ones of an archive. */
 static int
 want_member(enum source_container c, const char *name)
 {
-	return (c != SOURCE_ZIP && c != SOURCE_ARCHIVE) || member_is_csv(name);
+	return (c != SOURCE_ZIP && c != SOURCE_ARCHIVE) || member_is_data(name);
 }
 
 /* The member's records come parsed from the reading thread. */
@@ -1235,8 +1236,8 @@ ingest_file(struct store *st, const char *path, const struct ingest_options *o,
 			    display, member);
 			snprintf(x.member, sizeof(x.member), "%s", member);
 			if (!wanted) {
-				warn(&x, "skipped member '%s': not a CSV file",
-				    member);
+				warn(&x, "skipped member '%s': not a CSV or "
+				    "Parquet file", member);
 				continue;
 			}
 		} else
@@ -1248,8 +1249,8 @@ ingest_file(struct store *st, const char *path, const struct ingest_options *o,
 	if (more < 0)
 		goto out;
 	if (members == 0) {
-		pv_error_set(err, PV_ERR_INPUT, display, 0, "no CSV file "
-		    "inside the archive");
+		pv_error_set(err, PV_ERR_INPUT, display, 0, "no CSV or "
+		    "Parquet file inside the archive");
 		goto out;
 	}
 	if (readahead_finish(x.ra, digest, &res->size, err) != 0)
