@@ -18,7 +18,7 @@ PKG_CONFIG ?= pkg-config
 CSV_LIBS ?= -lcsv
 SANITIZE ?=
 
-PKGS     = sqlite3 zlib libarchive xlsxwriter gmime-3.0
+PKGS     = sqlite3 zlib libarchive xlsxwriter gmime-3.0 jansson
 WARN     = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
            -Wformat=2
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
@@ -50,7 +50,7 @@ endif
 # Debian packages: build, then what the tests use besides (sqlite3 to
 # compare databases before and after a rejected file).
 DEB_BUILD = libcsv-dev libsqlite3-dev zlib1g-dev libarchive-dev libxlsxwriter-dev \
-            libgmime-3.0-dev libisal-dev \
+            libgmime-3.0-dev libisal-dev libjansson-dev \
             pkg-config
 DEB_TEST  = sqlite3 gzip unzip
 # to fetch libduckdb (below)

@@ -1200,7 +1200,8 @@ ingest_file(struct store *st, const char *path, const struct ingest_options *o,
 {
 	struct ingest_ctx x;
 	struct store_account_fix *fixes = NULL;
-	const char *display = strcmp(path, "-") == 0 ? "stdin" : path;
+	const char *display = o->name != NULL ? o->name :
+	    strcmp(path, "-") == 0 ? "stdin" : path;
 	const char *member;
 	unsigned char digest[32];
 	struct source *src;
@@ -1224,7 +1225,8 @@ ingest_file(struct store *st, const char *path, const struct ingest_options *o,
 		goto out;
 	if (st != NULL) {
 		if (store_begin_file(st, o->origin != NULL &&
-		    o->origin->name != NULL ? o->origin->name : path, err) != 0)
+		    o->origin->name != NULL ? o->origin->name : o->name != NULL ?
+		    o->name : path, err) != 0)
 			goto out;
 		in_tx = 1;
 	}
@@ -1279,7 +1281,8 @@ ingest_file(struct store *st, const char *path, const struct ingest_options *o,
 			goto out;
 		}
 		in_tx = 0;	/* commit ends the transaction either way */
-		if (commit(&x, path, fixes, nfixes, err) != 0)
+		if (commit(&x, o->name != NULL ? o->name : path, fixes, nfixes,
+		    err) != 0)
 			goto out;
 	}
 	rc = 0;

@@ -114,6 +114,7 @@ struct source {
 	int a_eof;		/* libarchive said ARCHIVE_EOF: ask no more */
 
 	int spool_fd;		/* source_member_path's copy; -1 none */
+	long long mtime;	/* the current member's; 0 unknown */
 };
 
 void
@@ -609,6 +610,8 @@ arch_next(struct source *s, const char **name, struct pv_error *err)
 			/* Only ever used as a label: never as a path. */
 			s->name = xstrdup(path != NULL ? path : "");
 		}
+		s->mtime = archive_entry_mtime_is_set(e) ?
+		    (long long)archive_entry_mtime(e) : 0;
 		if (archive_entry_is_data_encrypted(e))
 			return content_fail(s, err, "member '%s' is encrypted,"
 			    " which is not supported: extract it first",
@@ -866,6 +869,7 @@ source_open(struct source **out, const char *path, const char *display,
 		    s->display);
 		goto fail;
 	}
+	s->mtime = (long long)st.st_mtime;
 	if (S_ISREG(st.st_mode)) {
 		s->size = (uint64_t)st.st_size;
 		/* Offsets count from where we start reading: a redirected
@@ -936,6 +940,26 @@ write_all(int fd, const void *p, size_t n)
 		n -= (size_t)w;
 	}
 	return 0;
+}
+
+long long
+source_member_mtime(const struct source *s)
+{
+	return s->mtime;
+}
+
+int
+source_skip_member(struct source *s, struct pv_error *err)
+{
+	if (s->state == ST_FAILED)
+		return replay(s, err);
+	if (s->state != ST_MEMBER || s->a == NULL || s->a_member_eof)
+		return 0;
+	if (archive_read_data_skip(s->a) != ARCHIVE_OK)
+		return arch_fail(s, err);
+	s->a_member_eof = 1;
+	/* what a compression filter inflated on the way still counts */
+	return expand(s, 0, err);
 }
 
 int

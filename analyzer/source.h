@@ -88,6 +88,17 @@ int source_next(struct source *s, const char **name, struct pv_error *err);
 ssize_t source_read(struct source *s, void *buf, size_t n,
     struct pv_error *err);
 
+/* The current member's modification time as the container records it
+ * (a plain or gzip input: the file's), 0 when unknown. */
+long long source_member_mtime(const struct source *s);
+
+/*
+ * Pass over the rest of the current member without decoding it where
+ * the container allows (a zip member's compressed bytes are skipped, not
+ * inflated): for listing an archive's members. Returns 0 or -1.
+ */
+int source_skip_member(struct source *s, struct pv_error *err);
+
 /*
  * A path that a reader which must seek (DuckDB, for Parquet) may open to
  * read the current member, whose first nhead bytes the caller has
