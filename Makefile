@@ -83,7 +83,7 @@ UNIT_BIN = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC)) \
 TOOLS    = $(BUILD)/pilvi-gen $(BUILD)/pilvi-corpus $(BUILD)/pilvi-backtest \
            $(BUILD)/mkarchive $(BUILD)/csv2parquet
 
-.PHONY: all demo test check-deps deps debian-deps install uninstall clean fixtures bench bench-quick \
+.PHONY: all demo test check-deps deps debian-deps install uninstall clean fixtures bench bench-quick bench-parquet \
         fuzz fuzz-run backtest calibrate
 
 all: $(BIN)
@@ -210,6 +210,10 @@ bench: $(BIN) $(TOOLS)
 
 bench-quick: $(BIN) $(TOOLS)
 	sh bench/run.sh $(BUILD) quick
+
+# Peak memory of a Parquet CUR's ingest, 1 M and 5 M rows (bench/README.md).
+bench-parquet: $(BIN) $(TOOLS)
+	sh bench/parquet.sh $(BUILD)
 
 # check-deps installs what is missing when it can (root), and otherwise
 # says exactly what to run; it fetches libduckdb too, but a failed

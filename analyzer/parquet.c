@@ -24,7 +24,10 @@
 
 /* DuckDB's buffer manager stays under this; a Parquet row group is
  * decoded a column chunk at a time within it. Measured in bench/. */
+/* (-DMEMORY_LIMIT="\"64MB\"" to measure another: bench/README.md) */
+#ifndef MEMORY_LIMIT
 #define MEMORY_LIMIT "256MB"
+#endif
 
 enum conv {
 	CONV_TEXT,	/* VARCHAR as it is, or DuckDB's cast to text */
