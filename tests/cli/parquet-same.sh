@@ -11,9 +11,14 @@
 . "$(dirname "$LIB")/lib-parquet.sh"
 need_duckdb
 fixture cur.csv cur2.csv focus.csv
+# FOCUS 1.2: the 1.0 fixture with 1.2's InvoiceId, BillingAccountType and
+# ServiceSubcategory, and AWS's x_Discounts map (double values)
+awk 'NR == 1 { print $0 ",InvoiceId,BillingAccountType,ServiceSubcategory,x_Discounts"; next }
+    { print $0 ",INV-2026-10-1,Billing Account,Compute,\"{\"\"bundled\"\": -0.25}\"" }' \
+    focus.csv > focus12.csv
 
 echo "== what the CSVs hold"
-for f in cur.csv cur2.csv focus.csv; do
+for f in cur.csv cur2.csv focus.csv focus12.csv; do
 	rm -f t.db
 	$PA --db t.db -q ingest $f
 	echo "$f:"
@@ -30,10 +35,13 @@ for c in snappy zstd gzip uncompressed; do
 		$C2P $opt --compression $c cur2.csv cur2-$c-$t.parquet
 		$C2P $opt --null NULL --compression $c focus.csv \
 		    focus-$c-$t.parquet
+		$C2P $opt --null NULL --compression $c focus12.csv \
+		    focus12-$c-$t.parquet
 		same "cur (Athena layout), $c, $t" cur.csv cur-$c-$t.parquet \
 		    's/user:Name/user_name/g'
 		same "cur2, $c, $t" cur2.csv cur2-$c-$t.parquet
 		same "focus, $c, $t" focus.csv focus-$c-$t.parquet
+		same "focus 1.2, $c, $t" focus12.csv focus12-$c-$t.parquet
 	done
 done
 
