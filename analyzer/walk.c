@@ -54,6 +54,7 @@ struct entry {
 	char *group;		/* layout, report name, period */
 	char *json;		/* K_MANIFEST: its bytes, NUL-ended */
 	size_t json_len;
+	char *unreadable;	/* K_MANIFEST: why it could not be read */
 	int taken;
 	int handled;		/* a note already covers it */
 };
@@ -344,7 +345,9 @@ list_dir(struct walker *w, const char *dir, const char *rel, int depth,
 	return rc;
 }
 
-/* The whole of the current member, up to MAX_MANIFEST bytes. */
+/* The whole of the current member, up to MAX_MANIFEST bytes. Returns 0,
+ * 1 when it is larger (err says so; the rest of it is left unread), or
+ * -1 when it cannot be read. */
 static int
 slurp(struct source *s, const char *name, char **out, size_t *len,
     struct pv_error *err)
@@ -365,8 +368,9 @@ slurp(struct source *s, const char *name, char **out, size_t *len,
 		n += (size_t)r;
 		if (n > MAX_MANIFEST) {
 			free(buf);
-			return pv_error_set(err, PV_ERR_INPUT, name, 0, "a "
-			    "manifest larger than %d MiB", MAX_MANIFEST >> 20);
+			pv_error_set(err, PV_ERR_INPUT, name, 0, "larger than "
+			    "%d MiB", MAX_MANIFEST >> 20);
+			return 1;
 		}
 	}
 	buf[n] = '\0';
@@ -419,8 +423,14 @@ list_archive(struct walker *w, const struct source_limits *lim,
 			int r = slurp(s, disp, &e->json, &e->json_len, err);
 
 			free(disp);
-			if (r != 0)
+			if (r < 0)
 				goto out;
+			if (r > 0) {
+				e->unreadable = xstrdup(err->msg);
+				pv_error_clear(err);
+				if (source_skip_member(s, err) != 0)
+					goto out;
+			}
 		} else if (source_skip_member(s, err) != 0)
 			goto out;
 	}
@@ -431,24 +441,32 @@ out:
 	return rc;
 }
 
-/* A folder's manifest, read through source.c like any input. */
-static int
+/* A folder's manifest, read through source.c like any input. One that
+ * cannot be read is set aside with the reason (e->unreadable): the
+ * delivery's data files can still be read. */
+static void
 read_manifest_file(struct walker *w, struct entry *e,
-    const struct source_limits *lim, struct pv_error *err)
+    const struct source_limits *lim)
 {
 	char *path = display(w, e->rel, strlen(e->rel));
+	struct pv_error err;
 	struct source *s;
 	const char *name;
 	int rc = -1;
 
-	if (source_open(&s, path, path, lim, err) != 0)
-		goto out;
-	if (source_next(s, &name, err) == 1)
-		rc = slurp(s, path, &e->json, &e->json_len, err);
-	source_free(s);
-out:
+	pv_error_clear(&err);
+	if (source_open(&s, path, path, lim, &err) == 0) {
+		if ((rc = source_next(s, &name, &err)) == 1)
+			rc = slurp(s, path, &e->json, &e->json_len, &err);
+		source_free(s);
+	}
+	if (rc != 0) {
+		free(e->json);
+		e->json = NULL;
+		e->unreadable = xstrdup(err.msg[0] != '\0' ? err.msg :
+		    "empty");
+	}
 	free(path);
-	return rc;
 }
 
 /* ---- choosing ------------------------------------------------------- */
@@ -619,6 +637,12 @@ by_manifest(struct walker *w, size_t lo, size_t hi)
 		size_t listed, found = 0, missing = 0;
 		char first_missing[256] = "";
 
+		if (man->unreadable != NULL) {
+			note(w, subject, 1, "manifest not read: %s",
+			    man->unreadable);
+			free(subject);
+			continue;
+		}
 		root = json_loadb(man->json != NULL ? man->json : "",
 		    man->json_len, 0, &jerr);
 		if (root == NULL) {
@@ -819,6 +843,7 @@ walker_release(struct walker *w)
 		free(w->e[i].run);
 		free(w->e[i].group);
 		free(w->e[i].json);
+		free(w->e[i].unreadable);
 	}
 	free(w->e);
 }
@@ -871,9 +896,8 @@ walk_plan(const char *path, const struct source_limits *limits,
 		plan->archive = xstrdup(path);
 	for (i = 0; i < w.n; i++)
 		if (!w.archive && w.e[i].kind == K_MANIFEST &&
-		    w.e[i].layout != L_NONE &&
-		    read_manifest_file(&w, &w.e[i], limits, err) != 0)
-			goto out;
+		    w.e[i].layout != L_NONE)
+			read_manifest_file(&w, &w.e[i], limits);
 	if (w.n > 1)
 		qsort(w.e, w.n, sizeof(*w.e), cmp_entry);
 	choose(&w);

@@ -205,6 +205,22 @@ test_unusable_manifests(void)
 	CHECK(has_note(&p, "a data file that is not a string", 1));
 	free(t);
 	walk_plan_release(&p);
+
+	/* too large to be a manifest: set aside, the data still read */
+	{
+		size_t n = (17u << 20);
+		char *big = xmalloc(n + 1);
+
+		memset(big, ' ', n);
+		big[n] = '\0';
+		put("u/acme/20261001-20261101/acme-Manifest.json", big, 0);
+		free(big);
+	}
+	t = plan_of("u", &p);
+	CHECK_STR(t, "u/acme/20261001-20261101/r2/acme-1.csv.gz");
+	CHECK(has_note(&p, "manifest not read: larger than 16 MiB", 1));
+	free(t);
+	walk_plan_release(&p);
 }
 
 static void
