@@ -7,7 +7,8 @@
 #   make backtest   how good the budget estimate is (docs/estimate.md)
 #   make calibrate  rewrite schema/estimate-errors.csv (the estimate's range)
 #   make install    PREFIX=/usr/local DESTDIR=
-#   make deps       install the Debian packages the build and tests need
+#   make deps       install the Debian packages the build and tests need,
+#                   and fetch libduckdb (Parquet) into build/lib
 #                   (make test and make demo only check, and say so)
 
 PREFIX  ?= /usr/local
@@ -18,7 +19,7 @@ PKG_CONFIG ?= pkg-config
 CSV_LIBS ?= -lcsv
 SANITIZE ?=
 
-PKGS     = sqlite3 zlib libarchive xlsxwriter gmime-3.0
+PKGS     = sqlite3 zlib libarchive xlsxwriter gmime-3.0 jansson
 WARN     = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
            -Wformat=2
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
@@ -26,7 +27,7 @@ PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(CFLAGS) \
              $(WARN) -pthread -Ianalyzer -I$(BUILD) $(PKG_CFLAGS)
 ALL_LDFLAGS = $(LDFLAGS)
-LIBS     = $(PKG_LIBS) $(ISAL_LIBS) -lm -pthread
+LIBS     = $(PKG_LIBS) $(ISAL_LIBS) -ldl -lm -pthread
 # libcsv is the reference the CSV reader's tests compare against.
 TEST_LIBS = $(LIBS) $(CSV_LIBS)
 
@@ -51,10 +52,25 @@ endif
 # compare databases before and after a rejected file).
 DEB_BUILD = make gcc libc6-dev \
             libcsv-dev libsqlite3-dev zlib1g-dev libarchive-dev libxlsxwriter-dev \
-            libgmime-3.0-dev libisal-dev \
+            libgmime-3.0-dev libisal-dev libjansson-dev \
             pkg-config
 DEB_TEST  = sqlite3 gzip unzip strace python3
-DEB_PKGS  = $(DEB_BUILD) $(DEB_TEST)
+# to fetch libduckdb (below)
+DEB_FETCH = curl ca-certificates
+DEB_PKGS  = $(DEB_BUILD) $(DEB_TEST) $(DEB_FETCH)
+
+# Parquet is read through DuckDB's C API (issue 15), loaded at run time
+# (analyzer/duck.h): the binary builds and runs without it. Its official
+# Linux x86-64 build comes from the npm registry, pinned by version and
+# by the package's sha512 integrity as `npm view
+# @duckdb/node-bindings-linux-x64@$(DUCKDB_VERSION) dist.integrity` gives
+# it; tools/fetch-duckdb.sh refuses any other bytes. It lands in
+# build/lib, where build/pilvi-analyzer looks first; make install puts it
+# in $(PREFIX)/lib/pilvi-analyzer.
+DUCKDB_VERSION = 1.5.6-r.1
+DUCKDB_URL     = https://registry.npmjs.org/@duckdb/node-bindings-linux-x64/-/node-bindings-linux-x64-$(DUCKDB_VERSION).tgz
+DUCKDB_SHA512  = IXcrZJE6kEqM0Z4wwdVnGBHX/frOS33VPNAwDXQ/Q+Fs84b058Qe94chrCCIcNJlG8Y3UHIUU4eBeCQxW5mN1Q==
+DUCKDB_DIR     = build/lib
 
 BIN      = $(BUILD)/pilvi-analyzer
 CORE_SRC = $(filter-out analyzer/main.c,$(wildcard analyzer/*.c))
@@ -67,9 +83,9 @@ FUZZ_TARGETS = source csv format parse
 UNIT_BIN = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC)) \
            $(patsubst %,$(BUILD)/tests/test_fuzz_%,$(FUZZ_TARGETS))
 TOOLS    = $(BUILD)/pilvi-gen $(BUILD)/pilvi-corpus $(BUILD)/pilvi-backtest \
-           $(BUILD)/mkarchive
+           $(BUILD)/mkarchive $(BUILD)/csv2parquet
 
-.PHONY: all demo test check-deps deps install uninstall clean fixtures bench bench-quick \
+.PHONY: all demo test check-deps deps debian-deps install uninstall clean fixtures bench bench-quick bench-parquet \
         fuzz fuzz-run backtest calibrate
 
 all: $(BIN)
@@ -107,6 +123,10 @@ $(BUILD)/pilvi-backtest: tools/backtest.c $(CORE_OBJ) | $(BUILD)/.dir
 
 $(BUILD)/mkarchive: tools/mkarchive.c | $(BUILD)/.dir
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIBS)
+
+# CSV to Parquet through libduckdb, for the tests and the benchmark.
+$(BUILD)/csv2parquet: tools/csv2parquet.c $(BUILD)/duck.o | $(BUILD)/.dir
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(BUILD)/duck.o -ldl -pthread
 
 $(BUILD)/tests/%: tests/unit/%.c tests/unit/test.h $(CORE_OBJ) | $(BUILD)/.dir
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(CORE_OBJ) $(TEST_LIBS)
@@ -162,6 +182,10 @@ fuzz-run: fuzz
 
 $(BUILD)/.dir:
 	mkdir -p $(BUILD)/tests $(BUILD)/fixtures
+	@# a build elsewhere (build/san) finds the fetched libduckdb as its own
+	if [ "$(BUILD)" != build ] && [ ! -e $(BUILD)/lib ]; then \
+	    ln -s $$(echo $(BUILD) | sed 's|[^/]*|..|g')/$(DUCKDB_DIR) $(BUILD)/lib; \
+	fi
 	touch $@
 
 # Compressed fixtures are built from the readable sources in fixtures/.
@@ -189,9 +213,18 @@ bench: $(BIN) $(TOOLS)
 bench-quick: $(BIN) $(TOOLS)
 	sh bench/run.sh $(BUILD) quick
 
-# deps installs what is missing (as root, with apt-get); check-deps, run
-# by test and demo, only says what is missing and how to get it.
-deps:
+# Peak memory of a Parquet CUR's ingest, 1 M and 5 M rows (bench/README.md).
+bench-parquet: $(BIN) $(TOOLS)
+	sh bench/parquet.sh $(BUILD)
+
+# deps installs what is missing (as root, with apt-get) and fetches
+# libduckdb; check-deps, run by test and demo, only says what is
+# missing and how to get it (without libduckdb only Parquet is left
+# out: its tests skip).
+deps: debian-deps
+	sh tools/fetch-duckdb.sh $(DUCKDB_DIR) $(DUCKDB_URL) $(DUCKDB_SHA512)
+
+debian-deps:
 	@missing=""; \
 	for p in $(DEB_PKGS); do \
 	    dpkg-query -W -f='$${Status}' $$p 2>/dev/null | \
@@ -224,10 +257,19 @@ install: $(BIN)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/pilvi-analyzer
 	install -m 0644 man/pilvi-analyzer.1 $(DESTDIR)$(PREFIX)/share/man/man1/pilvi-analyzer.1
+	if [ -f $(DUCKDB_DIR)/libduckdb.so ]; then \
+	    install -d $(DESTDIR)$(PREFIX)/lib/pilvi-analyzer && \
+	    install -m 0644 $(DUCKDB_DIR)/libduckdb.so \
+	        $(DUCKDB_DIR)/libduckdb.LICENSE \
+	        $(DESTDIR)$(PREFIX)/lib/pilvi-analyzer/; \
+	fi
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/pilvi-analyzer \
-	    $(DESTDIR)$(PREFIX)/share/man/man1/pilvi-analyzer.1
+	    $(DESTDIR)$(PREFIX)/share/man/man1/pilvi-analyzer.1 \
+	    $(DESTDIR)$(PREFIX)/lib/pilvi-analyzer/libduckdb.so \
+	    $(DESTDIR)$(PREFIX)/lib/pilvi-analyzer/libduckdb.LICENSE
+	-rmdir $(DESTDIR)$(PREFIX)/lib/pilvi-analyzer 2>/dev/null
 
 clean:
 	rm -rf build

@@ -20,6 +20,7 @@
 #include "ingest.h"
 #include "report.h"
 #include "store.h"
+#include "walk.h"
 #include "xalloc.h"
 
 static void
@@ -161,14 +162,176 @@ elapsed(const struct timespec *t0)
 	    (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
 }
 
-/* Ingest each file; a bad one is reported and the rest go on. */
+/* Ingest one file (path; shown and registered as name when not NULL)
+ * and say what became of it. Returns EXIT_OK, EXIT_REJECTED (a bad
+ * file) or EXIT_FATAL. */
+static int
+ingest_one(const struct cli_options *o, struct store *st,
+    struct ingest_options *io, struct progress *prog, const char *path,
+    const char *shown, int report_each)
+{
+	struct ingest_result res;
+	struct pv_error err;
+	const char *name;
+	struct timespec t0;
+	int rc;
+
+	name = shown != NULL ? shown : strcmp(path, "-") == 0 ? "stdin" :
+	    path;
+	io->name = shown;
+	prog->name = name;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	prog->t0 = t0;
+	rc = ingest_file(st, path, io, &res, &err);
+	io->name = NULL;
+	clear_progress(prog);
+	if (rc != 0) {
+		print_error(&err);
+		ingest_result_release(&res);
+		return err.kind == PV_ERR_FATAL ? EXIT_FATAL : EXIT_REJECTED;
+	}
+	if (!o->quiet && res.status != INGEST_DUPLICATE)
+		print_warnings(name, &res);
+	if (report_each && !o->quiet) {
+		if (res.status == INGEST_DUPLICATE)
+			printf("%s: skipped, identical to file #%lld (%s)\n",
+			    name, res.duplicate_of, res.duplicate_name);
+		else {
+			printf("%s: ingested as file #%lld: %s, %ld rows",
+			    name, res.file_id, res.format, res.rows);
+			if (res.replaced > 0)
+				printf(", replaces %ld earlier payer-month%s",
+				    res.replaced, res.replaced == 1 ? "" : "s");
+			if (res.kept_aside > 0)
+				printf(", kept aside (%ld payer-month%s): file "
+				    "#%lld holds %s", res.kept_aside,
+				    res.kept_aside == 1 ? "" : "s",
+				    res.newer_file, res.newer_invoiced ?
+				    "the invoiced month" : "newer data");
+			if (o->verbose)
+				printf(" (%s, %llu bytes, %.2f s)",
+				    res.container,
+				    (unsigned long long)res.size,
+				    elapsed(&t0));
+			putchar('\n');
+		}
+	}
+	ingest_result_release(&res);
+	return EXIT_OK;
+}
+
+/* What the plan of a delivery says: manifests read and what was
+ * skipped on stdout, warnings on stderr. */
+static void
+print_plan(const struct cli_options *o, const struct walk_plan *p,
+    int report_each)
+{
+	size_t i;
+
+	if (o->quiet)
+		return;
+	for (i = 0; i < p->nnotes; i++) {
+		const struct walk_note *n = &p->notes[i];
+
+		if (n->warning)
+			fprintf(stderr, "pilvi-analyzer: warning: %s: %s\n",
+			    n->subject, n->text);
+		else if (report_each)
+			printf("%s: %s\n", n->subject, n->text);
+	}
+	fflush(stdout);
+}
+
+/*
+ * A delivery's file as shown and registered: from the base name of the
+ * folder or archive given (root) on, "/srv/in/tree/s3/x.csv.gz" as
+ * "tree/s3/x.csv.gz": a path of the support machine means nothing in a
+ * report. The caller frees the result.
+ */
+static char *
+delivery_name(const char *root, const char *full)
+{
+	size_t n = strlen(root), b;
+	char *s;
+
+	while (n > 1 && root[n - 1] == '/')
+		n--;
+	if (strncmp(full, root, n) != 0)
+		return xstrdup(full);
+	for (b = n; b > 0 && root[b - 1] != '/'; b--)
+		;
+	s = xmalloc(strlen(full) + 1);
+	snprintf(s, strlen(full) + 1, "%.*s%s", (int)(n - b), root + b,
+	    full + n);
+	return s;
+}
+
+/* A delivery folder or archive (root, as given): the files its plan
+ * takes. */
+static int
+ingest_delivery(const struct cli_options *o, struct store *st,
+    struct ingest_options *io, struct progress *prog,
+    const struct walk_plan *plan, const char *root, int report_each)
+{
+	char *shown;
+	struct walk_members *m = NULL;
+	const struct walk_item *it;
+	struct pv_error err;
+	char path[64];
+	size_t i;
+	int r, rc, status = EXIT_OK;
+
+	print_plan(o, plan, report_each);
+	if (plan->archive == NULL) {
+		for (i = 0; i < plan->ntake; i++) {
+			shown = delivery_name(root, plan->take[i].path);
+			rc = ingest_one(o, st, io, prog, plan->take[i].path,
+			    shown, report_each);
+			free(shown);
+			if (rc == EXIT_FATAL)
+				return rc;
+			if (rc != EXIT_OK)
+				status = rc;
+		}
+		return status;
+	}
+	if (walk_members_open(&m, plan, &io->limits, &err) != 0)
+		goto fail;
+	while ((r = walk_members_next(m, &it, path, sizeof(path), &err)) ==
+	    1) {
+		shown = delivery_name(root, it->name);
+		rc = ingest_one(o, st, io, prog, path, shown, report_each);
+		free(shown);
+		if (rc == EXIT_FATAL) {
+			walk_members_free(m);
+			return rc;
+		}
+		if (rc != EXIT_OK)
+			status = rc;
+	}
+	if (r < 0)
+		goto fail;
+	walk_members_free(m);
+	return status;
+fail:
+	walk_members_free(m);
+	print_error(&err);
+	return err.kind == PV_ERR_FATAL ? EXIT_FATAL : EXIT_REJECTED;
+}
+
+/*
+ * Ingest each file; a bad one is reported and the rest go on. A folder,
+ * or a zip or tar of one, is walked as a CUR or Data Exports delivery
+ * (walk.h): the current run of each month is taken, and what is not is
+ * listed with the reason.
+ */
 static int
 ingest_all(const struct cli_options *o, struct store *st, char **files,
     int nfiles, int report_each)
 {
 	struct ingest_options io;
 	struct progress prog;
-	int i, status = EXIT_OK;
+	int i, rc, status = EXIT_OK;
 
 	memset(&prog, 0, sizeof(prog));
 	ingest_options_default(&io);
@@ -177,58 +340,34 @@ ingest_all(const struct cli_options *o, struct store *st, char **files,
 		io.progress_ctx = &prog;
 	}
 	for (i = 0; i < nfiles; i++) {
-		struct ingest_result res;
+		struct walk_plan plan;
 		struct pv_error err;
-		const char *name;
-		struct timespec t0;
-		int rc;
+		struct stat sb;
 
-		prog.name = files[i];
-		clock_gettime(CLOCK_MONOTONIC, &t0);
-		prog.t0 = t0;
-		rc = ingest_file(st, files[i], &io, &res, &err);
-		clear_progress(&prog);
-		if (rc != 0) {
-			print_error(&err);
-			ingest_result_release(&res);
-			if (err.kind == PV_ERR_FATAL)
-				return EXIT_FATAL;
-			status = EXIT_REJECTED;
-			continue;
-		}
-		name = strcmp(files[i], "-") == 0 ? "stdin" : files[i];
-		if (!o->quiet && res.status != INGEST_DUPLICATE)
-			print_warnings(name, &res);
-		if (report_each && !o->quiet) {
-			if (res.status == INGEST_DUPLICATE)
-				printf("%s: skipped, identical to file #%lld "
-				    "(%s)\n", name, res.duplicate_of,
-				    res.duplicate_name);
-			else {
-				printf("%s: ingested as file #%lld: %s, %ld rows",
-				    name, res.file_id, res.format,
-				    res.rows);
-				if (res.replaced > 0)
-					printf(", replaces %ld earlier "
-					    "payer-month%s", res.replaced,
-					    res.replaced == 1 ? "" : "s");
-				if (res.kept_aside > 0)
-					printf(", kept aside (%ld payer-"
-					    "month%s): file #%lld holds %s",
-					    res.kept_aside,
-					    res.kept_aside == 1 ? "" : "s",
-					    res.newer_file, res.newer_invoiced ?
-					    "the invoiced month" :
-					    "newer data");
-				if (o->verbose)
-					printf(" (%s, %llu bytes, %.2f s)",
-					    res.container,
-					    (unsigned long long)res.size,
-					    elapsed(&t0));
-				putchar('\n');
+		if (walk_plan(files[i], &io.limits, &plan, &err) != 0) {
+			walk_plan_release(&plan);
+			/* a folder that cannot be read; a bad archive is
+			 * reported by the ingest below, in its words */
+			if (stat(files[i], &sb) == 0 && S_ISDIR(sb.st_mode)) {
+				print_error(&err);
+				if (err.kind == PV_ERR_FATAL)
+					return EXIT_FATAL;
+				status = EXIT_REJECTED;
+				continue;
 			}
+			plan.delivery = 0;
 		}
-		ingest_result_release(&res);
+		if (plan.delivery)
+			rc = ingest_delivery(o, st, &io, &prog, &plan,
+			    files[i], report_each);
+		else
+			rc = ingest_one(o, st, &io, &prog, files[i], NULL,
+			    report_each);
+		walk_plan_release(&plan);
+		if (rc == EXIT_FATAL)
+			return rc;
+		if (rc != EXIT_OK)
+			status = rc;
 	}
 	return status;
 }

@@ -81,6 +81,36 @@ static const struct colname cur_cols[] = {
 	{ C_SERVICE_CODE, "product/servicecode" },
 };
 
+/*
+ * Legacy CUR through AWS's Athena integration, delivered as Parquet
+ * (§6: "<report-name>.parquet"): the CSV's columns renamed in snake case,
+ * lineItem/UnblendedCost -> line_item_unblended_cost, resourceTags/
+ * user:Name -> resource_tags_user_name (AWS, "Running Amazon Athena
+ * queries", and CUR 2.0's own names, which kept the scheme). Most names
+ * are CUR 2.0's too; see is_athena_cur for how the two are told apart.
+ */
+static const struct colname cur_athena_cols[] = {
+	{ C_INVOICE, "bill_invoice_id" }, { C_PAYER, "bill_payer_account_id" },
+	{ C_PERIOD_START, "bill_billing_period_start_date" },
+	{ C_ACCOUNT, "line_item_usage_account_id" },
+	{ C_LINE_TYPE, "line_item_line_item_type" },
+	{ C_USAGE_START, "line_item_usage_start_date" },
+	{ C_USAGE_END, "line_item_usage_end_date" },
+	{ C_PRODUCT_CODE, "line_item_product_code" },
+	{ C_USAGE_TYPE, "line_item_usage_type" },
+	{ C_OPERATION, "line_item_operation" },
+	{ C_AZ, "line_item_availability_zone" },
+	{ C_RESOURCE, "line_item_resource_id" },
+	{ C_QUANTITY, "line_item_usage_amount" },
+	{ C_CURRENCY, "line_item_currency_code" },
+	{ C_COST, "line_item_unblended_cost" },
+	{ C_BLENDED, "line_item_blended_cost" },
+	{ C_DESCRIPTION, "line_item_line_item_description" },
+	{ C_PRODUCT_NAME, "product_product_name" },
+	{ C_REGION, "product_region" },
+	{ C_SERVICE_CODE, "product_servicecode" },
+};
+
 /* CUR 2.0 / Data Exports (§7). */
 static const struct colname cur2_cols[] = {
 	{ C_INVOICE, "bill_invoice_id" }, { C_PAYER, "bill_payer_account_id" },
@@ -448,6 +478,33 @@ detect_manual(struct format *f, const struct csv_record *h,
 	return f->idx[C_PRODUCT_NAME] >= 0 ? 1 : 0;
 }
 
+/*
+ * Is a snake-case header legacy CUR in Athena's layout rather than CUR
+ * 2.0? CUR 2.0 folded the product, tag and cost category columns into
+ * maps and added account names (§7), so a header with any of those is
+ * CUR 2.0. Without them, a column only legacy CUR writes says legacy:
+ * product_region (CUR 2.0: product_region_code), or one per tag or cost
+ * category (resource_tags_user_..., cost_category_...). A header with
+ * neither (a bare export, the CUR 2.0 mock among the samples) stays
+ * CUR 2.0, as before.
+ */
+static int
+is_athena_cur(const struct csv_record *h)
+{
+	static const char *const cur2_only[] = { "bill_payer_account_name",
+	    "line_item_usage_account_name", "product", "resource_tags",
+	    "cost_category", "discount", "tags", "product_region_code" };
+	size_t i;
+
+	for (i = 0; i < sizeof(cur2_only) / sizeof(cur2_only[0]); i++)
+		if (has_column(h, cur2_only[i]))
+			return 0;
+	return has_column(h, "product_region") ||
+	    has_prefix_column(h, "resource_tags_user_") ||
+	    has_prefix_column(h, "resource_tags_aws_") ||
+	    has_prefix_column(h, "cost_category_");
+}
+
 int
 format_detect(struct format **out, const struct csv_record *h,
     const char *display, pv_time now, struct pv_error *err)
@@ -465,6 +522,11 @@ format_detect(struct format **out, const struct csv_record *h,
 		f->kind = FORMAT_CUR;
 		cols = cur_cols;
 		ncols = sizeof(cur_cols) / sizeof(cur_cols[0]);
+	} else if ((has_prefix_column(h, "line_item_") ||
+	    has_column(h, "identity_line_item_id")) && is_athena_cur(h)) {
+		f->kind = FORMAT_CUR;
+		cols = cur_athena_cols;
+		ncols = sizeof(cur_athena_cols) / sizeof(cur_athena_cols[0]);
 	} else if (has_prefix_column(h, "line_item_") ||
 	    has_column(h, "identity_line_item_id")) {
 		f->kind = FORMAT_CUR2;

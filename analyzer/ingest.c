@@ -825,25 +825,26 @@ warn_repeats(struct ingest_ctx *x, struct pv_error *err)
 	return 0;
 }
 
-/* Is this archive member a CSV file? By name: archives carry manifests
- * and readme files beside the data. */
+/* Is this archive member a data file? By name: archives carry manifests
+ * and readme files beside the data. What a wanted member holds (CSV or
+ * Parquet) is told from its first bytes. */
 static int
-member_is_csv(const char *name)
+member_is_data(const char *name)
 {
 	const char *base = strrchr(name, '/'), *dot;
 
 	base = base != NULL ? base + 1 : name;
 	dot = strrchr(base, '.');
 	return dot == NULL || strcasecmp(dot, ".csv") == 0 ||
-	    strcasecmp(dot, ".txt") == 0;
+	    strcasecmp(dot, ".txt") == 0 || strcasecmp(dot, ".parquet") == 0;
 }
 
-/* Which members to read: every one of a plain or gzip input, the CSV
+/* Which members to read: every one of a plain or gzip input, the data
  * ones of an archive. */
 static int
 want_member(enum source_container c, const char *name)
 {
-	return (c != SOURCE_ZIP && c != SOURCE_ARCHIVE) || member_is_csv(name);
+	return (c != SOURCE_ZIP && c != SOURCE_ARCHIVE) || member_is_data(name);
 }
 
 /* The member's records come parsed from the reading thread. */
@@ -1276,13 +1277,28 @@ ctx_release(struct ingest_ctx *x)
 	free(x->tags);
 }
 
+/*
+ * The name a file is registered, and shown in every report, by: its base
+ * name, never a path of the support machine (cron's drop path is gone
+ * once the file is moved). A delivery's member comes with its name in
+ * the delivery (ingest_options.name), which walk.c makes the same way.
+ */
+static const char *
+registered_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash != NULL && slash[1] != '\0' ? slash + 1 : path;
+}
+
 int
 ingest_file(struct store *st, const char *path, const struct ingest_options *o,
     struct ingest_result *res, struct pv_error *err)
 {
 	struct ingest_ctx x;
 	struct store_account_fix *fixes = NULL;
-	const char *display = strcmp(path, "-") == 0 ? "stdin" : path;
+	const char *display = o->name != NULL ? o->name :
+	    strcmp(path, "-") == 0 ? "stdin" : path;
 	const char *member;
 	unsigned char digest[32];
 	struct source *src;
@@ -1305,14 +1321,9 @@ ingest_file(struct store *st, const char *path, const struct ingest_options *o,
 	if (readahead_start(&x.ra, src, want_member, display, err) != 0)
 		goto out;
 	if (st != NULL) {
-		/* registered, and shown in every report, by its base name:
-		 * a path of the support machine means nothing to a reader
-		 * (and a drop folder's is gone once the file is moved) */
-		const char *base = strrchr(path, '/');
-
-		base = base != NULL && base[1] != '\0' ? base + 1 : path;
 		if (store_begin_file(st, o->origin != NULL &&
-		    o->origin->name != NULL ? o->origin->name : base, err) != 0)
+		    o->origin->name != NULL ? o->origin->name :
+		    o->name != NULL ? o->name : registered_name(path), err) != 0)
 			goto out;
 		in_tx = 1;
 	}
@@ -1324,8 +1335,8 @@ ingest_file(struct store *st, const char *path, const struct ingest_options *o,
 			    display, member);
 			snprintf(x.member, sizeof(x.member), "%s", member);
 			if (!wanted) {
-				warn(&x, "skipped member '%s': not a CSV file",
-				    member);
+				warn(&x, "skipped member '%s': not a CSV or "
+				    "Parquet file", member);
 				continue;
 			}
 		} else
@@ -1337,8 +1348,8 @@ ingest_file(struct store *st, const char *path, const struct ingest_options *o,
 	if (more < 0)
 		goto out;
 	if (members == 0) {
-		pv_error_set(err, PV_ERR_INPUT, display, 0, "no CSV file "
-		    "inside the archive");
+		pv_error_set(err, PV_ERR_INPUT, display, 0, "no CSV or "
+		    "Parquet file inside the archive");
 		goto out;
 	}
 	if (readahead_finish(x.ra, digest, &res->size, err) != 0)
@@ -1369,7 +1380,8 @@ ingest_file(struct store *st, const char *path, const struct ingest_options *o,
 			goto out;
 		}
 		in_tx = 0;	/* commit ends the transaction either way */
-		if (commit(&x, path, fixes, nfixes, err) != 0)
+		if (commit(&x, o->name != NULL ? o->name : path, fixes, nfixes,
+		    err) != 0)
 			goto out;
 	}
 	rc = 0;

@@ -83,6 +83,10 @@ struct ingest_origin {
 struct ingest_options {
 	struct source_limits limits;
 	const struct ingest_origin *origin;	/* NULL: not by e-mail */
+	/* The name to show in errors and register instead of the path
+	 * (an archive member of a delivery, read from a temporary copy);
+	 * NULL: the path. origin->name wins for the register. */
+	const char *name;
 	/* Called every 65,536 rows while reading: raw bytes read, the
 	 * input's size (0 when unknown) and rows so far. */
 	void (*progress)(void *ctx, uint64_t done, uint64_t total,

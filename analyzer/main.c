@@ -19,10 +19,12 @@ static const char usage_text[] =
 "usage: pilvi-analyzer [--db FILE] [--quiet] [--verbose] COMMAND [ARGS]\n"
 "\n"
 "Read AWS billing files (DBR, monthly and cost allocation reports, CUR,\n"
-"CUR 2.0, FOCUS; plain, .gz, .zip) into a SQLite database and report.\n"
+"CUR 2.0, FOCUS; CSV or Parquet, plain, .gz, .zip, or a delivery folder)\n"
+"into a SQLite database and report.\n"
 "\n"
 "commands:\n"
-"  ingest FILE...     add billing files to the database (- is stdin)\n"
+"  ingest FILE...     add billing files or delivery folders to the\n"
+"                     database (- is stdin)\n"
 "  report [FILE...]   (ingest FILEs, then) write the report\n"
 "  inventory          which services run where; Pilvi support status\n"
 "  estimate           monthly budget from a partial month (--backtest)\n"
@@ -74,13 +76,20 @@ static int run_check(const struct cli_options *, char **, int);
 
 static const struct command commands[] = {
 	{ "ingest", run_ingest, FILES_REQUIRED, NULL, "text", 0,
-	  "usage: pilvi-analyzer [--db FILE] ingest FILE...\n"
+	  "usage: pilvi-analyzer [--db FILE] ingest FILE|DIR...\n"
 	  "\n"
 	  "Add billing files to the database, each in one transaction: a file\n"
 	  "goes in whole or not at all. The same bytes twice are skipped; a\n"
-	  "re-delivered month (same payer, month and report family) replaces\n"
-	  "the earlier delivery. A bad file is reported with file:line and the\n"
-	  "others go on (exit status 1).\n" },
+	  "file repeating lines of an earlier one (same payer, month and\n"
+	  "report family) is a re-delivery, and the newer of the two counts,\n"
+	  "whatever the names or parts. A bad file is reported with file:line\n"
+	  "and the others go on (exit status 1). CSV or Parquet (Parquet needs\n"
+	  "libduckdb: make deps, or PILVI_DUCKDB=/path/to/libduckdb.so).\n"
+	  "\n"
+	  "A folder, or a zip or tar of one, is read as a CUR or Data Exports\n"
+	  "delivery: per report and billing period the files the newest\n"
+	  "manifest lists, else the newest run; what is skipped is listed with\n"
+	  "the reason.\n" },
 	{ "report", run_report, FILES_OPTIONAL, "text markdown html json", "text", 1,
 	  "usage: pilvi-analyzer [--db FILE] report [--format FMT] [-o FILE]\n"
 	  "                      [--payer ID] [--month YYYY-MM] [--account ID]\n"

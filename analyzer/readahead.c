@@ -17,6 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "parquet.h"
 #include "xalloc.h"
 
 #define SLOTS 8
@@ -221,40 +222,77 @@ add_record(void *ctx, const struct csv_record *rec, struct pv_error *err)
 	return 0;
 }
 
+/* Reader, CSV mode: the first bytes of the member, at least 4 unless it
+ * is shorter (enough to tell Parquet's "PAR1"). Returns their number or
+ * -1. */
+static ssize_t
+read_head(struct readahead *ra, struct pv_error *err)
+{
+	size_t got = 0;
+	ssize_t n;
+
+	while (got < 4) {
+		n = source_read(ra->src, ra->rdbuf + got, BLOCK - got, err);
+		if (n < 0)
+			return -1;
+		if (n == 0)
+			break;
+		got += (size_t)n;
+	}
+	return (ssize_t)got;
+}
+
 /* Reader, CSV mode: parse the current member into batches, then MSG_END.
+ * A member that starts with Parquet's magic number goes through
+ * parquet.c instead of csvread, into the same batches.
  * Returns 0, or -1 (an error was published, or told to stop). */
 static int
 parse_member(struct readahead *ra, const char *member)
 {
-	struct csvread *r;
+	struct csvread *r = NULL;
 	struct pv_error err;
 	struct slot *s;
+	char *display, path[64];
 	ssize_t n;
 	int rc = -1;
 
 	if (ra->container == SOURCE_ZIP || ra->container == SOURCE_ARCHIVE) {
 		size_t len = strlen(ra->csv_display) + strlen(member) + 3;
-		char *name = xmalloc(len);
 
-		snprintf(name, len, "%s(%s)", ra->csv_display, member);
-		r = csvread_new(name, NULL, add_record, ra);
-		free(name);
+		display = xmalloc(len);
+		snprintf(display, len, "%s(%s)", ra->csv_display, member);
 	} else {
-		r = csvread_new(ra->csv_display, NULL, add_record, ra);
+		display = xstrdup(ra->csv_display);
 	}
 
 	pv_error_clear(&err);
 	if (ra->rdbuf == NULL)
 		ra->rdbuf = xmalloc(BLOCK);
-	do {
-		n = source_read(ra->src, ra->rdbuf, BLOCK, &err);
-		if (n < 0 || (n > 0 && csvread_feed(r, ra->rdbuf, (size_t)n,
-		    &err) != 0) || (n == 0 && csvread_finish(r, &err) != 0))
+	if ((n = read_head(ra, &err)) < 0)
+		goto out;
+	if (parquet_magic(ra->rdbuf, (size_t)n)) {
+		if (source_member_path(ra->src, ra->rdbuf, (size_t)n, path,
+		    sizeof(path), &err) != 0 ||
+		    parquet_read(path, display, NULL, add_record, ra,
+		    &err) != 0)
 			goto out;
-	} while (n > 0);
+		rc = 0;
+		goto out;
+	}
+	r = csvread_new(display, NULL, add_record, ra);
+	while (n > 0) {
+		if (csvread_feed(r, ra->rdbuf, (size_t)n, &err) != 0)
+			goto out;
+		n = source_read(ra->src, ra->rdbuf, BLOCK, &err);
+		if (n < 0)
+			goto out;
+	}
+	if (csvread_finish(r, &err) != 0)
+		goto out;
 	rc = 0;
 out:
 	csvread_free(r);
+	free(display);
 	/* what was parsed goes first, then the end or the error */
 	flush_batch(ra);
 	ra->filling = NULL;

@@ -112,6 +112,9 @@ struct source {
 	int a_member_eof;	/* current entry's data fully read */
 	int a_nentries;		/* headers seen */
 	int a_eof;		/* libarchive said ARCHIVE_EOF: ask no more */
+
+	int spool_fd;		/* source_member_path's copy; -1 none */
+	long long mtime;	/* the current member's; 0 unknown */
 };
 
 void
@@ -607,6 +610,8 @@ arch_next(struct source *s, const char **name, struct pv_error *err)
 			/* Only ever used as a label: never as a path. */
 			s->name = xstrdup(path != NULL ? path : "");
 		}
+		s->mtime = archive_entry_mtime_is_set(e) ?
+		    (long long)archive_entry_mtime(e) : 0;
 		if (archive_entry_is_data_encrypted(e))
 			return content_fail(s, err, "member '%s' is encrypted,"
 			    " which is not supported: extract it first",
@@ -832,6 +837,7 @@ source_open(struct source **out, const char *path, const char *display,
 	s = xcalloc(1, sizeof(*s));
 	s->cancel_fd = -1;
 	s->fd = -1;
+	s->spool_fd = -1;
 	if (display == NULL)
 		display = is_stdin ? "stdin" : path;
 	s->display = xstrdup(display);
@@ -863,6 +869,7 @@ source_open(struct source **out, const char *path, const char *display,
 		    s->display);
 		goto fail;
 	}
+	s->mtime = (long long)st.st_mtime;
 	if (S_ISREG(st.st_mode)) {
 		s->size = (uint64_t)st.st_size;
 		/* Offsets count from where we start reading: a redirected
@@ -908,10 +915,106 @@ fail:
 	return -1;
 }
 
+static void
+spool_close(struct source *s)
+{
+	if (s->spool_fd >= 0)
+		close(s->spool_fd);
+	s->spool_fd = -1;
+}
+
+/* write(2) all of p, or -1. */
+static int
+write_all(int fd, const void *p, size_t n)
+{
+	const char *c = p;
+	ssize_t w;
+
+	while (n > 0) {
+		w = write(fd, c, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		c += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+long long
+source_member_mtime(const struct source *s)
+{
+	return s->mtime;
+}
+
+int
+source_skip_member(struct source *s, struct pv_error *err)
+{
+	if (s->state == ST_FAILED)
+		return replay(s, err);
+	if (s->state != ST_MEMBER || s->a == NULL || s->a_member_eof)
+		return 0;
+	if (archive_read_data_skip(s->a) != ARCHIVE_OK)
+		return arch_fail(s, err);
+	s->a_member_eof = 1;
+	/* what a compression filter inflated on the way still counts */
+	return expand(s, 0, err);
+}
+
+int
+source_member_path(struct source *s, const void *head, size_t nhead,
+    char *path, size_t n, struct pv_error *err)
+{
+	const char *dir = getenv("TMPDIR");
+	char tmp[PATH_MAX], *buf;
+	ssize_t r;
+	int fd;
+
+	if (s->state == ST_FAILED)
+		return replay(s, err);
+	spool_close(s);
+	if (s->container == SOURCE_PLAIN && s->seekable) {
+		snprintf(path, n, "/proc/self/fd/%d", s->fd);
+		if (access(path, R_OK) == 0)
+			return 0;
+	}
+	if (dir == NULL || dir[0] == '\0')
+		dir = "/tmp";
+	snprintf(tmp, sizeof(tmp), "%s/pilvi-member.XXXXXX", dir);
+	fd = mkstemp(tmp);
+	if (fd < 0)
+		return pv_error_set(err, PV_ERR_FATAL, "", 0, "cannot make a "
+		    "temporary file in %s for '%s': %s", dir, s->display,
+		    strerror(errno));
+	unlink(tmp);
+	s->spool_fd = fd;
+	buf = xmalloc(BLOCK);
+	if (nhead > 0 && write_all(fd, head, nhead) != 0)
+		goto write_fail;
+	while ((r = source_read(s, buf, BLOCK, err)) > 0)
+		if (write_all(fd, buf, (size_t)r) != 0)
+			goto write_fail;
+	free(buf);
+	if (r < 0) {
+		spool_close(s);
+		return -1;
+	}
+	snprintf(path, n, "/proc/self/fd/%d", fd);
+	return 0;
+write_fail:
+	pv_error_set(err, PV_ERR_FATAL, "", 0, "cannot write a temporary "
+	    "copy of '%s' in %s: %s", s->display, dir, strerror(errno));
+	free(buf);
+	spool_close(s);
+	return -1;
+}
+
 int
 source_next(struct source *s, const char **name, struct pv_error *err)
 {
 	*name = NULL;
+	spool_close(s);
 	switch (s->state) {
 	case ST_FAILED:
 		return replay(s, err);
@@ -1027,6 +1130,7 @@ source_free(struct source *s)
 {
 	if (s == NULL)
 		return;
+	spool_close(s);
 	if (s->a != NULL)
 		archive_read_free(s->a);
 	if (s->z_live)

@@ -88,6 +88,33 @@ int source_next(struct source *s, const char **name, struct pv_error *err);
 ssize_t source_read(struct source *s, void *buf, size_t n,
     struct pv_error *err);
 
+/* The current member's modification time as the container records it
+ * (a plain or gzip input: the file's), 0 when unknown. */
+long long source_member_mtime(const struct source *s);
+
+/*
+ * Pass over the rest of the current member without decoding it where
+ * the container allows (a zip member's compressed bytes are skipped, not
+ * inflated): for listing an archive's members. Returns 0 or -1.
+ */
+int source_skip_member(struct source *s, struct pv_error *err);
+
+/*
+ * A path that a reader which must seek (DuckDB, for Parquet) may open to
+ * read the current member, whose first nhead bytes the caller has
+ * already taken with source_read (head). A plain regular file is given
+ * as /proc/self/fd/N of the descriptor the source holds: the same file,
+ * whatever its name holds (DuckDB would expand * and ? in a name).
+ * Any other member (inside gzip or an archive, or from a pipe) is
+ * copied, head first, into a temporary file in $TMPDIR (else /tmp),
+ * unlinked as soon as it is made, so nothing is left behind; the copy
+ * counts against the expansion limits like any read. The path stays
+ * valid until the next source_next or source_free. Returns 0 and
+ * fills path (n bytes), or -1 with err.
+ */
+int source_member_path(struct source *s, const void *head, size_t nhead,
+    char *path, size_t n, struct pv_error *err);
+
 /*
  * After the caller is done with the members: read (and hash) whatever
  * raw bytes remain, then give the SHA-256 of the whole raw input and its

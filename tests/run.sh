@@ -56,7 +56,7 @@ samples=${PILVI_SAMPLES:-$top/../shared/samples}
 [ -d "$samples" ] && samples=$(cd "$samples" && pwd) || samples=
 for c in "$top"/tests/cli/*.sh; do
 	[ -f "$c" ] || continue
-	[ "$(basename "$c")" = lib.sh ] && continue
+	case $(basename "$c") in lib.sh | lib-*.sh) continue ;; esac
 	name=$(basename "$c" .sh)
 	dir=$(mktemp -d "${TMPDIR:-/tmp}/pilvi-cli.XXXXXX")
 	(cd "$dir" && env LC_ALL=C TZ=UTC SOURCE_DATE_EPOCH=1790000000 \

@@ -8,6 +8,9 @@
  * when given as NAME=FILE. NAME is taken as is, "../" and all: that is
  * how the path-traversal fixture is made. An argument is split at its
  * first '=', so a FILE whose own name has one needs the NAME= form.
+ * A FILE that is a folder adds every regular file below it, in name
+ * order, as FOLDER/path (NAME/path): a delivery tree whose folder names
+ * hold '=' (BILLING_PERIOD=2026-10) goes in whole this way.
  *
  * Reproducible: every member has mode 0644, owner 0:0 without names and
  * mtime 2026-01-01 00:00:00 UTC; zip's DOS time is computed in UTC
@@ -17,6 +20,7 @@
  */
 #include <archive.h>
 #include <archive_entry.h>
+#include <dirent.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -121,6 +125,48 @@ add_member(struct archive *a, const char *name, const char *file)
 	archive_entry_free(e);
 }
 
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Every regular file below dir, as name/..., in name order. */
+static void
+add_tree(struct archive *a, const char *name, const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	char **names = NULL, path[4096], sub[4096];
+	size_t n = 0, i;
+	struct stat st;
+
+	if (d == NULL)
+		die("cannot read '%s': %s", dir, strerror(errno));
+	while ((de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		names = realloc(names, (n + 1) * sizeof(*names));
+		if (names == NULL || (names[n] = strdup(de->d_name)) == NULL)
+			die("out of memory");
+		n++;
+	}
+	closedir(d);
+	qsort(names, n, sizeof(*names), cmp_str);
+	for (i = 0; i < n; i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
+		snprintf(sub, sizeof(sub), "%s/%s", name, names[i]);
+		if (stat(path, &st) != 0)
+			die("cannot stat '%s': %s", path, strerror(errno));
+		if (S_ISDIR(st.st_mode))
+			add_tree(a, sub, path);
+		else
+			add_member(a, sub, path);
+		free(names[i]);
+	}
+	free(names);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -173,8 +219,12 @@ main(int argc, char **argv)
 	out_opened = 1;
 
 	for (i = 2; i < argc; i++) {
+		struct stat st;
+
 		eq = strchr(argv[i], '=');
-		if (eq != NULL) {
+		if (stat(argv[i], &st) == 0 && S_ISDIR(st.st_mode)) {
+			add_tree(a, argv[i], argv[i]);
+		} else if (eq != NULL) {
 			if (eq == argv[i] || eq[1] == '\0')
 				die("'%s': expected NAME=FILE", argv[i]);
 			name = strndup(argv[i], (size_t)(eq - argv[i]));

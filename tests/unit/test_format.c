@@ -1535,6 +1535,74 @@ test_cur2_types(void)
 }
 
 /* ------------------------------------------------------------------ */
+/* Legacy CUR in Athena's layout (Parquet, §6): CUR's columns in snake
+ * case. It is CUR, not CUR 2.0: product_region, per-tag columns. */
+
+static const char CUR_ATHENA_HDR[] =
+    "identity_line_item_id,identity_time_interval,bill_invoice_id,"
+    "bill_payer_account_id,bill_billing_period_start_date,"
+    "line_item_usage_account_id,line_item_line_item_type,"
+    "line_item_usage_start_date,line_item_usage_end_date,"
+    "line_item_product_code,line_item_usage_type,line_item_operation,"
+    "line_item_availability_zone,line_item_unblended_cost,"
+    "line_item_currency_code,product_product_name,product_region,"
+    "resource_tags_user_name";
+
+static void
+test_cur_athena(void)
+{
+	struct trec h, r;
+	struct format *f = detect(CUR_ATHENA_HDR, &h, "cur.parquet");
+	struct format_row row;
+	struct pv_error err;
+	const struct charge *c = &row.ch[0];
+
+	if (f == NULL) {
+		CHECK(f != NULL);
+		return;
+	}
+	CHECK_INT(format_kind(f), FORMAT_CUR);
+	CHECK_STR(format_cost_basis(f), "unblended");
+	trec_row(&r, &h, 2);
+	tset(&r, &h, "bill_payer_account_id", "777777777777");
+	tset(&r, &h, "bill_billing_period_start_date",
+	    "2026-10-01T00:00:00.000Z");
+	tset(&r, &h, "line_item_usage_account_id", "888888888888");
+	tset(&r, &h, "line_item_line_item_type", "Usage");
+	tset(&r, &h, "line_item_usage_start_date", "2026-10-01T00:00:00.000Z");
+	tset(&r, &h, "line_item_usage_end_date", "2026-10-01T01:00:00.000Z");
+	tset(&r, &h, "line_item_product_code", "AmazonEC2");
+	tset(&r, &h, "line_item_unblended_cost", "0.1070000000");
+	tset(&r, &h, "product_region", "eu-west-1");
+	tset(&r, &h, "resource_tags_user_name", "web");
+	CHECK_INT(format_map(f, &r.rec, &row, &err), 0);
+	CHECK_INT(c->cls, CHARGE_USAGE);
+	CHECK_INT(c->cost, M(1070000000));
+	CHECK(str_is(c->region, "eu-west-1"));
+	CHECK(str_is(c->service_code, "AmazonEC2"));
+	CHECK_INT(c->start, T_2026_10_01);
+	CHECK_INT(row.estimated, 1);
+	CHECK_INT(row.ntags, 1);
+	CHECK(row.ntags == 1 && str_is(row.tags[0], "user_name"));
+	format_free(f);
+
+	/* CUR 2.0's own columns say CUR 2.0, whatever else is there */
+	f = detect(CUR2_HDR, &h, "cur2.parquet");
+	CHECK(f != NULL && format_kind(f) == FORMAT_CUR2);
+	format_free(f);
+	f = detect("line_item_unblended_cost,line_item_usage_account_id,"
+	    "line_item_usage_start_date,product_region,product",
+	    &h, "x.parquet");
+	CHECK(f != NULL && format_kind(f) == FORMAT_CUR2);
+	format_free(f);
+	/* and a bare export, as the CUR 2.0 mock, stays CUR 2.0 */
+	f = detect("line_item_unblended_cost,line_item_usage_account_id,"
+	    "line_item_usage_start_date,product_product_name", &h, "x.csv");
+	CHECK(f != NULL && format_kind(f) == FORMAT_CUR2);
+	format_free(f);
+}
+
+/* ------------------------------------------------------------------ */
 /* FOCUS (§8). */
 
 static void
@@ -2323,6 +2391,7 @@ main(void)
 	RUN(test_sample_focus);
 	RUN(test_sample_cur);
 	RUN(test_sample_cur2);
+	RUN(test_cur_athena);
 	RUN(test_quantity_as_strtod);
 	TEST_END();
 }
