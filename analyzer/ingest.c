@@ -13,6 +13,7 @@
 #include <strings.h>
 
 #include "csvread.h"
+#include "filetype.h"
 #include "format.h"
 #include "lineset.h"
 #include "readahead.h"
@@ -1300,6 +1301,7 @@ ingest_file(struct store *st, const char *path, const struct ingest_options *o,
 	const char *display = o->name != NULL ? o->name :
 	    strcmp(path, "-") == 0 ? "stdin" : path;
 	const char *member;
+	const char *kind_of_archive = NULL;	/* a workbook's zip */
 	unsigned char digest[32];
 	struct source *src;
 	size_t nfixes = 0, members = 0;
@@ -1335,6 +1337,9 @@ ingest_file(struct store *st, const char *path, const struct ingest_options *o,
 			    display, member);
 			snprintf(x.member, sizeof(x.member), "%s", member);
 			if (!wanted) {
+				if (kind_of_archive == NULL)
+					kind_of_archive =
+					    filetype_of_member(member);
 				warn(&x, "skipped member '%s': not a CSV or "
 				    "Parquet file", member);
 				continue;
@@ -1348,8 +1353,12 @@ ingest_file(struct store *st, const char *path, const struct ingest_options *o,
 	if (more < 0)
 		goto out;
 	if (members == 0) {
-		pv_error_set(err, PV_ERR_INPUT, display, 0, "no CSV or "
-		    "Parquet file inside the archive");
+		if (kind_of_archive != NULL)
+			pv_error_set(err, PV_ERR_INPUT, display, 0, "%s",
+			    kind_of_archive);
+		else
+			pv_error_set(err, PV_ERR_INPUT, display, 0, "no CSV "
+			    "or Parquet file inside the archive");
 		goto out;
 	}
 	if (readahead_finish(x.ra, digest, &res->size, err) != 0)

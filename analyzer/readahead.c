@@ -17,6 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "filetype.h"
 #include "parquet.h"
 #include "xalloc.h"
 
@@ -270,6 +271,12 @@ parse_member(struct readahead *ra, const char *member)
 		ra->rdbuf = xmalloc(BLOCK);
 	if ((n = read_head(ra, &err)) < 0)
 		goto out;
+	/* a PDF, an image, a manifest: said what it is, not "binary data" */
+	if (filetype_of_head(ra->rdbuf, (size_t)n) != NULL) {
+		pv_error_set(&err, PV_ERR_INPUT, display, 0, "%s",
+		    filetype_of_head(ra->rdbuf, (size_t)n));
+		goto out;
+	}
 	if (parquet_magic(ra->rdbuf, (size_t)n)) {
 		if (source_member_path(ra->src, ra->rdbuf, (size_t)n, path,
 		    sizeof(path), &err) != 0 ||
