@@ -54,7 +54,7 @@ DEB_BUILD = make gcc libc6-dev \
             libcsv-dev libsqlite3-dev zlib1g-dev libarchive-dev libxlsxwriter-dev \
             libgmime-3.0-dev libisal-dev libjansson-dev \
             pkg-config
-DEB_TEST  = sqlite3 gzip unzip strace python3
+DEB_TEST  = sqlite3 gzip unzip strace python3 groff-base
 # to fetch libduckdb (below)
 DEB_FETCH = curl ca-certificates
 DEB_PKGS  = $(DEB_BUILD) $(DEB_TEST) $(DEB_FETCH)
