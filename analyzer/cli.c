@@ -827,6 +827,9 @@ cli_drop(const struct cli_options *o, const char *dir)
 	drop_unlock(lock);
 	for (i = 0; i < res.nitems; i++) {
 		const struct drop_item *it = &res.items[i];
+		/* a Maildir message read goes to cur/, as a mail reader's */
+		const char *dest = strncmp(it->name, "new/", 4) == 0 ? "cur/" :
+		    "processed/";
 
 		switch (it->outcome) {
 		case DROP_FAILED:
@@ -840,13 +843,13 @@ cli_drop(const struct cli_options *o, const char *dir)
 			break;
 		case DROP_PROCESSED:
 			if (!o->quiet)
-				printf("%s: ingested, moved to processed/\n",
-				    it->name);
+				printf("%s: ingested, moved to %s\n", it->name,
+				    dest);
 			break;
 		case DROP_DUPLICATE:
 			if (!o->quiet)
-				printf("%s: %s, moved to processed/\n", it->name,
-				    it->message);
+				printf("%s: %s, moved to %s\n", it->name,
+				    it->message, dest);
 			break;
 		case DROP_SKIPPED:
 			if (!o->quiet)

@@ -70,17 +70,15 @@ ensure_dir(const char *path, struct pv_error *err)
 }
 
 /*
- * Move dir/name into dir/sub/, never over an existing file: a name taken
- * there gets ".1", ".2"... Returns the final path (caller frees), or
- * NULL with err filled.
+ * Move dir/name to dir/sub/base, never over an existing file: a name
+ * taken there gets ".1", ".2"... Returns the final path (caller frees),
+ * or NULL with err filled.
  */
 static char *
-move_into(const char *dir, const char *sub, const char *name,
-    struct pv_error *err)
+move_named(const char *dir, const char *name, const char *sub,
+    const char *base, struct pv_error *err)
 {
 	char *from = path_join(dir, name), *to_dir = path_join(dir, sub), *to;
-	const char *base = strrchr(name, '/') != NULL ? strrchr(name, '/') + 1 :
-	    name;	/* a Maildir's new/NAME lands as NAME */
 	int i;
 
 	for (i = 0; i < 1000; i++) {
@@ -133,6 +131,44 @@ move_into(const char *dir, const char *sub, const char *name,
 	free(from);
 	free(to_dir);
 	return NULL;
+}
+
+/* dir/name into dir/sub/ under its base name (a Maildir's new/NAME
+ * lands as NAME). */
+static char *
+move_into(const char *dir, const char *sub, const char *name,
+    struct pv_error *err)
+{
+	const char *base = strrchr(name, '/');
+
+	return move_named(dir, name, sub, base != NULL ? base + 1 : name,
+	    err);
+}
+
+/* A Maildir message new/NAME to cur/NAME:2,S (read: "seen"), the way
+ * a mail reader marks it (maildir(5)). Returns the path, or NULL. */
+static char *
+move_seen(const char *dir, const char *name, struct pv_error *err)
+{
+	size_t n = strlen(name) + 8;
+	char *seen = xmalloc(n), *to;
+
+	/* a name that already carries flags keeps them, seen added */
+	if (strstr(name + 4, ":2,") != NULL)
+		snprintf(seen, n, "%s%s", name + 4, strchr(name + 4, 'S') !=
+		    NULL ? "" : "S");
+	else
+		snprintf(seen, n, "%s:2,S", name + 4);
+	to = path_join(dir, "cur");
+	if (ensure_dir(to, err) != 0) {
+		free(to);
+		free(seen);
+		return NULL;
+	}
+	free(to);
+	to = move_named(dir, name, "cur", seen, err);
+	free(seen);
+	return to;
 }
 
 /* Write text to path through a temporary file and a rename. */
@@ -625,7 +661,7 @@ drop_message(struct store *st, const char *dir, const char *name,
 	struct pv_error merr;
 	char *path = path_join(dir, name), *tmp = path_join(dir,
 	    ".pilvi-mail.XXXXXX"), *errors = NULL, *moved, line[2048];
-	size_t elen = 0, i, p, billing = 0;
+	size_t elen = 0, i, p, billing = 0, dups = 0;
 	int rc = -1, failed = 0;
 
 	memset(&m, 0, sizeof(m));
@@ -673,6 +709,8 @@ drop_message(struct store *st, const char *dir, const char *name,
 		for (p = 0; !o->dry_run && ir.status == INGEST_OK &&
 		    p < ir.nperiods; p++)
 			add_payer(payers, npayers, ir.periods[p].payer);
+		if (ir.status == INGEST_DUPLICATE)
+			dups++;
 		ingest_result_release(&ir);
 	}
 	if (!failed && billing == 0) {
@@ -690,7 +728,13 @@ drop_message(struct store *st, const char *dir, const char *name,
 		rc = 0;
 		goto out;
 	}
-	moved = move_into(dir, failed ? "failed" : "processed", name, err);
+	/* a Maildir message read goes where a mail reader puts it, cur/
+	 * with the "seen" flag; one that failed to failed/ like a file */
+	if (!failed && strncmp(name, "new/", 4) == 0)
+		moved = move_seen(dir, name, err);
+	else
+		moved = move_into(dir, failed ? "failed" : "processed", name,
+		    err);
 	if (moved == NULL)
 		goto out;
 	if (failed) {
@@ -708,6 +752,13 @@ drop_message(struct store *st, const char *dir, const char *name,
 		if (rc != 0)
 			goto out;
 		add_item(res, name, DROP_FAILED, errors);
+	} else if (dups == billing) {
+		/* the same e-mail again: nothing new was stored */
+		free(moved);
+		snprintf(line, sizeof(line), "the same billing file%s as "
+		    "before (sent again by %s): nothing new",
+		    billing == 1 ? "" : "s", m.from);
+		add_item(res, name, DROP_DUPLICATE, line);
 	} else {
 		free(moved);
 		snprintf(line, sizeof(line), "%zu billing file%s from %s",
@@ -863,9 +914,11 @@ drop_run(struct store *st, const char *dir, const struct drop_options *o,
 		char *moved;
 		size_t p;
 
-		/* a file still being written is left for the next run */
-		if (stat(path, &sb) != 0 || now - sb.st_mtime <
-		    o->settle_seconds) {
+		/* a file still being written is left for the next run; a
+		 * Maildir's new/ holds whole messages only (delivery writes
+		 * in tmp/ and renames), so they need no wait */
+		if (stat(path, &sb) != 0 || (now - sb.st_mtime <
+		    o->settle_seconds && strncmp(names[i], "new/", 4) != 0)) {
 			add_item(res, names[i], DROP_UNSETTLED, NULL);
 			free(path);
 			continue;
@@ -976,8 +1029,20 @@ int
 drop_lock(const char *dir, int wait, int *fd, struct pv_error *err)
 {
 	char *lock = path_join(dir, LOCK_NAME);
+	struct stat sb;
 	int rc = 0;
 
+	*fd = -1;
+	if (stat(dir, &sb) != 0)
+		rc = pv_error_set(err, PV_ERR_FATAL, NULL, 0, "no drop folder "
+		    "'%s': %s", dir, strerror(errno));
+	else if (!S_ISDIR(sb.st_mode))
+		rc = pv_error_set(err, PV_ERR_FATAL, NULL, 0, "'%s' is not a "
+		    "folder: drop wants the folder the e-mails land in", dir);
+	if (rc != 0) {
+		free(lock);
+		return rc;
+	}
 	*fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 	if (*fd < 0)
 		rc = pv_error_set(err, PV_ERR_FATAL, NULL, 0, "cannot open the "

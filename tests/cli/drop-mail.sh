@@ -41,3 +41,10 @@ find in -type f | grep -v '\.lock$' | grep -v reports/ | sort
 cat in/failed/*.error
 sqlite3 a.db "SELECT name, format, mail_from, mail_subject, mail_message_id, mail_date FROM file ORDER BY id"
 run $PA --db a.db -q drop in
+echo "--- a Maildir message just delivered: read at once (new/ holds whole"
+echo "--- messages only), then the first e-mail sent again: nothing new"
+message in/new/1790000100.M2P1.host "Monthly again" maildir-2 "$FIXTURES/dbr-rt-single.csv"
+message in/again.eml "October bills (resent)" two-2 cur.csv focus.csv
+touch -d '2 hours ago' in/again.eml
+run $PA --db a.db drop in
+ls in/cur
