@@ -111,6 +111,9 @@ struct progress {
 	struct timespec t0;	/* when the file was opened */
 	double drawn;		/* seconds at the last redraw */
 	int shown;
+	/* the run so far, for the closing line of a many-file ingest */
+	int ingested, same, rejected;
+	long rows;
 };
 
 /* The terminal's width (stderr's), else $COLUMNS, else 80. */
@@ -188,7 +191,14 @@ ingest_one(const struct cli_options *o, struct store *st,
 	if (rc != 0) {
 		print_error(&err);
 		ingest_result_release(&res);
+		prog->rejected++;
 		return err.kind == PV_ERR_FATAL ? EXIT_FATAL : EXIT_REJECTED;
+	}
+	if (res.status == INGEST_DUPLICATE)
+		prog->same++;
+	else {
+		prog->ingested++;
+		prog->rows += res.rows;
 	}
 	if (!o->quiet && res.status != INGEST_DUPLICATE)
 		print_warnings(name, &res);
@@ -369,6 +379,13 @@ ingest_all(const struct cli_options *o, struct store *st, char **files,
 		if (rc != EXIT_OK)
 			status = rc;
 	}
+	/* many files: one line that adds them up */
+	if (report_each && !o->quiet &&
+	    prog.ingested + prog.same + prog.rejected > 1)
+		printf("%d files: %d ingested (%ld rows), %d the same as "
+		    "before, %d rejected\n", prog.ingested + prog.same +
+		    prog.rejected, prog.ingested, prog.rows, prog.same,
+		    prog.rejected);
 	return status;
 }
 
