@@ -1,6 +1,6 @@
 /*
  * document.c - the document's blocks and its builder: every string is
- * copied in, every number written out here (see document.h).
+ * copied in, every figure written out here (see document.h).
  */
 #include "document.h"
 
@@ -21,10 +21,8 @@ vformat(const char *fmt, va_list ap)
 	va_copy(aq, ap);
 	n = vsnprintf(NULL, 0, fmt, aq);
 	va_end(aq);
-	if (n < 0)
-		return xstrdup("");
-	s = xmalloc((size_t)n + 1);
-	vsnprintf(s, (size_t)n + 1, fmt, ap);
+	s = xmalloc(n > 0 ? (size_t)n + 1 : 1);
+	vsnprintf(s, n > 0 ? (size_t)n + 1 : 1, fmt, ap);
 	return s;
 }
 
@@ -45,10 +43,32 @@ text_release(struct doc_text *t)
 }
 
 static void
-chart_release(struct doc_chart *c)
+block_release(struct doc_block *b)
 {
-	size_t i;
+	struct doc_chart *c = &b->chart;
+	size_t i, j;
 
+	free(b->id);
+	free(b->title);
+	text_release(&b->text);
+	for (i = 0; i < b->nitems; i++)
+		text_release(&b->items[i]);
+	free(b->items);
+	for (i = 0; i < b->npairs; i++) {
+		free(b->pairs[i].label);
+		free(b->pairs[i].value);
+		free(b->pairs[i].detail);
+	}
+	free(b->pairs);
+	for (i = 0; i < b->table.ncols; i++)
+		free(b->table.cols[i].title);
+	free(b->table.cols);
+	for (i = 0; i < b->table.nrows; i++) {
+		for (j = 0; j < b->table.ncols; j++)
+			free(b->table.rows[i].cells[j].text);
+		free(b->table.rows[i].cells);
+	}
+	free(b->table.rows);
 	free(c->title);
 	free(c->caption);
 	free(c->missing);
@@ -65,40 +85,6 @@ chart_release(struct doc_chart *c)
 	free(c->series);
 }
 
-static void
-block_release(struct doc_block *b)
-{
-	size_t i, j;
-
-	free(b->id);
-	free(b->title);
-	text_release(&b->text);
-	for (i = 0; i < b->nitems; i++)
-		text_release(&b->items[i]);
-	free(b->items);
-	for (i = 0; i < b->nfacts; i++) {
-		free(b->facts[i].label);
-		free(b->facts[i].value);
-	}
-	free(b->facts);
-	for (i = 0; i < b->nfigures; i++) {
-		free(b->figures[i].label);
-		free(b->figures[i].value);
-		free(b->figures[i].detail);
-	}
-	free(b->figures);
-	for (i = 0; i < b->table.ncols; i++)
-		free(b->table.cols[i].title);
-	free(b->table.cols);
-	for (i = 0; i < b->table.nrows; i++) {
-		for (j = 0; j < b->table.ncols; j++)
-			free(b->table.rows[i].cells[j].text);
-		free(b->table.rows[i].cells);
-	}
-	free(b->table.rows);
-	chart_release(&b->chart);
-}
-
 void
 doc_free(struct doc *d)
 {
@@ -112,11 +98,14 @@ doc_free(struct doc *d)
 	free(d);
 }
 
+/* A new block; with `reuse`, the last one when it is of that kind. */
 static struct doc_block *
-block_new(struct doc *d, enum doc_kind kind)
+block(struct doc *d, enum doc_kind kind, int reuse)
 {
 	struct doc_block *b;
 
+	if (reuse && d->nblocks > 0 && d->blocks[d->nblocks - 1].kind == kind)
+		return &d->blocks[d->nblocks - 1];
 	d->blocks = xgrow(d->blocks, &d->cap, d->nblocks + 1,
 	    sizeof(*d->blocks));
 	b = &d->blocks[d->nblocks++];
@@ -125,19 +114,10 @@ block_new(struct doc *d, enum doc_kind kind)
 	return b;
 }
 
-/* The last block if it is of this kind, else a new one. */
-static struct doc_block *
-block_last(struct doc *d, enum doc_kind kind)
-{
-	if (d->nblocks > 0 && d->blocks[d->nblocks - 1].kind == kind)
-		return &d->blocks[d->nblocks - 1];
-	return block_new(d, kind);
-}
-
 void
 doc_heading(struct doc *d, int level, const char *id, const char *fmt, ...)
 {
-	struct doc_block *b = block_new(d, DOC_HEADING);
+	struct doc_block *b = block(d, DOC_HEADING, 0);
 	va_list ap;
 
 	b->level = level < 1 ? 1 : level > 4 ? 4 : level;
@@ -150,13 +130,13 @@ doc_heading(struct doc *d, int level, const char *id, const char *fmt, ...)
 void
 doc_para(struct doc *d, enum doc_tone tone)
 {
-	block_new(d, DOC_PARAGRAPH)->tone = tone;
+	block(d, DOC_PARAGRAPH, 0)->tone = tone;
 }
 
 void
 doc_list(struct doc *d, enum doc_tone tone, const char *title)
 {
-	struct doc_block *b = block_new(d, DOC_LIST);
+	struct doc_block *b = block(d, DOC_LIST, 0);
 
 	b->tone = tone;
 	b->title = title != NULL ? xstrdup(title) : NULL;
@@ -165,32 +145,25 @@ doc_list(struct doc *d, enum doc_tone tone, const char *title)
 void
 doc_item(struct doc *d)
 {
-	struct doc_block *b = block_last(d, DOC_LIST);
+	struct doc_block *b = block(d, DOC_LIST, 1);
 
 	b->items = xrealloc(b->items, (b->nitems + 1) * sizeof(*b->items));
 	memset(&b->items[b->nitems++], 0, sizeof(*b->items));
 }
 
-/* The text doc_add() appends to: the open paragraph or list item. */
-static struct doc_text *
-open_text(struct doc *d)
+/* Append to the open paragraph or list item (s is taken over). */
+static void
+add(struct doc *d, enum doc_style style, char *s)
 {
 	struct doc_block *b = d->nblocks > 0 ? &d->blocks[d->nblocks - 1] :
 	    NULL;
+	struct doc_text *t;
 
-	if (b != NULL && b->kind == DOC_LIST) {
-		if (b->nitems == 0)
-			doc_item(d);
-		return &b->items[b->nitems - 1];
-	}
-	if (b == NULL || b->kind != DOC_PARAGRAPH)
-		b = block_new(d, DOC_PARAGRAPH);
-	return &b->text;
-}
-
-static void
-text_add(struct doc_text *t, enum doc_style style, char *s)
-{
+	if (b != NULL && b->kind == DOC_LIST && b->nitems == 0)
+		doc_item(d);
+	if (b == NULL || (b->kind != DOC_LIST && b->kind != DOC_PARAGRAPH))
+		b = block(d, DOC_PARAGRAPH, 0);
+	t = b->kind == DOC_LIST ? &b->items[b->nitems - 1] : &b->text;
 	t->spans = xgrow(t->spans, &t->cap, t->nspans + 1, sizeof(*t->spans));
 	t->spans[t->nspans].text = s;
 	t->spans[t->nspans++].style = style;
@@ -202,7 +175,7 @@ doc_add(struct doc *d, enum doc_style style, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	text_add(open_text(d), style, vformat(fmt, ap));
+	add(d, style, vformat(fmt, ap));
 	va_end(ap);
 }
 
@@ -213,7 +186,7 @@ doc_say(struct doc *d, enum doc_tone tone, const char *fmt, ...)
 
 	doc_para(d, tone);
 	va_start(ap, fmt);
-	text_add(open_text(d), DOC_PLAIN, vformat(fmt, ap));
+	add(d, DOC_PLAIN, vformat(fmt, ap));
 	va_end(ap);
 }
 
@@ -224,20 +197,32 @@ doc_point(struct doc *d, const char *fmt, ...)
 
 	doc_item(d);
 	va_start(ap, fmt);
-	text_add(open_text(d), DOC_PLAIN, vformat(fmt, ap));
+	add(d, DOC_PLAIN, vformat(fmt, ap));
 	va_end(ap);
+}
+
+static struct doc_pair *
+pair(struct doc *d, enum doc_kind kind, const char *label, const char *value)
+{
+	struct doc_block *b = block(d, kind, 1);
+	struct doc_pair *p;
+
+	b->pairs = xrealloc(b->pairs, (b->npairs + 1) * sizeof(*b->pairs));
+	p = &b->pairs[b->npairs++];
+	memset(p, 0, sizeof(*p));
+	p->label = xstrdup(label);
+	p->value = value != NULL ? xstrdup(value) : NULL;
+	return p;
 }
 
 void
 doc_fact(struct doc *d, const char *label, const char *fmt, ...)
 {
-	struct doc_block *b = block_last(d, DOC_FACTS);
+	struct doc_pair *p = pair(d, DOC_FACTS, label, NULL);
 	va_list ap;
 
-	b->facts = xrealloc(b->facts, (b->nfacts + 1) * sizeof(*b->facts));
-	b->facts[b->nfacts].label = xstrdup(label);
 	va_start(ap, fmt);
-	b->facts[b->nfacts++].value = vformat(fmt, ap);
+	p->value = vformat(fmt, ap);
 	va_end(ap);
 }
 
@@ -245,78 +230,70 @@ void
 doc_figure(struct doc *d, enum doc_style style, const char *label,
     const char *value, const char *fmt, ...)
 {
-	struct doc_block *b = block_last(d, DOC_FIGURES);
-	struct doc_figure *f;
+	struct doc_pair *p = pair(d, DOC_FIGURES, label, value);
 	va_list ap;
 
-	b->figures = xrealloc(b->figures, (b->nfigures + 1) *
-	    sizeof(*b->figures));
-	f = &b->figures[b->nfigures++];
-	f->label = xstrdup(label);
-	f->value = xstrdup(value);
-	f->style = style;
+	p->style = style;
 	va_start(ap, fmt);
-	f->detail = vformat(fmt, ap);
+	p->detail = vformat(fmt, ap);
 	va_end(ap);
 }
 
 struct doc_table *
 doc_table(struct doc *d, const char *spec)
 {
-	struct doc_table *t = &block_new(d, DOC_TABLE)->table;
+	struct doc_table *t = &block(d, DOC_TABLE, 0)->table;
 	const char *p = spec, *bar;
 
-	for (;;) {
+	do {
 		struct doc_column *c;
+		const char *mark = strchr("$#%@", *p);
 		size_t len;
 
 		bar = strchr(p, '|');
 		len = bar != NULL ? (size_t)(bar - p) : strlen(p);
 		t->cols = xrealloc(t->cols, (t->ncols + 1) * sizeof(*t->cols));
 		c = &t->cols[t->ncols++];
-		c->type = *p == '$' ? DOC_MONEY : *p == '#' ? DOC_COUNT :
-		    *p == '%' ? DOC_PERCENT : *p == '@' ? DOC_DATE : DOC_TEXT;
-		if (strchr("$#%@", *p) != NULL && len > 0) {
+		c->type = *p == '\0' || mark == NULL ? DOC_TEXT : *p == '$' ?
+		    DOC_MONEY : *p == '#' ? DOC_COUNT : *p == '%' ?
+		    DOC_PERCENT : DOC_DATE;
+		if (c->type != DOC_TEXT) {
 			p++;
 			len--;
 		}
 		c->title = xstrndup(p, len);
-		if (bar == NULL)
-			break;
-		p = bar + 1;
-	}
+		p = bar != NULL ? bar + 1 : p;
+	} while (bar != NULL);
 	return t;
 }
 
 void
 doc_row(struct doc_table *t, int total)
 {
-	struct doc_row *r;
-
 	t->rows = xgrow(t->rows, &t->cap, t->nrows + 1, sizeof(*t->rows));
-	r = &t->rows[t->nrows++];
-	r->cells = xcalloc(t->ncols, sizeof(*r->cells));
-	r->total = total;
+	t->rows[t->nrows].cells = xcalloc(t->ncols, sizeof(struct doc_cell));
+	t->rows[t->nrows++].total = total;
 }
 
-/* The next empty cell of the last row (a cell too many is dropped). */
+/* s into the next empty cell of the last row (a cell too many is
+ * dropped); s is taken over. */
 static void
-cell_put(struct doc_table *t, enum doc_style style, char *s)
+cell(struct doc_table *t, enum doc_style style, char *s)
 {
-	struct doc_row *r;
+	struct doc_cell *c;
 	size_t i;
 
 	if (t->nrows == 0)
 		doc_row(t, 0);
-	r = &t->rows[t->nrows - 1];
-	for (i = 0; i < t->ncols && r->cells[i].text != NULL; i++)
+	c = t->rows[t->nrows - 1].cells;
+	for (i = 0; i < t->ncols && c[i].text != NULL; i++)
 		;
 	if (i == t->ncols) {
 		free(s);
 		return;
 	}
-	r->cells[i].text = s;
-	r->cells[i].style = style;
+	c[i].text = s;
+	c[i].style = style;
 }
 
 void
@@ -325,14 +302,14 @@ doc_cell(struct doc_table *t, enum doc_style style, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	cell_put(t, style, vformat(fmt, ap));
+	cell(t, style, vformat(fmt, ap));
 	va_end(ap);
 }
 
 void
 doc_cell_str(struct doc_table *t, const char *s)
 {
-	cell_put(t, DOC_PLAIN, xstrdup(s != NULL && *s != '\0' ? s : "-"));
+	cell(t, DOC_PLAIN, xstrdup(s != NULL && *s != '\0' ? s : "-"));
 }
 
 const char *
@@ -347,7 +324,7 @@ doc_cell_money(struct doc_table *t, money_t v)
 {
 	char buf[48];
 
-	cell_put(t, DOC_PLAIN, xstrdup(doc_money(buf, sizeof(buf), v)));
+	cell(t, DOC_PLAIN, xstrdup(doc_money(buf, sizeof(buf), v)));
 }
 
 void
@@ -360,29 +337,18 @@ void
 doc_cell_pct(struct doc_table *t, double pct, int places, int sign)
 {
 	/* -0.0 would print as "-0.0" */
-	if (pct == 0)
-		pct = 0;
-	if (sign)
-		doc_cell(t, DOC_PLAIN, "%+.*f%%", places, pct);
-	else
-		doc_cell(t, DOC_PLAIN, "%.*f%%", places, pct);
-}
-
-void
-doc_cell_none(struct doc_table *t)
-{
-	cell_put(t, DOC_PLAIN, xstrdup("-"));
+	doc_cell(t, DOC_PLAIN, sign ? "%+.*f%%" : "%.*f%%", places,
+	    pct == 0 ? 0 : pct);
 }
 
 struct doc_chart *
 doc_chart(struct doc *d, enum doc_chart_kind kind, int npoints,
     const char *title, const char *unit, const char *period)
 {
-	struct doc_chart *c = &block_new(d, DOC_CHART)->chart;
+	struct doc_chart *c = &block(d, DOC_CHART, 0)->chart;
 
 	c->kind = kind;
-	c->npoints = npoints < 0 ? 0 : npoints;
-	c->split = c->npoints;
+	c->npoints = c->split = npoints < 0 ? 0 : npoints;
 	c->title = xstrdup(title);
 	c->unit = xstrdup(unit != NULL ? unit : "");
 	c->period = xstrdup(period != NULL ? period : "");
@@ -398,35 +364,25 @@ doc_series(struct doc_chart *c, enum doc_series_kind kind, const char *name)
 
 	c->series = xrealloc(c->series, (c->nseries + 1) * sizeof(*c->series));
 	s = &c->series[c->nseries++];
+	memset(s, 0, sizeof(*s));
 	s->name = xstrdup(name);
 	s->kind = kind;
 	s->v = xcalloc((size_t)c->npoints + 1, sizeof(*s->v));
-	s->hi = kind == DOC_SERIES_BAND ? xcalloc((size_t)c->npoints + 1,
-	    sizeof(*s->hi)) : NULL;
-	s->from = 0;
+	if (kind == DOC_SERIES_BAND)
+		s->hi = xcalloc((size_t)c->npoints + 1, sizeof(*s->hi));
 	s->to = c->npoints;
 	return s;
 }
 
 void
-doc_chart_caption(struct doc_chart *c, const char *fmt, ...)
+doc_chart_say(struct doc_chart *c, int missing, const char *fmt, ...)
 {
+	char **to = missing ? &c->missing : &c->caption;
 	va_list ap;
 
-	free(c->caption);
+	free(*to);
 	va_start(ap, fmt);
-	c->caption = vformat(fmt, ap);
-	va_end(ap);
-}
-
-void
-doc_chart_missing(struct doc_chart *c, const char *fmt, ...)
-{
-	va_list ap;
-
-	free(c->missing);
-	va_start(ap, fmt);
-	c->missing = vformat(fmt, ap);
+	*to = vformat(fmt, ap);
 	va_end(ap);
 }
 
@@ -436,7 +392,6 @@ doc_width(const char *s)
 	size_t n = 0;
 
 	for (; s != NULL && *s != '\0'; s++)
-		if (((unsigned char)*s & 0xc0) != 0x80)
-			n++;
+		n += ((unsigned char)*s & 0xc0) != 0x80;
 	return n;
 }
