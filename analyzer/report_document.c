@@ -478,8 +478,6 @@ status_section(struct doc *d, const struct report *r)
 
 /* ---- 2. budget estimate: charts ---------------------------------------- */
 
-static const char no_daily[] = "the data of this month has no daily "
-    "detail (a monthly report), so the estimate spreads the month evenly";
 
 /* Usage and discounts of day j (0-based) of the complete days. */
 static money_t
@@ -616,8 +614,8 @@ payer_charts(struct doc *d, const struct estimate_payer *p,
 		return;
 	if (p->days_with_data == 0) {
 		doc_chart_say(doc_chart(d, DOC_CHART_DAILY, 0, "Daily cost",
-		    p->currency, p->period), 1, "No daily charts: %s.",
-		    no_daily);
+		    p->currency, p->period), 1, "No daily charts: the data of "
+		    "this month has no daily detail (a monthly report).");
 		return;
 	}
 	/* days 1..observed hold data */

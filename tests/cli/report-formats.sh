@@ -36,6 +36,13 @@ print("self-contained" if "http" not in text and "<link" not in text and "<scrip
 print("svg charts: %d" % text.count("<svg"))
 print("escaped script name" if "&lt;script&gt;" in text else "script name NOT escaped")
 print("escaped customer" if "Acme &lt;Oy&gt;" in text else "customer NOT escaped")
+# a legend names what its chart draws, no more (Route 53's only charge is
+# month-long: no bar); a month without daily detail has a sentence
+import re
+for lg in re.findall(r'<ul class="lg">(.*?)</ul>', text):
+    print("legend:", ", ".join(re.sub(r"<[^>]*>", "", li)
+                               for li in re.findall(r"<li>(.*?)</li>", lg)))
+print("without daily detail:", text.count("No daily charts: "))
 PY
 echo "--- the same totals everywhere"
 # JSON holds the exact sums; the reports show them to the cent
