@@ -761,11 +761,19 @@ estimate_body(struct doc *d, const struct estimate *e,
 		doc_say(d, DOC_TONE_PLAIN, "No billing data to estimate from.");
 		return;
 	}
+	for (i = 0; i < e->npayers && (e->payers[i].complete ||
+	    strcmp(e->payers[i].period, e->period) != 0); i++)
+		;
 	if (e->npayers > 1) {
 		doc_para(d, DOC_TONE_PLAIN);
 		doc_add(d, DOC_PLAIN, "All payers, %s: ", e->period);
-		amount_range(d, e->amount, e->currency, e->low, e->high,
-		    e->confidence);
+		/* a range only where something is projected */
+		if (i < e->npayers)
+			amount_range(d, e->amount, e->currency, e->low, e->high,
+			    e->confidence);
+		else
+			doc_add(d, DOC_STRONG, "%s %s", doc_money(a, sizeof(a),
+			    e->amount), e->currency);
 		doc_say(d, DOC_TONE_PLAIN, "Tax projected apart: %s; credits "
 		    "and refunds left out: %s.", doc_money(a, sizeof(a),
 		    e->tax), doc_money(b, sizeof(b), e->credits));
