@@ -1,7 +1,8 @@
 # the HTML report's charts on the real samples: each daily chart draws
 # its largest services apart (by the usage its bars show) and names in
 # its legend only what it draws; a month without daily detail (the
-# monthly reports) gets a sentence instead of empty charts
+# monthly reports) gets a sentence instead of empty charts; and a month
+# all invoiced has no range to show
 . "$LIB"
 need_samples
 $PA --db s.db -q ingest samples/*.csv samples/*.gz samples/*.zip
@@ -19,3 +20,4 @@ for payer, body in re.findall(r'<h3 id="estimate-\d+">Payer ([^<]*)</h3>(.*?)(?=
     for p in re.findall(r'<p class="muted">(No daily charts: [^<]*)</p>', body):
         print("  " + p)
 PY
+$PA --db s.db report | grep '^  All payers'
