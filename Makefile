@@ -8,6 +8,7 @@
 #   make calibrate  rewrite schema/estimate-errors.csv (the estimate's range)
 #   make install    PREFIX=/usr/local DESTDIR=
 #   make deps       install the Debian packages the build and tests need
+#                   (make test and make demo only check, and say so)
 
 PREFIX  ?= /usr/local
 DESTDIR ?=
@@ -48,10 +49,11 @@ endif
 
 # Debian packages: build, then what the tests use besides (sqlite3 to
 # compare databases before and after a rejected file).
-DEB_BUILD = libcsv-dev libsqlite3-dev zlib1g-dev libarchive-dev libxlsxwriter-dev \
+DEB_BUILD = make gcc libc6-dev \
+            libcsv-dev libsqlite3-dev zlib1g-dev libarchive-dev libxlsxwriter-dev \
             libgmime-3.0-dev libisal-dev \
             pkg-config
-DEB_TEST  = sqlite3 gzip unzip
+DEB_TEST  = sqlite3 gzip unzip strace python3
 DEB_PKGS  = $(DEB_BUILD) $(DEB_TEST)
 
 BIN      = $(BUILD)/pilvi-analyzer
@@ -187,23 +189,34 @@ bench: $(BIN) $(TOOLS)
 bench-quick: $(BIN) $(TOOLS)
 	sh bench/run.sh $(BUILD) quick
 
-# check-deps installs what is missing when it can (root), and otherwise
-# says exactly what to run.
-check-deps deps:
+# deps installs what is missing (as root, with apt-get); check-deps, run
+# by test and demo, only says what is missing and how to get it.
+deps:
 	@missing=""; \
 	for p in $(DEB_PKGS); do \
 	    dpkg-query -W -f='$${Status}' $$p 2>/dev/null | \
 	        grep -q 'ok installed' || missing="$$missing $$p"; \
 	done; \
 	if [ -z "$$missing" ]; then exit 0; fi; \
-	if [ "$$(id -u)" = 0 ]; then \
-	    echo "installing:$$missing"; \
-	    apt-get update -qq && \
-	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-	        --no-install-recommends $$missing; \
-	else \
+	if [ "$$(id -u)" != 0 ]; then \
 	    echo "missing Debian packages:$$missing" >&2; \
-	    echo "run: sudo apt-get install$$missing" >&2; \
+	    echo "run: sudo make deps" >&2; \
+	    exit 1; \
+	fi; \
+	echo "installing:$$missing"; \
+	apt-get update -qq && \
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	    --no-install-recommends $$missing
+
+check-deps:
+	@missing=""; \
+	for p in $(DEB_PKGS); do \
+	    dpkg-query -W -f='$${Status}' $$p 2>/dev/null | \
+	        grep -q 'ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	    echo "missing Debian packages:$$missing" >&2; \
+	    echo "run: make deps (as root), or sh setup.sh test" >&2; \
 	    exit 1; \
 	fi
 

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -71,21 +72,32 @@ cli_progress_line(char *buf, size_t n, const char *name, uint64_t done,
     uint64_t total, uint64_t rows, double secs)
 {
 	double rate = secs > 0 ? (double)done / 1e6 / secs : 0;
-	int len;
+	char tail[160], shown[512];
+	size_t room, len = strlen(name);
 
 	if (total > 0) {
 		if (done > total)
 			done = total;
-		len = snprintf(buf, n, "reading %s: %d%% (%llu of %llu MB)",
-		    name, (int)(done * 100 / total),
+		snprintf(tail, sizeof(tail), ": %d%% (%llu of %llu MB), %llu "
+		    "rows, %.0f MB/s", (int)(done * 100 / total),
 		    (unsigned long long)(done / 1000000),
-		    (unsigned long long)(total / 1000000));
-	} else
-		len = snprintf(buf, n, "reading %s: %llu MB", name,
-		    (unsigned long long)(done / 1000000));
-	if (len >= 0 && (size_t)len < n)
-		snprintf(buf + len, n - (size_t)len, ", %llu rows, %.0f MB/s",
+		    (unsigned long long)(total / 1000000),
 		    (unsigned long long)rows, rate);
+	} else
+		snprintf(tail, sizeof(tail), ": %llu MB, %llu rows, %.0f MB/s",
+		    (unsigned long long)(done / 1000000),
+		    (unsigned long long)rows, rate);
+	/* the line fits in n - 1 columns: a long name (AWS's run to 90
+	 * characters) loses its middle, so the figures stay in sight */
+	room = n > 9 + strlen(tail) ? n - 9 - strlen(tail) : 0;
+	if (len > room && room >= 11 && room < sizeof(shown)) {
+		size_t head = (room - 3) / 2, end = room - 3 - head;
+
+		snprintf(shown, sizeof(shown), "%.*s...%s", (int)head, name,
+		    name + len - end);
+		name = shown;
+	}
+	snprintf(buf, n, "reading %s%s", name, tail);
 }
 
 /*
@@ -100,6 +112,21 @@ struct progress {
 	int shown;
 };
 
+/* The terminal's width (stderr's), else $COLUMNS, else 80. */
+static size_t
+columns(void)
+{
+	struct winsize ws;
+	const char *c = getenv("COLUMNS");
+	long v;
+
+	if (ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+		return ws.ws_col;
+	if (c != NULL && (v = strtol(c, NULL, 10)) > 0 && v < 1000)
+		return (size_t)v;
+	return 80;
+}
+
 static void
 show_progress(void *ctx, uint64_t done, uint64_t total, uint64_t rows)
 {
@@ -109,8 +136,8 @@ show_progress(void *ctx, uint64_t done, uint64_t total, uint64_t rows)
 
 	if (secs < 1.0 || (p->shown && secs - p->drawn < 0.2))
 		return;
-	cli_progress_line(line, sizeof(line), p->name, done, total, rows,
-	    secs);
+	cli_progress_line(line, columns() < sizeof(line) ? columns() :
+	    sizeof(line), p->name, done, total, rows, secs);
 	fprintf(stderr, "\r%s\033[K", line);
 	p->drawn = secs;
 	p->shown = 1;
@@ -681,6 +708,10 @@ cli_drop(const struct cli_options *o, const char *dir)
 			if (!o->quiet)
 				printf("%s: %s, moved to processed/\n", it->name,
 				    it->message);
+			break;
+		case DROP_SKIPPED:
+			if (!o->quiet)
+				printf("%s: %s\n", it->name, it->message);
 			break;
 		case DROP_UNSETTLED:
 			if (!o->quiet)

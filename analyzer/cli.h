@@ -37,7 +37,9 @@ struct cli_options {
 
 /* The progress line for an input: "reading NAME: 45% (450 of 1000 MB),
  * 1234567 rows, 95 MB/s", without the percentage when total is 0 (a
- * pipe). done and total are raw bytes, secs the time so far. */
+ * pipe). done and total are raw bytes, secs the time so far. It fits
+ * in n - 1 characters (pass the terminal's width): a long name loses
+ * its middle to "...", the figures stay. */
 void cli_progress_line(char *buf, size_t n, const char *name, uint64_t done,
     uint64_t total, uint64_t rows, double secs);
 

@@ -20,7 +20,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <sqlite3.h>
+
 #include "csvread.h"
+#include "datetime.h"
 #include "message.h"
 #include "report.h"
 #include "source.h"
@@ -104,6 +107,25 @@ move_into(const char *dir, const char *sub, const char *name,
 		}
 		if (errno != EEXIST)
 			break;
+		/* the same file there already: a move killed between its
+		 * link and its unlink; finish it */
+		{
+			struct stat a, b;
+
+			if (stat(from, &a) == 0 && stat(to, &b) == 0 &&
+			    a.st_dev == b.st_dev && a.st_ino == b.st_ino) {
+				if (unlink(from) != 0) {
+					pv_error_set(err, PV_ERR_FATAL, NULL, 0,
+					    "cannot move '%s': %s", from,
+					    strerror(errno));
+					free(to);
+					to = NULL;
+				}
+				free(from);
+				free(to_dir);
+				return to;
+			}
+		}
 		free(to);
 	}
 	pv_error_set(err, PV_ERR_FATAL, NULL, 0, "cannot move '%s' into '%s': "
@@ -448,9 +470,43 @@ add_payer(char ***v, size_t *n, const char *p)
 	return 0;
 }
 
-/* The regular files of dir waiting to be processed, sorted. */
+/* What an entry of the drop folder that is not a regular file is, for
+ * the line that says it is skipped; NULL for the folder's own
+ * sub-folders, which are not deliveries and need no word. */
+static const char *
+not_a_file(const char *name, const struct stat *sb)
+{
+	static const char *const own[] = { "processed", "failed", "reports",
+	    "new", "cur", "tmp" };
+	size_t i;
+
+	if (S_ISDIR(sb->st_mode)) {
+		for (i = 0; i < sizeof(own) / sizeof(own[0]); i++)
+			if (strcmp(name, own[i]) == 0)
+				return NULL;
+		return "a folder: skipped (put its files in the drop folder "
+		    "itself)";
+	}
+	if (S_ISLNK(sb->st_mode))
+		return "a symbolic link: skipped (links are not followed; "
+		    "copy the file in)";
+	if (S_ISFIFO(sb->st_mode))
+		return "a named pipe: skipped (not a file)";
+	return "not a regular file: skipped";
+}
+
 static int
-list_inputs(const char *dir, char ***out, size_t *n, struct pv_error *err)
+cmp_item(const void *a, const void *b)
+{
+	return strcmp(((const struct drop_item *)a)->name,
+	    ((const struct drop_item *)b)->name);
+}
+
+/* The regular files of dir waiting to be processed, sorted; every
+ * other entry gets a DROP_SKIPPED item in res saying what it is. */
+static int
+list_inputs(const char *dir, char ***out, size_t *n, struct drop_result *res,
+    struct pv_error *err)
 {
 	DIR *d = opendir(dir);
 	struct dirent *e;
@@ -473,10 +529,16 @@ list_inputs(const char *dir, char ***out, size_t *n, struct pv_error *err)
 		if (lstat(p, &sb) == 0 && S_ISREG(sb.st_mode)) {
 			*out = xrealloc(*out, (*n + 1) * sizeof(**out));
 			(*out)[(*n)++] = xstrdup(e->d_name);
-		}
+		} else if (lstat(p, &sb) == 0 && not_a_file(e->d_name, &sb))
+			add_item(res, e->d_name, DROP_SKIPPED,
+			    not_a_file(e->d_name, &sb));
 		free(p);
 	}
 	closedir(d);
+	/* the skipped entries are the only items yet: said in name order,
+	 * not the directory's */
+	if (res->nitems > 1)
+		qsort(res->items, res->nitems, sizeof(*res->items), cmp_item);
 	/* a Maildir: its new/ holds one message per file */
 	{
 		char *nd = path_join(dir, "new");
@@ -662,6 +724,113 @@ out:
 	return rc;
 }
 
+/* Is name a temporary file of write_atomic ("NAME.tmp.XXXXXX")? */
+static int
+is_our_temporary(const char *name)
+{
+	const char *t = strstr(name, ".tmp.");
+
+	return t != NULL && strlen(t + 5) == 6 && strchr(t + 5, '.') == NULL;
+}
+
+/* Remove the temporaries a killed run left in dir (not recursive). */
+static void
+remove_temporaries(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+
+	if (d == NULL)
+		return;
+	while ((e = readdir(d)) != NULL)
+		if (is_our_temporary(e->d_name)) {
+			char *p = path_join(dir, e->d_name);
+
+			unlink(p);
+			free(p);
+		}
+	closedir(d);
+}
+
+/* A killed run leaves its temporaries in reports/, its customer
+ * folders and failed/; the lock is held, so none is being written. */
+static void
+remove_stale_temporaries(const char *dir)
+{
+	char *reports = path_join(dir, "reports"), *failed = path_join(dir,
+	    "failed");
+	DIR *d;
+	struct dirent *e;
+
+	remove_temporaries(failed);
+	remove_temporaries(reports);
+	if ((d = opendir(reports)) != NULL) {
+		while ((e = readdir(d)) != NULL) {
+			char *p;
+
+			if (e->d_name[0] == '.')
+				continue;
+			p = path_join(reports, e->d_name);
+			remove_temporaries(p);
+			free(p);
+		}
+		closedir(d);
+	}
+	free(reports);
+	free(failed);
+}
+
+/*
+ * The payers whose report or feed is missing or older than their
+ * newest file:
+ * a run killed after ingesting and moving a file, before writing the
+ * report, left them so (the rerun sees the files as duplicates).
+ */
+static int
+add_stale_payers(struct store *st, const char *dir,
+    const struct customers *c, char ***payers, size_t *npayers,
+    struct pv_error *err)
+{
+	sqlite3 *db = store_db(st);
+	sqlite3_stmt *q;
+	int rc;
+
+	if (sqlite3_prepare_v2(db, "SELECT fp.payer_account, "
+	    "MAX(f.ingested_at) FROM file f JOIN file_period fp ON "
+	    "fp.file_id = f.id GROUP BY fp.payer_account ORDER BY 1", -1, &q,
+	    NULL) != SQLITE_OK)
+		return pv_error_set(err, PV_ERR_FATAL, NULL, 0, "reading the "
+		    "files: %s", sqlite3_errmsg(db));
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		const char *payer = (const char *)sqlite3_column_text(q, 0);
+		const char *newest = (const char *)sqlite3_column_text(q, 1);
+		static const char *const outputs[] = { "report.txt",
+		    "billing.csv" };
+		char name[256], sub[300], when[21], *p;
+		struct stat sb;
+		size_t k;
+
+		if (payer == NULL || newest == NULL)
+			continue;
+		customer_folder(c, payer, name, sizeof(name));
+		for (k = 0; k < 2; k++) {
+			snprintf(sub, sizeof(sub), "reports/%s/%s", name,
+			    outputs[k]);
+			p = path_join(dir, sub);
+			if (stat(p, &sb) == 0)
+				date_format_iso((pv_time)sb.st_mtime, when);
+			if (stat(p, &sb) != 0 || strcmp(when, newest) < 0)
+				add_payer(payers, npayers, payer);
+			free(p);
+		}
+	}
+	sqlite3_finalize(q);
+	if (rc != SQLITE_DONE)
+		return pv_error_set(err, PV_ERR_FATAL, NULL, 0, "reading the "
+		    "files: %s", sqlite3_errmsg(db));
+	return 0;
+}
+
 int
 drop_run(struct store *st, const char *dir, const struct drop_options *o,
     struct drop_result *res, struct pv_error *err)
@@ -682,7 +851,9 @@ drop_run(struct store *st, const char *dir, const struct drop_options *o,
 		if (k)
 			goto out;
 	}
-	if (list_inputs(dir, &names, &nnames, err) != 0)
+	if (!o->dry_run)
+		remove_stale_temporaries(dir);
+	if (list_inputs(dir, &names, &nnames, res, err) != 0)
 		goto out;
 	for (i = 0; i < nnames; i++) {
 		char *path = path_join(dir, names[i]), msg[2048];
@@ -778,6 +949,9 @@ drop_run(struct store *st, const char *dir, const struct drop_options *o,
 	}
 	if (!o->dry_run) {
 		load_customers(dir, &customers);
+		if (add_stale_payers(st, dir, &customers, &payers, &npayers,
+		    err) != 0)
+			goto out;
 		for (i = 0; i < npayers; i++)
 			if (write_report_txt(st, dir, payers[i], &customers, res,
 			    err) != 0)

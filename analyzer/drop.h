@@ -24,6 +24,7 @@ enum drop_outcome {
 	DROP_DUPLICATE,		/* same bytes as before, moved to processed/ */
 	DROP_FAILED,		/* moved to failed/, NAME.error written */
 	DROP_UNSETTLED,		/* still being written: left for next run */
+	DROP_SKIPPED,		/* not a regular file (message: what) */
 	DROP_WOULD_PROCESS,	/* --dry-run */
 	DROP_WOULD_FAIL		/* --dry-run */
 };

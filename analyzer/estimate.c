@@ -881,7 +881,12 @@ measured_range(struct estimate_payer *p, money_t projected, money_t spent,
 	double proj = to_double(projected), half;
 
 	p->low = p->high = p->amount;
-	if (p->final || projected <= 0) {
+	if (!p->final && p->days_observed == 0 && projected <= 0) {
+		/* not one complete day, nothing to project from (a month of
+		 * tax lines only): the amount is what is known, no more */
+		p->typical_error = 0;
+		p->confidence = "low";
+	} else if (p->final || projected <= 0) {
 		p->typical_error = 0;
 		p->confidence = "high";
 	} else if (calibration_lookup(p->days_observed, p->fc.noise,
@@ -1153,6 +1158,10 @@ estimate_month(sqlite3 *db, const struct month_info *mi, size_t i,
 		last_complete = cut_day - l.first - 1;
 	if (last_complete >= l.days)
 		last_complete = l.days - 1;
+	/* no hourly or daily line at all (a file of tax lines only): no
+	 * complete day, not a day before the month began */
+	if (last_complete < -1)
+		last_complete = -1;
 	for (d = 0; d < l.days; d++) {
 		if (money_add(&usage_all, l.usage[d]) != 0 ||
 		    money_add(&fees_daily_all, l.fees[d]) != 0) {

@@ -1305,8 +1305,14 @@ ingest_file(struct store *st, const char *path, const struct ingest_options *o,
 	if (readahead_start(&x.ra, src, want_member, display, err) != 0)
 		goto out;
 	if (st != NULL) {
+		/* registered, and shown in every report, by its base name:
+		 * a path of the support machine means nothing to a reader
+		 * (and a drop folder's is gone once the file is moved) */
+		const char *base = strrchr(path, '/');
+
+		base = base != NULL && base[1] != '\0' ? base + 1 : path;
 		if (store_begin_file(st, o->origin != NULL &&
-		    o->origin->name != NULL ? o->origin->name : path, err) != 0)
+		    o->origin->name != NULL ? o->origin->name : base, err) != 0)
 			goto out;
 		in_tx = 1;
 	}

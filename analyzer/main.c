@@ -1,7 +1,10 @@
 /*
  * main.c - parse the command line and hand over to cli.c.
  */
+#include <sys/stat.h>
+
 #include <getopt.h>
+#include <stddef.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,14 +45,35 @@ static const char usage_text[] =
 "\n"
 "exit status: 0 all good, 1 some input rejected, 2 usage error, 3 fatal\n";
 
+/* What a command takes after its options. */
+enum operands {
+	NO_OPERANDS,
+	FILES_OPTIONAL,		/* report [FILE...] */
+	FILES_REQUIRED,		/* ingest FILE..., check FILE... */
+	ONE_FOLDER		/* drop DIR */
+};
+
 struct command {
 	const char *name;
-	const char *opts;	/* the option letters it takes (cmd_opts) */
+	int (*run)(const struct cli_options *o, char **argv, int argc);
+	enum operands operands;
+	const char *formats;	/* the --format values; NULL: no --format */
+	const char *default_format;	/* NULL: --format must be given */
+	int reads_db;		/* needs a database that exists (read-only) */
 	const char *help;
 };
 
+static int run_ingest(const struct cli_options *, char **, int);
+static int run_report(const struct cli_options *, char **, int);
+static int run_inventory(const struct cli_options *, char **, int);
+static int run_estimate(const struct cli_options *, char **, int);
+static int run_export(const struct cli_options *, char **, int);
+static int run_drop(const struct cli_options *, char **, int);
+static int run_files(const struct cli_options *, char **, int);
+static int run_check(const struct cli_options *, char **, int);
+
 static const struct command commands[] = {
-	{ "ingest", "",
+	{ "ingest", run_ingest, FILES_REQUIRED, NULL, "text", 0,
 	  "usage: pilvi-analyzer [--db FILE] ingest FILE...\n"
 	  "\n"
 	  "Add billing files to the database, each in one transaction: a file\n"
@@ -57,7 +81,7 @@ static const struct command commands[] = {
 	  "re-delivered month (same payer, month and report family) replaces\n"
 	  "the earlier delivery. A bad file is reported with file:line and the\n"
 	  "others go on (exit status 1).\n" },
-	{ "report", "fopmacTC",
+	{ "report", run_report, FILES_OPTIONAL, "text markdown html json", "text", 1,
 	  "usage: pilvi-analyzer [--db FILE] report [--format FMT] [-o FILE]\n"
 	  "                      [--payer ID] [--month YYYY-MM] [--account ID]\n"
 	  "                      [--catalog FILE] [--threshold PCT]\n"
@@ -77,8 +101,8 @@ static const struct command commands[] = {
 	  "  --account ID       inventory of this account only\n"
 	  "  --catalog FILE     Pilvi's services (service_code,status,note)\n"
 	  "                     instead of the built-in list\n"
-	  "  --threshold PCT    a service's cost 'moved' past PCT %% (20)\n" },
-	{ "inventory", "pmacT",
+	  "  --threshold PCT    a service's cost 'moved' past PCT % (20)\n" },
+	{ "inventory", run_inventory, NO_OPERANDS, NULL, "text", 1,
 	  "usage: pilvi-analyzer [--db FILE] inventory [--payer ID] [--account ID]\n"
 	  "                      [--month YYYY-MM] [--catalog FILE] [--threshold PCT]\n"
 	  "\n"
@@ -97,8 +121,8 @@ static const struct command commands[] = {
 	  "  --month YYYY-MM    this month instead of the latest\n"
 	  "  --catalog FILE     Pilvi's services (service_code,status,note)\n"
 	  "                     instead of the built-in list\n"
-	  "  --threshold PCT    a service's cost 'moved' past PCT %% (20)\n" },
-	{ "estimate", "pmfB",
+	  "  --threshold PCT    a service's cost 'moved' past PCT % (20)\n" },
+	{ "estimate", run_estimate, NO_OPERANDS, "text json", "text", 1,
 	  "usage: pilvi-analyzer [--db FILE] estimate [--payer ID] [--month YYYY-MM]\n"
 	  "                      [--format text|json] [--backtest]\n"
 	  "\n"
@@ -119,7 +143,7 @@ static const struct command commands[] = {
 	  "  --backtest         cut every month with 20 complete days at days 7,\n"
 	  "                     14 and 21, estimate, and compare with the actual,\n"
 	  "                     the run-rate and the naive method\n" },
-	{ "export", "fopmacCI",
+	{ "export", run_export, NO_OPERANDS, "csv xlsx", NULL, 1,
 	  "usage: pilvi-analyzer [--db FILE] export --format csv|xlsx -o FILE\n"
 	  "                      [--customer NAME] [--customer-id ID]\n"
 	  "                      [--payer ID] [--month YYYY-MM] [--account ID]\n"
@@ -148,7 +172,7 @@ static const struct command commands[] = {
 	  "                     --account, no estimate rows: they are the payer's)\n"
 	  "  --catalog FILE     Pilvi's services (service_code,status,note) for\n"
 	  "                     pilvi_support, instead of the built-in list\n" },
-	{ "drop", "nWS",
+	{ "drop", run_drop, ONE_FOLDER, NULL, "text", 0,
 	  "usage: pilvi-analyzer [--db FILE] drop [--quiet] [--dry-run] [--wait]\n"
 	  "                      [--settle SECONDS] DIR\n"
 	  "\n"
@@ -171,21 +195,24 @@ static const struct command commands[] = {
 	  "  --dry-run          say what would be done, change nothing\n"
 	  "  --wait             wait for a running drop instead of leaving\n"
 	  "  --settle SECONDS   leave files modified in the last SECONDS (60)\n" },
-	{ "files", "",
+	{ "files", run_files, NO_OPERANDS, NULL, "text", 1,
 	  "usage: pilvi-analyzer [--db FILE] files\n"
 	  "\n"
 	  "List the ingested files: id, status (ok or replaced), format, payer,\n"
 	  "billing period, rows, number of warnings, name.\n" },
-	{ "check", "",
+	{ "check", run_check, FILES_REQUIRED, NULL, "text", 0,
 	  "usage: pilvi-analyzer check FILE...\n"
 	  "\n"
 	  "Detect, parse and total files without storing anything: format,\n"
 	  "payer, period, rows, totals per charge class, reconciliation.\n" },
 };
 
+static const struct command *cmd;	/* the one being run, for errors */
+
 static void usage_error(const char *fmt, ...)
     __attribute__((format(printf, 1, 2)));
 
+/* An error in the command line, and where its help is. */
 static void
 usage_error(const char *fmt, ...)
 {
@@ -195,7 +222,11 @@ usage_error(const char *fmt, ...)
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
-	fputs("\ntry 'pilvi-analyzer --help'\n", stderr);
+	if (cmd != NULL)
+		fprintf(stderr, "\ntry 'pilvi-analyzer %s --help'\n",
+		    cmd->name);
+	else
+		fputs("\ntry 'pilvi-analyzer --help'\n", stderr);
 }
 
 static const struct command *
@@ -245,241 +276,452 @@ valid_month(const char *s)
 	    (s[5] == '1' && s[6] >= '0' && s[6] <= '2'));
 }
 
+/* ---- options: each declared once ------------------------------------- */
+
+static struct source_limits limits;
+
+/* Checks of a value, which store it too; 0 or -1 (said). */
+static int
+set_month(struct cli_options *o, const char *v)
+{
+	if (!valid_month(v)) {
+		usage_error("--month wants YYYY-MM, not '%s'", v);
+		return -1;
+	}
+	o->month = v;
+	return 0;
+}
+
+static int
+set_threshold(struct cli_options *o, const char *v)
+{
+	char *end;
+	long n = strtol(v, &end, 10);
+
+	if (*end != '\0' || n < 1 || n > 1000) {
+		usage_error("--threshold wants a percentage 1..1000, not '%s'",
+		    v);
+		return -1;
+	}
+	o->threshold_pct = (int)n;
+	return 0;
+}
+
+static int
+set_settle(struct cli_options *o, const char *v)
+{
+	char *end;
+	long n = strtol(v, &end, 10);
+
+	if (*end != '\0' || n < 0 || n > 86400) {
+		usage_error("--settle wants seconds 0..86400, not '%s'", v);
+		return -1;
+	}
+	o->settle_seconds = (int)n;
+	return 0;
+}
+
+static int
+set_max_size(struct cli_options *o, const char *v)
+{
+	(void)o;
+	if ((limits.max_expanded_bytes = parse_size(v)) == 0) {
+		usage_error("--max-size wants a size such as 500M or 4G, not "
+		    "'%s'", v);
+		return -1;
+	}
+	source_limits_set_default(&limits);
+	return 0;
+}
+
+static int
+set_max_ratio(struct cli_options *o, const char *v)
+{
+	(void)o;
+	if (strspn(v, "0123456789") != strlen(v) ||
+	    (limits.max_ratio = parse_size(v)) == 0 ||
+	    limits.max_ratio > 1000000) {
+		usage_error("--max-ratio wants a number 1..1000000, not '%s'",
+		    v);
+		return -1;
+	}
+	source_limits_set_default(&limits);
+	return 0;
+}
+
+#define FIELD(f)	offsetof(struct cli_options, f)
+#define NO_FIELD	((size_t)-1)
+#define ANY		NULL	/* every command, and before the command */
+
+/*
+ * Every option: its names, where it goes (a text field takes the value
+ * as it is, a flag field is set to 1, a check function stores what it
+ * has checked), and the commands that take it. Adding an option is one
+ * row here (and a line of the command's help).
+ */
+static const struct option_spec {
+	const char *name;
+	int letter;			/* the short form, 0 none */
+	int takes_value;
+	size_t field;			/* FIELD(...), or NO_FIELD with check */
+	int (*check)(struct cli_options *, const char *);
+	const char *commands;		/* " report export " or ANY */
+} option_specs[] = {
+	{ "db", 0, 1, FIELD(db), NULL, ANY },
+	{ "quiet", 'q', 0, FIELD(quiet), NULL, ANY },
+	{ "verbose", 'v', 0, FIELD(verbose), NULL, ANY },
+	{ "max-size", 0, 1, NO_FIELD, set_max_size, ANY },
+	{ "max-ratio", 0, 1, NO_FIELD, set_max_ratio, ANY },
+	{ "format", 'f', 1, FIELD(format), NULL,
+	    " report estimate export " },
+	{ "output", 'o', 1, FIELD(output), NULL, " report export " },
+	{ "payer", 0, 1, FIELD(payer), NULL,
+	    " report inventory estimate export " },
+	{ "month", 0, 1, NO_FIELD, set_month,
+	    " report inventory estimate export " },
+	{ "account", 0, 1, FIELD(account), NULL,
+	    " report inventory export " },
+	{ "catalog", 0, 1, FIELD(catalog), NULL,
+	    " report inventory export " },
+	{ "threshold", 0, 1, NO_FIELD, set_threshold, " report inventory " },
+	{ "backtest", 0, 0, FIELD(backtest), NULL, " estimate " },
+	{ "customer", 0, 1, FIELD(customer), NULL, " report export " },
+	{ "customer-id", 0, 1, FIELD(customer_id), NULL, " export " },
+	{ "dry-run", 0, 0, FIELD(dry_run), NULL, " drop " },
+	{ "wait", 0, 0, FIELD(wait), NULL, " drop " },
+	{ "settle", 0, 1, NO_FIELD, set_settle, " drop " },
+};
+#define NOPTS	(sizeof(option_specs) / sizeof(option_specs[0]))
+#define KEY_HELP	1000	/* getopt's value for --help */
+#define KEY_VERSION	1001
+
+/* Does command c take option spec o? */
+static int
+takes(const struct command *c, const struct option_spec *o)
+{
+	char word[32];
+
+	if (o->commands == ANY)
+		return 1;
+	if (c == NULL)
+		return 0;
+	snprintf(word, sizeof(word), " %s ", c->name);
+	return strstr(o->commands, word) != NULL;
+}
+
+/* getopt's tables, made from option_specs once: an option's value is
+ * its letter, or 256 + its index in option_specs. */
+static struct option long_opts[NOPTS + 3];
+static char short_opts[2 * NOPTS + 8];	/* after the command: ":fo..." */
+static char short_first[2 * NOPTS + 8];	/* before it: "+:fo..." */
+
+static void
+build_getopt(void)
+{
+	size_t i, k = 0;
+	char *s = short_opts;
+
+	*s++ = ':';	/* a missing value is told apart */
+	for (i = 0; i < NOPTS; i++) {
+		const struct option_spec *o = &option_specs[i];
+
+		long_opts[k].name = o->name;
+		long_opts[k].has_arg = o->takes_value ? required_argument :
+		    no_argument;
+		long_opts[k].flag = NULL;
+		long_opts[k].val = o->letter ? o->letter : 256 + (int)i;
+		k++;
+		if (o->letter) {
+			*s++ = (char)o->letter;
+			if (o->takes_value)
+				*s++ = ':';
+		}
+	}
+	long_opts[k++] = (struct option){ "help", no_argument, NULL,
+	    KEY_HELP };
+	long_opts[k++] = (struct option){ "version", no_argument, NULL,
+	    KEY_VERSION };
+	long_opts[k] = (struct option){ NULL, 0, NULL, 0 };
+	memcpy(s, "hV", 3);
+	short_first[0] = '+';
+	memcpy(short_first + 1, short_opts, sizeof(short_opts) - 1);
+}
+
+static const struct option_spec *
+spec_of(int val)
+{
+	size_t i;
+
+	if (val >= 256 && val < 256 + (int)NOPTS)
+		return &option_specs[val - 256];
+	for (i = 0; i < NOPTS; i++)
+		if (option_specs[i].letter == val)
+			return &option_specs[i];
+	return NULL;
+}
+
+/* The option as the user wrote it, for messages. */
+static const char *
+written(char **argv, int val)
+{
+	const struct option_spec *o = spec_of(val);
+	static char buf[64];
+
+	if (o != NULL) {
+		snprintf(buf, sizeof(buf), "--%s", o->name);
+		return buf;
+	}
+	(void)argv;
+	snprintf(buf, sizeof(buf), "-%c", val > 32 && val < 127 ? val : '?');
+	return buf;
+}
+
+/*
+ * Parse options from argv[optind] on; before_command: stop at the
+ * first operand (the command), else take options anywhere (GNU getopt
+ * moves them before the operands; -- ends them). Returns 0, 1 when
+ * help or the version was printed, or -1 (said).
+ */
+static int
+parse_options(int argc, char **argv, int before_command,
+    struct cli_options *o)
+{
+	int c;
+
+	/* '+': stop at the command word; without it GNU getopt moves the
+	 * options before the operands: options anywhere. ':' tells a
+	 * missing value apart */
+	opterr = 0;
+	for (;;) {
+		const struct option_spec *spec;
+		int prev = optind;
+
+		c = getopt_long(argc, argv, before_command ? short_first :
+		    short_opts, long_opts, NULL);
+		if (c == -1)
+			break;
+		if (c == KEY_HELP || c == 'h') {
+			fputs(cmd != NULL ? cmd->help : usage_text, stdout);
+			return 1;
+		}
+		if (c == KEY_VERSION || c == 'V') {
+			puts("pilvi-analyzer " VERSION);
+			return 1;
+		}
+		if (c == ':') {
+			usage_error("%s needs a value", written(argv, optopt));
+			return -1;
+		}
+		if (c == '?') {
+			usage_error("unknown option '%s'", argv[prev < argc ?
+			    optind - 1 : prev]);
+			return -1;
+		}
+		spec = spec_of(c);
+		if (spec == NULL || !takes(cmd, spec)) {
+			if (cmd == NULL)
+				usage_error("%s goes after the command", written(
+				    argv, c));
+			else
+				usage_error("%s does not take %s", cmd->name,
+				    written(argv, c));
+			return -1;
+		}
+		if (spec->check != NULL) {
+			if (spec->check(o, optarg) != 0)
+				return -1;
+		} else if (spec->takes_value)
+			*(const char **)((char *)o + spec->field) = optarg;
+		else
+			*(int *)((char *)o + spec->field) = 1;
+	}
+	return 0;
+}
+
+/* ---- the commands ---------------------------------------------------- */
+
+static int
+run_ingest(const struct cli_options *o, char **argv, int argc)
+{
+	return cli_ingest(o, argv, argc);
+}
+
+static int
+run_check(const struct cli_options *o, char **argv, int argc)
+{
+	return cli_check(o, argv, argc);
+}
+
+static int
+run_report(const struct cli_options *o, char **argv, int argc)
+{
+	return cli_report(o, argv, argc);
+}
+
+static int
+run_inventory(const struct cli_options *o, char **argv, int argc)
+{
+	(void)argv;
+	(void)argc;
+	return cli_inventory(o);
+}
+
+static int
+run_estimate(const struct cli_options *o, char **argv, int argc)
+{
+	(void)argv;
+	(void)argc;
+	return cli_estimate(o);
+}
+
+static int
+run_export(const struct cli_options *o, char **argv, int argc)
+{
+	(void)argv;
+	(void)argc;
+	if (o->output == NULL) {
+		usage_error("%s", "export wants -o FILE (- for standard "
+		    "output)");
+		return EXIT_USAGE;
+	}
+	return cli_export(o);
+}
+
+static int
+run_drop(const struct cli_options *o, char **argv, int argc)
+{
+	(void)argc;
+	return cli_drop(o, argv[0]);
+}
+
+static int
+run_files(const struct cli_options *o, char **argv, int argc)
+{
+	(void)argv;
+	(void)argc;
+	return cli_files(o);
+}
+
+/* Is word one of the space-separated words of list? */
+static int
+one_of(const char *word, const char *list)
+{
+	size_t n = strlen(word);
+	const char *p = list;
+
+	while ((p = strstr(p, word)) != NULL) {
+		if ((p == list || p[-1] == ' ') && (p[n] == ' ' ||
+		    p[n] == '\0'))
+			return 1;
+		p += n;
+	}
+	return 0;
+}
+
+/* "text markdown html json" as said: "text, markdown, html or json". */
+static const char *
+said_list(const char *list)
+{
+	static char buf[128];
+	const char *last = strrchr(list, ' ');
+	size_t n = 0;
+	const char *p;
+
+	for (p = list; *p != '\0' && n + 5 < sizeof(buf); p++) {
+		if (*p != ' ')
+			buf[n++] = *p;
+		else if (p == last) {
+			memcpy(buf + n, " or ", 4);
+			n += 4;
+		} else {
+			memcpy(buf + n, ", ", 2);
+			n += 2;
+		}
+	}
+	buf[n] = '\0';
+	return buf;
+}
+
 int
 main(int argc, char **argv)
 {
-	static const struct option global_opts[] = {
-		{ "db", required_argument, NULL, 'd' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ "max-size", required_argument, NULL, 'X' },
-		{ "max-ratio", required_argument, NULL, 'R' },
-		{ NULL, 0, NULL, 0 }
-	};
-	static const struct option cmd_opts[] = {
-		{ "format", required_argument, NULL, 'f' },
-		{ "output", required_argument, NULL, 'o' },
-		{ "payer", required_argument, NULL, 'p' },
-		{ "month", required_argument, NULL, 'm' },
-		{ "account", required_argument, NULL, 'a' },
-		{ "catalog", required_argument, NULL, 'c' },
-		{ "threshold", required_argument, NULL, 'T' },
-		{ "backtest", no_argument, NULL, 'B' },
-		{ "customer", required_argument, NULL, 'C' },
-		{ "customer-id", required_argument, NULL, 'I' },
-		{ "dry-run", no_argument, NULL, 'n' },
-		{ "wait", no_argument, NULL, 'W' },
-		{ "settle", required_argument, NULL, 'S' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ NULL, 0, NULL, 0 }
-	};
 	struct cli_options o;
-	struct source_limits lim;
-	const struct command *cmd;
-	const char *db = NULL;
-	int c, is_report, is_check;
+	struct stat sb;
+	int rc;
 
 	memset(&o, 0, sizeof(o));
-	source_limits_default(&lim);
-	o.format = "text";
+	source_limits_default(&limits);
 	o.settle_seconds = -1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+qvhV", global_opts, NULL)) != -1) {
-		switch (c) {
-		case 'd':
-			db = optarg;
-			break;
-		case 'q':
-			o.quiet = 1;
-			break;
-		case 'v':
-			o.verbose = 1;
-			break;
-		case 'X':
-			if ((lim.max_expanded_bytes = parse_size(optarg)) == 0) {
-				usage_error("--max-size wants a size such as "
-				    "500M or 4G, not '%s'", optarg);
-				return EXIT_USAGE;
-			}
-			source_limits_set_default(&lim);
-			break;
-		case 'R':
-			if (strspn(optarg, "0123456789") != strlen(optarg) ||
-			    (lim.max_ratio = parse_size(optarg)) == 0 ||
-			    lim.max_ratio > 1000000) {
-				usage_error("--max-ratio wants a number "
-				    "1..1000000, not '%s'", optarg);
-				return EXIT_USAGE;
-			}
-			source_limits_set_default(&lim);
-			break;
-		case 'h':
-			fputs(usage_text, stdout);
-			return EXIT_OK;
-		case 'V':
-			puts("pilvi-analyzer " VERSION);
-			return EXIT_OK;
-		default:
-			usage_error("unknown option '%s'", argv[optind - 1]);
-			return EXIT_USAGE;
-		}
-	}
+	build_getopt();
+	if ((rc = parse_options(argc, argv, 1, &o)) != 0)
+		return rc > 0 ? EXIT_OK : EXIT_USAGE;
 	if (optind >= argc) {
 		fputs(usage_text, stderr);
 		return EXIT_USAGE;
 	}
-	cmd = find_command(argv[optind]);
-	if (cmd == NULL) {
+	if ((cmd = find_command(argv[optind])) == NULL) {
 		usage_error("unknown command '%s'", argv[optind]);
 		return EXIT_USAGE;
 	}
-	is_report = strcmp(cmd->name, "report") == 0;
-	is_check = strcmp(cmd->name, "check") == 0;
-	/* parse the command's own options, after its name */
+	/* the command's options, anywhere after its name */
 	argc -= optind;
 	argv += optind;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "+f:o:qh", cmd_opts, NULL)) != -1) {
-		switch (c) {
-		case 'h':
-			fputs(cmd->help, stdout);
-			return EXIT_OK;
-		case 'q':
-			o.quiet = 1;
-			break;
-		case 'f':
-		case 'o':
-		case 'p':
-		case 'm':
-		case 'a':
-		case 'c':
-		case 'T':
-		case 'B':
-		case 'C':
-		case 'I':
-		case 'n':
-		case 'W':
-		case 'S':
-			if (strchr(cmd->opts, c) == NULL) {
-				usage_error("unknown option '%s'",
-				    argv[optind - 1]);
-				return EXIT_USAGE;
-			}
-			if (c == 'f')
-				o.format = optarg;
-			else if (c == 'o')
-				o.output = optarg;
-			else if (c == 'p')
-				o.payer = optarg;
-			else if (c == 'm')
-				o.month = optarg;
-			else if (c == 'a')
-				o.account = optarg;
-			else if (c == 'c')
-				o.catalog = optarg;
-			else if (c == 'B')
-				o.backtest = 1;
-			else if (c == 'C')
-				o.customer = optarg;
-			else if (c == 'I')
-				o.customer_id = optarg;
-			else if (c == 'n')
-				o.dry_run = 1;
-			else if (c == 'W')
-				o.wait = 1;
-			else if (c == 'S') {
-				char *end;
-				long v = strtol(optarg, &end, 10);
-
-				if (*end != '\0' || v < 0 || v > 86400) {
-					usage_error("--settle wants seconds "
-					    "0..86400, not '%s'", optarg);
-					return EXIT_USAGE;
-				}
-				o.settle_seconds = (int)v;
-			}
-			else {
-				char *end;
-				long v = strtol(optarg, &end, 10);
-
-				if (*end != '\0' || v < 1 || v > 1000) {
-					usage_error("--threshold wants a "
-					    "percentage 1..1000, not '%s'",
-					    optarg);
-					return EXIT_USAGE;
-				}
-				o.threshold_pct = (int)v;
-			}
-			break;
-		default:
-			usage_error("unknown option '%s'", argv[optind - 1]);
-			return EXIT_USAGE;
-		}
-	}
+	optind = 0;	/* 0, not 1: GNU getopt starts afresh (the first
+			 * pass's '+' would stick), from argv[1] */
+	if ((rc = parse_options(argc, argv, 0, &o)) != 0)
+		return rc > 0 ? EXIT_OK : EXIT_USAGE;
 	argc -= optind;
 	argv += optind;
-	if (strcmp(cmd->name, "export") == 0) {
-		if (strcmp(o.format, "csv") != 0 &&
-		    strcmp(o.format, "xlsx") != 0) {
-			usage_error("export wants --format csv or xlsx, not "
-			    "'%s'", o.format);
-			return EXIT_USAGE;
-		}
-		if (o.output == NULL) {
-			usage_error("%s", "export wants -o FILE (- for "
-			    "standard output)");
-			return EXIT_USAGE;
-		}
-	} else if (strcmp(o.format, "text") != 0 &&
-	    strcmp(o.format, "json") != 0 && !(is_report &&
-	    (strcmp(o.format, "markdown") == 0 ||
-	    strcmp(o.format, "html") == 0))) {
-		usage_error(is_report ? "unknown report format '%s' (text, "
-		    "markdown, html or json)" : "unknown format '%s' (text or "
-		    "json)", o.format);
+
+	if (o.format == NULL && (o.format = cmd->default_format) == NULL) {
+		usage_error("%s wants --format %s", cmd->name,
+		    said_list(cmd->formats));
 		return EXIT_USAGE;
 	}
-	if (o.month != NULL && !valid_month(o.month)) {
-		usage_error("--month wants YYYY-MM, not '%s'", o.month);
+	if (cmd->formats != NULL && !one_of(o.format, cmd->formats)) {
+		usage_error("%s: unknown format '%s' (%s)", cmd->name,
+		    o.format, said_list(cmd->formats));
 		return EXIT_USAGE;
+	}
+	if (cmd->formats == NULL && strcmp(o.format, "text") != 0) {
+		usage_error("%s has no --format", cmd->name);
+		return EXIT_USAGE;
+	}
+	switch (cmd->operands) {
+	case NO_OPERANDS:
+		if (argc > 0) {
+			usage_error("unexpected argument '%s'", argv[0]);
+			return EXIT_USAGE;
+		}
+		break;
+	case FILES_REQUIRED:
+		if (argc == 0) {
+			usage_error("%s: no files given", cmd->name);
+			return EXIT_USAGE;
+		}
+		break;
+	case ONE_FOLDER:
+		if (argc != 1) {
+			usage_error("%s wants one folder", cmd->name);
+			return EXIT_USAGE;
+		}
+		break;
+	case FILES_OPTIONAL:
+		break;
 	}
 	/* the database: --db, $PILVI_DB, ./pilvi.db; report FILE... alone
 	 * gets a private memory database */
-	if (db == NULL && !(is_report && argc > 0))
-		db = getenv("PILVI_DB");
-	if (db == NULL && !(is_report && argc > 0))
-		db = "pilvi.db";
-	o.db = db;
-	if (strcmp(cmd->name, "drop") == 0) {
-		if (argc != 1) {
-			usage_error("%s", "drop wants one folder");
-			return EXIT_USAGE;
-		}
-		return cli_drop(&o, argv[0]);
+	if (o.db == NULL && !(cmd->operands == FILES_OPTIONAL && argc > 0))
+		o.db = getenv("PILVI_DB");
+	if (o.db == NULL && !(cmd->operands == FILES_OPTIONAL && argc > 0))
+		o.db = "pilvi.db";
+	/* a command that only reads never makes a database: a typo in
+	 * --db, or the wrong folder, is said, not answered with nothing */
+	if (cmd->reads_db && argc == 0 && o.db != NULL &&
+	    stat(o.db, &sb) != 0) {
+		fprintf(stderr, "pilvi-analyzer: no database '%s': ingest files "
+		    "first, or name one with --db or $PILVI_DB\n", o.db);
+		return EXIT_REJECTED;
 	}
-	if ((strcmp(cmd->name, "ingest") == 0 || is_check) && argc == 0) {
-		usage_error("%s: no files given", cmd->name);
-		return EXIT_USAGE;
-	}
-	if (!is_report && !is_check && strcmp(cmd->name, "ingest") != 0 &&
-	    argc > 0) {
-		usage_error("unexpected argument '%s'", argv[0]);
-		return EXIT_USAGE;
-	}
-	if (strcmp(cmd->name, "ingest") == 0)
-		return cli_ingest(&o, argv, argc);
-	if (is_check)
-		return cli_check(&o, argv, argc);
-	if (strcmp(cmd->name, "files") == 0)
-		return cli_files(&o);
-	if (strcmp(cmd->name, "inventory") == 0)
-		return cli_inventory(&o);
-	if (strcmp(cmd->name, "estimate") == 0)
-		return cli_estimate(&o);
-	if (strcmp(cmd->name, "export") == 0)
-		return cli_export(&o);
-	return cli_report(&o, argv, argc);
+	return cmd->run(&o, argv, argc);
 }

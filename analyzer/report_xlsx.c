@@ -476,6 +476,15 @@ exact_copy(const char *raw, const char *path, const struct exact_cells *x,
 				break;
 			len += (size_t)got;
 		}
+		/* every part libxlsxwriter writes holds XML: an empty one
+		 * is a write that failed unseen (it does not check its
+		 * temporary files' writes), and the workbook is broken */
+		if (len == 0) {
+			pv_error_set(err, PV_ERR_FATAL, NULL, 0, "cannot write "
+			    "'%s': the workbook's part '%s' came out empty (a "
+			    "full disk?)", path, name);
+			goto out;
+		}
 		body = data;
 		flen = len;
 		if (sheet > 0) {
@@ -531,6 +540,7 @@ report_write_xlsx(const struct report *r, const char *path,
 	    estimate, inventory, monthly };
 	lxw_workbook_options opt = { .constant_memory = LXW_FALSE,
 	    .tmpdir = NULL };
+	char *dir = xstrdup(path), *slash = strrchr(dir, '/');
 	struct exact_cells exact = { NULL, 0, 0 };
 	lxw_workbook *wb;
 	lxw_format *headf, *moneyf, *pctf;
@@ -546,9 +556,15 @@ report_write_xlsx(const struct report *r, const char *path,
 		pv_error_set(err, PV_ERR_FATAL, NULL, 0, "cannot write '%s': "
 		    "%s", path, strerror(errno));
 		free(raw);
+		free(dir);
 		return -1;
 	}
 	close(fd);
+	/* the library's temporary parts beside the output too, not in
+	 * TMPDIR: one disk to have room, the one the user chose */
+	if (slash != NULL)
+		*slash = '\0';
+	opt.tmpdir = slash != NULL ? (slash == dir ? "/" : dir) : ".";
 	if ((wb = workbook_new_opt(raw, &opt)) == NULL) {
 		pv_error_set(err, PV_ERR_FATAL, NULL, 0, "cannot write '%s'",
 		    path);
@@ -595,6 +611,7 @@ report_write_xlsx(const struct report *r, const char *path,
 out:
 	unlink(raw);
 	free(raw);
+	free(dir);
 	free(exact.v);
 	return rc;
 }

@@ -93,5 +93,14 @@ for c in "$top"/tests/cli/*.sh; do
 	rm -rf "$dir"
 done
 
+if [ $skip -gt 0 ] && [ -z "$samples" ]; then
+	echo "note: the skipped tests need the public billing samples" \
+	    "(../shared/samples next to this folder, or PILVI_SAMPLES=DIR" \
+	    "make test); the others ran"
+elif [ $skip -gt 0 ]; then
+	echo "note: the skipped tests need a tool this machine lacks" \
+	    "(chromium, libduckdb, unshare, strace: see each test's first" \
+	    "lines)"
+fi
 echo "$pass passed, $fail failed, $skip skipped"
 [ $fail -eq 0 ]

@@ -4,4 +4,5 @@ fixture cur.csv
 run $PA --db /nonexistent/dir/a.db ingest cur.csv
 echo "not a database, just text" > text.db
 run $PA --db text.db files
+run $PA --db a.db ingest cur.csv >/dev/null 2>&1
 run $PA --db a.db report -o /nonexistent/dir/out.txt

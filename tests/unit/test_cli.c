@@ -36,6 +36,21 @@ test_progress_clamped(void)
 	CHECK_STR(buf, "reading x.csv: 100% (0 of 0 MB), 10 rows, 0 MB/s");
 }
 
+/* A real AWS file name on an 80-column terminal: its middle goes, the
+ * percentage and the figures stay, the line fits. */
+static void
+test_progress_fits_terminal(void)
+{
+	char buf[80];
+
+	cli_progress_line(buf, sizeof(buf), "123456789012-aws-billing-"
+	    "detailed-line-items-with-resources-and-tags-2026-10.csv.zip",
+	    450000000, 1000000000, 1234567, 4.5);
+	CHECK(strlen(buf) <= 79);
+	CHECK_STR(buf, "reading 12345678901...-10.csv.zip: 45% (450 of 1000 "
+	    "MB), 1234567 rows, 100 MB/s");
+}
+
 /* A long name is cut at the buffer, never overrun. */
 static void
 test_progress_small_buffer(void)
@@ -56,5 +71,6 @@ main(void)
 	RUN(test_progress_pipe);
 	RUN(test_progress_clamped);
 	RUN(test_progress_small_buffer);
+	RUN(test_progress_fits_terminal);
 	TEST_END();
 }

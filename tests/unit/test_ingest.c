@@ -1014,7 +1014,7 @@ test_store_file_row(void)
 	snprintf(id, sizeof(id), "%lld", res.file_id);
 	CHECK_INT(count_rows(db, "file"), 1);
 	CHECK_STR(q_text(db, "SELECT name FROM file WHERE id = ?1", id, got,
-	    sizeof(got)), "fixtures/cur.csv");
+	    sizeof(got)), "cur.csv");	/* the base name, not the path */
 	CHECK_STR(q_text(db, "SELECT format FROM file WHERE id = ?1", id, got,
 	    sizeof(got)), "cur");
 	CHECK_STR(q_text(db, "SELECT container FROM file WHERE id = ?1", id,
@@ -1103,7 +1103,7 @@ test_store_duplicate(void)
 	CHECK_INT(store_file(st, "fixtures/dbr.csv", &res, &err), 0);
 	CHECK_INT(res.status, INGEST_DUPLICATE);
 	CHECK_INT(res.duplicate_of, first);
-	CHECK_STR(res.duplicate_name, "fixtures/dbr.csv");
+	CHECK_STR(res.duplicate_name, "dbr.csv");	/* the base name */
 	ingest_result_release(&res);
 	for (i = 0; i < NTABLES; i++) {
 		if (count_rows(db, tables[i]) != before[i])
