@@ -18,6 +18,11 @@
 
 /* ---- the estimate of a month ------------------------------------------ */
 
+/* Fewer complete days than this give a rough estimate: the report says
+ * so and how long to wait (the customer's first delivery holds 2-4
+ * weeks). estimate.c's note "wait ~N days" still writes 14 itself. */
+#define ESTIMATE_FIRM_DAYS 14
+
 struct estimate_service {
 	char *code, *name;
 	money_t amount;

@@ -460,6 +460,35 @@ static const char daily_sql[] =
     "  AND il.class IN ('usage', 'discount') "
     "GROUP BY 1, 2";
 
+/* The services the daily chart draws apart: the largest by their usage
+ * and discounts on the complete days (what the bars show; a service of
+ * month-long charges only would take a place and draw nothing). */
+static const char top_daily_sql[] =
+    "SELECT COALESCE(si.code, '(none)') FROM invoice_day il "
+    "LEFT JOIN service_ident si ON si.service = il.service "
+    "WHERE il.payer_account = ?1 AND il.period = ?2 AND il.span_days = 1 "
+    "  AND il.class IN ('usage', 'discount') "
+    "  AND CAST(substr(il.day, 9, 2) AS INTEGER) <= ?3 "
+    "GROUP BY 1 ORDER BY SUM(il.cost) DESC, 1 LIMIT ?4";
+
+static int
+top_daily(sqlite3 *db, struct report_daily *d)
+{
+	sqlite3_stmt *q;
+	int rc;
+
+	if (sqlite3_prepare_v2(db, top_daily_sql, -1, &q, NULL) != SQLITE_OK)
+		return SQLITE_ERROR;
+	sqlite3_bind_text(q, 1, d->payer, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 2, d->period, -1, SQLITE_STATIC);
+	sqlite3_bind_int(q, 3, d->observed);
+	sqlite3_bind_int(q, 4, REPORT_TOP_SERVICES);
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW)
+		d->services[d->nservices++] = col_text(q, 0);
+	sqlite3_finalize(q);
+	return rc;
+}
+
 /* The daily chart of each estimated payer-month: observed days by top
  * service, and the estimate's projection for the rest. */
 static int
@@ -478,7 +507,6 @@ load_daily(sqlite3 *db, struct report *r, struct pv_error *err)
 		const struct estimate_payer *p = &r->estimate->payers[i];
 		struct report_daily *d = &r->daily[r->ndaily++];
 		int y, m, k, j, last = 0, ly, lm;
-		size_t t;
 
 		d->payer = xstrdup(p->payer);
 		d->period = xstrdup(p->period);
@@ -489,10 +517,8 @@ load_daily(sqlite3 *db, struct report *r, struct pv_error *err)
 		    "%d-%d-%d", &ly, &lm, &last) != 3)
 			last = 0;
 		d->observed = p->final ? d->ndays : last;
-		for (t = 0; t < p->nservices && d->nservices <
-		    REPORT_TOP_SERVICES; t++)
-			d->services[d->nservices++] = xstrdup(
-			    p->services[t].code);
+		if ((rc = top_daily(db, d)) != SQLITE_DONE)
+			break;
 		d->services[d->nservices++] = xstrdup("other");
 		d->cost = xcalloc((size_t)d->ndays * (size_t)d->nservices,
 		    sizeof(*d->cost));

@@ -85,7 +85,7 @@ struct report_month_account {
 
 /* Daily usage of the estimated month by its top services, and the
  * estimate's projection for the days not yet seen: the daily chart. */
-#define REPORT_TOP_SERVICES 5
+#define REPORT_TOP_SERVICES 8
 
 struct report_daily {
 	char *payer, *period;

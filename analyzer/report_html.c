@@ -1,43 +1,35 @@
 /*
- * report_html.c - the support report as one self-contained HTML file:
- * an inline style sheet (screen and print), tables with money
- * right-aligned and grouped, and two inline SVG charts (the estimated
- * month day by day, and the budget by service). Same sections, in the
- * same order, as the text report.
+ * report_html.c - a document as one self-contained HTML file: an inline
+ * style sheet (screen, phone and print), the key figures as cards,
+ * contents links, tables with numbers right-aligned that turn into one
+ * card per row on a phone, and the charts: the month day by day and
+ * adding up (inline SVG, legends in HTML so they wrap) and the budget
+ * by service (bars in HTML).
  *
  * Nothing is fetched: no external URL, font or script, so the file can
  * be attached to a ticket and opened anywhere, offline. Every string
- * from the model goes through esc(): account names and warnings come
- * from the customer's files. The output depends only on the model, so
- * the same model gives the same bytes (SVG coordinates are "%.1f").
+ * from the document goes through esc(): account names and warnings come
+ * from the customer's files. The output depends only on the document,
+ * so the same model gives the same bytes (SVG coordinates are "%.1f").
  */
-#include "report.h"
+#include "document.h"
 
 #include <ctype.h>
-#include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
+#include <strings.h>
 
-#include "xalloc.h"
-
-/* Months shown side by side in the month-by-month tables. */
-#define HTML_MONTHS 12
-
-/* The thin-data threshold: fewer complete days give a rough estimate. */
-#define HTML_FIRM_DAYS 14
-
-/* Services drawn apart in the share chart; the rest is one bar. */
-#define HTML_SHARE_BARS 9
-
-/* Chart colours, in order of cost; the last is "other". */
+/* Chart colours, in order of cost; "other" is grey. */
 static const char *const palette[] = {
 	"#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948",
 	"#b07aa1", "#ff9da7", "#9c755f"
 };
 #define NPALETTE (sizeof(palette) / sizeof(palette[0]))
 #define OTHER_COLOUR "#bab0ac"
+#define LINE_COLOUR "#4e79a7"
 
 static const char style[] =
-    "body{font:14px/1.45 system-ui,-apple-system,\"Segoe UI\",Roboto,"
+    "body{font:15px/1.45 system-ui,-apple-system,\"Segoe UI\",Roboto,"
     "\"Helvetica Neue\",Arial,sans-serif;color:#1f2328;background:#fff;"
     "max-width:1120px;margin:0 auto;padding:24px 28px}\n"
     "h1{font-size:1.7em;margin:0 0 .4em}\n"
@@ -45,17 +37,32 @@ static const char style[] =
     "border-bottom:2px solid #d0d7de}\n"
     "h3{font-size:1.12em;margin:1.6em 0 .5em}\n"
     "h4{font-size:1em;margin:1.3em 0 .4em}\n"
+    "a{color:#0969da}\n"
+    "nav{background:#f6f8fa;border:1px solid #d0d7de;border-radius:6px;"
+    "padding:6px 14px;margin:1em 0;font-size:14px}\n"
+    "nav ul{margin:.2em 0;padding-left:1.2em}\n"
+    "nav ul ul{display:flex;flex-wrap:wrap;gap:0 14px;padding:0;"
+    "list-style:none;font-size:13px}\n"
+    ".kf{display:grid;grid-template-columns:repeat(auto-fill,"
+    "minmax(210px,1fr));gap:10px;margin:.6em 0 1em}\n"
+    ".card{border:1px solid #d0d7de;border-top:4px solid #8c959f;"
+    "border-radius:6px;padding:8px 12px}\n"
+    ".card.k-good{border-top-color:#1a7f37}.card.k-bad{border-top-color:"
+    "#cf222e}.card.k-strong{border-top-color:#0969da}\n"
+    ".k-good .v{color:#1a7f37}.k-bad .v{color:#cf222e}\n"
+    ".card .l,.card .d{color:#59636e;font-size:13px}\n"
+    ".card .v{font-size:1.4em;font-weight:600;"
+    "font-variant-numeric:tabular-nums}\n"
     "table{border-collapse:collapse;margin:.4em 0 1em;font-size:13px}\n"
     "th,td{border:1px solid #d0d7de;padding:3px 8px;text-align:left;"
-    "vertical-align:top;white-space:nowrap}\n"
-    "td.w{white-space:normal;overflow-wrap:anywhere;min-width:12em}\n"
+    "vertical-align:top;overflow-wrap:break-word}\n"
     "th{background:#f3f5f7;font-weight:600}\n"
     ".n{text-align:right;font-variant-numeric:tabular-nums;"
     "white-space:nowrap}\n"
+    ".t{white-space:nowrap}\n"
     "tr.total td{font-weight:600;background:#f8f9fa}\n"
     "table.facts th,table.facts td{border:none;background:none;"
     "padding:1px 14px 1px 0}\n"
-    "table.facts td{white-space:normal}\n"
     ".wide{overflow-x:auto}\n"
     ".alert{border-left:4px solid #cf222e;background:#fff1f0;"
     "padding:6px 12px;margin:.6em 0}\n"
@@ -64,17 +71,53 @@ static const char style[] =
     ".warn ul,.alert ul{margin:.2em 0;padding-left:1.2em}\n"
     ".bad{color:#cf222e;font-weight:600}\n"
     ".good{color:#1a7f37}\n"
-    ".muted{color:#59636e}\n"
-    ".big{font-size:1.25em;font-weight:600}\n"
-    "figure{margin:.8em 0 1.2em}\n"
-    "figcaption{color:#59636e;font-size:12px}\n"
-    "svg{display:block;width:100%;max-width:900px;height:auto}\n"
+    ".muted,figcaption{color:#59636e}\n"
+    "figure{margin:.8em 0 1.4em;max-width:700px}\n"
+    "figcaption{font-size:12px}\n"
+    ".ct{font-weight:600;font-size:14px}\n"
+    "svg{display:block;width:100%;height:auto}\n"
     "svg text{font-family:system-ui,-apple-system,\"Segoe UI\",Roboto,"
-    "Arial,sans-serif;fill:#1f2328}\n"
-    "@media print{body{max-width:none;padding:0;font-size:10pt}"
-    "table{font-size:8.5pt}th,td{padding:2px 5px}"
-    "h2,h3,h4{break-after:avoid}figure,tr,.alert,.warn{break-inside:avoid}"
-    "thead{display:table-header-group}.wide{overflow:visible}"
+    "Arial,sans-serif;fill:#1f2328;font-size:10px}\n"
+    "ul.lg{list-style:none;padding:0;margin:.2em 0;display:flex;"
+    "flex-wrap:wrap;gap:2px 14px;font-size:12px}\n"
+    ".sw{display:inline-block;width:14px;height:10px;margin-right:5px}\n"
+    ".sw.h{background:repeating-linear-gradient(45deg,#e4ebf3 0 3px,"
+    "#8aa1ba 3px 5px)}\n"
+    ".sw.s,.sw.p{height:0;border-top:3px solid " LINE_COLOUR ";"
+    "vertical-align:3px}\n"
+    ".sw.p{border-top-style:dashed}\n"
+    ".sw.b{background:rgba(78,121,167,.22)}\n"
+    ".bars div{display:grid;grid-template-columns:minmax(6em,13em) 1fr "
+    "auto;gap:8px;align-items:center;font-size:13px;margin:3px 0}\n"
+    ".bars .lb{overflow:hidden;text-overflow:ellipsis;white-space:nowrap;"
+    "text-align:right}\n"
+    ".bars .bar{height:16px;background:#f3f5f7}\n"
+    ".bars .bar span{display:block;height:100%}\n"
+    ".bars .v{font-variant-numeric:tabular-nums;white-space:nowrap}\n"
+    /* a phone: one column, a table row becomes a card, chart text
+     * grows against the shrinking drawing, every fifth day is named */
+    "@media (max-width:640px){body{padding:12px;font-size:14px}"
+    "h1{font-size:1.4em}.kf{grid-template-columns:1fr}"
+    "table.r,table.r tbody,table.r tr,table.r td{display:block}"
+    "table.r thead{display:none}"
+    "table.r tr{border:1px solid #d0d7de;border-radius:4px;"
+    "margin:0 0 8px;padding:4px 8px}"
+    "table.r td{border:none;padding:1px 0;display:flex;"
+    "justify-content:space-between;gap:12px;text-align:right;"
+    "white-space:normal}"
+    "table.r td::before{content:attr(data-label);color:#59636e;"
+    "text-align:left;font-weight:600}"
+    "table.r td:first-child{justify-content:flex-start;font-weight:600}"
+    "table.r td:first-child::before{content:none}"
+    "svg text{font-size:15px}svg .minor{display:none}"
+    ".bars div{grid-template-columns:1fr auto;row-gap:2px;"
+    "margin-bottom:8px}"
+    ".bars .bar{grid-column:1/3;order:3}.bars .lb{text-align:left}}\n"
+    "@media print{body{max-width:none;padding:0;font-size:10pt}nav{"
+    "display:none}table{font-size:8.5pt}th,td{padding:2px 5px}"
+    "h2,h3,h4{break-after:avoid}figure,tr,.alert,.warn,.card"
+    "{break-inside:avoid}thead{display:table-header-group}"
+    ".wide{overflow:visible}a{color:inherit;text-decoration:none}"
     "*{-webkit-print-color-adjust:exact;print-color-adjust:exact}}\n";
 
 /*
@@ -89,165 +132,106 @@ esc(FILE *fp, const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
 
-	for (; p != NULL && *p != '\0'; p++)
-		switch (*p) {
-		case '&':
-			fputs("&amp;", fp);
-			break;
-		case '<':
-			fputs("&lt;", fp);
-			break;
-		case '>':
-			fputs("&gt;", fp);
-			break;
-		case '"':
-			fputs("&quot;", fp);
-			break;
-		case '\'':
-			fputs("&#39;", fp);
-			break;
-		case 'h':
-		case 'H':
-			if (tolower(p[1]) == 't' && tolower(p[2]) == 't' &&
-			    tolower(p[3]) == 'p') {
-				fprintf(fp, "&#%d;", *p);
-				break;
-			}
-			putc(*p, fp);
-			break;
-		default:
+	for (; p != NULL && *p != '\0'; p++) {
+		const char *ref = *p == '&' ? "&amp;" : *p == '<' ? "&lt;" :
+		    *p == '>' ? "&gt;" : *p == '"' ? "&quot;" : *p == '\'' ?
+		    "&#39;" : NULL;
+
+		if (ref != NULL)
+			fputs(ref, fp);
+		else if (tolower(*p) == 'h' && strncasecmp((const char *)p + 1,
+		    "ttp", 3) == 0)
+			fprintf(fp, "&#%d;", *p);
+		else
 			putc(*p < 0x20 || *p == 0x7f ? ' ' : *p, fp);
-		}
-}
-
-/* esc() of at most max characters (UTF-8 sequences kept whole), with
- * "..." when cut: chart labels have a fixed width. */
-static void
-esc_fit(FILE *fp, const char *s, size_t max)
-{
-	size_t n = 0, i;
-	char *cut;
-
-	if (s == NULL)
-		return;
-	for (i = 0; s[i] != '\0'; i++)
-		if (((unsigned char)s[i] & 0xc0) != 0x80 && ++n > max)
-			break;
-	if (s[i] == '\0') {
-		esc(fp, s);
-		return;
 	}
-	cut = xstrndup(s, i);
-	esc(fp, cut);
-	fputs("...", fp);
-	free(cut);
 }
 
-/* Money with thousands separators, into buf (48 bytes is plenty). */
-static const char *
-mny(char *buf, size_t n, money_t v, int places)
-{
-	money_format_grouped(buf, n, v, places);
-	return buf;
-}
+static const char *const style_class[] = {
+	[DOC_PLAIN] = NULL, [DOC_STRONG] = "strong", [DOC_GOOD] = "good",
+	[DOC_BAD] = "bad", [DOC_MUTED] = "muted"
+};
 
-/* A table head from a spec of '|'-separated titles (our own text); a
- * title starting with '>' is a right-aligned (number) column. */
 static void
-thead(FILE *fp, const char *spec)
+spans(FILE *fp, const struct doc_text *t)
 {
-	const char *p = spec, *bar;
+	size_t i;
 
-	fputs("<div class=\"wide\"><table>\n<thead><tr>", fp);
-	for (;;) {
-		int right = *p == '>';
+	for (i = 0; i < t->nspans; i++) {
+		enum doc_style st = t->spans[i].style;
 
-		bar = strchr(p, '|');
-		p += right;
-		fprintf(fp, "<th%s>%.*s</th>", right ? " class=\"n\"" : "",
-		    bar ? (int)(bar - p) : (int)strlen(p), p);
-		if (bar == NULL)
-			break;
-		p = bar + 1;
+		if (st != DOC_PLAIN)
+			fprintf(fp, st == DOC_STRONG ? "<strong>" :
+			    "<span class=\"%s\">", style_class[st]);
+		esc(fp, t->spans[i].text);
+		fputs(st == DOC_STRONG ? "</strong>" : st != DOC_PLAIN ?
+		    "</span>" : "", fp);
+	}
+}
+
+/* The class of a cell: its column's alignment, its style. */
+static void
+cell_class(FILE *fp, enum doc_type type, enum doc_style st)
+{
+	const char *align = type == DOC_MONEY || type == DOC_COUNT ||
+	    type == DOC_PERCENT ? "n" : type == DOC_DATE ? "t" : NULL;
+
+	if (align != NULL || style_class[st] != NULL)
+		fprintf(fp, " class=\"%s%s%s\"", align ? align : "",
+		    align && style_class[st] ? " " : "",
+		    style_class[st] ? style_class[st] : "");
+}
+
+/* A table of more than three columns turns into cards on a phone:
+ * each cell says its column's title (data-label). */
+static void
+table(FILE *fp, const struct doc_table *t)
+{
+	size_t r, i;
+
+	fprintf(fp, "<div class=\"wide\"><table%s>\n<thead><tr>",
+	    t->ncols > 3 ? " class=\"r\"" : "");
+	for (i = 0; i < t->ncols; i++) {
+		fputs("<th", fp);
+		cell_class(fp, t->cols[i].type, DOC_PLAIN);
+		putc('>', fp);
+		esc(fp, t->cols[i].title);
+		fputs("</th>", fp);
 	}
 	fputs("</tr></thead>\n<tbody>\n", fp);
-}
-
-static void
-tend(FILE *fp)
-{
-	fputs("</tbody></table></div>\n", fp);
-}
-
-/* A cell of model text, escaped; empty shows as "-". */
-static void
-td(FILE *fp, const char *s)
-{
-	fputs("<td>", fp);
-	if (s == NULL || *s == '\0')
-		putc('-', fp);
-	else
-		esc(fp, s);
-	fputs("</td>", fp);
-}
-
-/* The same for long text (file names, notes) that may wrap. */
-static void
-td_wrap(FILE *fp, const char *s)
-{
-	fputs("<td class=\"w\">", fp);
-	if (s == NULL || *s == '\0')
-		putc('-', fp);
-	else
-		esc(fp, s);
-	fputs("</td>", fp);
-}
-
-static void
-td_money(FILE *fp, money_t v, int places)
-{
-	char buf[48];
-
-	fprintf(fp, "<td class=\"n\">%s</td>", mny(buf, sizeof(buf), v,
-	    places));
-}
-
-static void
-account_list(FILE *fp, const struct report *r, char *const *ids, size_t n)
-{
-	size_t i;
-
-	if (n == 0)
-		fputs("none", fp);
-	for (i = 0; i < n; i++) {
-		const char *name = report_account_name(r, ids[i]);
-
-		fputs(i ? ", " : "", fp);
-		esc(fp, ids[i]);
-		if (name != NULL) {
-			fputs(" (", fp);
-			esc(fp, name);
-			putc(')', fp);
+	for (r = 0; r < t->nrows; r++) {
+		fputs(t->rows[r].total ? "<tr class=\"total\">" : "<tr>", fp);
+		for (i = 0; i < t->ncols; i++) {
+			fputs("<td", fp);
+			cell_class(fp, t->cols[i].type, t->rows[r].cells[i].style);
+			if (t->ncols > 3) {
+				fputs(" data-label=\"", fp);
+				esc(fp, t->cols[i].title);
+				putc('"', fp);
+			}
+			putc('>', fp);
+			esc(fp, t->rows[r].cells[i].text);
+			fputs("</td>", fp);
 		}
+		fputs("</tr>\n", fp);
 	}
-}
-
-static void
-string_list(FILE *fp, char *const *v, size_t n)
-{
-	size_t i;
-
-	if (n == 0)
-		fputs("none", fp);
-	for (i = 0; i < n; i++) {
-		fputs(i ? ", " : "", fp);
-		esc(fp, v[i]);
-	}
+	fputs("</tbody></table></div>\n", fp);
 }
 
 /* ---- charts ------------------------------------------------------------ */
 
-#define CW 900.0			/* SVG user units across */
+/* The drawing is small in user units so that it scales up on a wide
+ * screen (to figure's 700 px) more than it shrinks on a phone. */
+#define CW 520.0			/* SVG user units across */
+#define MT 16.0				/* above the plot */
+#define PH 190.0			/* the plot's height */
+#define MR 10.0
+
+/* The plot's frame: x from ml to CW - MR, money from bottom to top. */
+struct frame {
+	double ml, slot;	/* slot: a day's width */
+	money_t top, bottom, step;
+};
 
 /*
  * A round step for a money axis that spans `span`: 1, 2 or 5 times a
@@ -274,903 +258,430 @@ axis_step(money_t span)
 }
 
 static double
-units(money_t v)
+ypos(const struct frame *f, money_t v)
 {
-	return (double)v;
-}
-
-/* Width of a legend entry, estimated: SVG text cannot be measured
- * without a renderer, and the estimate only needs to be generous. */
-static double
-legend_width(const char *s)
-{
-	size_t n = 0;
-
-	for (; *s != '\0'; s++)
-		if (((unsigned char)*s & 0xc0) != 0x80)
-			n++;
-	return 14 + 5 + (double)(n > 28 ? 31 : n) * 6.6 + 18;
-}
-
-/* The estimated month day by day: the complete days stacked by top
- * service, the projection for the days left hatched. */
-static void
-chart_daily(FILE *fp, const struct report_daily *d, const char *currency,
-    size_t id)
-{
-	const double ml = 78, mr = 12, mt = 18, ph = 220;
-	double slot, bw, x, y, lx, ly, h;
-	money_t top = 0, bottom = 0, step, t, span;
-	int j, k, ns = d->nservices, rows = 1, places, nitems, obs;
-	char buf[48];
-
-	if (d->ndays <= 0 || ns <= 0 || d->cost == NULL ||
-	    d->projected == NULL)
-		return;
-	/* days 1..obs hold data, the rest are projected */
-	obs = d->observed < 0 ? 0 : d->observed > d->ndays ? d->ndays :
-	    d->observed;
-	/* the axis: the highest positive stack, the lowest negative one */
-	for (j = 0; j < d->ndays; j++) {
-		money_t pos = 0, neg = 0;
-
-		if (j < obs) {
-			for (k = 0; k < ns; k++) {
-				money_t v = d->cost[j * ns + k];
-
-				if (v > 0 && money_add(&pos, v) != 0)
-					pos = INT64_MAX / 2;
-				if (v < 0 && money_add(&neg, v) != 0)
-					neg = INT64_MIN / 2;
-			}
-		} else if (d->projected[j] > 0)
-			pos = d->projected[j];
-		else
-			neg = d->projected[j];
-		if (pos > top)
-			top = pos;
-		if (neg < bottom)
-			bottom = neg;
-	}
-	if (money_sub(top, bottom, &span) != 0)
-		span = INT64_MAX;
-	step = axis_step(span);
-	top = (top / step + (top % step != 0)) * step;
-	bottom = (bottom / step - (bottom % step != 0)) * step;
-	if (top == bottom)
-		top = step;
-	places = step % MONEY_SCALE == 0 ? 0 : 2;
-
-	/* the legend's rows, to know the height */
-	nitems = ns + (obs < d->ndays);
-	for (k = 0, lx = ml; k < nitems; k++) {
-		double w = legend_width(k < ns ? d->services[k] :
-		    "projected usage");
-
-		if (lx + w > CW - mr && lx > ml) {
-			rows++;
-			lx = ml;
-		}
-		lx += w;
-	}
-	h = mt + ph + 50 + rows * 18;
-
-	fprintf(fp, "<figure>\n<svg viewBox=\"0 0 %.1f %.1f\" role=\"img\" "
-	    "aria-label=\"daily cost of ", CW, h);
-	esc(fp, d->period);
-	fprintf(fp, "\">\n<defs><pattern id=\"hatch%zu\" width=\"6\" "
-	    "height=\"6\" patternUnits=\"userSpaceOnUse\" "
-	    "patternTransform=\"rotate(45)\"><rect width=\"6\" height=\"6\" "
-	    "fill=\"#e4ebf3\"/><line x1=\"0\" y1=\"0\" x2=\"0\" y2=\"6\" "
-	    "stroke=\"#8aa1ba\" stroke-width=\"2.5\"/></pattern></defs>\n", id);
-
-	/* grid and money ticks */
-	for (t = bottom; t <= top; t += step) {
-		y = mt + ph * (units(top) - units(t)) / (units(top) -
-		    units(bottom));
-		fprintf(fp, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
-		    "y2=\"%.1f\" stroke=\"%s\" stroke-width=\"1\"/>"
-		    "<text x=\"%.1f\" y=\"%.1f\" font-size=\"11\" "
-		    "text-anchor=\"end\">%s</text>\n", ml, y, CW - mr, y,
-		    t == 0 ? "#8c959f" : "#e6e9ec", ml - 6, y + 4,
-		    mny(buf, sizeof(buf), t, places));
-		if (t > INT64_MAX - step)
-			break;
-	}
-	fprintf(fp, "<text x=\"14\" y=\"%.1f\" font-size=\"11\" "
-	    "text-anchor=\"middle\" transform=\"rotate(-90 14 %.1f)\">",
-	    mt + ph / 2, mt + ph / 2);
-	esc(fp, currency);
-	fputs(" per day</text>\n", fp);
-
-	slot = (CW - ml - mr) / d->ndays;
-	bw = slot * 0.72;
-	for (j = 0; j < d->ndays; j++) {
-		double bx = ml + slot * j + (slot - bw) / 2;
-		double scale = ph / (units(top) - units(bottom));
-		double zero = mt + ph * units(top) / (units(top) -
-		    units(bottom));
-
-		if (j < obs) {
-			double up = 0, down = 0;
-
-			for (k = 0; k < ns; k++) {
-				money_t v = d->cost[j * ns + k];
-				double hv = units(v) * scale;
-
-				if (v == 0)
-					continue;
-				if (v > 0) {
-					y = zero - up - hv;
-					up += hv;
-				} else {
-					y = zero + down;
-					down -= hv;
-					hv = -hv;
-				}
-				fprintf(fp, "<rect x=\"%.1f\" y=\"%.1f\" "
-				    "width=\"%.1f\" height=\"%.1f\" "
-				    "fill=\"%s\"><title>", bx, y, bw, hv,
-				    k == ns - 1 ? OTHER_COLOUR :
-				    palette[(size_t)k % NPALETTE]);
-				esc(fp, d->period);
-				fprintf(fp, "-%02d ", j + 1);
-				esc(fp, d->services[k]);
-				fprintf(fp, ": %s ", mny(buf, sizeof(buf), v,
-				    2));
-				esc(fp, currency);
-				fputs("</title></rect>\n", fp);
-			}
-		} else if (d->projected[j] != 0) {
-			double hv = units(d->projected[j]) * scale;
-
-			y = hv > 0 ? zero - hv : zero;
-			fprintf(fp, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
-			    "height=\"%.1f\" fill=\"url(#hatch%zu)\" "
-			    "stroke=\"#8aa1ba\" stroke-width=\"0.6\"><title>",
-			    bx, y, bw, hv > 0 ? hv : -hv, id);
-			esc(fp, d->period);
-			fprintf(fp, "-%02d projected usage: %s ", j + 1,
-			    mny(buf, sizeof(buf), d->projected[j], 2));
-			esc(fp, currency);
-			fputs("</title></rect>\n", fp);
-		}
-		fprintf(fp, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"10\" "
-		    "text-anchor=\"middle\">%d</text>\n", bx + bw / 2,
-		    mt + ph + 14, j + 1);
-	}
-	if (obs > 0 && obs < d->ndays) {
-		x = ml + slot * obs;
-		fprintf(fp, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
-		    "y2=\"%.1f\" stroke=\"#59636e\" stroke-dasharray=\"4 3\"/>"
-		    "<text x=\"%.1f\" y=\"%.1f\" font-size=\"11\" "
-		    "fill=\"#59636e\">projected</text>\n", x, mt - 4, x,
-		    mt + ph, x + 4, mt + 8);
-	}
-	fprintf(fp, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"11\" "
-	    "text-anchor=\"middle\">day of ", ml + (CW - ml - mr) / 2,
-	    mt + ph + 30);
-	esc(fp, d->period);
-	fputs("</text>\n", fp);
-
-	/* the legend */
-	for (k = 0, lx = ml, ly = mt + ph + 44; k < nitems; k++) {
-		const char *name = k < ns ? d->services[k] : "projected usage";
-		double w = legend_width(name);
-
-		if (lx + w > CW - mr && lx > ml) {
-			lx = ml;
-			ly += 18;
-		}
-		if (k < ns)
-			fprintf(fp, "<rect x=\"%.1f\" y=\"%.1f\" width=\"14\" "
-			    "height=\"12\" fill=\"%s\"/>", lx, ly, k == ns - 1 ?
-			    OTHER_COLOUR : palette[(size_t)k % NPALETTE]);
-		else
-			fprintf(fp, "<rect x=\"%.1f\" y=\"%.1f\" width=\"14\" "
-			    "height=\"12\" fill=\"url(#hatch%zu)\" "
-			    "stroke=\"#8aa1ba\" stroke-width=\"0.6\"/>", lx, ly,
-			    id);
-		fprintf(fp, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"11\">",
-		    lx + 19, ly + 10);
-		esc_fit(fp, name, 28);
-		fputs("</text>\n", fp);
-		lx += w;
-	}
-	fputs("</svg>\n<figcaption>", fp);
-	if (obs == 0)
-		fputs("No complete day yet: every day is projected. ", fp);
-	else
-		fprintf(fp, "Days 1 to %d: usage and discounts per complete "
-		    "day, by service%s. ", obs, ns > 1 ? " (the largest and "
-		    "the rest as other)" : "");
-	if (obs < d->ndays)
-		fprintf(fp, "Days %d to %d, hatched: the estimate's projected "
-		    "usage per day. ", obs + 1, d->ndays);
-	fputs("</figcaption>\n</figure>\n", fp);
-}
-
-/* The budget by service as horizontal bars: the largest services and
- * the rest as one "other" bar. */
-static void
-chart_share(FILE *fp, const struct estimate *e)
-{
-	const double ml = 200, mr = 12, mt = 8, rowh = 26, valw = 190;
-	size_t n = e->nservices > HTML_SHARE_BARS + 1 ? HTML_SHARE_BARS :
-	    e->nservices, i, nbars;
-	money_t other = 0, max = 0;
-	double barmax = CW - ml - mr - valw, h;
-	char buf[48];
-
-	if (e->nservices == 0)
-		return;
-	for (i = n; i < e->nservices; i++)
-		money_add(&other, e->services[i].amount);
-	nbars = n + (n < e->nservices);
-	for (i = 0; i < n; i++)
-		if (e->services[i].amount > max)
-			max = e->services[i].amount;
-	if (nbars > n && other > max)
-		max = other;
-	h = mt + rowh * (double)nbars + 8;
-	fprintf(fp, "<figure>\n<svg viewBox=\"0 0 %.1f %.1f\" role=\"img\" "
-	    "aria-label=\"budget by service\">\n", CW, h);
-	for (i = 0; i < nbars; i++) {
-		money_t v = i < n ? e->services[i].amount : other;
-		const char *label = i < n ? e->services[i].code : "other";
-		double y = mt + rowh * (double)i, w = 0;
-
-		if (max > 0 && v > 0)
-			w = barmax * units(v) / units(max);
-		fprintf(fp, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"12\" "
-		    "text-anchor=\"end\">", ml - 8, y + 15);
-		esc_fit(fp, label, 28);
-		fprintf(fp, "</text><rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
-		    "height=\"18\" fill=\"%s\"><title>", ml, y + 3, w,
-		    i < n ? palette[i % NPALETTE] : OTHER_COLOUR);
-		esc(fp, i < n && e->services[i].name != NULL &&
-		    e->services[i].name[0] != '\0' ? e->services[i].name :
-		    label);
-		fprintf(fp, "</title></rect><text x=\"%.1f\" y=\"%.1f\" "
-		    "font-size=\"12\">%s ", ml + w + 6, y + 15,
-		    mny(buf, sizeof(buf), v, 2));
-		esc(fp, e->currency);
-		/* a share is no money: a double is fine here */
-		if (e->amount > 0)
-			fprintf(fp, " (%.1f%%)", 100.0 * units(v) /
-			    units(e->amount));
-		fputs("</text>\n", fp);
-	}
-	fputs("</svg>\n<figcaption>The budget of ", fp);
-	esc(fp, e->period);
-	fprintf(fp, " by service%s, before tax, without credits and "
-	    "refunds.</figcaption>\n</figure>\n", e->npayers > 1 ?
-	    ", all payers" : "");
-}
-
-/* ---- 0. header --------------------------------------------------------- */
-
-static void
-write_header(const struct report *r, FILE *fp)
-{
-	size_t i;
-
-	fputs("<h1>Pilvi support report", fp);
-	if (r->customer != NULL) {
-		fputs(": ", fp);
-		esc(fp, r->customer);
-	}
-	fputs("</h1>\n", fp);
-
-	fputs("<table class=\"facts\">\n", fp);
-	if (r->customer != NULL) {
-		fputs("<tr><th>Customer</th><td>", fp);
-		esc(fp, r->customer);
-		fputs("</td></tr>\n", fp);
-	}
-	fprintf(fp, "<tr><th>Payer account%s</th><td>",
-	    r->npayers == 1 ? "" : "s");
-	account_list(fp, r, r->payers, r->npayers);
-	fprintf(fp, "</td></tr>\n<tr><th>Accounts (%zu)</th><td>", r->naccounts);
-	account_list(fp, r, r->accounts, r->naccounts);
-	fputs("</td></tr>\n<tr><th>Billing periods</th><td>", fp);
-	string_list(fp, r->months, r->nmonths);
-	fputs("</td></tr>\n<tr><th>Formats</th><td>", fp);
-	string_list(fp, r->formats, r->nformats);
-	fputs("</td></tr>\n<tr><th>Generated</th><td>", fp);
-	esc(fp, r->generated_at);
-	fputs("</td></tr>\n</table>\n", fp);
-
-	fputs("<h3>Files</h3>\n", fp);
-	if (r->nfiles == 0) {
-		fputs("<p>No files ingested.</p>\n", fp);
-		return;
-	}
-	thead(fp, ">#|File|Format|Container|Payer|Period|>Rows|>Warnings|"
-	    "Status");
-	for (i = 0; i < r->nfiles; i++) {
-		const struct report_file *f = &r->files[i];
-
-		fprintf(fp, "<tr><td class=\"n\">%lld</td>", f->id);
-		td_wrap(fp, f->name);
-		td(fp, f->format);
-		td(fp, f->container);
-		td(fp, f->payer);
-		td(fp, f->period);
-		fprintf(fp, "<td class=\"n\">%ld</td><td class=\"n\">%zu</td>",
-		    f->rows, f->nwarnings);
-		if (f->replaced_by != 0)
-			fprintf(fp, "<td>replaced by #%lld</td>",
-			    f->replaced_by);
-		else
-			td(fp, f->status);
-		fputs("</tr>\n", fp);
-	}
-	tend(fp);
-}
-
-/* ---- 1. data status ---------------------------------------------------- */
-
-static void
-write_status(const struct report *r, FILE *fp)
-{
-	int used[CHARGE_NCLASS] = { 0 }, c, any = 0;
-	size_t i, k;
-	char a[48], b[48];
-
-	fputs("<h2>1. Data status</h2>\n", fp);
-	if (r->nperiods == 0)
-		fputs("<p>No billing periods.</p>\n", fp);
-	else
-		thead(fp, "Payer|Month|Status|Days with data|Counted from|"
-		    ">Total|Currency|Statement total");
-	for (i = 0; i < r->nperiods; i++) {
-		const struct report_period *p = &r->periods[i];
-
-		fputs("<tr>", fp);
-		td(fp, p->payer);
-		td(fp, p->period);
-		fprintf(fp, "<td>%s</td>", p->estimated ? "open (estimated)" :
-		    "final");
-		if (p->first_day != NULL) {
-			fprintf(fp, "<td>%d (", p->days_covered);
-			esc(fp, p->first_day);
-			fputs(" to ", fp);
-			esc(fp, p->last_day);
-			fputs(")</td>", fp);
-		} else
-			fputs("<td>none</td>", fp);
-		td(fp, p->format);
-		td_money(fp, p->total, p->places);
-		td(fp, p->currency);
-		if (p->reconciled < 0)
-			fputs("<td class=\"muted\">no total rows: cannot "
-			    "reconcile</td>", fp);
-		else if (p->reconciled)
-			fprintf(fp, "<td>%s: <span class=\"good\">reconciled "
-			    "to the cent</span></td>",
-			    mny(a, sizeof(a), p->statement, 2));
-		else
-			fprintf(fp, "<td>%s: <span class=\"bad\">not "
-			    "reconciled</span>, difference %s</td>",
-			    mny(a, sizeof(a), p->statement, 2),
-			    mny(b, sizeof(b), p->difference, 2));
-		fputs("</tr>\n", fp);
-		for (c = 0; c < CHARGE_NCLASS; c++)
-			if (p->by_class[c] != 0)
-				used[c] = any = 1;
-	}
-	if (r->nperiods > 0)
-		tend(fp);
-	if (any) {
-		fputs("<h3>Charges by class</h3>\n<div class=\"wide\"><table>\n"
-		    "<thead><tr><th>Payer</th><th>Month</th>", fp);
-		for (c = 0; c < CHARGE_NCLASS; c++)
-			if (used[c])
-				fprintf(fp, "<th class=\"n\">%s</th>",
-				    charge_class_name(c));
-		fputs("<th class=\"n\">total</th></tr></thead>\n<tbody>\n", fp);
-		for (i = 0; i < r->nperiods; i++) {
-			const struct report_period *p = &r->periods[i];
-
-			fputs("<tr>", fp);
-			td(fp, p->payer);
-			td(fp, p->period);
-			/* "-" for zero: a column is there for the other months */
-			for (c = 0; c < CHARGE_NCLASS; c++)
-				if (used[c] && p->by_class[c] == 0)
-					fputs("<td class=\"n muted\">-</td>", fp);
-				else if (used[c])
-					td_money(fp, p->by_class[c], p->places);
-			td_money(fp, p->total, p->places);
-			fputs("</tr>\n", fp);
-		}
-		tend(fp);
-	}
-	for (i = 0, any = 0; i < r->nperiods; i++)
-		for (k = 0; k < r->periods[i].nnotes; k++) {
-			if (!any++)
-				fputs("<p>Notes:</p>\n<ul>\n", fp);
-			fputs("<li>payer ", fp);
-			esc(fp, r->periods[i].payer);
-			fputs(", ", fp);
-			esc(fp, r->periods[i].period);
-			fputs(": ", fp);
-			esc(fp, r->periods[i].notes[k]);
-			fputs("</li>\n", fp);
-		}
-	if (any)
-		fputs("</ul>\n", fp);
-	for (i = 0, any = 0; i < r->nfiles; i++)
-		for (k = 0; k < r->files[i].nwarnings; k++) {
-			if (!any++)
-				fputs("<div class=\"warn\"><strong>Warnings from "
-				    "ingest</strong>\n<ul>\n", fp);
-			fprintf(fp, "<li>file #%lld: ", r->files[i].id);
-			esc(fp, r->files[i].warnings[k]);
-			fputs("</li>\n", fp);
-		}
-	if (any)
-		fputs("</ul></div>\n", fp);
-	/* the seed sends 2-4 weeks of a month: say when that is too little */
-	for (i = 0, any = 0; r->estimate != NULL && i < r->estimate->npayers;
-	    i++) {
-		const struct estimate_payer *p = &r->estimate->payers[i];
-
-		if (p->final || p->days_observed >= HTML_FIRM_DAYS)
-			continue;
-		if (!any++)
-			fputs("<div class=\"alert\"><strong>Too early for a firm "
-			    "estimate</strong>\n<ul>\n", fp);
-		fputs("<li>payer ", fp);
-		esc(fp, p->payer);
-		fputs(", ", fp);
-		esc(fp, p->period);
-		fprintf(fp, ": <strong>only %d of %d days: wait ~%d days for a "
-		    "firmer estimate</strong> (or send the full month)</li>\n",
-		    p->days_observed, p->days_in_month,
-		    HTML_FIRM_DAYS - p->days_observed);
-	}
-	if (any)
-		fputs("</ul></div>\n", fp);
-}
-
-/* ---- 2. budget estimate ------------------------------------------------ */
-
-static void
-part_row(FILE *fp, const char *what, money_t v, int bold)
-{
-	char buf[48];
-
-	fprintf(fp, "<tr%s><td>", bold ? " class=\"total\"" : "");
-	esc(fp, what);
-	fprintf(fp, "</td><td class=\"n\">%s</td></tr>\n",
-	    mny(buf, sizeof(buf), v, 2));
-}
-
-/* Services and their share of `total` (the amount they add up to). */
-static void
-write_services(FILE *fp, const struct estimate_service *s, size_t n,
-    money_t total)
-{
-	size_t i;
-
-	thead(fp, "Service|Name|>Amount|>Share");
-	for (i = 0; i < n; i++) {
-		fputs("<tr>", fp);
-		td(fp, s[i].code);
-		td(fp, s[i].name);
-		td_money(fp, s[i].amount, 2);
-		/* a share is no money: a double is fine here */
-		if (total > 0)
-			fprintf(fp, "<td class=\"n\">%.1f%%</td>", 100.0 *
-			    (double)s[i].amount / (double)total);
-		else
-			fputs("<td class=\"n\">-</td>", fp);
-		fputs("</tr>\n", fp);
-	}
-	tend(fp);
+	return MT + PH * ((double)f->top - (double)v) /
+	    ((double)f->top - (double)f->bottom);
 }
 
 static const char *
-payer_currency(const struct report *r, const struct report_daily *d)
+tick(char *buf, size_t n, const struct frame *f, money_t t)
 {
-	size_t i;
+	money_format_grouped(buf, n, t, f->step % MONEY_SCALE == 0 ? 0 : 2);
+	return buf;
+}
 
-	for (i = 0; r->estimate != NULL && i < r->estimate->npayers; i++)
-		if (strcmp(r->estimate->payers[i].payer, d->payer) == 0 &&
-		    strcmp(r->estimate->payers[i].period, d->period) == 0)
-			return r->estimate->payers[i].currency;
-	return "";
+static const char *
+series_colour(const struct doc_chart *c, size_t k)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < k; i++)
+		n += c->series[i].kind == DOC_SERIES_BAR && !c->series[i].rest;
+	return c->series[k].rest ? OTHER_COLOUR : palette[n % NPALETTE];
+}
+
+/*
+ * Open the figure: the money axis from what the series reach (stacked
+ * for bars; a dip below zero under 2 % of the range is not worth a step
+ * of its own), grid lines with ticks, the days below the plot (every
+ * fifth named on a phone). The left margin fits the widest tick at the
+ * phone's larger text (about 8.5 units a character).
+ */
+static void
+frame_open(FILE *fp, struct frame *f, const struct doc_chart *c, int ndays,
+    int bars)
+{
+	money_t hi = 0, lo = 0, span, t;
+	char a[48], b[48];
+	size_t k;
+	int j;
+
+	for (j = 0; j < c->npoints; j++) {
+		money_t up = 0, down = 0;
+
+		for (k = 0; k < c->nseries; k++) {
+			const struct doc_series *s = &c->series[k];
+			money_t v = j >= s->from && j < s->to ? s->v[j] : 0;
+			money_t top = s->hi != NULL && v != 0 ? s->hi[j] : v;
+
+			if (!bars)
+				up = down = 0;
+			if (money_add(v < 0 ? &down : &up, v < 0 ? v : top) != 0)
+				up = INT64_MAX / 2;
+			hi = up > hi ? up : hi;
+			lo = down < lo ? down : lo;
+		}
+	}
+	if (hi > 0 && lo > -(hi / 50))
+		lo = 0;
+	if (money_sub(hi, lo, &span) != 0)
+		span = INT64_MAX;
+	f->step = axis_step(span);
+	f->top = (hi / f->step + (hi % f->step != 0)) * f->step;
+	f->bottom = (lo / f->step - (lo % f->step != 0)) * f->step;
+	if (f->top == f->bottom)
+		f->top = f->step;
+	tick(a, sizeof(a), f, f->top);
+	tick(b, sizeof(b), f, f->bottom);
+	f->ml = 12 + 8.5 * (double)(strlen(a) > strlen(b) ? strlen(a) :
+	    strlen(b));
+	f->slot = (CW - f->ml - MR) / ndays;
+	fputs("<figure>\n<div class=\"ct\">", fp);
+	esc(fp, c->title);
+	fputs(", ", fp);
+	esc(fp, c->period);
+	fputs(", ", fp);
+	esc(fp, c->unit);
+	fprintf(fp, "</div>\n<svg viewBox=\"0 0 %.1f %.1f\" role=\"img\" "
+	    "aria-label=\"", CW, MT + PH + 24);
+	esc(fp, c->title);
+	fputs("\">\n", fp);
+	for (t = f->bottom; t <= f->top; t += f->step) {
+		fprintf(fp, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
+		    "y2=\"%.1f\" stroke=\"%s\"/><text x=\"%.1f\" y=\"%.1f\" "
+		    "text-anchor=\"end\">%s</text>\n", f->ml, ypos(f, t), CW - MR,
+		    ypos(f, t), t == 0 ? "#8c959f" : "#e6e9ec", f->ml - 6,
+		    ypos(f, t) + 4, tick(a, sizeof(a), f, t));
+		if (t > INT64_MAX - f->step)
+			break;
+	}
+	for (j = 1; j <= ndays; j++)
+		fprintf(fp, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\""
+		    "%s>%d</text>\n", f->ml + f->slot * (bars ? j - 0.5 : j),
+		    MT + PH + 17, j == 1 || j == ndays || (j % 5 == 0 &&
+		    ndays - j >= 3) ? "" : " class=\"minor\"", j);
+}
+
+/* Close the figure: the legend in HTML, so it wraps on a narrow screen
+ * (one entry a series: the document holds only series drawn). */
+static void
+frame_close(FILE *fp, const struct doc_chart *c)
+{
+	static const char *const swatch[] = {
+		[DOC_SERIES_BAR] = "", [DOC_SERIES_BAR_PROJECTED] = " h",
+		[DOC_SERIES_LINE] = " s", [DOC_SERIES_LINE_PROJECTED] = " p",
+		[DOC_SERIES_BAND] = " b"
+	};
+	size_t k;
+
+	fputs("</svg>\n<ul class=\"lg\">", fp);
+	for (k = 0; k < c->nseries; k++) {
+		fprintf(fp, "<li><span class=\"sw%s\"", swatch[c->series[k].kind]);
+		if (c->series[k].kind == DOC_SERIES_BAR)
+			fprintf(fp, " style=\"background:%s\"",
+			    series_colour(c, k));
+		fputs("></span>", fp);
+		esc(fp, c->series[k].name);
+		fputs("</li>", fp);
+	}
+	fputs("</ul>\n<figcaption>", fp);
+	esc(fp, c->caption);
+	fputs("</figcaption>\n</figure>\n", fp);
+}
+
+/* The month day by day: stacked bars (up for costs, down for
+ * discounts), the projected days hatched, each with its tooltip. */
+static void
+chart_daily(FILE *fp, const struct doc_chart *c, int id)
+{
+	struct frame f;
+	char buf[48];
+	size_t k;
+	int j;
+
+	frame_open(fp, &f, c, c->npoints, 1);
+	fprintf(fp, "<defs><pattern id=\"hatch%d\" width=\"6\" height=\"6\" "
+	    "patternUnits=\"userSpaceOnUse\" patternTransform=\"rotate(45)\">"
+	    "<rect width=\"6\" height=\"6\" fill=\"#e4ebf3\"/><line x1=\"0\" "
+	    "y1=\"0\" x2=\"0\" y2=\"6\" stroke=\"#8aa1ba\" "
+	    "stroke-width=\"2.5\"/></pattern></defs>\n", id);
+	for (j = 0; j < c->npoints; j++) {
+		double up = ypos(&f, 0), down = up;
+
+		for (k = 0; k < c->nseries; k++) {
+			const struct doc_series *s = &c->series[k];
+			double h = ypos(&f, 0) - ypos(&f, s->v[j]);
+
+			if (j < s->from || j >= s->to || s->v[j] == 0)
+				continue;
+			fprintf(fp, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
+			    "height=\"%.1f\" ", f.ml + f.slot * (j + 0.14),
+			    h > 0 ? up - h : down, f.slot * 0.72, h > 0 ? h : -h);
+			if (s->kind == DOC_SERIES_BAR_PROJECTED)
+				fprintf(fp, "fill=\"url(#hatch%d)\" "
+				    "stroke=\"#8aa1ba\" stroke-width=\"0.6\">",
+				    id);
+			else
+				fprintf(fp, "fill=\"%s\">", series_colour(c, k));
+			fputs("<title>", fp);
+			esc(fp, c->period);
+			fprintf(fp, "-%02d ", j + 1);
+			esc(fp, s->name);
+			fprintf(fp, ": %s ", doc_money(buf, sizeof(buf), s->v[j]));
+			esc(fp, c->unit);
+			fputs("</title></rect>\n", fp);
+			*(h > 0 ? &up : &down) -= h;
+		}
+	}
+	if (c->split > 0 && c->split < c->npoints)
+		fprintf(fp, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
+		    "y2=\"%.1f\" stroke=\"#59636e\" stroke-dasharray=\"4 3\"/>\n",
+		    f.ml + f.slot * c->split, MT - 6, f.ml + f.slot * c->split,
+		    MT + PH);
+	frame_close(fp, c);
+}
+
+/* Points "x,y x,y" of v from..to-1, or back from to-1 to from. */
+static void
+points(FILE *fp, const struct frame *f, const money_t *v, int from, int to,
+    int back)
+{
+	int j;
+
+	for (j = from; j < to; j++) {
+		int k = back ? to - 1 - (j - from) : j;
+
+		fprintf(fp, "%s%.1f,%.1f", j > from ? " " : "",
+		    f->ml + f->slot * k, ypos(f, v[k]));
+	}
+}
+
+/* The month adding up: the spent line, the projection dashed, the
+ * 80 % range as a band around it. */
+static void
+chart_cumulative(FILE *fp, const struct doc_chart *c)
+{
+	struct frame f;
+	size_t k;
+
+	frame_open(fp, &f, c, c->npoints - 1, 0);
+	for (k = 0; k < c->nseries; k++) {
+		const struct doc_series *s = &c->series[k];
+
+		if (s->kind == DOC_SERIES_BAND)
+			fputs("<polygon fill=\"" LINE_COLOUR "\" "
+			    "fill-opacity=\"0.22\" points=\"", fp);
+		else
+			fprintf(fp, "<polyline fill=\"none\" stroke=\""
+			    LINE_COLOUR "\" stroke-width=\"2.5\"%s points=\"",
+			    s->kind == DOC_SERIES_LINE_PROJECTED ?
+			    " stroke-dasharray=\"6 4\"" : "");
+		points(fp, &f, s->v, s->from, s->to, 0);
+		if (s->hi != NULL) {
+			putc(' ', fp);
+			points(fp, &f, s->hi, s->from, s->to, 1);
+		}
+		fputs("\"/>\n", fp);
+	}
+	frame_close(fp, c);
+}
+
+/* The budget by service as bars in HTML: they reflow on any screen. */
+static void
+chart_share(FILE *fp, const struct doc_chart *c)
+{
+	const struct doc_series *s = &c->series[0];
+	money_t max = 0;
+	char buf[48];
+	int i;
+
+	for (i = 0; i < c->npoints; i++)
+		max = s->v[i] > max ? s->v[i] : max;
+	fputs("<figure>\n<div class=\"ct\">", fp);
+	esc(fp, c->title);
+	fputs(", ", fp);
+	esc(fp, c->unit);
+	fputs("</div>\n<div class=\"bars\">\n", fp);
+	for (i = 0; i < c->npoints; i++) {
+		double w = max > 0 && s->v[i] > 0 ? 100.0 * (double)s->v[i] /
+		    (double)max : 0;
+
+		fputs("<div><span class=\"lb\">", fp);
+		esc(fp, c->labels[i]);
+		fprintf(fp, "</span><span class=\"bar\"><span style=\"width:%.1f%%;"
+		    "background:%s\"></span></span><span class=\"v\">%s", w,
+		    i == c->npoints - 1 && strcmp(c->labels[i], "other") == 0 ?
+		    OTHER_COLOUR : palette[(size_t)i % NPALETTE],
+		    doc_money(buf, sizeof(buf), s->v[i]));
+		/* a share is no money: a double is fine here */
+		if (c->total > 0)
+			fprintf(fp, " (%.1f%%)", 100.0 * (double)s->v[i] /
+			    (double)c->total);
+		fputs("</span></div>\n", fp);
+	}
+	fputs("</div>\n<figcaption>", fp);
+	esc(fp, c->caption);
+	fputs("</figcaption>\n</figure>\n", fp);
 }
 
 static void
-write_estimate_payer(const struct report *r, const struct estimate_payer *p,
-    FILE *fp)
+chart(FILE *fp, const struct doc_chart *c, int id)
 {
-	const struct estimate *e = r->estimate;
-	char a[48], lo[48], hi[48];
-	size_t i;
-
-	fputs("<h3>Payer ", fp);
-	esc(fp, p->payer);
-	fputs(", ", fp);
-	esc(fp, p->period);
-	fprintf(fp, "</h3>\n<p><span class=\"big\">%s ",
-	    mny(a, sizeof(a), p->amount, 2));
-	esc(fp, p->currency);
-	if (p->complete)
-		fputs(p->final ? "</span>, final" : "</span>, every day in, "
-		    "not yet invoiced", fp);
+	if (c->missing != NULL) {
+		fputs("<p class=\"muted\">", fp);
+		esc(fp, c->missing);
+		fputs("</p>\n", fp);
+	} else if (c->nseries == 0 || c->npoints < 2)
+		return;
+	else if (c->kind == DOC_CHART_DAILY)
+		chart_daily(fp, c, id);
+	else if (c->kind == DOC_CHART_CUMULATIVE)
+		chart_cumulative(fp, c);
 	else
-		fprintf(fp, "</span> (80 %% range %s to %s), confidence "
-		    "<strong>%s</strong>, estimated", mny(lo, sizeof(lo),
-		    p->low, 2), mny(hi, sizeof(hi), p->high, 2),
-		    p->confidence);
-	if (strcmp(p->period, e->period) != 0)
-		fputs("; not in the all-payers total: its data ends in an "
-		    "earlier month", fp);
-	fputs("</p>\n", fp);
-	thead(fp, "Part|>Amount");
-	for (i = 0; i < p->nparts; i++)
-		part_row(fp, p->parts[i].label, p->parts[i].amount,
-		    p->parts[i].kind == ESTIMATE_PART_TOTAL);
-	tend(fp);
-	for (i = 0; i < r->ndaily; i++)
-		if (strcmp(r->daily[i].payer, p->payer) == 0 &&
-		    strcmp(r->daily[i].period, p->period) == 0)
-			chart_daily(fp, &r->daily[i], payer_currency(r,
-			    &r->daily[i]), i);
-	if (p->nservices > 0) {
-		fputs("<h4>By service</h4>\n", fp);
-		write_services(fp, p->services, p->nservices, p->amount);
+		chart_share(fp, c);
+}
+
+/* ---- blocks ------------------------------------------------------------ */
+
+/* Contents: the sections, and the payers within them, that have an
+ * anchor. */
+static void
+contents(FILE *fp, const struct doc *d)
+{
+	size_t i;
+	int open2 = 0, open3 = 0;
+
+	fputs("<nav><strong>Contents</strong>\n<ul>", fp);
+	for (i = 0; i < d->nblocks; i++) {
+		const struct doc_block *b = &d->blocks[i];
+
+		if (b->kind != DOC_HEADING || b->id == NULL || b->level > 3)
+			continue;
+		if (b->level == 2) {
+			fputs(open3 ? "</ul></li>" : open2 ? "</li>" : "", fp);
+			open3 = 0;
+			open2 = 1;
+		} else if (!open3) {
+			fputs("<ul>", fp);
+			open3 = 1;
+		}
+		fputs("\n<li><a href=\"#", fp);
+		esc(fp, b->id);
+		fputs("\">", fp);
+		esc(fp, b->title);
+		fputs(b->level == 3 ? "</a></li>" : "</a>", fp);
 	}
-	if (p->nnotes > 0)
-		fputs("<ul>\n", fp);
-	for (i = 0; i < p->nnotes; i++) {
+	fputs(open3 ? "</ul></li>" : open2 ? "</li>" : "", fp);
+	fputs("\n</ul></nav>\n", fp);
+}
+
+static const char *const tone_class[] = {
+	[DOC_TONE_PLAIN] = NULL, [DOC_TONE_MUTED] = "muted",
+	[DOC_TONE_WARN] = "warn", [DOC_TONE_ALERT] = "alert"
+};
+
+/* A paragraph, or a list framed when it warns. */
+static void
+text_block(FILE *fp, const struct doc_block *b)
+{
+	const char *tone = tone_class[b->tone];
+	size_t k;
+
+	if (b->kind == DOC_PARAGRAPH) {
+		fprintf(fp, "<p%s%s%s>", tone ? " class=\"" : "", tone ? tone :
+		    "", tone ? "\"" : "");
+		spans(fp, &b->text);
+		fputs("</p>\n", fp);
+		return;
+	}
+	if (b->tone >= DOC_TONE_WARN)
+		fprintf(fp, "<div class=\"%s\">", tone);
+	if (b->title != NULL) {
+		fputs(b->tone >= DOC_TONE_WARN ? "<strong>" : "<p>", fp);
+		esc(fp, b->title);
+		fputs(b->tone >= DOC_TONE_WARN ? "</strong>\n" : ":</p>\n", fp);
+	}
+	fputs("<ul>\n", fp);
+	for (k = 0; k < b->nitems; k++) {
 		fputs("<li>", fp);
-		esc(fp, p->notes[i]);
+		spans(fp, &b->items[k]);
 		fputs("</li>\n", fp);
 	}
-	if (p->nnotes > 0)
-		fputs("</ul>\n", fp);
+	fputs(b->tone >= DOC_TONE_WARN ? "</ul></div>\n" : "</ul>\n", fp);
 }
 
 static void
-write_estimate(const struct report *r, FILE *fp)
+pairs(FILE *fp, const struct doc_block *b)
 {
-	const struct estimate *e = r->estimate;
-	char a[48], lo[48], hi[48];
-	size_t i;
+	size_t k;
 
-	fputs("<h2>2. Budget estimate</h2>\n", fp);
-	if (e == NULL) {
-		fputs("<p>Not part of this report.</p>\n", fp);
-		return;
-	}
-	if (e->npayers == 0) {
-		fputs("<p>No billing data to estimate from.</p>\n", fp);
-		return;
-	}
-	fprintf(fp, "<p>%s, ", e->npayers > 1 ? "All payers" : "Budget");
-	esc(fp, e->period);
-	fprintf(fp, ": <span class=\"big\">%s ",
-	    mny(a, sizeof(a), e->amount, 2));
-	esc(fp, e->currency);
-	fprintf(fp, "</span> (80 %% range %s to %s), confidence <strong>%s</strong>",
-	    mny(lo, sizeof(lo), e->low, 2), mny(hi, sizeof(hi), e->high, 2),
-	    e->confidence);
-	fprintf(fp, "<br>\nbefore tax (projected apart: %s), without credits "
-	    "and refunds (%s)</p>\n", mny(lo, sizeof(lo), e->tax, 2),
-	    mny(hi, sizeof(hi), e->credits, 2));
-	chart_share(fp, e);
-	if (e->npayers > 1 && e->nservices > 0) {
-		fputs("<h4>By service, all payers</h4>\n", fp);
-		write_services(fp, e->services, e->nservices, e->amount);
-	}
-	/* with one payer these are that payer's notes, shown below */
-	if (e->npayers > 1 && e->nnotes > 0) {
-		fputs("<ul>\n", fp);
-		for (i = 0; i < e->nnotes; i++) {
-			fputs("<li>", fp);
-			esc(fp, e->notes[i]);
-			fputs("</li>\n", fp);
-		}
-		fputs("</ul>\n", fp);
-	}
-	for (i = 0; i < e->npayers; i++)
-		write_estimate_payer(r, &e->payers[i], fp);
-	if (e->method != NULL) {
-		fputs("<p class=\"muted\">Method: ", fp);
-		esc(fp, e->method);
-		fputs(".</p>\n", fp);
-	}
-	if (r->nhistory > 0) {
-		fputs("<h3>Earlier estimates of months now complete</h3>\n", fp);
-		thead(fp, "Payer|Month|Made|Data through|>Days|>Estimate|"
-		    ">Actual|>Off");
-		for (i = 0; i < r->nhistory; i++) {
-			const struct estimate_record *h = &r->history[i];
+	fputs(b->kind == DOC_FACTS ? "<table class=\"facts\">\n" :
+	    "<div class=\"kf\">\n", fp);
+	for (k = 0; k < b->npairs; k++) {
+		const struct doc_pair *f = &b->pairs[k];
 
-			fputs("<tr>", fp);
-			td(fp, h->payer);
-			td(fp, h->period);
-			td(fp, h->made_at);
-			td(fp, h->data_through);
-			fprintf(fp, "<td class=\"n\">%d</td>", h->days_observed);
-			td_money(fp, h->amount, 2);
-			td_money(fp, h->actual, 2);
-			fprintf(fp, "<td class=\"n\">%+.1f%%</td></tr>\n",
-			    h->err_pct);
-		}
-		tend(fp);
-	}
-}
-
-/* ---- 3. inventory ------------------------------------------------------ */
-
-static void
-write_account(const struct inventory *inv, const struct inventory_account *a,
-    FILE *fp)
-{
-	char buf[48];
-	size_t i, k;
-
-	fputs("<h4>Account ", fp);
-	esc(fp, a->account);
-	if (a->account_name != NULL && a->account_name[0] != '\0') {
-		fputs(" (", fp);
-		esc(fp, a->account_name);
-		putc(')', fp);
-	}
-	fprintf(fp, ": %zu service%s, %s ", a->nservices,
-	    a->nservices == 1 ? "" : "s", mny(buf, sizeof(buf), a->cost, 2));
-	esc(fp, a->currency);
-	fputs("</h4>\n", fp);
-	thead(fp, "Service|Regions|>Usage types|>Resources|First seen|"
-	    "Last seen|>Cost|>Share|Pilvi support");
-	for (i = 0; i < inv->nservices; i++) {
-		const struct inventory_service *s = &inv->services[i];
-		int bp = s->share_bp;
-
-		if (strcmp(s->payer, a->payer) != 0 ||
-		    strcmp(s->period, a->period) != 0 ||
-		    strcmp(s->account, a->account) != 0)
-			continue;
-		fputs("<tr><td>", fp);
-		esc(fp, s->code);
-		if (s->name != NULL && s->name[0] != '\0' &&
-		    strcmp(s->name, s->code) != 0) {
-			fputs("<br><span class=\"muted\">", fp);
-			esc(fp, s->name);
-			fputs("</span>", fp);
-		}
-		fputs("</td><td class=\"w\">", fp);
-		if (s->nregions == 0)
-			putc('-', fp);
-		for (k = 0; k < s->nregions; k++) {
-			fputs(k ? ", " : "", fp);
-			esc(fp, s->regions[k]);
-		}
-		fprintf(fp, "</td><td class=\"n\">%ld</td><td class=\"n\">%ld"
-		    "</td>", s->usage_types, s->resources);
-		td(fp, s->first_seen);
-		td(fp, s->last_seen);
-		td_money(fp, s->cost, 2);
-		fprintf(fp, "<td class=\"n\">%s%d.%02d%%</td><td%s>%s%s%s</td>"
-		    "</tr>\n", bp < 0 ? "-" : "", abs(bp) / 100, abs(bp) % 100,
-		    strcmp(s->support, "supported") == 0 ? "" :
-		    " class=\"bad\"", s->support,
-		    s->manual ? " (from a service list)" : "", s->payer_level ?
-		    " (partly stated for the payer only)" : "");
-	}
-	tend(fp);
-	if (a->ntags == 0 && a->untagged == a->cost)
-		fputs("<p class=\"muted\">No tags.</p>\n", fp);
-	else {
-		fprintf(fp, "<p class=\"muted\">Untagged %s of ",
-		    mny(buf, sizeof(buf), a->untagged, 2));
-		fprintf(fp, "%s; tag keys:", mny(buf, sizeof(buf), a->cost, 2));
-		for (k = 0; k < a->ntags; k++) {
-			fputs(k ? ", " : " ", fp);
-			esc(fp, a->tags[k].key);
-			fprintf(fp, " (%s)", mny(buf, sizeof(buf),
-			    a->tags[k].cost, 2));
-		}
-		fputs(".</p>\n", fp);
-	}
-}
-
-static void
-write_inventory(const struct inventory *inv, FILE *fp)
-{
-	size_t i, j;
-
-	fputs("<h2>3. Service inventory</h2>\n", fp);
-	if (inv == NULL) {
-		fputs("<p>Not part of this report.</p>\n", fp);
-		return;
-	}
-	if (inv->nservices == 0) {
-		fputs("<p>No services: nothing ingested for that selection."
-		    "</p>\n", fp);
-		return;
-	}
-	fputs("<h3>Needs attention (unsupported or unknown to Pilvi, by cost)"
-	    "</h3>\n", fp);
-	if (inv->nattention == 0)
-		fputs("<p>Nothing: Pilvi supports every service listed.</p>\n",
-		    fp);
-	else
-		thead(fp, "Account|Service|Name|>Cost|Pilvi support|Note");
-	for (i = 0; i < inv->nattention; i++) {
-		const struct inventory_service *s =
-		    &inv->services[inv->attention[i]];
-		const char *note = s->support_note;
-
-		if (note == NULL || note[0] == '\0')
-			note = s->unknown ? "not a service we know" :
-			    strcmp(s->support, "unknown") == 0 ?
-			    "not in Pilvi's catalog" : "";
-		fputs("<tr>", fp);
-		td(fp, s->account);
-		td(fp, s->code);
-		td(fp, s->name);
-		td_money(fp, s->cost, 2);
-		fprintf(fp, "<td class=\"bad\">%s</td>", s->support);
-		td_wrap(fp, note);
-		fputs("</tr>\n", fp);
-	}
-	if (inv->nattention > 0)
-		tend(fp);
-	for (i = 0; i < inv->npayers; i++) {
-		const struct inventory_payer *p = &inv->payers[i];
-		char buf[48];
-
-		fputs("<h3>Payer ", fp);
-		esc(fp, p->payer);
-		fputs(", ", fp);
-		esc(fp, p->period);
-		fprintf(fp, ": %zu account%s, %zu service line%s, %s ",
-		    p->naccounts, p->naccounts == 1 ? "" : "s", p->nservices,
-		    p->nservices == 1 ? "" : "s",
-		    mny(buf, sizeof(buf), p->cost, 2));
-		esc(fp, p->currency);
-		fputs("</h3>\n<p class=\"muted\">Cost is usage, fees and "
-		    "discounts.</p>\n", fp);
-		for (j = 0; j < inv->naccounts; j++)
-			if (strcmp(inv->accounts[j].payer, p->payer) == 0 &&
-			    strcmp(inv->accounts[j].period, p->period) == 0)
-				write_account(inv, &inv->accounts[j], fp);
-	}
-}
-
-/* ---- 4. month by month ------------------------------------------------- */
-
-static void
-mcell_write(FILE *fp, const struct report_cell *c)
-{
-	if (c->state == 2)
-		fputs("<td class=\"n bad\">overflow</td>", fp);
-	else if (c->state == 0)
-		fputs("<td class=\"n muted\">-</td>", fp);
-	else
-		td_money(fp, c->cost, 2);
-}
-
-/* One account's table, from its month `first` on. */
-static void
-write_month_account(const struct report_month_account *a, size_t first,
-    FILE *fp)
-{
-	size_t s, m;
-
-	fputs("<h4>Account ", fp);
-	esc(fp, a->account);
-	if (a->account_name != NULL && a->account_name[0] != '\0') {
-		fputs(" (", fp);
-		esc(fp, a->account_name);
-		putc(')', fp);
-	}
-	fputs(", payer ", fp);
-	esc(fp, a->payer);
-	fputs(", ", fp);
-	esc(fp, a->currency);
-	fputs("</h4>\n<div class=\"wide\"><table>\n<thead><tr><th>Service</th>",
-	    fp);
-	for (m = first; m < a->nmonths; m++) {
-		fputs("<th class=\"n\">", fp);
-		esc(fp, a->months[m]);
-		fputs("</th>", fp);
-	}
-	fputs("</tr></thead>\n<tbody>\n", fp);
-	for (s = 0; s <= a->nservices; s++) {
-		if (s < a->nservices) {
-			fputs("<tr>", fp);
-			td(fp, a->services[s]);
-		} else
-			fputs("<tr class=\"total\"><td>total</td>", fp);
-		for (m = first; m < a->nmonths; m++)
-			mcell_write(fp, &a->cells[s * a->nmonths + m]);
-		fputs("</tr>\n", fp);
-	}
-	tend(fp);
-}
-
-static void
-write_changes(const struct inventory *inv, FILE *fp)
-{
-	size_t i;
-
-	fprintf(fp, "<h3>Changes from month to month (moved: more than %d%%)"
-	    "</h3>\n", inv->threshold_pct);
-	thead(fp, "Months|Account|Service|Change|>Before|>After");
-	for (i = 0; i < inv->nchanges; i++) {
-		const struct inventory_change *c = &inv->changes[i];
-
-		fputs("<tr><td>", fp);
-		esc(fp, c->from);
-		fputs(" to ", fp);
-		esc(fp, c->to);
-		fputs("</td>", fp);
-		td(fp, c->account);
-		if (c->code != NULL)
-			td(fp, c->code);
+		if (b->kind == DOC_FACTS)
+			fputs("<tr><th>", fp);
 		else
-			fputs("<td>(whole account)</td>", fp);
-		fprintf(fp, "<td>%s</td>", inventory_change_name(c->kind));
-		td_money(fp, c->before, 2);
-		td_money(fp, c->after, 2);
-		fputs("</tr>\n", fp);
-	}
-	tend(fp);
-}
-
-static void
-write_months(const struct report *r, FILE *fp)
-{
-	size_t i;
-
-	fputs("<h2>4. Month by month</h2>\n", fp);
-	if (r->nmonth_accounts == 0)
-		fputs("<p>No billing lines.</p>\n", fp);
-	else
-		fputs("<p class=\"muted\">Each service's cost per month: all "
-		    "charges but tax.</p>\n", fp);
-	for (i = 0; i < r->nmonth_accounts; i++) {
-		const struct report_month_account *a = &r->month_accounts[i];
-		size_t nm = a->nmonths > HTML_MONTHS ? HTML_MONTHS : a->nmonths;
-
-		if (nm < a->nmonths && (i == 0 || strcmp(
-		    r->month_accounts[i - 1].payer, a->payer) != 0)) {
-			fputs("<p class=\"muted\">Payer ", fp);
-			esc(fp, a->payer);
-			fprintf(fp, ": the last %zu of %zu months.</p>\n", nm,
-			    a->nmonths);
+			fprintf(fp, "<div class=\"card%s%s\"><div class=\"l\">",
+			    style_class[f->style] ? " k-" : "",
+			    style_class[f->style] ? style_class[f->style] : "");
+		esc(fp, f->label);
+		fputs(b->kind == DOC_FACTS ? "</th><td>" :
+		    "</div><div class=\"v\">", fp);
+		esc(fp, f->value);
+		if (b->kind == DOC_FACTS) {
+			fputs("</td></tr>\n", fp);
+			continue;
 		}
-		write_month_account(a, a->nmonths - nm, fp);
+		fputs("</div><div class=\"d\">", fp);
+		esc(fp, f->detail);
+		fputs("</div></div>\n", fp);
 	}
-	if (r->inventory != NULL && r->inventory->nchanges > 0)
-		write_changes(r->inventory, fp);
+	fputs(b->kind == DOC_FACTS ? "</table>\n" : "</div>\n", fp);
 }
 
 int
-report_write_html(const struct report *r, FILE *fp)
+report_html_render(const struct doc *d, FILE *fp)
 {
+	size_t i;
+	int toc = 0;
+
 	fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
 	    "<meta charset=\"utf-8\">\n"
 	    "<meta name=\"viewport\" content=\"width=device-width, "
-	    "initial-scale=1\">\n<title>Pilvi support report", fp);
-	if (r->customer != NULL) {
-		fputs(": ", fp);
-		esc(fp, r->customer);
-	}
+	    "initial-scale=1\">\n<title>", fp);
+	for (i = 0; i < d->nblocks; i++)
+		if (d->blocks[i].kind == DOC_HEADING) {
+			esc(fp, d->blocks[i].title);
+			break;
+		}
 	fprintf(fp, "</title>\n<style>\n%s</style>\n</head>\n<body>\n", style);
-	write_header(r, fp);
-	write_status(r, fp);
-	write_estimate(r, fp);
-	write_inventory(r->inventory, fp);
-	write_months(r, fp);
+	for (i = 0; i < d->nblocks; i++) {
+		const struct doc_block *b = &d->blocks[i];
+
+		switch (b->kind) {
+		case DOC_HEADING:
+			/* contents after the key figures */
+			if (b->level == 2 && toc++ == 1)
+				contents(fp, d);
+			fprintf(fp, "<h%d", b->level);
+			if (b->id != NULL) {
+				fputs(" id=\"", fp);
+				esc(fp, b->id);
+				putc('"', fp);
+			}
+			putc('>', fp);
+			esc(fp, b->title);
+			fprintf(fp, "</h%d>\n", b->level);
+			break;
+		case DOC_PARAGRAPH:
+		case DOC_LIST:
+			text_block(fp, b);
+			break;
+		case DOC_FACTS:
+		case DOC_FIGURES:
+			pairs(fp, b);
+			break;
+		case DOC_TABLE:
+			table(fp, &b->table);
+			break;
+		case DOC_CHART:
+			chart(fp, &b->chart, (int)i);
+			break;
+		}
+	}
 	fputs("</body>\n</html>\n", fp);
 	return ferror(fp) ? -1 : 0;
 }

@@ -21,6 +21,8 @@ facts() {
 	    4, 5, 6"
 	echo "--"
 	$PA --db "$1" report | sed -e 's/^  #\([0-9]*\) .*/  #\1 FILE/' \
+	    -e 's/^\( *[0-9][0-9]*  *\(ok\|replaced\)  .*  \)[^ ]*$/\1FILE/' \
+	    -e '/^ *ID  STATUS  FORMAT/,/^$/{s/ ([a-z]*)//; s/  */ /g;}' \
 	    -e 's/ ([a-z]*), payer / (C), payer /' -e "${2:-}"
 	echo "--"
 	$PA --db "$1" report --format json | sed \

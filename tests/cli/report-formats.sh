@@ -1,6 +1,6 @@
 # one report model, many writers: text, markdown and json byte for byte,
 # the HTML well-formed, self-contained and escaping a hostile name; and
-# every format says the same totals
+# every format says the same totals (JSON exact, the others to the cent)
 . "$LIB"
 fixture cur.csv hostile-names.csv
 cp "$FIXTURES"/demo/*.csv demo.csv
@@ -36,11 +36,22 @@ print("self-contained" if "http" not in text and "<link" not in text and "<scrip
 print("svg charts: %d" % text.count("<svg"))
 print("escaped script name" if "&lt;script&gt;" in text else "script name NOT escaped")
 print("escaped customer" if "Acme &lt;Oy&gt;" in text else "customer NOT escaped")
+# a legend names what its chart draws, no more (Route 53's only charge is
+# month-long: no bar); a month without daily detail has a sentence
+import re
+for lg in re.findall(r'<ul class="lg">(.*?)</ul>', text):
+    print("legend:", ", ".join(re.sub(r"<[^>]*>", "", li)
+                               for li in re.findall(r"<li>(.*?)</li>", lg)))
+print("without daily detail:", text.count("No daily charts: "))
 PY
 echo "--- the same totals everywhere"
-for want in 9.89084532 163.4970000181 0.910000; do
-	for f in report.txt report.md report.json report.html; do
-		grep -q -- "$want" "$f" || echo "$f lacks $want"
+# JSON holds the exact sums; the reports show them to the cent
+for want in 9.89084532:9.89 163.4970000181:163.50 0.910000:0.91; do
+	grep -q -- "\"${want%%:*}\"" report.json ||
+	    echo "report.json lacks ${want%%:*}"
+	for f in report.txt report.md report.html; do
+		grep -Eq -- "(^|[^0-9])${want#*:}([^0-9]|\$)" "$f" ||
+		    echo "$f lacks ${want#*:}"
 	done
 done
 amount=$(sed -n 's/^  "estimate": {.*"amount": "\([0-9.]*\)".*/\1/p' report.json)

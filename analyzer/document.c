@@ -1,0 +1,397 @@
+/*
+ * document.c - the document's blocks and its builder: every string is
+ * copied in, every figure written out here (see document.h).
+ */
+#include "document.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "xalloc.h"
+
+/* printf into a new string (the caller's). */
+static char *
+vformat(const char *fmt, va_list ap)
+{
+	va_list aq;
+	char *s;
+	int n;
+
+	va_copy(aq, ap);
+	n = vsnprintf(NULL, 0, fmt, aq);
+	va_end(aq);
+	s = xmalloc(n > 0 ? (size_t)n + 1 : 1);
+	vsnprintf(s, n > 0 ? (size_t)n + 1 : 1, fmt, ap);
+	return s;
+}
+
+struct doc *
+doc_new(void)
+{
+	return xcalloc(1, sizeof(struct doc));
+}
+
+static void
+text_release(struct doc_text *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->nspans; i++)
+		free(t->spans[i].text);
+	free(t->spans);
+}
+
+static void
+block_release(struct doc_block *b)
+{
+	struct doc_chart *c = &b->chart;
+	size_t i, j;
+
+	free(b->id);
+	free(b->title);
+	text_release(&b->text);
+	for (i = 0; i < b->nitems; i++)
+		text_release(&b->items[i]);
+	free(b->items);
+	for (i = 0; i < b->npairs; i++) {
+		free(b->pairs[i].label);
+		free(b->pairs[i].value);
+		free(b->pairs[i].detail);
+	}
+	free(b->pairs);
+	for (i = 0; i < b->table.ncols; i++)
+		free(b->table.cols[i].title);
+	free(b->table.cols);
+	for (i = 0; i < b->table.nrows; i++) {
+		for (j = 0; j < b->table.ncols; j++)
+			free(b->table.rows[i].cells[j].text);
+		free(b->table.rows[i].cells);
+	}
+	free(b->table.rows);
+	free(c->title);
+	free(c->caption);
+	free(c->missing);
+	free(c->unit);
+	free(c->period);
+	for (i = 0; c->labels != NULL && i < (size_t)c->npoints; i++)
+		free(c->labels[i]);
+	free(c->labels);
+	for (i = 0; i < c->nseries; i++) {
+		free(c->series[i].name);
+		free(c->series[i].v);
+		free(c->series[i].hi);
+	}
+	free(c->series);
+}
+
+void
+doc_free(struct doc *d)
+{
+	size_t i;
+
+	if (d == NULL)
+		return;
+	for (i = 0; i < d->nblocks; i++)
+		block_release(&d->blocks[i]);
+	free(d->blocks);
+	free(d);
+}
+
+/* A new block; with `reuse`, the last one when it is of that kind. */
+static struct doc_block *
+block(struct doc *d, enum doc_kind kind, int reuse)
+{
+	struct doc_block *b;
+
+	if (reuse && d->nblocks > 0 && d->blocks[d->nblocks - 1].kind == kind)
+		return &d->blocks[d->nblocks - 1];
+	d->blocks = xgrow(d->blocks, &d->cap, d->nblocks + 1,
+	    sizeof(*d->blocks));
+	b = &d->blocks[d->nblocks++];
+	memset(b, 0, sizeof(*b));
+	b->kind = kind;
+	return b;
+}
+
+void
+doc_heading(struct doc *d, int level, const char *id, const char *fmt, ...)
+{
+	struct doc_block *b = block(d, DOC_HEADING, 0);
+	va_list ap;
+
+	b->level = level < 1 ? 1 : level > 4 ? 4 : level;
+	b->id = id != NULL ? xstrdup(id) : NULL;
+	va_start(ap, fmt);
+	b->title = vformat(fmt, ap);
+	va_end(ap);
+}
+
+void
+doc_para(struct doc *d, enum doc_tone tone)
+{
+	block(d, DOC_PARAGRAPH, 0)->tone = tone;
+}
+
+void
+doc_list(struct doc *d, enum doc_tone tone, const char *title)
+{
+	struct doc_block *b = block(d, DOC_LIST, 0);
+
+	b->tone = tone;
+	b->title = title != NULL ? xstrdup(title) : NULL;
+}
+
+void
+doc_item(struct doc *d)
+{
+	struct doc_block *b = block(d, DOC_LIST, 1);
+
+	b->items = xrealloc(b->items, (b->nitems + 1) * sizeof(*b->items));
+	memset(&b->items[b->nitems++], 0, sizeof(*b->items));
+}
+
+/* Append to the open paragraph or list item (s is taken over). */
+static void
+add(struct doc *d, enum doc_style style, char *s)
+{
+	struct doc_block *b = d->nblocks > 0 ? &d->blocks[d->nblocks - 1] :
+	    NULL;
+	struct doc_text *t;
+
+	if (b != NULL && b->kind == DOC_LIST && b->nitems == 0)
+		doc_item(d);
+	if (b == NULL || (b->kind != DOC_LIST && b->kind != DOC_PARAGRAPH))
+		b = block(d, DOC_PARAGRAPH, 0);
+	t = b->kind == DOC_LIST ? &b->items[b->nitems - 1] : &b->text;
+	t->spans = xgrow(t->spans, &t->cap, t->nspans + 1, sizeof(*t->spans));
+	t->spans[t->nspans].text = s;
+	t->spans[t->nspans++].style = style;
+}
+
+void
+doc_add(struct doc *d, enum doc_style style, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	add(d, style, vformat(fmt, ap));
+	va_end(ap);
+}
+
+void
+doc_say(struct doc *d, enum doc_tone tone, const char *fmt, ...)
+{
+	va_list ap;
+
+	doc_para(d, tone);
+	va_start(ap, fmt);
+	add(d, DOC_PLAIN, vformat(fmt, ap));
+	va_end(ap);
+}
+
+void
+doc_point(struct doc *d, const char *fmt, ...)
+{
+	va_list ap;
+
+	doc_item(d);
+	va_start(ap, fmt);
+	add(d, DOC_PLAIN, vformat(fmt, ap));
+	va_end(ap);
+}
+
+static struct doc_pair *
+pair(struct doc *d, enum doc_kind kind, const char *label, const char *value)
+{
+	struct doc_block *b = block(d, kind, 1);
+	struct doc_pair *p;
+
+	b->pairs = xrealloc(b->pairs, (b->npairs + 1) * sizeof(*b->pairs));
+	p = &b->pairs[b->npairs++];
+	memset(p, 0, sizeof(*p));
+	p->label = xstrdup(label);
+	p->value = value != NULL ? xstrdup(value) : NULL;
+	return p;
+}
+
+void
+doc_fact(struct doc *d, const char *label, const char *fmt, ...)
+{
+	struct doc_pair *p = pair(d, DOC_FACTS, label, NULL);
+	va_list ap;
+
+	va_start(ap, fmt);
+	p->value = vformat(fmt, ap);
+	va_end(ap);
+}
+
+void
+doc_figure(struct doc *d, enum doc_style style, const char *label,
+    const char *value, const char *fmt, ...)
+{
+	struct doc_pair *p = pair(d, DOC_FIGURES, label, value);
+	va_list ap;
+
+	p->style = style;
+	va_start(ap, fmt);
+	p->detail = vformat(fmt, ap);
+	va_end(ap);
+}
+
+struct doc_table *
+doc_table(struct doc *d, const char *spec)
+{
+	struct doc_table *t = &block(d, DOC_TABLE, 0)->table;
+	const char *p = spec, *bar;
+
+	do {
+		struct doc_column *c;
+		const char *mark = strchr("$#%@", *p);
+		size_t len;
+
+		bar = strchr(p, '|');
+		len = bar != NULL ? (size_t)(bar - p) : strlen(p);
+		t->cols = xrealloc(t->cols, (t->ncols + 1) * sizeof(*t->cols));
+		c = &t->cols[t->ncols++];
+		c->type = *p == '\0' || mark == NULL ? DOC_TEXT : *p == '$' ?
+		    DOC_MONEY : *p == '#' ? DOC_COUNT : *p == '%' ?
+		    DOC_PERCENT : DOC_DATE;
+		if (c->type != DOC_TEXT) {
+			p++;
+			len--;
+		}
+		c->title = xstrndup(p, len);
+		p = bar != NULL ? bar + 1 : p;
+	} while (bar != NULL);
+	return t;
+}
+
+void
+doc_row(struct doc_table *t, int total)
+{
+	t->rows = xgrow(t->rows, &t->cap, t->nrows + 1, sizeof(*t->rows));
+	t->rows[t->nrows].cells = xcalloc(t->ncols, sizeof(struct doc_cell));
+	t->rows[t->nrows++].total = total;
+}
+
+/* s into the next empty cell of the last row (a cell too many is
+ * dropped); s is taken over. */
+static void
+cell(struct doc_table *t, enum doc_style style, char *s)
+{
+	struct doc_cell *c;
+	size_t i;
+
+	if (t->nrows == 0)
+		doc_row(t, 0);
+	c = t->rows[t->nrows - 1].cells;
+	for (i = 0; i < t->ncols && c[i].text != NULL; i++)
+		;
+	if (i == t->ncols) {
+		free(s);
+		return;
+	}
+	c[i].text = s;
+	c[i].style = style;
+}
+
+void
+doc_cell(struct doc_table *t, enum doc_style style, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	cell(t, style, vformat(fmt, ap));
+	va_end(ap);
+}
+
+void
+doc_cell_str(struct doc_table *t, const char *s)
+{
+	cell(t, DOC_PLAIN, xstrdup(s != NULL && *s != '\0' ? s : "-"));
+}
+
+const char *
+doc_money(char *buf, size_t n, money_t v)
+{
+	money_format_grouped(buf, n, v, 2);
+	return buf;
+}
+
+void
+doc_cell_money(struct doc_table *t, money_t v)
+{
+	char buf[48];
+
+	cell(t, DOC_PLAIN, xstrdup(doc_money(buf, sizeof(buf), v)));
+}
+
+void
+doc_cell_count(struct doc_table *t, long long n)
+{
+	doc_cell(t, DOC_PLAIN, "%lld", n);
+}
+
+void
+doc_cell_pct(struct doc_table *t, double pct, int places, int sign)
+{
+	/* -0.0 would print as "-0.0" */
+	doc_cell(t, DOC_PLAIN, sign ? "%+.*f%%" : "%.*f%%", places,
+	    pct == 0 ? 0 : pct);
+}
+
+struct doc_chart *
+doc_chart(struct doc *d, enum doc_chart_kind kind, int npoints,
+    const char *title, const char *unit, const char *period)
+{
+	struct doc_chart *c = &block(d, DOC_CHART, 0)->chart;
+
+	c->kind = kind;
+	c->npoints = c->split = npoints < 0 ? 0 : npoints;
+	c->title = xstrdup(title);
+	c->unit = xstrdup(unit != NULL ? unit : "");
+	c->period = xstrdup(period != NULL ? period : "");
+	if (kind == DOC_CHART_SHARE)
+		c->labels = xcalloc((size_t)c->npoints + 1, sizeof(*c->labels));
+	return c;
+}
+
+struct doc_series *
+doc_series(struct doc_chart *c, enum doc_series_kind kind, const char *name)
+{
+	struct doc_series *s;
+
+	c->series = xrealloc(c->series, (c->nseries + 1) * sizeof(*c->series));
+	s = &c->series[c->nseries++];
+	memset(s, 0, sizeof(*s));
+	s->name = xstrdup(name);
+	s->kind = kind;
+	s->v = xcalloc((size_t)c->npoints + 1, sizeof(*s->v));
+	if (kind == DOC_SERIES_BAND)
+		s->hi = xcalloc((size_t)c->npoints + 1, sizeof(*s->hi));
+	s->to = c->npoints;
+	return s;
+}
+
+void
+doc_chart_say(struct doc_chart *c, int missing, const char *fmt, ...)
+{
+	char **to = missing ? &c->missing : &c->caption;
+	va_list ap;
+
+	free(*to);
+	va_start(ap, fmt);
+	*to = vformat(fmt, ap);
+	va_end(ap);
+}
+
+size_t
+doc_width(const char *s)
+{
+	size_t n = 0;
+
+	for (; s != NULL && *s != '\0'; s++)
+		n += ((unsigned char)*s & 0xc0) != 0x80;
+	return n;
+}

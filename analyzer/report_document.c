@@ -1,0 +1,1161 @@
+/*
+ * report_document.c - the report model turned into a document, once.
+ *
+ * The only place that walks struct report (and the inventory, estimate
+ * and backtest the other commands print) to decide what a person reads:
+ * every sentence, every threshold, what is shown and in which order.
+ * The text, Markdown and HTML renderers lay the document out and decide
+ * nothing, so the formats cannot drift apart.
+ *
+ * Order: the key figures first (month to date, the estimate with its
+ * range and typical error, the change against the previous month,
+ * services needing attention, coverage of the bill), then what the
+ * report is of and its files, then the sections 1-4.
+ */
+#include "report.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "document.h"
+#include "xalloc.h"
+
+/* Months side by side in the month-by-month tables: half a year fits
+ * a terminal's 80 columns and says how the cost moved. */
+#define MONTHS_SHOWN 6
+
+/* Services drawn apart in the share chart; the rest is one bar. */
+#define SHARE_BARS 9
+
+/* Services needing attention named in the key figures. */
+#define ATTENTION_NAMED 3
+
+static const char *
+plural(long long n)
+{
+	return n == 1 ? "" : "s";
+}
+
+/* A growing string for lists ("a, b (name), c"); sb.s is the caller's. */
+struct sbuf {
+	char *s;
+	size_t len, cap;
+};
+
+static void DOC_PRINTF(2, 3)
+sb_add(struct sbuf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	b->s = xgrow(b->s, &b->cap, b->len + (size_t)(n > 0 ? n : 0) + 1, 1);
+	va_start(ap, fmt);
+	vsnprintf(b->s + b->len, b->cap - b->len, fmt, ap);
+	va_end(ap);
+	b->len += (size_t)(n > 0 ? n : 0);
+}
+
+/* v joined with ", ", each with its account name when r is given;
+ * "none" for an empty list. Returns a new string. */
+static char *
+joined(const struct report *r, char *const *v, size_t n)
+{
+	struct sbuf b = { 0 };
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		const char *name = r != NULL ? report_account_name(r, v[i]) :
+		    NULL;
+
+		sb_add(&b, "%s%s", i ? ", " : "", v[i]);
+		if (name != NULL && *name != '\0')
+			sb_add(&b, " (%s)", name);
+	}
+	return b.s != NULL ? b.s : xstrdup("none");
+}
+
+/* "123456789012 (Acme Web)" */
+static const char *
+named(char *buf, size_t n, const char *id, const char *name)
+{
+	snprintf(buf, n, "%s%s%s%s", id, name && *name ? " (" : "",
+	    name && *name ? name : "", name && *name ? ")" : "");
+	return buf;
+}
+
+/* A share kept in 1/100 % as "99.99 %". */
+static const char *
+bp_text(char *buf, size_t n, int bp)
+{
+	snprintf(buf, n, "%s%d.%02d %%", bp < 0 ? "-" : "", abs(bp) / 100,
+	    abs(bp) % 100);
+	return buf;
+}
+
+/* A share is no money: a double is fine here. */
+static double
+ratio_pct(money_t part, money_t whole)
+{
+	return whole != 0 ? 100.0 * (double)part / (double)whole : 0;
+}
+
+/* ---- key figures ------------------------------------------------------- */
+
+/*
+ * The estimated month over the payers the estimate sums: spent so far
+ * on the estimate's basis (usage, fees and discounts: before tax,
+ * without credits and refunds), the estimate, and the change against
+ * the month before where it is stored.
+ */
+static void
+figure_estimate(struct doc *d, const struct report *r)
+{
+	const struct estimate *e = r->estimate;
+	money_t spent = 0, prev = 0, now = 0;
+	const char *first = NULL, *last = NULL;	/* the payers' last days */
+	char a[48], b[48], v[80];
+	size_t i, k;
+	int projected = 0, final = 1, nprev = 0, npay = 0;
+
+	for (i = 0; i < e->npayers; i++) {
+		const struct estimate_payer *p = &e->payers[i];
+
+		if (strcmp(p->period, e->period) != 0)
+			continue;
+		npay++;
+		projected |= !p->complete;
+		final &= p->final;
+		for (k = 0; k < r->nperiods; k++) {
+			const struct report_period *rp = &r->periods[k];
+
+			if (strcmp(rp->payer, p->payer) != 0 ||
+			    strcmp(rp->period, p->period) != 0)
+				continue;
+			money_add(&spent, rp->by_class[CHARGE_USAGE]);
+			money_add(&spent, rp->by_class[CHARGE_FEE]);
+			money_add(&spent, rp->by_class[CHARGE_DISCOUNT]);
+			if (rp->last_day != NULL && (last == NULL ||
+			    strcmp(rp->last_day, last) > 0))
+				last = rp->last_day;
+			if (rp->last_day != NULL && (first == NULL ||
+			    strcmp(rp->last_day, first) < 0))
+				first = rp->last_day;
+		}
+		if (p->previous_period != NULL) {
+			nprev++;
+			money_add(&prev, p->previous_amount);
+			money_add(&now, p->amount);
+		}
+	}
+	snprintf(v, sizeof(v), "%s %s", doc_money(a, sizeof(a), spent),
+	    e->currency);
+	doc_figure(d, DOC_PLAIN, "Month to date", v, "%s so far: usage, fees "
+	    "and discounts%s%s%s", e->period, last ? ", data to " : "",
+	    last ? first : "", last && strcmp(first, last) != 0 ?
+	    " or later by payer" : "");
+	snprintf(v, sizeof(v), "%s %s", doc_money(a, sizeof(a), e->amount),
+	    e->currency);
+	if (projected)
+		doc_figure(d, DOC_STRONG, "Budget estimate", v, "%s before tax; "
+		    "80 %% range %s to %s; typical error ±%.1f%%; confidence "
+		    "%s", e->period, doc_money(a, sizeof(a), e->low),
+		    doc_money(b, sizeof(b), e->high), e->typical_error,
+		    e->confidence != NULL ? e->confidence : "none");
+	else
+		doc_figure(d, DOC_STRONG, "Budget estimate", v, "%s before tax, "
+		    "%s: nothing projected", e->period, final ? "as invoiced" :
+		    "every day in");
+	if (prev == 0)
+		doc_figure(d, DOC_PLAIN, "Against last month", "-", "no "
+		    "earlier month stored to compare %s with", e->period);
+	else {
+		snprintf(v, sizeof(v), "%+.1f %%", ratio_pct(now - prev, prev));
+		doc_figure(d, DOC_PLAIN, "Against last month", v, "the month "
+		    "before as billed: %s %s%s", doc_money(a, sizeof(a), prev),
+		    e->currency, nprev < npay ? " (payers with an earlier "
+		    "month only)" : "");
+	}
+}
+
+/* Services needing attention, each named once however many accounts
+ * run it. */
+static void
+figure_attention(struct doc *d, const struct inventory *inv)
+{
+	struct sbuf names = { 0 };
+	money_t cost = 0;
+	char a[48], v[48];
+	size_t i, k, n = 0;
+
+	if (inv->nattention == 0) {
+		doc_figure(d, DOC_GOOD, "Needs attention", "none", "Pilvi "
+		    "supports every service listed");
+		return;
+	}
+	for (i = 0; i < inv->nattention; i++) {
+		const char *code = inv->services[inv->attention[i]].code;
+
+		money_add(&cost, inv->services[inv->attention[i]].cost);
+		for (k = 0; k < i && strcmp(code,
+		    inv->services[inv->attention[k]].code) != 0; k++)
+			;
+		if (k == i && n++ < ATTENTION_NAMED)
+			sb_add(&names, "%s%s", n > 1 ? ", " : "", code);
+	}
+	if (n > ATTENTION_NAMED)
+		sb_add(&names, " and %zu more", n - ATTENTION_NAMED);
+	snprintf(v, sizeof(v), "%zu service%s", n, plural((long long)n));
+	doc_figure(d, DOC_BAD, "Needs attention", v, "unsupported or unknown "
+	    "to Pilvi: %s; %s %s", names.s, doc_money(a, sizeof(a), cost),
+	    inv->services[inv->attention[0]].currency);
+	free(names.s);
+}
+
+/* The inventory's services against the bill's usage, fees and
+ * discounts, over every month it lists; the lowest month named. */
+static void
+figure_coverage(struct doc *d, const struct report *r)
+{
+	const struct report_period *low = NULL;
+	money_t svc = 0, all = 0;
+	char a[48], b[48], v[32], lv[32];
+	size_t i;
+	int n = 0, bp;
+
+	for (i = 0; i < r->nperiods; i++) {
+		const struct report_period *p = &r->periods[i];
+
+		if (!p->has_coverage)
+			continue;
+		n++;
+		money_add(&svc, p->services);
+		money_add(&all, p->serviced);
+		if (low == NULL || p->coverage_bp < low->coverage_bp)
+			low = p;
+	}
+	if (n == 0)
+		return;
+	bp = all != 0 ? money_share_bp(svc, all) : 10000;
+	doc_money(a, sizeof(a), svc);
+	doc_money(b, sizeof(b), all);
+	if (low->coverage_bp < 10000 && n > 1)
+		doc_figure(d, DOC_BAD, "Coverage of the bill", bp_text(v,
+		    sizeof(v), bp), "services cover %s of %s in usage, fees "
+		    "and discounts; lowest: payer %s, %s at %s", a, b,
+		    low->payer, low->period, bp_text(lv, sizeof(lv),
+		    low->coverage_bp));
+	else
+		doc_figure(d, bp < 10000 ? DOC_BAD : DOC_GOOD, "Coverage of "
+		    "the bill", bp_text(v, sizeof(v), bp), "services cover %s "
+		    "of %s in usage, fees and discounts%s", a, b, n > 1 ?
+		    ", every month listed" : "");
+}
+
+static void
+key_figures(struct doc *d, const struct report *r)
+{
+	size_t before;
+
+	doc_heading(d, 2, "key-figures", "Key figures");
+	before = d->nblocks;
+	if (r->estimate != NULL && r->estimate->npayers > 0)
+		figure_estimate(d, r);
+	if (r->inventory != NULL)
+		figure_attention(d, r->inventory);
+	figure_coverage(d, r);
+	if (d->nblocks == before)
+		doc_say(d, DOC_TONE_PLAIN, "No billing data.");
+}
+
+/* ---- what the report is of, and the files ------------------------------ */
+
+static void
+facts(struct doc *d, const struct report *r)
+{
+	char *s, label[48];
+
+	if (r->customer != NULL)
+		doc_fact(d, "Customer", "%s", r->customer);
+	doc_fact(d, r->npayers == 1 ? "Payer account" : "Payer accounts",
+	    "%s", s = joined(r, r->payers, r->npayers));
+	free(s);
+	snprintf(label, sizeof(label), "Accounts (%zu)", r->naccounts);
+	doc_fact(d, label, "%s", s = joined(r, r->accounts, r->naccounts));
+	free(s);
+	doc_fact(d, "Billing periods", "%s", s = joined(NULL, r->months,
+	    r->nmonths));
+	free(s);
+	doc_fact(d, "Formats", "%s", s = joined(NULL, r->formats, r->nformats));
+	free(s);
+	doc_fact(d, "Generated", "%s", r->generated_at);
+}
+
+/* The files registry: the files command and the report's Files. */
+static void
+files_table(struct doc *d, const struct report *r)
+{
+	struct doc_table *t;
+	size_t i;
+
+	if (r->nfiles == 0) {
+		doc_say(d, DOC_TONE_PLAIN, "No files ingested yet.");
+		return;
+	}
+	t = doc_table(d, "#ID|Status|Format|Payer|@Period|#Rows|#Warnings|"
+	    "File");
+	for (i = 0; i < r->nfiles; i++) {
+		const struct report_file *f = &r->files[i];
+
+		doc_row(t, 0);
+		doc_cell_count(t, f->id);
+		if (f->replaced_by != 0)
+			doc_cell(t, DOC_MUTED, "replaced by #%lld",
+			    f->replaced_by);
+		else
+			doc_cell_str(t, f->status);
+		/* most files are plain CSV: a container only when not */
+		if (f->container != NULL && strcmp(f->container, "plain") != 0)
+			doc_cell(t, DOC_PLAIN, "%s (%s)", f->format, f->container);
+		else
+			doc_cell_str(t, f->format);
+		doc_cell_str(t, f->payer);
+		doc_cell_str(t, f->period);
+		doc_cell_count(t, f->rows);
+		doc_cell_count(t, (long long)f->nwarnings);
+		doc_cell_str(t, f->name);
+	}
+}
+
+/* ---- 1. data status ---------------------------------------------------- */
+
+/* Reconciled means the total is the statement's to the cent, so the
+ * table says only whether; a difference is said below it. The currency
+ * goes into the title when every period has the same. */
+static void
+periods_table(struct doc *d, const struct report *r)
+{
+	const char *cur = r->periods[0].currency;
+	struct doc_table *t;
+	char spec[160];
+	size_t i;
+
+	for (i = 1; i < r->nperiods; i++)
+		if (strcmp(r->periods[i].currency, cur) != 0)
+			cur = NULL;
+	snprintf(spec, sizeof(spec), "Payer|@Month|Status|Days with data|"
+	    "Counted from|$Total%s%s%s|Statement", cur ? " (" : "",
+	    cur ? cur : "|Currency", cur ? ")" : "");
+	t = doc_table(d, spec);
+	for (i = 0; i < r->nperiods; i++) {
+		const struct report_period *p = &r->periods[i];
+
+		doc_row(t, 0);
+		doc_cell_str(t, p->payer);
+		doc_cell_str(t, p->period);
+		doc_cell(t, DOC_PLAIN, "%s", p->estimated ? "open" : "final");
+		/* the month is in the row: the last day as MM-DD */
+		if (p->last_day != NULL && strlen(p->last_day) == 10)
+			doc_cell(t, DOC_PLAIN, "%d (to %s)", p->days_covered,
+			    p->last_day + 5);
+		else
+			doc_cell(t, DOC_PLAIN, "none");
+		doc_cell_str(t, p->format);
+		doc_cell_money(t, p->total);
+		if (cur == NULL)
+			doc_cell_str(t, p->currency);
+		if (p->reconciled < 0)
+			doc_cell(t, DOC_MUTED, "no total rows");
+		else
+			doc_cell(t, p->reconciled ? DOC_GOOD : DOC_BAD, "%s",
+			    p->reconciled ? "reconciled" : "NOT reconciled");
+	}
+}
+
+static void
+classes_table(struct doc *d, const struct report *r)
+{
+	int used[CHARGE_NCLASS] = { 0 }, c, any = 0;
+	struct sbuf spec = { 0 };
+	struct doc_table *t;
+	size_t i;
+
+	for (i = 0; i < r->nperiods; i++)
+		for (c = 0; c < CHARGE_NCLASS; c++)
+			if (r->periods[i].by_class[c] != 0)
+				used[c] = any = 1;
+	if (!any)
+		return;
+	doc_heading(d, 3, NULL, "Charges by class");
+	sb_add(&spec, "Payer|@Month");
+	for (c = 0; c < CHARGE_NCLASS; c++)
+		if (used[c])
+			sb_add(&spec, "|$%s", charge_class_name(c));
+	sb_add(&spec, "|$total");
+	t = doc_table(d, spec.s);
+	free(spec.s);
+	for (i = 0; i < r->nperiods; i++) {
+		const struct report_period *p = &r->periods[i];
+
+		doc_row(t, 0);
+		doc_cell_str(t, p->payer);
+		doc_cell_str(t, p->period);
+		/* "-" for none: the column is there for the other months */
+		for (c = 0; c < CHARGE_NCLASS; c++)
+			if (used[c] && p->by_class[c] == 0)
+				doc_cell_str(t, NULL);
+			else if (used[c])
+				doc_cell_money(t, p->by_class[c]);
+		doc_cell_money(t, p->total);
+	}
+}
+
+static void
+status_section(struct doc *d, const struct report *r)
+{
+	char a[48], b[48], c[48];
+	size_t i, k;
+	int any;
+
+	doc_heading(d, 2, "data-status", "1. Data status");
+	if (r->nperiods == 0)
+		doc_say(d, DOC_TONE_PLAIN, "No billing periods.");
+	else {
+		periods_table(d, r);
+		classes_table(d, r);
+	}
+	for (i = 0, any = 0; i < r->nperiods; i++) {
+		const struct report_period *p = &r->periods[i];
+
+		if (p->reconciled != 0)
+			continue;
+		if (!any++)
+			doc_list(d, DOC_TONE_ALERT, "Does not reconcile with the "
+			    "file's own totals");
+		doc_point(d, "payer %s, %s: the lines add up to %s, the "
+		    "statement total is %s (difference %s)", p->payer,
+		    p->period, doc_money(a, sizeof(a), p->total),
+		    doc_money(b, sizeof(b), p->statement),
+		    doc_money(c, sizeof(c), p->difference));
+	}
+	for (i = 0, any = 0; i < r->nperiods; i++)
+		for (k = 0; k < r->periods[i].nnotes; k++) {
+			if (!any++)
+				doc_list(d, DOC_TONE_PLAIN, "Notes");
+			doc_point(d, "payer %s, %s: %s", r->periods[i].payer,
+			    r->periods[i].period, r->periods[i].notes[k]);
+		}
+	for (i = 0, any = 0; i < r->nfiles; i++)
+		for (k = 0; k < r->files[i].nwarnings; k++) {
+			if (!any++)
+				doc_list(d, DOC_TONE_WARN,
+				    "Warnings from ingest");
+			doc_point(d, "file #%lld: %s", r->files[i].id,
+			    r->files[i].warnings[k]);
+		}
+	/* the seed sends 2-4 weeks of a month: say when that is too little */
+	for (i = 0, any = 0; r->estimate != NULL && i < r->estimate->npayers;
+	    i++) {
+		const struct estimate_payer *p = &r->estimate->payers[i];
+
+		if (p->complete || p->days_observed >= ESTIMATE_FIRM_DAYS)
+			continue;
+		if (!any++)
+			doc_list(d, DOC_TONE_ALERT, "Too early for a firm "
+			    "estimate");
+		doc_item(d);
+		doc_add(d, DOC_PLAIN, "payer %s, %s: ", p->payer, p->period);
+		doc_add(d, DOC_STRONG, "only %d of %d days: wait ~%d days",
+		    p->days_observed, p->days_in_month,
+		    ESTIMATE_FIRM_DAYS - p->days_observed);
+		doc_add(d, DOC_PLAIN, " for a firmer estimate, or send the "
+		    "full month");
+	}
+}
+
+/* ---- 2. budget estimate: charts ---------------------------------------- */
+
+
+/* Usage and discounts of day j (0-based) of the complete days. */
+static money_t
+day_cost(const struct report_daily *dl, int j)
+{
+	money_t sum = 0;
+	int k;
+
+	for (k = 0; k < dl->nservices; k++)
+		money_add(&sum, dl->cost[j * dl->nservices + k]);
+	return sum;
+}
+
+/*
+ * The month adding up: spent day by day, the projection to the month's
+ * end and the 80 % range around it. What does not come by the day
+ * (month-long and one-time charges, fees) stands at day 0, so the
+ * projected line ends on the estimate itself.
+ */
+static void
+chart_cumulative(struct doc *d, const struct estimate_payer *p,
+    const struct report_daily *dl, int obs)
+{
+	struct doc_chart *c;
+	struct doc_series *spent, *proj, *band;
+	money_t sum = 0;
+	char a[48], b[48], lo[48], hi[48];
+	int n = dl->ndays, j;
+
+	c = doc_chart(d, DOC_CHART_CUMULATIVE, n + 1, "The month adding up",
+	    p->currency, p->period);
+	if (obs > 0)
+		doc_series(c, DOC_SERIES_LINE, "spent");
+	if (obs < n) {
+		doc_series(c, DOC_SERIES_LINE_PROJECTED, "projected");
+		doc_series(c, DOC_SERIES_BAND, "80 % range");
+	}
+	/* the series move while they are added: take them after */
+	spent = obs > 0 ? &c->series[0] : NULL;
+	proj = obs < n ? &c->series[obs > 0] : NULL;
+	band = obs < n ? &c->series[(obs > 0) + 1] : NULL;
+	for (j = 0; j < n; j++)
+		money_add(&sum, j < obs ? day_cost(dl, j) : dl->projected[j]);
+	if (money_sub(p->amount, sum, &sum) != 0)
+		sum = 0;
+	doc_money(a, sizeof(a), sum);
+	for (j = 0; j <= n; j++) {
+		if (j > 0)
+			money_add(&sum, j <= obs ? day_cost(dl, j - 1) :
+			    dl->projected[j - 1]);
+		if (spent != NULL && j <= obs)
+			spent->v[j] = sum;
+		if (proj != NULL && j >= obs) {
+			/* the range opens from nothing to low..high */
+			double f = (double)(j - obs) / (double)(n - obs);
+
+			proj->v[j] = sum;
+			band->v[j] = sum + (money_t)((double)(p->low -
+			    p->amount) * f);
+			band->hi[j] = sum + (money_t)((double)(p->high -
+			    p->amount) * f);
+		}
+	}
+	c->split = obs;
+	if (spent != NULL)
+		spent->to = obs + 1;
+	if (proj != NULL)
+		proj->from = band->from = obs;
+	doc_money(b, sizeof(b), p->amount);
+	doc_chart_say(c, 0, "Before tax: %s at the start is what does not "
+	    "come by the day (month-long and one-time charges, fees); then "
+	    "usage and discounts day by day%s, to %s %s on day %d%s%s%s%s.",
+	    a, proj == NULL ? "" : obs > 0 ? " to the last complete day, then "
+	    "the projection" : ", all projected", b, p->currency, n,
+	    proj ? ", with the 80 % range " : "", proj ? doc_money(lo,
+	    sizeof(lo), p->low) : "", proj ? " to " : "", proj ?
+	    doc_money(hi, sizeof(hi), p->high) : "");
+}
+
+/* The month day by day: complete days stacked by the top services, the
+ * projection hatched. A series with nothing to draw is left out, so the
+ * legend names only what the chart shows. */
+static void
+chart_daily(struct doc *d, const struct estimate_payer *p,
+    const struct report_daily *dl, int obs)
+{
+	struct doc_chart *c = doc_chart(d, DOC_CHART_DAILY, dl->ndays,
+	    "Daily cost", p->currency, p->period);
+	struct doc_series *s;
+	int j, k, drawn = 0;
+
+	c->split = obs;
+	for (k = 0; k < dl->nservices; k++) {
+		for (j = 0; j < obs && dl->cost[j * dl->nservices + k] == 0;
+		    j++)
+			;
+		if (j == obs)
+			continue;
+		s = doc_series(c, DOC_SERIES_BAR, dl->services[k]);
+		s->rest = k == dl->nservices - 1;
+		s->to = obs;
+		for (j = 0; j < obs; j++)
+			s->v[j] = dl->cost[j * dl->nservices + k];
+		drawn++;
+	}
+	for (j = obs; j < dl->ndays && dl->projected[j] == 0; j++)
+		;
+	if (j < dl->ndays) {
+		s = doc_series(c, DOC_SERIES_BAR_PROJECTED, "projected usage "
+		    "and fees");
+		s->from = obs;
+		for (j = obs; j < dl->ndays; j++)
+			s->v[j] = dl->projected[j];
+	}
+	doc_chart_say(c, 0, "%s%s", obs == 0 ? "No complete day yet: every day "
+	    "is projected. " : drawn > 1 ? "Complete days: usage and discounts "
+	    "by service, the largest apart. " : "Complete days: usage and "
+	    "discounts. ", obs < dl->ndays ? "Hatched: the projected usage and "
+	    "fees of the days left." : "");
+}
+
+/* Both charts of a payer's month, or why there are none. */
+static void
+payer_charts(struct doc *d, const struct estimate_payer *p,
+    const struct report_daily *dl, size_t ndl)
+{
+	size_t i;
+	int obs;
+
+	for (i = 0; i < ndl && (strcmp(dl[i].payer, p->payer) != 0 ||
+	    strcmp(dl[i].period, p->period) != 0); i++)
+		;
+	if (i == ndl || dl[i].ndays <= 0 || dl[i].cost == NULL)
+		return;
+	if (p->days_with_data == 0) {
+		doc_chart_say(doc_chart(d, DOC_CHART_DAILY, 0, "Daily cost",
+		    p->currency, p->period), 1, "No daily charts: the data of "
+		    "this month has no daily detail (a monthly report).");
+		return;
+	}
+	/* days 1..observed hold data */
+	obs = dl[i].observed < 0 ? 0 : dl[i].observed > dl[i].ndays ?
+	    dl[i].ndays : dl[i].observed;
+	chart_cumulative(d, p, &dl[i], obs);
+	chart_daily(d, p, &dl[i], obs);
+}
+
+/* The budget by service: the largest services, the rest as one bar. */
+static void
+chart_share(struct doc *d, const struct estimate *e)
+{
+	size_t n = e->nservices > SHARE_BARS + 1 ? SHARE_BARS : e->nservices;
+	size_t nbars = n + (n < e->nservices), i;
+	struct doc_chart *c = doc_chart(d, DOC_CHART_SHARE, (int)nbars,
+	    "Budget by service", e->currency, e->period);
+	struct doc_series *s = doc_series(c, DOC_SERIES_BAR, "budget");
+
+	c->total = e->amount;
+	for (i = 0; i < e->nservices; i++)
+		money_add(&s->v[i < n ? i : n], e->services[i].amount);
+	for (i = 0; i < nbars; i++)
+		c->labels[i] = xstrdup(i < n ? e->services[i].code : "other");
+	doc_chart_say(c, 0, "The budget of %s by service%s, before tax, "
+	    "without credits and refunds.", e->period, e->npayers > 1 ?
+	    ", all payers" : "");
+}
+
+/* ---- 2. budget estimate ------------------------------------------------ */
+
+/* Services and their share of `total` (the amount they add up to). */
+static void
+services_table(struct doc *d, const struct estimate_service *s, size_t n,
+    money_t total)
+{
+	struct doc_table *t = doc_table(d, "Service|Name|$Amount|%Share");
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		doc_row(t, 0);
+		doc_cell_str(t, s[i].code);
+		doc_cell_str(t, s[i].name);
+		doc_cell_money(t, s[i].amount);
+		if (total > 0)
+			doc_cell_pct(t, ratio_pct(s[i].amount, total), 1, 0);
+		else
+			doc_cell_str(t, NULL);
+	}
+}
+
+/* "76.99 USD (80 % range 67.82 to 93.15), confidence low" */
+static void
+amount_range(struct doc *d, money_t amount, const char *currency,
+    money_t low, money_t high, const char *confidence)
+{
+	char a[48], b[48];
+
+	doc_add(d, DOC_STRONG, "%s %s", doc_money(a, sizeof(a), amount),
+	    currency);
+	doc_add(d, DOC_PLAIN, " (80 %% range %s to %s), confidence ",
+	    doc_money(a, sizeof(a), low), doc_money(b, sizeof(b), high));
+	doc_add(d, DOC_STRONG, "%s", confidence != NULL ? confidence : "none");
+}
+
+static void
+estimate_payer(struct doc *d, const struct estimate *e,
+    const struct estimate_payer *p, const struct report_daily *dl,
+    size_t ndl, size_t i)
+{
+	struct doc_table *t;
+	char id[32], a[48];
+	size_t k;
+
+	snprintf(id, sizeof(id), "estimate-%zu", i + 1);
+	doc_heading(d, 3, id, "Payer %s, %s", p->payer, p->period);
+	doc_para(d, DOC_TONE_PLAIN);
+	if (p->complete) {
+		doc_add(d, DOC_STRONG, "%s %s", doc_money(a, sizeof(a),
+		    p->amount), p->currency);
+		doc_add(d, DOC_PLAIN, "%s", p->final ? ", final" : ", every day "
+		    "in, not yet invoiced");
+	} else {
+		amount_range(d, p->amount, p->currency, p->low, p->high,
+		    p->confidence);
+		doc_add(d, DOC_PLAIN, ", estimated");
+	}
+	if (strcmp(p->period, e->period) != 0)
+		doc_add(d, DOC_PLAIN, "; not in the all-payers total: its data "
+		    "ends in an earlier month");
+	t = doc_table(d, "Part|$Amount");
+	for (k = 0; k < p->nparts; k++) {
+		doc_row(t, p->parts[k].kind == ESTIMATE_PART_TOTAL);
+		doc_cell_str(t, p->parts[k].label);
+		doc_cell_money(t, p->parts[k].amount);
+	}
+	if (p->nnotes > 0)
+		doc_list(d, DOC_TONE_PLAIN, NULL);
+	for (k = 0; k < p->nnotes; k++)
+		doc_point(d, "%s", p->notes[k]);
+	payer_charts(d, p, dl, ndl);
+	if (p->nservices > 0) {
+		doc_heading(d, 4, NULL, "By service");
+		services_table(d, p->services, p->nservices, p->amount);
+	}
+}
+
+static void
+history_table(struct doc *d, const struct estimate_record *h, size_t n)
+{
+	struct doc_table *t;
+	size_t i;
+
+	doc_heading(d, 3, NULL, "Earlier estimates of months now complete");
+	t = doc_table(d, "Payer|@Month|@Made|@Data through|#Days|$Estimate|"
+	    "$Actual|%Off");
+	for (i = 0; i < n; i++) {
+		doc_row(t, 0);
+		doc_cell_str(t, h[i].payer);
+		doc_cell_str(t, h[i].period);
+		/* the day is enough; made_at is an ISO time */
+		doc_cell(t, DOC_PLAIN, "%.10s", h[i].made_at != NULL ?
+		    h[i].made_at : "-");
+		doc_cell_str(t, h[i].data_through);
+		doc_cell_count(t, h[i].days_observed);
+		doc_cell_money(t, h[i].amount);
+		doc_cell_money(t, h[i].actual);
+		doc_cell_pct(t, h[i].err_pct, 1, 1);
+	}
+}
+
+/* The estimate and the record of earlier ones; charts where the daily
+ * series are given (the report has them, the estimate command not). */
+static void
+estimate_body(struct doc *d, const struct estimate *e,
+    const struct estimate_record *hist, size_t nhist,
+    const struct report_daily *dl, size_t ndl)
+{
+	char a[48], b[48];
+	size_t i;
+
+	if (e->npayers == 0) {
+		doc_say(d, DOC_TONE_PLAIN, "No billing data to estimate from.");
+		return;
+	}
+	for (i = 0; i < e->npayers && (e->payers[i].complete ||
+	    strcmp(e->payers[i].period, e->period) != 0); i++)
+		;
+	if (e->npayers > 1) {
+		doc_para(d, DOC_TONE_PLAIN);
+		doc_add(d, DOC_PLAIN, "All payers, %s: ", e->period);
+		/* a range only where something is projected */
+		if (i < e->npayers)
+			amount_range(d, e->amount, e->currency, e->low, e->high,
+			    e->confidence);
+		else
+			doc_add(d, DOC_STRONG, "%s %s", doc_money(a, sizeof(a),
+			    e->amount), e->currency);
+		doc_say(d, DOC_TONE_PLAIN, "Tax projected apart: %s; credits "
+		    "and refunds left out: %s.", doc_money(a, sizeof(a),
+		    e->tax), doc_money(b, sizeof(b), e->credits));
+	}
+	if (dl != NULL && e->nservices > 0)
+		chart_share(d, e);
+	if (e->npayers > 1 && e->nservices > 0) {
+		doc_heading(d, 4, NULL, "By service, all payers");
+		services_table(d, e->services, e->nservices, e->amount);
+	}
+	/* with one payer these are that payer's notes, shown below */
+	for (i = 0; e->npayers > 1 && i < e->nnotes; i++)
+		doc_point(d, "%s", e->notes[i]);
+	for (i = 0; i < e->npayers; i++)
+		estimate_payer(d, e, &e->payers[i], dl, ndl, i);
+	if (e->method != NULL)
+		doc_say(d, DOC_TONE_MUTED, "Method: %s.", e->method);
+	if (nhist > 0)
+		history_table(d, hist, nhist);
+}
+
+/* ---- 3. inventory ------------------------------------------------------ */
+
+static void
+attention_table(struct doc *d, const struct inventory *inv)
+{
+	struct doc_table *t;
+	size_t i;
+
+	doc_heading(d, 3, NULL, "Needs attention (unsupported or unknown to "
+	    "Pilvi, by cost)");
+	if (inv->nattention == 0) {
+		doc_say(d, DOC_TONE_PLAIN, "Nothing: Pilvi supports every "
+		    "service listed.");
+		return;
+	}
+	t = doc_table(d, "Account|Service|Name|$Cost|Pilvi|Note");
+	for (i = 0; i < inv->nattention; i++) {
+		const struct inventory_service *s =
+		    &inv->services[inv->attention[i]];
+
+		doc_row(t, 0);
+		doc_cell_str(t, s->account);
+		doc_cell_str(t, s->code);
+		doc_cell_str(t, s->name);
+		doc_cell_money(t, s->cost);
+		doc_cell(t, DOC_BAD, "%s", s->support);
+		doc_cell_str(t, s->support_note != NULL && *s->support_note ?
+		    s->support_note : s->unknown ? "not a service we know" :
+		    strcmp(s->support, "unknown") == 0 ?
+		    "not in Pilvi's catalog" : NULL);
+	}
+}
+
+static void
+account_services(struct doc *d, const struct inventory *inv,
+    const struct inventory_account *a)
+{
+	struct doc_table *t;
+	char buf[160], cost[48];
+	size_t i, k;
+	int payer_level = 0;
+
+	doc_heading(d, 4, NULL, "Account %s: %zu service%s, %s %s",
+	    named(buf, sizeof(buf), a->account, a->account_name),
+	    a->nservices, plural((long long)a->nservices),
+	    doc_money(cost, sizeof(cost), a->cost), a->currency);
+	t = doc_table(d, "Service|Regions|#Usage types|#Resources|Days seen|"
+	    "$Cost|%Share|Pilvi");
+	for (i = 0; i < inv->nservices; i++) {
+		const struct inventory_service *s = &inv->services[i];
+		char *regions;
+
+		if (strcmp(s->payer, a->payer) != 0 ||
+		    strcmp(s->period, a->period) != 0 ||
+		    strcmp(s->account, a->account) != 0)
+			continue;
+		payer_level |= s->payer_level;
+		doc_row(t, 0);
+		doc_cell(t, DOC_PLAIN, "%s%s", s->code, s->payer_level ? " *" :
+		    "");
+		regions = s->nregions > 0 ? joined(NULL, s->regions,
+		    s->nregions) : NULL;
+		doc_cell_str(t, regions);
+		free(regions);
+		doc_cell_count(t, s->usage_types);
+		doc_cell_count(t, s->resources);
+		/* the month is in the heading: days of it */
+		doc_cell(t, DOC_PLAIN, "%s to %s", strlen(s->first_seen) == 10 ?
+		    s->first_seen + 8 + (s->first_seen[8] == '0') :
+		    s->first_seen, strlen(s->last_seen) == 10 ? s->last_seen + 8 +
+		    (s->last_seen[8] == '0') : s->last_seen);
+		doc_cell_money(t, s->cost);
+		doc_cell_pct(t, s->share_bp / 100.0, 1, 0);
+		doc_cell(t, strcmp(s->support, "supported") == 0 ? DOC_PLAIN :
+		    DOC_BAD, "%s%s", s->support, s->manual ? ", from a service "
+		    "list" : "");
+	}
+	if (payer_level)
+		doc_say(d, DOC_TONE_MUTED, "* includes cost the file states for "
+		    "the payer only, split to no account");
+	if (a->ntags == 0 && a->untagged == a->cost) {
+		doc_say(d, DOC_TONE_MUTED, "No tags.");
+		return;
+	}
+	doc_para(d, DOC_TONE_MUTED);
+	doc_add(d, DOC_PLAIN, "Untagged %s of %s; tag keys:",
+	    doc_money(buf, sizeof(buf), a->untagged), cost);
+	for (k = 0; k < a->ntags; k++)
+		doc_add(d, DOC_PLAIN, "%s %s (%s)", k ? "," : "", a->tags[k].key,
+		    doc_money(buf, sizeof(buf), a->tags[k].cost));
+	doc_add(d, DOC_PLAIN, ".");
+}
+
+static void
+changes_table(struct doc *d, const struct inventory *inv)
+{
+	struct doc_table *t;
+	size_t i;
+
+	doc_heading(d, 3, NULL, "Changes from month to month (moved: more "
+	    "than %d%%)", inv->threshold_pct);
+	t = doc_table(d, "Months|Account|Service|Change|$Before|$After");
+	for (i = 0; i < inv->nchanges; i++) {
+		const struct inventory_change *c = &inv->changes[i];
+
+		doc_row(t, 0);
+		doc_cell(t, DOC_PLAIN, "%s to %s", c->from, c->to);
+		doc_cell_str(t, c->account);
+		doc_cell_str(t, c->code != NULL ? c->code : "(whole account)");
+		doc_cell(t, DOC_PLAIN, "%s", inventory_change_name(c->kind));
+		doc_cell_money(t, c->before);
+		doc_cell_money(t, c->after);
+	}
+}
+
+/* "Needs attention" first, then each payer's accounts. */
+static void
+inventory_body(struct doc *d, const struct inventory *inv)
+{
+	char id[32], cost[48];
+	size_t i, j;
+
+	if (inv->nservices == 0) {
+		doc_say(d, DOC_TONE_PLAIN, "No services: nothing ingested for "
+		    "that selection.");
+		return;
+	}
+	attention_table(d, inv);
+	for (i = 0; i < inv->npayers; i++) {
+		const struct inventory_payer *p = &inv->payers[i];
+
+		snprintf(id, sizeof(id), "inventory-%zu", i + 1);
+		doc_heading(d, 3, id, "Payer %s, %s", p->payer, p->period);
+		doc_say(d, DOC_TONE_PLAIN, "%zu account%s, %zu service line%s, "
+		    "%s %s (usage, fees and discounts).", p->naccounts,
+		    plural((long long)p->naccounts), p->nservices,
+		    plural((long long)p->nservices),
+		    doc_money(cost, sizeof(cost), p->cost), p->currency);
+		for (j = 0; j < inv->naccounts; j++)
+			if (strcmp(inv->accounts[j].payer, p->payer) == 0 &&
+			    strcmp(inv->accounts[j].period, p->period) == 0)
+				account_services(d, inv, &inv->accounts[j]);
+	}
+}
+
+/* ---- 4. month by month ------------------------------------------------- */
+
+static void
+month_account(struct doc *d, const struct report_month_account *a,
+    size_t first)
+{
+	struct sbuf spec = { 0 };
+	struct doc_table *t;
+	char buf[160];
+	size_t s, m;
+
+	doc_heading(d, 3, NULL, "Account %s, payer %s, %s",
+	    named(buf, sizeof(buf), a->account, a->account_name), a->payer,
+	    a->currency);
+	sb_add(&spec, "Service");
+	for (m = first; m < a->nmonths; m++)
+		sb_add(&spec, "|$%s", a->months[m]);
+	t = doc_table(d, spec.s);
+	free(spec.s);
+	for (s = 0; s <= a->nservices; s++) {
+		doc_row(t, s == a->nservices);
+		doc_cell_str(t, s < a->nservices ? a->services[s] : "total");
+		for (m = first; m < a->nmonths; m++) {
+			const struct report_cell *c =
+			    &a->cells[s * a->nmonths + m];
+
+			if (c->state == 2)
+				doc_cell(t, DOC_BAD, "overflow");
+			else if (c->state == 0)
+				doc_cell_str(t, NULL);
+			else
+				doc_cell_money(t, c->cost);
+		}
+	}
+}
+
+static void
+months_section(struct doc *d, const struct report *r)
+{
+	size_t i;
+
+	doc_heading(d, 2, "months", "4. Month by month");
+	doc_say(d, r->nmonth_accounts ? DOC_TONE_MUTED : DOC_TONE_PLAIN, "%s",
+	    r->nmonth_accounts ? "Each service's cost per month: all charges "
+	    "but tax." : "No billing lines.");
+	for (i = 0; i < r->nmonth_accounts; i++) {
+		const struct report_month_account *a = &r->month_accounts[i];
+		size_t nm = a->nmonths > MONTHS_SHOWN ? MONTHS_SHOWN :
+		    a->nmonths;
+
+		if (nm < a->nmonths && (i == 0 || strcmp(
+		    r->month_accounts[i - 1].payer, a->payer) != 0))
+			doc_say(d, DOC_TONE_MUTED, "Payer %s: the last %zu of "
+			    "%zu months.", a->payer, nm, a->nmonths);
+		month_account(d, a, a->nmonths - nm);
+	}
+	if (r->inventory != NULL && r->inventory->nchanges > 0)
+		changes_table(d, r->inventory);
+}
+
+/* ---- the documents ----------------------------------------------------- */
+
+static struct doc *
+report_doc(const struct report *r)
+{
+	struct doc *d = doc_new();
+
+	doc_heading(d, 1, NULL, "Pilvi support report%s%s",
+	    r->customer != NULL ? ": " : "",
+	    r->customer != NULL ? r->customer : "");
+	key_figures(d, r);
+	doc_heading(d, 2, "about", "About this report");
+	facts(d, r);
+	doc_heading(d, 3, NULL, "Files");
+	files_table(d, r);
+	status_section(d, r);
+	doc_heading(d, 2, "estimate", "2. Budget estimate");
+	if (r->estimate != NULL)
+		estimate_body(d, r->estimate, r->history, r->nhistory,
+		    r->daily, r->ndaily);
+	else
+		doc_say(d, DOC_TONE_PLAIN, "Not part of this report.");
+	doc_heading(d, 2, "inventory", "3. Service inventory");
+	if (r->inventory != NULL)
+		inventory_body(d, r->inventory);
+	else
+		doc_say(d, DOC_TONE_PLAIN, "Not part of this report.");
+	months_section(d, r);
+	return d;
+}
+
+typedef int (*renderer)(const struct doc *, FILE *);
+
+/* Render d with fn and free it. */
+static int
+render(struct doc *d, renderer fn, FILE *fp)
+{
+	int rc = fn(d, fp);
+
+	doc_free(d);
+	return rc != 0 || ferror(fp) ? -1 : 0;
+}
+
+int
+report_write_text(const struct report *r, FILE *fp)
+{
+	return render(report_doc(r), report_text_render, fp);
+}
+
+int
+report_write_markdown(const struct report *r, FILE *fp)
+{
+	return render(report_doc(r), report_markdown_render, fp);
+}
+
+int
+report_write_html(const struct report *r, FILE *fp)
+{
+	return render(report_doc(r), report_html_render, fp);
+}
+
+int
+report_write_files(const struct report *r, FILE *fp)
+{
+	struct doc *d = doc_new();
+
+	files_table(d, r);
+	return render(d, report_text_render, fp);
+}
+
+int
+report_write_inventory(const struct inventory *inv, FILE *fp)
+{
+	struct doc *d = doc_new();
+
+	inventory_body(d, inv);
+	if (inv->nservices > 0 && inv->nchanges > 0)
+		changes_table(d, inv);
+	return render(d, report_text_render, fp);
+}
+
+int
+report_write_estimate(const struct estimate *e,
+    const struct estimate_record *hist, size_t nhist, FILE *fp)
+{
+	struct doc *d = doc_new();
+
+	estimate_body(d, e, hist, nhist, NULL, 0);
+	return render(d, report_text_render, fp);
+}
+
+/* ---- the backtest ------------------------------------------------------ */
+
+int
+report_write_backtest(const struct estimate_backtest *b, FILE *fp)
+{
+	static const int cuts[4] = { 7, 14, 21, 0 };
+	struct doc *d = doc_new();
+	struct doc_table *t;
+	char lo[48], hi[48];
+	size_t i;
+	int c, later = 0;
+
+	for (i = 0; i < b->nskipped; i++)
+		doc_point(d, "skipped payer %s, %s: %s", b->skipped[i].payer,
+		    b->skipped[i].period, b->skipped[i].why);
+	if (b->ntrials == 0) {
+		doc_say(d, DOC_TONE_PLAIN, "No month with %d complete days to "
+		    "backtest on.", ESTIMATE_BACKTEST_MIN_DAYS);
+		return render(d, report_text_render, fp);
+	}
+	t = doc_table(d, "Payer|@Month|#Cut|#Days|$Actual|$Ours|80% range|"
+	    "%Error|%Run-rate");
+	for (i = 0; i < b->ntrials; i++) {
+		const struct estimate_trial *tr = &b->trials[i];
+		int in = tr->actual >= tr->low && tr->actual <= tr->high;
+
+		doc_row(t, 0);
+		doc_cell_str(t, tr->payer);
+		doc_cell_str(t, tr->period);
+		doc_cell_count(t, tr->cut_day);
+		doc_cell_count(t, tr->days_observed);
+		doc_cell_money(t, tr->actual);
+		doc_cell_money(t, tr->ours);
+		/* one word, so that a terminal table does not wrap it */
+		doc_cell(t, in ? DOC_PLAIN : DOC_BAD, "%s..%s%s",
+		    doc_money(lo, sizeof(lo), tr->low),
+		    doc_money(hi, sizeof(hi), tr->high), in ? "" : " !");
+		doc_cell_pct(t, tr->err_ours, 1, 1);
+		doc_cell_pct(t, tr->err_run_rate, 1, 1);
+		later |= tr->later_one_time != 0;
+	}
+	doc_say(d, DOC_TONE_MUTED, "Cut: the day of the delivery; days: "
+	    "complete days before it; actual: the month to its last complete "
+	    "day, budget before tax; ! the actual is outside the range.%s",
+	    later ? " One-time charges made after the cut are left out of the "
+	    "actual: no method can know them on that day." : "");
+	doc_heading(d, 3, NULL, "Mean absolute error by the day of delivery");
+	t = doc_table(d, "Cut|%Ours|%Run-rate|%Naive|%Bias|%In range|#Months");
+	for (c = 0; c < 4; c++) {
+		struct estimate_score sc;
+
+		estimate_score(b->trials, b->ntrials, cuts[c], &sc);
+		if (sc.n == 0)
+			continue;
+		doc_row(t, cuts[c] == 0);
+		if (cuts[c] != 0)
+			doc_cell(t, DOC_PLAIN, "day %d", cuts[c]);
+		else
+			doc_cell(t, DOC_PLAIN, "all");
+		doc_cell_pct(t, sc.mae_ours, 1, 0);
+		doc_cell_pct(t, sc.mae_run_rate, 1, 0);
+		doc_cell_pct(t, sc.mae_naive, 1, 0);
+		doc_cell_pct(t, sc.bias_ours, 1, 1);
+		doc_cell_pct(t, sc.coverage, 0, 0);
+		doc_cell_count(t, sc.n);
+	}
+	return render(d, report_text_render, fp);
+}
