@@ -995,9 +995,9 @@ explain(struct estimate_payer *p, int64_t first, int hist)
 		note(p, "typical error at %d days: ±%.1f%%, measured on %d "
 		    "months", p->days_observed, p->typical_error,
 		    p->error_months);
-	if (p->days_observed < 14)
+	if (p->days_observed < ESTIMATE_FIRM_DAYS)
 		note(p, "wait ~%d days for a firmer estimate",
-		    14 - p->days_observed);
+		    ESTIMATE_FIRM_DAYS - p->days_observed);
 	if (p->usage_partial != 0) {
 		money_format(buf, sizeof(buf), p->usage_partial, 2);
 		note(p, "usage %s on %d partial day%s is projected anew, not "
