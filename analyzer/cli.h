@@ -20,7 +20,9 @@ struct cli_options {
 	const char *db;			/* NULL: in-memory (report FILE...) */
 	int quiet;			/* only errors */
 	int verbose;
-	const char *format;		/* report: "text" or "json" */
+	const char *format;		/* --format: the command's own list
+					 * (main.c commands[]), "text" when
+					 * it has none */
 	const char *output;		/* report: -o FILE, NULL for stdout */
 	const char *payer;		/* report: --payer */
 	const char *month;		/* report: --month */

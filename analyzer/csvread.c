@@ -8,8 +8,9 @@
  * the next feed appends to it a growing piece at a time and parses it
  * again until the record is whole, then goes on in the new buffer. Lines
  * are counted as records are delivered, so a record's first line is exact
- * however the input was cut. (Until version 0.7 this was libcsv, fed a
- * line at a time; the tests now check this reader against libcsv.)
+ * however the input was cut. (The first plan was libcsv, fed a line at a
+ * time; it was too slow, and the tests now check this reader against
+ * it.)
  */
 #include "csvread.h"
 

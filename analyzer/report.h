@@ -1,7 +1,9 @@
 /*
  * report.h - the report model: built once from the store, then handed
- * to writers (report_json.c, report_text.c) that only format it, so
- * every format says the same numbers.
+ * to report_document.c (the one walk that decides what the text,
+ * Markdown and HTML reports say) and to the contracts of their own
+ * (report_json.c, report_csv.c, report_xlsx.c through report_feed.c),
+ * which only format it, so every format says the same numbers.
  */
 #ifndef PILVI_REPORT_H
 #define PILVI_REPORT_H

@@ -23,50 +23,11 @@
 #include "store.h"
 #include "xalloc.h"
 
-static char tdir[] = "/tmp/test_ingest.XXXXXX";
-static char *made[64];
-static int nmade;
+#define TEST_NAME "test_ingest"
+#include "helpers.h"
+
 
 /* ---- helpers ------------------------------------------------------- */
-
-/* A path in the test directory; removed at the end. */
-static const char *
-tpath(const char *name)
-{
-	char buf[512];
-
-	snprintf(buf, sizeof(buf), "%s/%s", tdir, name);
-	if (nmade == (int)(sizeof(made) / sizeof(made[0]))) {
-		fprintf(stderr, "too many temporary files\n");
-		exit(2);
-	}
-	made[nmade] = xstrdup(buf);
-	return made[nmade++];
-}
-
-static void
-cleanup(void)
-{
-	int i;
-
-	for (i = 0; i < nmade; i++) {
-		unlink(made[i]);
-		free(made[i]);
-	}
-	rmdir(tdir);
-}
-
-static void
-write_file(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "wb");
-	size_t n = strlen(text);
-
-	if (f == NULL || fwrite(text, 1, n, f) != n || fclose(f) != 0) {
-		fprintf(stderr, "cannot write %s\n", path);
-		exit(2);
-	}
-}
 
 /*
  * "-606.58033669" -> units of 1e-10, exactly. Accepts an optional sign,
@@ -103,22 +64,6 @@ units(const char *s)
 
 /* Name the failing case of a table-driven test: case_begin() before
  * each case, case_end(name) after it. */
-static int case_saved;
-
-static void
-case_begin(void)
-{
-	case_saved = t_failed;
-	t_failed = 0;
-}
-
-static void
-case_end(const char *name)
-{
-	if (t_failed)
-		fprintf(stderr, "  (in %s)\n", name);
-	t_failed |= case_saved;
-}
 
 /* Read a file in check mode (no store). Returns ingest_file's result. */
 static int
@@ -138,20 +83,6 @@ store_file(struct store *st, const char *path, struct ingest_result *res,
 
 	ingest_options_default(&o);
 	return ingest_file(st, path, &o, res, err);
-}
-
-static struct store *
-mem_store(void)
-{
-	struct store *st = NULL;
-	struct pv_error err;
-
-	pv_error_clear(&err);
-	if (store_open(&st, NULL, &err) != 0) {
-		fprintf(stderr, "store_open: %s\n", err.msg);
-		exit(2);
-	}
-	return st;
 }
 
 static const struct ingest_period *

@@ -24,23 +24,11 @@
 #include "store.h"
 #include "xalloc.h"
 
+#define TEST_NAME "test_report"
+#include "helpers.h"
+
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
-static char tdir[] = "/tmp/test_report.XXXXXX";
-
-static struct store *
-mem_store(void)
-{
-	struct store *st = NULL;
-	struct pv_error err;
-
-	pv_error_clear(&err);
-	if (store_open(&st, NULL, &err) != 0) {
-		fprintf(stderr, "store_open: %s\n", err.msg);
-		exit(2);
-	}
-	return st;
-}
 
 static int
 ingest(struct store *st, const char *path)

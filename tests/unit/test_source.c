@@ -20,47 +20,8 @@
 #include "source.h"
 #include "xalloc.h"
 
-static char tdir[] = "/tmp/test_source.XXXXXX";
-static char *made[128];
-static int nmade;
-
-/* A path in the test directory; removed at the end. */
-static const char *
-tpath(const char *name)
-{
-	char buf[512];
-
-	snprintf(buf, sizeof(buf), "%s/%s", tdir, name);
-	if (nmade == (int)(sizeof(made) / sizeof(made[0]))) {
-		fprintf(stderr, "too many temporary files\n");
-		exit(2);
-	}
-	made[nmade] = xstrdup(buf);
-	return made[nmade++];
-}
-
-static void
-cleanup(void)
-{
-	int i;
-
-	for (i = 0; i < nmade; i++) {
-		unlink(made[i]);
-		free(made[i]);
-	}
-	rmdir(tdir);
-}
-
-static void
-write_file(const char *path, const void *data, size_t n)
-{
-	FILE *f = fopen(path, "wb");
-
-	if (f == NULL || fwrite(data, 1, n, f) != n || fclose(f) != 0) {
-		fprintf(stderr, "cannot write %s\n", path);
-		exit(2);
-	}
-}
+#define TEST_NAME "test_source"
+#include "helpers.h"
 
 static void
 append_file(const char *path, const void *data, size_t n)
@@ -288,7 +249,7 @@ test_plain(void)
 	const char *name;
 	unsigned char *got;
 
-	write_file(p, csv1, strlen(csv1));
+	write_bytes(p, csv1, strlen(csv1));
 	if ((s = open_ok(p, "plain.csv", NULL)) == NULL) {
 		CHECK(0);
 		return;
@@ -322,7 +283,7 @@ test_plain_large(void)
 		data[i] = (unsigned char)(x >> 16);
 	}
 	data[0] = 'x';		/* no magic by accident */
-	write_file(p, data, n);
+	write_bytes(p, data, n);
 	if ((s = open_ok(p, p, NULL)) == NULL) {
 		CHECK(0);
 		free(data);
@@ -348,7 +309,7 @@ test_empty_file(void)
 	const char *name;
 	unsigned char *got;
 
-	write_file(p, "", 0);
+	write_bytes(p, "", 0);
 	if ((s = open_ok(p, "empty.csv", NULL)) == NULL) {
 		CHECK(0);
 		return;
@@ -430,7 +391,7 @@ test_detect_not_by_name(void)
 	const char *name;
 
 	write_gz(pg, "wb", csv1, strlen(csv1));
-	write_file(pp, csv1, strlen(csv1));
+	write_bytes(pp, csv1, strlen(csv1));
 	if ((s = open_ok(pg, "looks-plain.csv", NULL)) != NULL) {
 		CHECK_INT(source_container(s), SOURCE_GZIP);
 		CHECK_INT(source_next(s, &name, &err), 1);
@@ -539,13 +500,13 @@ test_gzip_truncated(void)
 	/* Cut inside the trailer. */
 	write_gz(p, "wb", csv2, strlen(csv2));
 	raw = read_file(p, &n);
-	write_file(p, raw, n - 4);
+	write_bytes(p, raw, n - 4);
 	expect_gz_error(p, "trunc.csv.gz", "truncated gzip data");
 	/* Cut inside the deflate data. */
-	write_file(p, raw, n / 2);
+	write_bytes(p, raw, n / 2);
 	expect_gz_error(p, "trunc.csv.gz", "truncated gzip data");
 	/* Only the first bytes of a header. */
-	write_file(p, raw, 5);
+	write_bytes(p, raw, 5);
 	expect_gz_error(p, "trunc.csv.gz", "truncated gzip data");
 	free(raw);
 }
@@ -596,7 +557,7 @@ test_gzip_member_at_block_edge(void)
 			n = n + want - m1n;
 		}
 		CHECK_INT(m1n, want);
-		write_file(p, m1, m1n);
+		write_bytes(p, m1, m1n);
 		append_file(p, m2, m2n);
 		free(m1);
 		if ((s = open_ok(p, "edge.csv.gz", NULL)) == NULL) {
@@ -635,7 +596,7 @@ test_gzip_member_at_block_edge_garbage(void)
 		n = n + (block - 1) - m1n;
 	}
 	CHECK_INT(m1n, block - 1);
-	write_file(p, m1, m1n);
+	write_bytes(p, m1, m1n);
 	append_file(p, "\x1f\x00junk", 6);
 	free(m1);
 	free(data);
@@ -652,7 +613,7 @@ test_gzip_corrupt(void)
 	write_gz(p, "wb", csv2, strlen(csv2));
 	raw = read_file(p, &n);
 	raw[n - 8] ^= 0xff;	/* the CRC-32 */
-	write_file(p, raw, n);
+	write_bytes(p, raw, n);
 	free(raw);
 	expect_gz_error(p, "bad.csv.gz", "corrupt gzip data: incorrect data check");
 }
@@ -824,7 +785,7 @@ test_zip_corrupt(void)
 	/* Into the compressed data, well past the local header. */
 	for (i = 60; i < 80 && i < n; i++)
 		raw[i] ^= 0x55;
-	write_file(p, raw, n);
+	write_bytes(p, raw, n);
 	free(raw);
 	if ((s = open_ok(p, "corrupt.zip", NULL)) == NULL) {
 		CHECK(0);
@@ -850,7 +811,7 @@ test_zip_garbage(void)
 	struct pv_error err;
 	const char *name;
 
-	write_file(p, junk, sizeof(junk) - 1);
+	write_bytes(p, junk, sizeof(junk) - 1);
 	if ((s = open_ok(p, "garbage.zip", NULL)) == NULL) {
 		CHECK(0);
 		return;
@@ -904,7 +865,7 @@ test_tar_gz_truncated(void)
 		body[i] = (char)('a' + (i * 7 + i / 13) % 26);
 	write_archive(p, "ustar", "gzip", e, 1);
 	raw = read_file(p, &n);
-	write_file(p, raw, n / 2);
+	write_bytes(p, raw, n / 2);
 	free(raw);
 	if ((s = open_ok(p, "cut.tar.gz", NULL)) == NULL) {
 		CHECK(0);
@@ -1163,7 +1124,7 @@ test_not_tar(void)
 	memset(text, 'q', sizeof(text));
 	memcpy(text + 148, "0001234", 8);	/* a checksum, but a wrong one */
 	memcpy(text + 257, "ustar", 5);
-	write_file(p, text, sizeof(text));
+	write_bytes(p, text, sizeof(text));
 	if ((s = open_ok(p, "ustar.csv", NULL)) == NULL) {
 		CHECK(0);
 		return;
@@ -1280,7 +1241,7 @@ test_limit_not_plain(void)
 	unsigned char *got;
 
 	memset(body, 'y', sizeof(body));
-	write_file(p, body, sizeof(body));
+	write_bytes(p, body, sizeof(body));
 	l.max_expanded_bytes = 1000;
 	l.max_ratio = 1;
 	if ((s = open_ok(p, "big-plain.csv", &l)) == NULL) {
