@@ -516,7 +516,9 @@ cli_files(const struct cli_options *o)
 		store_close(st);
 		return EXIT_FATAL;
 	}
-	if (report_write_files(r, stdout) != 0)
+	if ((strcmp(o->format, "json") == 0 ?
+	    report_write_files_json(r, stdout) : report_write_files(r,
+	    stdout)) != 0)
 		status = EXIT_FATAL;
 	report_free(r);
 	store_close(st);

@@ -204,11 +204,15 @@ static const struct command commands[] = {
 	  "  --dry-run          say what would be done, change nothing\n"
 	  "  --wait             wait for a running drop instead of leaving\n"
 	  "  --settle SECONDS   leave files modified in the last SECONDS (60)\n" },
-	{ "files", run_files, NO_OPERANDS, NULL, "text", 1,
-	  "usage: pilvi-analyzer [--db FILE] files\n"
+	{ "files", run_files, NO_OPERANDS, "text json", "text", 1,
+	  "usage: pilvi-analyzer [--db FILE] files [--format text|json]\n"
 	  "\n"
 	  "List the ingested files: id, status (ok or replaced), format, payer,\n"
-	  "billing period, rows, number of warnings, name.\n" },
+	  "billing period, rows, number of warnings, name; json adds each\n"
+	  "file's digest, size, container, ingest time, cost basis and\n"
+	  "warnings, as the report's files.\n"
+	  "\n"
+	  "  -f, --format FMT   text (default) or json\n" },
 	{ "check", run_check, FILES_REQUIRED, NULL, "text", 0,
 	  "usage: pilvi-analyzer check FILE...\n"
 	  "\n"
@@ -382,7 +386,7 @@ static const struct option_spec {
 	{ "max-size", 0, 1, NO_FIELD, set_max_size, ANY },
 	{ "max-ratio", 0, 1, NO_FIELD, set_max_ratio, ANY },
 	{ "format", 'f', 1, FIELD(format), NULL,
-	    " report estimate export " },
+	    " report estimate export files " },
 	{ "output", 'o', 1, FIELD(output), NULL, " report export " },
 	{ "payer", 0, 1, FIELD(payer), NULL,
 	    " report inventory estimate export " },

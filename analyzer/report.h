@@ -226,6 +226,9 @@ int report_write_json(const struct report *r, FILE *fp);
 int report_write_text(const struct report *r, FILE *fp);
 int report_write_markdown(const struct report *r, FILE *fp);
 int report_write_html(const struct report *r, FILE *fp);
+/* The file registry as JSON: generated_at and the report's "files"
+ * array, the same objects (files --format json). */
+int report_write_files_json(const struct report *r, FILE *fp);
 /* The file registry as a table (the files command). */
 int report_write_files(const struct report *r, FILE *fp);
 /* The inventory as tables (the inventory command). */

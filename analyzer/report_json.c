@@ -492,3 +492,19 @@ report_write_json(const struct report *r, FILE *fp)
 	fputs("\n}\n", fp);
 	return ferror(fp) ? -1 : 0;
 }
+
+int
+report_write_files_json(const struct report *r, FILE *fp)
+{
+	size_t i;
+
+	fputs("{\n  \"generated_at\": ", fp);
+	json_str(fp, r->generated_at);
+	fputs(",\n  \"files\": [", fp);
+	for (i = 0; i < r->nfiles; i++) {
+		fputs(i ? ",\n" : "\n", fp);
+		write_file(fp, &r->files[i]);
+	}
+	fputs(r->nfiles ? "\n  ]\n}\n" : "]\n}\n", fp);
+	return ferror(fp) ? -1 : 0;
+}

@@ -12,7 +12,8 @@ run $PA --db a.db report --format
 run $PA --db a.db report --customer-id C-1
 run $PA --format json report
 run $PA --db a.db export -o - 
-run $PA --db a.db files --format json
+run $PA --db a.db files --format json | head -3
+run $PA --db a.db files --format csv
 # -- ends the options: a file named like one
 cp cur.csv ./--quiet
 run $PA --db b.db ingest -- --quiet
