@@ -755,7 +755,7 @@ estimate_body(struct doc *d, const struct estimate *e,
     const struct report_daily *dl, size_t ndl)
 {
 	char a[48], b[48];
-	size_t i;
+	size_t i, k, same = 0;
 
 	if (e->npayers == 0) {
 		doc_say(d, DOC_TONE_PLAIN, "No billing data to estimate from.");
@@ -764,7 +764,12 @@ estimate_body(struct doc *d, const struct estimate *e,
 	for (i = 0; i < e->npayers && (e->payers[i].complete ||
 	    strcmp(e->payers[i].period, e->period) != 0); i++)
 		;
-	if (e->npayers > 1) {
+	/* the all-payers sum is of the payers of e->period: a headline
+	 * only where it sums more than one (a payer whose latest month is
+	 * another is estimated apart, below) */
+	for (k = 0; k < e->npayers; k++)
+		same += strcmp(e->payers[k].period, e->period) == 0;
+	if (same > 1) {
 		doc_para(d, DOC_TONE_PLAIN);
 		doc_add(d, DOC_PLAIN, "All payers, %s: ", e->period);
 		/* a range only where something is projected */
@@ -780,12 +785,16 @@ estimate_body(struct doc *d, const struct estimate *e,
 	}
 	if (dl != NULL && e->nservices > 0)
 		chart_share(d, e);
-	if (e->npayers > 1 && e->nservices > 0) {
+	if (same > 1 && e->nservices > 0) {
 		doc_heading(d, 4, NULL, "By service, all payers");
 		services_table(d, e->services, e->nservices, e->amount);
 	}
+	if (same < e->npayers)
+		doc_say(d, DOC_TONE_MUTED, "%zu of %zu payers' latest month is "
+		    "%s; the others are estimated for their own latest month "
+		    "below.", same, e->npayers, e->period);
 	/* with one payer these are that payer's notes, shown below */
-	for (i = 0; e->npayers > 1 && i < e->nnotes; i++)
+	for (i = 0; same > 1 && i < e->nnotes; i++)
 		doc_point(d, "%s", e->notes[i]);
 	for (i = 0; i < e->npayers; i++)
 		estimate_payer(d, e, &e->payers[i], dl, ndl, i);
