@@ -209,8 +209,8 @@ static const struct command commands[] = {
 	  "\n"
 	  "List the ingested files: id, status (ok or replaced), format, payer,\n"
 	  "billing period, rows, number of warnings, name; json adds each\n"
-	  "file's digest, size, container, ingest time, cost basis and\n"
-	  "warnings, as the report's files.\n"
+	  "file's digest, size, container, ingest time, cost basis,\n"
+	  "warnings and the e-mail it came in (mail_from, mail_subject).\n"
 	  "\n"
 	  "  -f, --format FMT   text (default) or json\n" },
 	{ "check", run_check, FILES_REQUIRED, NULL, "text", 0,

@@ -55,7 +55,8 @@ load_files(sqlite3 *db, struct report *r, const struct report_options *o,
 
 	if (sqlite3_prepare_v2(db, "SELECT id, name, sha256, container, "
 	    "format, payer_account, period, status, ingested_at, size, rows, "
-	    "replaced_by, warnings, cost_basis FROM file "
+	    "replaced_by, warnings, cost_basis, mail_from, mail_subject "
+	    "FROM file "
 	    "WHERE (?1 IS NULL OR payer_account = ?1) AND (?2 IS NULL OR "
 	    "EXISTS (SELECT 1 FROM file_period fp WHERE fp.file_id = file.id "
 	    "AND fp.period = ?2)) ORDER BY id", -1, &q, NULL) != SQLITE_OK)
@@ -84,6 +85,8 @@ load_files(sqlite3 *db, struct report *r, const struct report_options *o,
 		split_lines((const char *)sqlite3_column_text(q, 12),
 		    &f->warnings, &f->nwarnings);
 		f->cost_basis = col_text(q, 13);
+		f->mail_from = col_text(q, 14);
+		f->mail_subject = col_text(q, 15);
 	}
 	sqlite3_finalize(q);
 	return rc == SQLITE_DONE ? 0 : db_fail(db, err);
@@ -757,6 +760,8 @@ report_free(struct report *r)
 		free(f->status);
 		free(f->ingested_at);
 		free(f->cost_basis);
+		free(f->mail_from);
+		free(f->mail_subject);
 		free_list(f->warnings, f->nwarnings);
 	}
 	free(r->files);

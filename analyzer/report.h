@@ -21,6 +21,7 @@ struct report_file {
 	char *name, *sha256, *container, *format, *payer, *period;
 	char *status, *ingested_at;
 	char *cost_basis;		/* "unblended", "blended", "billed", "" */
+	char *mail_from, *mail_subject;	/* the e-mail it came in; NULL */
 	unsigned long long size;
 	long rows;
 	long long replaced_by;		/* 0: not replaced */

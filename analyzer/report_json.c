@@ -77,7 +77,7 @@ json_list(FILE *fp, char *const *v, size_t n)
 }
 
 static void
-write_file(FILE *fp, const struct report_file *f)
+write_file(FILE *fp, const struct report_file *f, int with_mail)
 {
 	fputs("    {\"id\": ", fp);
 	fprintf(fp, "%lld", f->id);
@@ -105,6 +105,13 @@ write_file(FILE *fp, const struct report_file *f)
 	    f->cost_basis : NULL);
 	fputs(",\n     \"warnings\": ", fp);
 	json_list(fp, f->warnings, f->nwarnings);
+	/* the files command's own: the report's files stay as they are */
+	if (with_mail) {
+		fputs(",\n     \"mail_from\": ", fp);
+		json_str(fp, f->mail_from);
+		fputs(", \"mail_subject\": ", fp);
+		json_str(fp, f->mail_subject);
+	}
 	putc('}', fp);
 }
 
@@ -474,7 +481,7 @@ report_write_json(const struct report *r, FILE *fp)
 	fputs(",\n  \"files\": [", fp);
 	for (i = 0; i < r->nfiles; i++) {
 		fputs(i ? ",\n" : "\n", fp);
-		write_file(fp, &r->files[i]);
+		write_file(fp, &r->files[i], 0);
 	}
 	fputs(r->nfiles ? "\n  ],\n  \"periods\": [" : "],\n  \"periods\": [",
 	    fp);
@@ -503,7 +510,7 @@ report_write_files_json(const struct report *r, FILE *fp)
 	fputs(",\n  \"files\": [", fp);
 	for (i = 0; i < r->nfiles; i++) {
 		fputs(i ? ",\n" : "\n", fp);
-		write_file(fp, &r->files[i]);
+		write_file(fp, &r->files[i], 1);
 	}
 	fputs(r->nfiles ? "\n  ]\n}\n" : "]\n}\n", fp);
 	return ferror(fp) ? -1 : 0;

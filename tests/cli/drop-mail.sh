@@ -48,3 +48,5 @@ message in/again.eml "October bills (resent)" two-2 cur.csv focus.csv
 touch -d '2 hours ago' in/again.eml
 run $PA --db a.db drop in
 ls in/cur
+echo "--- files --format json names the e-mail each file came in"
+$PA --db a.db files --format json | grep '"mail_from"' | sort | uniq -c
