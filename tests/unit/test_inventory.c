@@ -93,25 +93,6 @@ units(const char *s)
 
 /* Name the failing case of a table-driven test. */
 
-/* Ingest path into st; a failure is a failed check. Returns 0 or -1. */
-static int
-ingest(struct store *st, const char *path)
-{
-	struct ingest_options o;
-	struct ingest_result res;
-	struct pv_error err;
-	int rc;
-
-	ingest_options_default(&o);
-	pv_error_clear(&err);
-	rc = ingest_file(st, path, &o, &res, &err);
-	if (rc != 0)
-		fprintf(stderr, "  ingest %s: %s\n", path, err.msg);
-	CHECK_INT(rc, 0);
-	ingest_result_release(&res);
-	return rc;
-}
-
 /* A private store holding the files of the NULL-terminated list. */
 static struct store *
 store_with(const char *const *paths)

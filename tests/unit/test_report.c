@@ -29,25 +29,6 @@
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
-
-static int
-ingest(struct store *st, const char *path)
-{
-	struct ingest_options o;
-	struct ingest_result res;
-	struct pv_error err;
-	int rc;
-
-	ingest_options_default(&o);
-	pv_error_clear(&err);
-	rc = ingest_file(st, path, &o, &res, &err);
-	if (rc != 0)
-		fprintf(stderr, "  ingest %s: %s\n", path, err.msg);
-	CHECK_INT(rc, 0);
-	ingest_result_release(&res);
-	return rc;
-}
-
 /* ---- the CSV feed, read back ---------------------------------------- */
 
 struct feed_sum {
