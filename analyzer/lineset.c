@@ -6,10 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hash64.h"
 #include "xalloc.h"
-
-#define FNV_OFFSET	UINT64_C(14695981039346656037)
-#define FNV_PRIME	UINT64_C(1099511628211)
 
 void
 lineset_init(struct lineset *s)
@@ -24,45 +22,23 @@ lineset_release(struct lineset *s)
 	memset(s, 0, sizeof(*s));
 }
 
-static uint64_t
-fnv(uint64_t h, const void *p, size_t n)
-{
-	const unsigned char *b = p;
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		h ^= b[i];
-		h *= FNV_PRIME;
-	}
-	h ^= 0x1f;		/* ends a field: "ab","c" is not "a","bc" */
-	return h * FNV_PRIME;
-}
-
-/* splitmix64's finaliser: the slot index takes the low bits */
-static uint64_t
-mix(uint64_t z)
-{
-	z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
-	z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
-	return z ^ (z >> 31);
-}
-
 uint64_t
 lineset_key(const struct csv_record *rec, const struct format_row *row,
     int with_id)
 {
-	uint64_t h = FNV_OFFSET;
+	uint64_t h = HASH64_START;
 	size_t i;
 
 	if (with_id) {
 		int64_t t[2] = { row->ch[0].start, row->ch[0].end };
 
-		h = fnv(h, row->line_id.p, row->line_id.n);
-		h = fnv(h, t, sizeof(t));
+		h = hash64_field(h, row->line_id.p, row->line_id.n);
+		h = hash64_field(h, t, sizeof(t));
 	} else
 		for (i = 0; i < rec->nfields; i++)
-			h = fnv(h, rec->fields[i].ptr, rec->fields[i].len);
-	h = mix(h);
+			h = hash64_field(h, rec->fields[i].ptr,
+			    rec->fields[i].len);
+	h = hash64_finish(h);
 	return h != 0 ? h : 1;	/* 0 marks an empty slot */
 }
 

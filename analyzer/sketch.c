@@ -6,42 +6,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hash64.h"
 #include "xalloc.h"
-
-#define FNV_OFFSET	UINT64_C(14695981039346656037)
-#define FNV_PRIME	UINT64_C(1099511628211)
 
 void
 sketch_init(struct sketch *s)
 {
 	s->n = 0;
-}
-
-static uint64_t
-fnv(uint64_t h, const void *p, size_t n)
-{
-	const unsigned char *b = p;
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		h ^= b[i];
-		h *= FNV_PRIME;
-	}
-	/* a field ends with a byte no text field holds, so "ab","c" and
-	 * "a","bc" differ */
-	h ^= 0x1f;
-	return h * FNV_PRIME;
-}
-
-/* FNV's low bits mix well, its high bits less so; the sample keeps the
- * smallest values, so the whole word must be uniform: splitmix64's
- * finaliser */
-static uint64_t
-mix(uint64_t z)
-{
-	z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
-	z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
-	return z ^ (z >> 31);
 }
 
 uint64_t
@@ -51,15 +22,15 @@ sketch_line_hash(const struct charge *c)
 	    &c->usage_type, &c->operation, &c->resource, &c->line_type,
 	    &c->region };
 	int64_t t[2];
-	uint64_t h = FNV_OFFSET;
+	uint64_t h = HASH64_START;
 	size_t i;
 
 	for (i = 0; i < sizeof(f) / sizeof(f[0]); i++)
-		h = fnv(h, f[i]->p, f[i]->n);
+		h = hash64_field(h, f[i]->p, f[i]->n);
 	t[0] = c->start;
 	t[1] = c->end;
-	h = fnv(h, t, sizeof(t));
-	return mix(h);
+	h = hash64_field(h, t, sizeof(t));
+	return hash64_finish(h);
 }
 
 static void

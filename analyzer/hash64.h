@@ -1,0 +1,43 @@
+/*
+ * hash64.h - the 64-bit hash of a run of fields that the delivery
+ * samples (sketch.c, stored in the database) and the set of lines seen
+ * (lineset.c) both use: FNV-1a over the bytes, a separator after each
+ * field, splitmix64's finaliser at the end. A stored sample must hash
+ * the same in every build: the bytes are taken one by one (times as
+ * the machine's int64, so the same across little-endian builds).
+ */
+#ifndef PILVI_HASH64_H
+#define PILVI_HASH64_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define HASH64_START	UINT64_C(14695981039346656037)	/* FNV offset */
+
+/* h with one field added: its bytes, then a byte no text field holds,
+ * so "ab","c" and "a","bc" differ. */
+static inline uint64_t
+hash64_field(uint64_t h, const void *p, size_t n)
+{
+	const unsigned char *b = p;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		h ^= b[i];
+		h *= UINT64_C(1099511628211);
+	}
+	h ^= 0x1f;
+	return h * UINT64_C(1099511628211);
+}
+
+/* FNV's high bits mix poorly; the whole word must be uniform (a bottom-k
+ * sample keeps the smallest values, a table indexes by the low bits). */
+static inline uint64_t
+hash64_finish(uint64_t z)
+{
+	z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
+	z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
+	return z ^ (z >> 31);
+}
+
+#endif
