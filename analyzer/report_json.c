@@ -471,8 +471,10 @@ report_write_estimate_json(const struct estimate *e,
 	return ferror(fp) ? -1 : 0;
 }
 
-int
-report_write_json(const struct report *r, FILE *fp)
+/* The opening both documents share: generated_at and the files; with
+ * with_mail, each file's e-mail too (the files command's own). */
+static void
+write_head(FILE *fp, const struct report *r, int with_mail)
 {
 	size_t i;
 
@@ -481,10 +483,18 @@ report_write_json(const struct report *r, FILE *fp)
 	fputs(",\n  \"files\": [", fp);
 	for (i = 0; i < r->nfiles; i++) {
 		fputs(i ? ",\n" : "\n", fp);
-		write_file(fp, &r->files[i], 0);
+		write_file(fp, &r->files[i], with_mail);
 	}
-	fputs(r->nfiles ? "\n  ],\n  \"periods\": [" : "],\n  \"periods\": [",
-	    fp);
+	fputs(r->nfiles ? "\n  ]" : "]", fp);
+}
+
+int
+report_write_json(const struct report *r, FILE *fp)
+{
+	size_t i;
+
+	write_head(fp, r, 0);
+	fputs(",\n  \"periods\": [", fp);
 	for (i = 0; i < r->nperiods; i++) {
 		fputs(i ? ",\n" : "\n", fp);
 		write_period(fp, &r->periods[i]);
@@ -503,15 +513,7 @@ report_write_json(const struct report *r, FILE *fp)
 int
 report_write_files_json(const struct report *r, FILE *fp)
 {
-	size_t i;
-
-	fputs("{\n  \"generated_at\": ", fp);
-	json_str(fp, r->generated_at);
-	fputs(",\n  \"files\": [", fp);
-	for (i = 0; i < r->nfiles; i++) {
-		fputs(i ? ",\n" : "\n", fp);
-		write_file(fp, &r->files[i], 1);
-	}
-	fputs(r->nfiles ? "\n  ]\n}\n" : "]\n}\n", fp);
+	write_head(fp, r, 1);
+	fputs("\n}\n", fp);
 	return ferror(fp) ? -1 : 0;
 }
