@@ -8,7 +8,9 @@
 # stdout, stderr and exit status must equal NAME.stdout, NAME.stderr and
 # NAME.exit byte for byte. UPDATE=1 rewrites those files. A case that
 # exits 77 is skipped (e.g. ../shared/samples is absent); an exit status
-# above 128 is a crash and always fails. VALGRIND=1 runs every
+# above 128 is a crash and always fails. ONLY=NAME (a shell pattern)
+# runs just the CLI cases whose name matches it, and no unit tests, so
+# UPDATE=1 ONLY=NAME rewrites one case's expected files. VALGRIND=1 runs every
 # pilvi-analyzer of the CLI cases under valgrind's memcheck, which exits
 # 99 (a failed case) on any error or definite leak.
 set -u
@@ -17,8 +19,10 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 case $build in /*) ;; *) build=$top/$build ;; esac
 pass=0 fail=0 skip=0
 
+only=${ONLY:-}
 for t in "$build"/tests/test_*; do
 	[ -x "$t" ] || continue
+	[ -n "$only" ] && continue
 	name=$(basename "$t")
 	out=$( (cd "$top" && BUILT_FIXTURES="$build/fixtures" "$t") \
 	    2>"$build/tests/$name.stderr")
@@ -58,6 +62,8 @@ for c in "$top"/tests/cli/*.sh; do
 	[ -f "$c" ] || continue
 	case $(basename "$c") in lib.sh | lib-*.sh) continue ;; esac
 	name=$(basename "$c" .sh)
+	# shellcheck disable=SC2254
+	case $name in ${only:-*}) ;; *) continue ;; esac
 	dir=$(mktemp -d "${TMPDIR:-/tmp}/pilvi-cli.XXXXXX")
 	(cd "$dir" && env LC_ALL=C TZ=UTC SOURCE_DATE_EPOCH=1790000000 \
 	    NO_COLOR=1 PILVI_DB= PA="$pa" \
