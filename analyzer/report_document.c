@@ -1070,12 +1070,60 @@ report_write_html(const struct report *r, FILE *fp)
 	return render(report_doc(r), report_html_render, fp);
 }
 
+/*
+ * The files command: a record a file, its name whole on the first line
+ * (a table cannot keep the long names AWS gives without breaking them),
+ * then what became of it, when it came and, for mail, whom from.
+ */
+static void
+files_records(struct doc *d, const struct report *r)
+{
+	size_t i;
+
+	if (r->nfiles == 0) {
+		doc_say(d, DOC_TONE_PLAIN, "No files ingested yet.");
+		return;
+	}
+	for (i = 0; i < r->nfiles; i++) {
+		const struct report_file *f = &r->files[i];
+		const char *at = f->ingested_at;
+		char status[64];
+		size_t k;
+		int plain;
+
+		doc_heading(d, 3, NULL, "#%lld  %s", f->id, f->name);
+		if (f->replaced_by != 0)
+			snprintf(status, sizeof(status), "replaced by #%lld",
+			    f->replaced_by);
+		else
+			snprintf(status, sizeof(status), "%s", f->status);
+		/* most files are plain CSV: a container only when not */
+		plain = f->container == NULL ||
+		    strcmp(f->container, "plain") == 0;
+		doc_point(d, "%s; %s%s%s%s; payer %s, %s; %ld %s", status,
+		    f->format, plain ? "" : " (", plain ? "" : f->container,
+		    plain ? "" : ")", f->payer[0] != '\0' ? f->payer :
+		    "unknown", f->period[0] != '\0' ? f->period : "no period",
+		    f->rows, f->rows == 1 ? "row" : "rows");
+		for (k = 0; k < f->nwarnings; k++)
+			doc_point(d, "warning: %s", f->warnings[k]);
+		/* stored as YYYY-MM-DDTHH:MM:SSZ: said to the minute */
+		if (at != NULL && strlen(at) >= 16)
+			doc_point(d, "ingested %.10s %.5s UTC", at, at + 11);
+		if (f->mail_from != NULL)
+			doc_point(d, "e-mail from %s%s%s%s", f->mail_from,
+			    f->mail_subject != NULL ? ", subject \"" : "",
+			    f->mail_subject != NULL ? f->mail_subject : "",
+			    f->mail_subject != NULL ? "\"" : "");
+	}
+}
+
 int
 report_write_files(const struct report *r, FILE *fp)
 {
 	struct doc *d = doc_new();
 
-	files_table(d, r);
+	files_records(d, r);
 	return render(d, report_text_render, fp);
 }
 

@@ -50,3 +50,5 @@ run $PA --db a.db drop in
 ls in/cur
 echo "--- files --format json names the e-mail each file came in"
 $PA --db a.db files --format json | grep '"mail_from"' | sort | uniq -c
+echo "--- and the files table says whom from, with the subject"
+$PA --db a.db files
