@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "cli.h"
 #include "source.h"
@@ -102,7 +103,8 @@ static const struct command commands[] = {
 	  "same numbers. With FILEs and no --db, they are read into a memory\n"
 	  "database.\n"
 	  "\n"
-	  "  -f, --format FMT   text (default), markdown, html or json\n"
+	  "  -f, --format FMT   text, markdown, html or json (default: as -o's\n"
+	  "                     name ends, .md .html .json, else text)\n"
 	  "  -o, --output FILE  write to FILE (replaced atomically, mode 0600)\n"
 	  "  --customer NAME    a label for the header\n"
 	  "  --payer ID         only this payer account\n"
@@ -172,7 +174,7 @@ static const struct command commands[] = {
 	  "(the csv rows and columns), numbers as the exact decimals. The file\n"
 	  "is written beside FILE and renamed into place, mode 0600.\n"
 	  "\n"
-	  "  -f, --format FMT   csv or xlsx\n"
+	  "  -f, --format FMT   csv or xlsx (default: as -o's name ends)\n"
 	  "  -o, --output FILE  where to write (required; - for standard output)\n"
 	  "  --customer NAME    the customer_name column (default: empty)\n"
 	  "  --customer-id ID   the customer_id column, the spreadsheet's own\n"
@@ -655,6 +657,33 @@ said_list(const char *list)
 	return buf;
 }
 
+/*
+ * The format an output file's name asks for, when --format is not
+ * given: "-o acme.xlsx" means xlsx. Only a format of this command's
+ * list (.md stands for markdown, .htm for html); NULL otherwise.
+ */
+static const char *
+format_of_output(const char *output, const char *formats)
+{
+	static const char *const ext[][2] = {
+		{ ".csv", "csv" }, { ".xlsx", "xlsx" }, { ".json", "json" },
+		{ ".html", "html" }, { ".htm", "html" }, { ".md", "markdown" },
+		{ ".txt", "text" },
+	};
+	size_t i, n, e;
+
+	if (output == NULL || formats == NULL)
+		return NULL;
+	n = strlen(output);
+	for (i = 0; i < sizeof(ext) / sizeof(ext[0]); i++) {
+		e = strlen(ext[i][0]);
+		if (n > e && strcasecmp(output + n - e, ext[i][0]) == 0 &&
+		    one_of(ext[i][1], formats))
+			return ext[i][1];
+	}
+	return NULL;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -686,6 +715,8 @@ main(int argc, char **argv)
 	argc -= optind;
 	argv += optind;
 
+	if (o.format == NULL)
+		o.format = format_of_output(o.output, cmd->formats);
 	if (o.format == NULL && (o.format = cmd->default_format) == NULL) {
 		usage_error("%s wants --format %s", cmd->name,
 		    said_list(cmd->formats));
