@@ -992,14 +992,15 @@ explain(struct estimate_payer *p, int64_t first, int hist)
 		    p->error_months, p->days_observed == 0 ? "no complete day "
 		    "yet" : "a monthly report has no daily detail");
 	else if (p->error_months > 0)
-		note(p, "typical error at %d days: ±%.1f%%, measured on %d "
-		    "months", p->days_observed, p->typical_error,
-		    p->error_months);
+		note(p, "typical error at %d day%s: ±%.1f%%, measured on %d "
+		    "months", p->days_observed, p->days_observed == 1 ? "" :
+		    "s", p->typical_error, p->error_months);
 	if (p->days_observed < ESTIMATE_FIRM_DAYS)
-		note(p, "wait ~%d days for a firmer estimate",
-		    ESTIMATE_FIRM_DAYS - p->days_observed);
+		note(p, "wait ~%d more day%s for a firmer estimate",
+		    ESTIMATE_FIRM_DAYS - p->days_observed, ESTIMATE_FIRM_DAYS -
+		    p->days_observed == 1 ? "" : "s");
 	if (p->usage_partial != 0) {
-		money_format(buf, sizeof(buf), p->usage_partial, 2);
+		money_format_grouped(buf, sizeof(buf), p->usage_partial, 2);
 		note(p, "usage %s on %d partial day%s is projected anew, not "
 		    "added", buf, p->partial_days, p->partial_days == 1 ? "" :
 		    "s");
@@ -1009,10 +1010,10 @@ explain(struct estimate_payer *p, int64_t first, int hist)
 	if (p->usage_to_date != p->usage_observed) {
 		char seen[48], part[48], rest[48];
 
-		money_format(buf, sizeof(buf), p->usage_to_date, 2);
-		money_format(seen, sizeof(seen), p->usage_observed, 2);
-		money_format(part, sizeof(part), p->usage_partial, 2);
-		money_format(rest, sizeof(rest), p->usage_to_date -
+		money_format_grouped(buf, sizeof(buf), p->usage_to_date, 2);
+		money_format_grouped(seen, sizeof(seen), p->usage_observed, 2);
+		money_format_grouped(part, sizeof(part), p->usage_partial, 2);
+		money_format_grouped(rest, sizeof(rest), p->usage_to_date -
 		    p->usage_observed - p->usage_partial, 2);
 		note(p, "usage and discounts so far %s, as in the data status: "
 		    "%s on complete days, %s on partial days, %s in month-long "
@@ -1037,8 +1038,8 @@ explain(struct estimate_payer *p, int64_t first, int hist)
 	if ((p->fc.used & FORECAST_SHIFT) && p->fc.shift_at >= hist) {
 		day_text(first + p->start_day - 1 + (p->fc.shift_at - hist),
 		    day);
-		money_format(buf, sizeof(buf), to_money(p->fc.shift_from), 2);
-		money_format(buf2, sizeof(buf2), to_money(p->fc.shift_to), 2);
+		money_format_grouped(buf, sizeof(buf), to_money(p->fc.shift_from), 2);
+		money_format_grouped(buf2, sizeof(buf2), to_money(p->fc.shift_to), 2);
 		note(p, "usage changed level on %s (%s to %s a day): the "
 		    "run-rate starts there", day, buf, buf2);
 	} else if ((p->fc.used & FORECAST_SHIFT) && p->fc.shift_at >= 0)
@@ -1048,7 +1049,7 @@ explain(struct estimate_payer *p, int64_t first, int hist)
 		note(p, "%d unusual day%s damped", p->fc.outliers,
 		    p->fc.outliers == 1 ? "" : "s");
 	if (p->fees_daily_projected != 0) {
-		money_format(buf, sizeof(buf), p->fees_daily_projected, 2);
+		money_format_grouped(buf, sizeof(buf), p->fees_daily_projected, 2);
 		note(p, "fees posted by the hour or day go on at the last "
 		    "day's rate: %s more", buf);
 	}
@@ -1305,7 +1306,8 @@ estimate_month(sqlite3 *db, const struct month_info *mi, size_t i,
 			for (d = 0; d < ahead; d++)
 				each[d] += rate;
 			day_text(l.first + na[k].first, from);
-			money_format(amount, sizeof(amount), to_money(rate), 2);
+			money_format_grouped(amount, sizeof(amount),
+			    to_money(rate), 2);
 			note(p, "account %s is new this month: from %s it runs "
 			    "at its own rate, %s a day", na[k].account, from,
 			    amount);

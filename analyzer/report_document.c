@@ -468,9 +468,10 @@ status_section(struct doc *d, const struct report *r)
 			    "estimate");
 		doc_item(d);
 		doc_add(d, DOC_PLAIN, "payer %s, %s: ", p->payer, p->period);
-		doc_add(d, DOC_STRONG, "only %d of %d days: wait ~%d days",
-		    p->days_observed, p->days_in_month,
-		    ESTIMATE_FIRM_DAYS - p->days_observed);
+		doc_add(d, DOC_STRONG, "only %d of %d days: wait ~%d more "
+		    "day%s", p->days_observed, p->days_in_month,
+		    ESTIMATE_FIRM_DAYS - p->days_observed, ESTIMATE_FIRM_DAYS -
+		    p->days_observed == 1 ? "" : "s");
 		doc_add(d, DOC_PLAIN, " for a firmer estimate, or send the "
 		    "full month");
 	}

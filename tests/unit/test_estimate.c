@@ -844,7 +844,7 @@ test_month_low_confidence_notes(void)
 		CHECK_STR(p->confidence, "low");
 		CHECK_STR(e->confidence, "low");
 		CHECK(has_note(p, "5 of 31 days observed", NULL));
-		CHECK(has_note(p, "wait ~9 days", NULL));
+		CHECK(has_note(p, "wait ~9 more days", NULL));
 	}
 	estimate_free(e);
 	store_close(st);
@@ -865,7 +865,7 @@ test_month_wait_note_until_14(void)
 	if (pa != NULL && pb != NULL) {
 		CHECK_INT(pa->days_observed, 13);
 		CHECK(has_note(pa, "13 of 31 days observed", NULL));
-		CHECK(has_note(pa, "wait ~1 days", NULL));
+		CHECK(has_note(pa, "wait ~1 more day for", NULL));
 		CHECK_INT(pb->days_observed, 14);
 		CHECK(has_note(pb, "14 of 31 days observed", NULL));
 		CHECK(!has_note(pb, "wait ~", NULL));
