@@ -2021,7 +2021,7 @@ test_focus12(void)
 		{ "Usage", "correction", "1", CHARGE_USAGE },
 	};
 	struct trec h, r;
-	struct format *f = detect(FOCUS12_HDR, &h, "focus12.csv");
+	struct format *f = detect(FOCUS12_HDR, &h, "focus-1.2.csv");
 	struct format_row row;
 	struct pv_error err;
 	const struct charge *c = &row.ch[0];

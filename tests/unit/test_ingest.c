@@ -612,7 +612,7 @@ static const struct expect fixtures[] = {
 	/* FOCUS 1.2: EC2 0.4992 + RDS 0 (covered by a Savings Plan) + S3
 	 * 0.31, Purchase 6, Tax 1.23, Credit -2, a ChargeClass Correction
 	 * of -0.4 as refund; InvoiceId stated: invoiced */
-	{ "fixtures/focus12.csv", "focus", "131313131313", "2026-10",
+	{ "fixtures/focus-1.2.csv", "focus", "131313131313", "2026-10",
 	    { "0.8092", "6", NULL, "-2", "-0.4", "1.23" }, "5.6392", NULL, 0,
 	    0, 7, 7, "EUR" },
 	/* EC2 1.9584 + RDS 5.28 (Database Savings Plan covered), fees:
