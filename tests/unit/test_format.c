@@ -2281,7 +2281,7 @@ struct sums {
 	long header_line;
 	int disclaimers;
 	long records;
-	long rows[4];		/* by format_row_kind */
+	long rows[ROW_SPLIT + 1];	/* by format_row_kind */
 	money_t cls[3][CHARGE_NCLASS];	/* by view and class */
 	long ncls[3][CHARGE_NCLASS];
 	money_t total[3];	/* by total_kind */
