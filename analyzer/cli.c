@@ -80,12 +80,14 @@ load_pricing(const struct cli_options *o, struct pricing_rules *rules)
 	memset(rules, 0, sizeof(*rules));
 	if (o->pricing == NULL)
 		return EXIT_OK;
-	/* the budget under Pilvi is in the JSON only, so far: not a word
-	 * of it would show in the other formats */
-	if (strcmp(o->format, "json") != 0) {
+	/* the budget under Pilvi is in the JSON and the feed only, so far:
+	 * not a word of it would show in the text formats */
+	if (strcmp(o->format, "text") == 0 ||
+	    strcmp(o->format, "markdown") == 0 ||
+	    strcmp(o->format, "html") == 0) {
 		fprintf(stderr, "pilvi-analyzer: --pricing: the budget under "
-		    "Pilvi is in the JSON output only, so far: add --format "
-		    "json\n");
+		    "Pilvi is in the JSON output and the feed only, so far: "
+		    "add --format json\n");
 		return EXIT_USAGE;
 	}
 	pv_error_clear(&err);
@@ -792,22 +794,32 @@ cli_export(const struct cli_options *o)
 {
 	struct report_options ro = { o->payer, o->month, o->account,
 	    o->threshold_pct, 0, o->customer, o->customer_id };
+	struct pricing_rules rules;
 	struct store *st;
-	struct report *r;
+	struct report *r = NULL;
 	struct pv_error err;
 	char tmp[4096];
 	int status, fd = -1, rc;
 	mode_t mask;
 	FILE *fp = NULL;
 
-	if ((status = open_store(o, &st)) != EXIT_OK)
+	if ((status = load_pricing(o, &rules)) != EXIT_OK)
 		return status;
-	pv_error_clear(&err);
-	if (report_build(st, &ro, &r, &err) != 0) {
-		print_error(&err);
-		store_close(st);
-		return EXIT_FATAL;
+	if ((status = open_store(o, &st)) != EXIT_OK) {
+		pricing_rules_release(&rules);
+		return status;
 	}
+	pv_error_clear(&err);
+	if (report_build(st, &ro, &r, &err) != 0 ||
+	    (rules.file != NULL && r->estimate != NULL &&
+	    budget_build(st, r->estimate, &rules, &r->pilvi, &err) != 0)) {
+		print_error(&err);
+		pricing_rules_release(&rules);
+		report_free(r);
+		store_close(st);
+		return err.kind == PV_ERR_INPUT ? EXIT_REJECTED : EXIT_FATAL;
+	}
+	pricing_rules_release(&rules);
 	store_close(st);
 	if (strcmp(o->output, "-") == 0) {
 		rc = export_to_stdout(r, o->format);

@@ -162,7 +162,7 @@ static const struct command commands[] = {
 	  "usage: pilvi-analyzer [--db FILE] export --format csv|xlsx -o FILE\n"
 	  "                      [--customer NAME] [--customer-id ID]\n"
 	  "                      [--payer ID] [--month YYYY-MM] [--account ID]\n"
-	  "                      [--catalog FILE]\n"
+	  "                      [--catalog FILE] [--pricing FILE]\n"
 	  "\n"
 	  "The billing-spreadsheet feed, a ledger the spreadsheet can append\n"
 	  "(schema_version 2). csv: one row per payer, month, account, service\n"
@@ -186,7 +186,11 @@ static const struct command commands[] = {
 	  "  --payer ID, --month YYYY-MM, --account ID   what to include (with\n"
 	  "                     --account, no estimate rows: they are the payer's)\n"
 	  "  --catalog FILE     Pilvi's services (service_code,status,note) for\n"
-	  "                     pilvi_support, instead of the built-in list\n" },
+	  "                     pilvi_support, instead of the built-in list\n"
+	  "  --pricing FILE     Pilvi's pricing rules (docs/pricing.md): rows of\n"
+	  "                     kind pilvi (the budget under Pilvi per payer-month,\n"
+	  "                     with low and high) and pilvi_service (per service\n"
+	  "                     and Pilvi's support fee, adding up to it)\n" },
 	{ "drop", run_drop, ONE_FOLDER, NULL, "text", 0,
 	  "usage: pilvi-analyzer [--db FILE] drop [--quiet] [--dry-run] [--wait]\n"
 	  "                      [--settle SECONDS] DIR\n"
@@ -402,7 +406,7 @@ static const struct option_spec {
 	    " report inventory export " },
 	{ "catalog", 0, 1, FIELD(catalog), NULL,
 	    " report inventory export " },
-	{ "pricing", 0, 1, FIELD(pricing), NULL, " report estimate " },
+	{ "pricing", 0, 1, FIELD(pricing), NULL, " report estimate export " },
 	{ "threshold", 0, 1, NO_FIELD, set_threshold, " report inventory " },
 	{ "backtest", 0, 0, FIELD(backtest), NULL, " estimate " },
 	{ "customer", 0, 1, FIELD(customer), NULL, " report export " },

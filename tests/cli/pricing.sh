@@ -69,6 +69,27 @@ print("services", all(svc[s["service"]] == s["pilvi"] == s["aws"]
                       for s in b["by_service"]), len(b["by_service"]))
 PY
 
+# the feed: a pilvi row per payer-month (1254.33 EUR) and pilvi_service
+# rows adding up to it: 960.30 + 180.00 + 0.00 + 114.03 (support fee)
+run $PA --db a.db export --format csv -o - --pricing rules.csv | grep pilvi
+# ... on the partial month too, where the rest of the rounding goes to
+# the largest row
+$PA --db b.db export --format csv -o feed.csv \
+    --pricing "$FIXTURES/../schema/pricing-rules.csv"
+echo "[exit $?]"
+python3 - <<'PY'
+import csv
+from decimal import Decimal
+rows = list(csv.DictReader(open("feed.csv", newline="")))
+total = [r for r in rows if r["kind"] == "pilvi"]
+parts = [r for r in rows if r["kind"] == "pilvi_service"]
+est = [r for r in rows if r["kind"] == "estimate"]
+print(len(total), "pilvi,", len(parts), "pilvi_service")
+print("total", total[0]["amount"], "estimate", est[0]["amount"],
+      "services add up:", sum(Decimal(r["amount"]) for r in parts)
+      == Decimal(total[0]["amount"]))
+PY
+
 # bad rules: the file and line, exit 1; other formats: exit 2
 printf 'kind,scope,match,percent,amount,date,note\nversion,,x,,,,\nsupport_fee,,,10,80000,,\nsupport_fee,,,7,10000,,\n' > tiers.csv
 run $PA --db a.db estimate --format json --pricing tiers.csv
