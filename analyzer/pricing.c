@@ -436,11 +436,13 @@ carry_row(struct parse_ctx *x, const struct csv_record *rec, int credits,
 			    "private_rate, reseller_program or bundled", scope);
 	}
 	if (strcmp(match, "carry") != 0 && strcmp(match, "end") != 0)
-		return BAD("%s '%s': write carry (it goes on at Pilvi) or end",
-		    credits ? "aws_credits" : benefit_names[b], match);
+		return BAD("%s%s: '%s' is neither carry (it goes on at Pilvi) "
+		    "nor end", credits ? "aws_credits" : "aws_discount ",
+		    credits ? "" : benefit_names[b], match);
 	if (r->ends_line[b] != 0)
-		return BAD("%s is said already (line %ld)", credits ?
-		    "aws_credits" : benefit_names[b], r->ends_line[b]);
+		return BAD("%s%s is said already (line %ld)", credits ?
+		    "aws_credits" : "aws_discount ", credits ? "" :
+		    benefit_names[b], r->ends_line[b]);
 	r->ends[b] = strcmp(match, "end") == 0;
 	r->ends_line[b] = line;
 	return 0;

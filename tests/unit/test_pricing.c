@@ -409,11 +409,32 @@ test_bad_rules(void)
 	    "rules.csv:3: the rate's date '2026-02-30' is not a day "
 	    "(YYYY-MM-DD)");
 	CHECK_STR(parse_error(HEAD "aws_discount,edp,keep,,,,\n"),
-	    "rules.csv:3: edp 'keep': write carry (it goes on at Pilvi) or "
-	    "end");
+	    "rules.csv:3: aws_discount edp: 'keep' is neither carry (it goes "
+	    "on at Pilvi) nor end");
+	CHECK_STR(parse_error(HEAD "aws_credits,,keep,,,,\n"),
+	    "rules.csv:3: aws_credits: 'keep' is neither carry (it goes on at "
+	    "Pilvi) nor end");
 	CHECK_STR(parse_error(HEAD "aws_discount,edp,end,,,,\n"
-	    "aws_discount,edp,carry,,,,\n"), "rules.csv:4: edp is said "
-	    "already (line 3)");
+	    "aws_discount,edp,carry,,,,\n"), "rules.csv:4: aws_discount edp "
+	    "is said already (line 3)");
+	CHECK_STR(parse_error(HEAD "aws_discount,spp,end,,,,\n"),
+	    "rules.csv:3: unknown AWS discount 'spp': edp, private_rate, "
+	    "reseller_program or bundled");
+	CHECK_STR(parse_error(HEAD "currency,usd,EUR,,0.9,2026-10-31,\n"),
+	    "rules.csv:3: currency codes are three capitals (USD, EUR), not "
+	    "'usd' and 'EUR'");
+	CHECK_STR(parse_error(HEAD "currency,USD,EUR,,0,2026-10-31,\n"),
+	    "rules.csv:3: rate '0' is not above 0");
+	CHECK_STR(parse_error(HEAD "currency,USD,EUR,,0.1234567,2026-10-31,"
+	    "\n"), "rules.csv:3: rate '0.1234567' has more than 6 decimals or "
+	    "is too large");
+	CHECK_STR(parse_error(HEAD "support_fee,,,10,,,\n"
+	    "support_minimum,,,,-5,,\n"), "rules.csv:4: support minimum "
+	    "amount '-5' is negative");
+	CHECK_STR(parse_error(HEAD "version,,again,,,,\n"), "rules.csv:3: "
+	    "the version is said already (line 2)");
+	CHECK_STR(parse_error(HEAD "markup,service,,5,,,\n"), "rules.csv:3: "
+	    "a markup of service needs the match column: which service");
 	CHECK_STR(parse_error(HEAD "vat,,,24,,,\nvat,,,25.5,,,\n"),
 	    "rules.csv:4: vat is said already (line 3)");
 	CHECK_STR(parse_error("kind,scope,match,percent,amount,date,note\n"
@@ -510,6 +531,118 @@ test_docs_example(void)
 	pricing_rules_release(&r);
 }
 
+static void
+test_scopes_and_ending_discounts(void)
+{
+	struct pricing_rules r;
+	struct pricing_result res;
+	const struct pricing_line l[] = {
+		/* a Marketplace product: by its seller, 2 % off */
+		{ "prod-abc123", NULL, "Acme Software Ltd", "Usage",
+		  CHARGE_USAGE, M("500") },
+		/* fees: 5 % on the class */
+		{ "AmazonEC2", "EUC1-HeavyUsage:m5.large", NULL, "RIFee",
+		  CHARGE_FEE, M("80") },
+		{ "AmazonEC2", NULL, NULL, "Usage", CHARGE_USAGE, M("100") },
+		{ "AmazonEC2", NULL, NULL, "PrivateRateDiscount",
+		  CHARGE_DISCOUNT, M("-10") },
+		{ "AmazonEC2", NULL, NULL, "SppDiscount", CHARGE_DISCOUNT,
+		  M("-4") },
+		{ "AmazonEC2", NULL, NULL, "DistributorDiscount",
+		  CHARGE_DISCOUNT, M("-1") },
+		/* not an AWS discount a rule names: carries, priced as the
+		 * discount class */
+		{ "AmazonEC2", NULL, NULL, "SavingsPlanNegation",
+		  CHARGE_DISCOUNT, M("-20") },
+	};
+
+	CHECK_INT(rules(&r, HEAD "discount,seller,Acme Software Ltd,2,,,\n"
+	    "markup,charge_class,fee,5,,,\n"
+	    "aws_discount,private_rate,end,,,,\n"
+	    "aws_discount,reseller_program,end,,,,\n"), 0);
+	CHECK_INT(pricing_apply(&r, "USD", l, 7, &res, &err), 0);
+	/* seller: 500 x 0.98 = 490; fee 80 x 1.05 = 84; usage 100 and
+	 * the negation -20 at 0 %; private rate -10 and the reseller
+	 * program's -4 and -1 end */
+	CHECK_INT(service(&res, "prod-abc123")->pilvi, M("490"));
+	CHECK_INT(service(&res, "AmazonEC2")->pilvi, M("164"));
+	/* AWS: 500 + 80 + 100 - 10 - 4 - 1 - 20 = 645 */
+	CHECK_INT(res.aws_amount, M("645"));
+	CHECK_INT(res.pilvi_amount, M("654"));
+	CHECK_INT(res.neffects, 4);
+	CHECK_STR(effect(&res, 0), "private rate discount ends: +10.00 AWS, "
+	    "+0.00 Pilvi");
+	CHECK_STR(effect(&res, 1), "reseller program discount ends: +5.00 "
+	    "AWS, +0.00 Pilvi");
+	CHECK_STR(effect(&res, 2), "discount 2 % on seller Acme Software "
+	    "Ltd: -500.00 AWS, +490.00 Pilvi");
+	CHECK_STR(effect(&res, 3), "markup 5 % on charge class fee: -80.00 "
+	    "AWS, +84.00 Pilvi");
+	pricing_result_release(&res);
+	pricing_rules_release(&r);
+}
+
+/* The support fee when the month has no AWS plan, and when nothing is
+ * spent: the minimum. */
+static void
+test_support_fee_without_a_plan(void)
+{
+	struct pricing_rules r;
+	struct pricing_result res;
+	const struct pricing_line l[] = {
+		{ "AmazonEC2", NULL, NULL, "Usage", CHARGE_USAGE, M("-3") },
+	};
+
+	CHECK_INT(rules(&r, HEAD TIERS), 0);
+	CHECK_INT(pricing_apply(&r, "USD", l, 1, &res, &err), 0);
+	CHECK_INT(res.support_fee, M("500"));
+	CHECK_INT(res.pilvi_amount, M("497"));
+	CHECK_STR(effect(&res, 0), "Pilvi support fee: +0.00 AWS, +500.00 "
+	    "Pilvi");
+	pricing_result_release(&res);
+	pricing_rules_release(&r);
+}
+
+static void
+test_out_of_range(void)
+{
+	struct pricing_rules r;
+	struct pricing_result res;
+	const struct pricing_line l[] = {
+		{ "AmazonEC2", NULL, NULL, "Usage", CHARGE_USAGE,
+		  M("900000000") },
+	};
+
+	/* 900 million x 1.10 leaves money_t: refused, not wrapped */
+	CHECK_INT(rules(&r, HEAD "markup,all,,10,,,\n"), 0);
+	CHECK_INT(pricing_apply(&r, "USD", l, 1, &res, &err), -1);
+	CHECK(strstr(err.msg, "leaves the range") != NULL);
+	CHECK_INT(res.nservices, 0);
+	pricing_rules_release(&r);
+}
+
+static void
+test_load_file(void)
+{
+	char path[] = "/tmp/test_pricing.XXXXXX";
+	const char *text = HEAD "markup,all,,3,,,\n";
+	struct pricing_rules r;
+	int fd = mkstemp(path);
+
+	CHECK(fd >= 0);
+	CHECK_INT(write(fd, text, strlen(text)), (long long)strlen(text));
+	close(fd);
+	pv_error_clear(&err);
+	CHECK_INT(pricing_rules_load(&r, path, &err), 0);
+	CHECK_STR(r.file, path);
+	CHECK_INT(r.markups[0].pct_e4, 30000);
+	pricing_rules_release(&r);
+	unlink(path);
+	CHECK_INT(pricing_rules_load(&r, path, &err), -1);
+	CHECK(strstr(err.msg, "cannot open") != NULL);
+	CHECK_INT(err.kind, PV_ERR_INPUT);
+}
+
 int
 main(void)
 {
@@ -525,5 +658,9 @@ main(void)
 	RUN(test_comments_and_blank_lines);
 	RUN(test_glob_overlap_is_exact);
 	RUN(test_docs_example);
+	RUN(test_scopes_and_ending_discounts);
+	RUN(test_support_fee_without_a_plan);
+	RUN(test_out_of_range);
+	RUN(test_load_file);
 	TEST_END();
 }
