@@ -1080,7 +1080,7 @@ pricing_apply(const struct pricing_rules *r, const char *currency,
 			    m->scope == PRICING_SCOPE_CHARGE_CLASS ?
 			    "charge class" : scope_names[m->scope], m->match);
 	}
-	if (r->to[0] != '\0') {
+	if (r->to[0] != '\0' && out->aws_amount != 0) {
 		acc.n = (__int128)out->aws_amount * ONE;
 		if (acc_value(&acc, rate, &v) != 0)
 			goto range;

@@ -353,6 +353,8 @@ test_without_vat_tax_is_converted(void)
 	CHECK_INT(pricing_apply(&r, "USD", l, 1, &res, &err), 0);
 	/* 10.01 x 0.9 = 9.009 */
 	CHECK_INT(res.pilvi_tax, M("9.009"));
+	/* no amount to convert: the currency changed nothing to say */
+	CHECK_INT(res.neffects, 0);
 	pricing_result_release(&res);
 	pricing_rules_release(&r);
 }
