@@ -222,7 +222,6 @@ struct parse_ctx {
 	const char *display;
 	int seen_header;
 	long version_line, minimum_line;
-	long plans_line;		/* the first support_plan row */
 	int has_minimum;
 	size_t capm, capt;
 };
@@ -295,11 +294,13 @@ is_currency_code(const char *s)
 static int
 is_date(const char *s)
 {
-	int y, m, d;
+	int y, m, d, i;
 
-	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-' ||
-	    strspn(s, "0123456789-") != 10)
+	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
 		return 0;
+	for (i = 0; i < 10; i++)
+		if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
+			return 0;
 	y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 +
 	    (s[3] - '0');
 	m = (s[5] - '0') * 10 + (s[6] - '0');
@@ -590,8 +591,6 @@ on_record(void *ctx, const struct csv_record *rec, struct pv_error *err)
 			    rec->fields[C_MATCH].ptr) == 0)
 				return BAD("support plan '%s' is listed "
 				    "already", rec->fields[C_MATCH].ptr);
-		if (x->plans_line == 0)
-			x->plans_line = line;
 		r->support_plans = xrealloc(r->support_plans,
 		    (r->nsupport_plans + 1) * sizeof(*r->support_plans));
 		r->support_plans[r->nsupport_plans++] = xstrdup(

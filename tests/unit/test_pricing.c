@@ -410,6 +410,9 @@ test_bad_rules(void)
 	CHECK_STR(parse_error(HEAD "currency,USD,EUR,,0.92,2026-02-30,\n"),
 	    "rules.csv:3: the rate's date '2026-02-30' is not a day "
 	    "(YYYY-MM-DD)");
+	CHECK_STR(parse_error(HEAD "currency,USD,EUR,,0.92,2026--1-01,\n"),
+	    "rules.csv:3: the rate's date '2026--1-01' is not a day "
+	    "(YYYY-MM-DD)");
 	CHECK_STR(parse_error(HEAD "aws_discount,edp,keep,,,,\n"),
 	    "rules.csv:3: aws_discount edp: 'keep' is neither carry (it goes "
 	    "on at Pilvi) nor end");
