@@ -98,6 +98,30 @@ load_pricing(const struct cli_options *o, struct pricing_rules *rules)
 	return EXIT_OK;
 }
 
+/*
+ * With --pricing, the budget under Pilvi of r's estimate, in r->pilvi
+ * (the feed's pilvi rows). Returns EXIT_OK, or the status to give up
+ * with, the error printed.
+ */
+static int
+attach_pilvi(const struct cli_options *o, struct store *st, struct report *r)
+{
+	struct pricing_rules rules;
+	struct pv_error err;
+	int status;
+
+	if ((status = load_pricing(o, &rules)) != EXIT_OK ||
+	    rules.file == NULL || r->estimate == NULL)
+		return status;
+	pv_error_clear(&err);
+	if (budget_build(st, r->estimate, &rules, &r->pilvi, &err) != 0) {
+		print_error(&err);
+		status = err.kind == PV_ERR_INPUT ? EXIT_REJECTED : EXIT_FATAL;
+	}
+	pricing_rules_release(&rules);
+	return status;
+}
+
 static double elapsed(const struct timespec *t0);
 
 void
@@ -794,32 +818,27 @@ cli_export(const struct cli_options *o)
 {
 	struct report_options ro = { o->payer, o->month, o->account,
 	    o->threshold_pct, 0, o->customer, o->customer_id };
-	struct pricing_rules rules;
 	struct store *st;
-	struct report *r = NULL;
+	struct report *r;
 	struct pv_error err;
 	char tmp[4096];
 	int status, fd = -1, rc;
 	mode_t mask;
 	FILE *fp = NULL;
 
-	if ((status = load_pricing(o, &rules)) != EXIT_OK)
+	if ((status = open_store(o, &st)) != EXIT_OK)
 		return status;
-	if ((status = open_store(o, &st)) != EXIT_OK) {
-		pricing_rules_release(&rules);
-		return status;
-	}
 	pv_error_clear(&err);
-	if (report_build(st, &ro, &r, &err) != 0 ||
-	    (rules.file != NULL && r->estimate != NULL &&
-	    budget_build(st, r->estimate, &rules, &r->pilvi, &err) != 0)) {
+	if (report_build(st, &ro, &r, &err) != 0) {
 		print_error(&err);
-		pricing_rules_release(&rules);
+		store_close(st);
+		return EXIT_FATAL;
+	}
+	if ((status = attach_pilvi(o, st, r)) != EXIT_OK) {
 		report_free(r);
 		store_close(st);
-		return err.kind == PV_ERR_INPUT ? EXIT_REJECTED : EXIT_FATAL;
+		return status;
 	}
-	pricing_rules_release(&rules);
 	store_close(st);
 	if (strcmp(o->output, "-") == 0) {
 		rc = export_to_stdout(r, o->format);
