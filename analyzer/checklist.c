@@ -14,13 +14,17 @@
 #include "datetime.h"
 #include "xalloc.h"
 
-/* Lines of the counted deliveries, each view once (as account_month). */
+/*
+ * Lines of the counted deliveries as the invoice sees them (as
+ * invoice_day): a consolidated monthly report states Marketplace
+ * charges and taxes on its invoice lines, not always in the split.
+ */
 #define COUNTED_MOVE_LINE \
 	"SELECT ml.* FROM move_line ml JOIN counted_period cp " \
 	"ON cp.file_id = ml.file_id AND cp.payer_account = ml.payer_account " \
 	"AND cp.period = ml.period WHERE ml.payer_account = ?1 " \
-	"AND ml.period = ?2 AND (ml.view = 0 OR (ml.view = 2 AND " \
-	"cp.has_linked_view) OR (ml.view = 1 AND NOT cp.has_linked_view))"
+	"AND ml.period = ?2 AND (ml.view = 0 OR (ml.view = 1 AND " \
+	"cp.has_payer_view) OR (ml.view = 2 AND NOT cp.has_payer_view))"
 
 static int
 db_fail(sqlite3 *db, struct pv_error *err)
@@ -408,27 +412,29 @@ static int
 load_payer(sqlite3 *db, struct checklist_payer *p, struct pv_error *err)
 {
 	static const char credits_sql[] =
-	    "SELECT si.code, si.name, am.currency, SUM(am.cost) "
-	    "FROM account_month am LEFT JOIN service_identity si "
-	    "ON si.service = am.service WHERE am.payer_account = ?1 "
-	    "AND am.period = ?2 AND am.class = 'credit' "
-	    "GROUP BY si.code, am.currency ORDER BY si.code, am.currency";
+	    "SELECT si.code, si.name, d.currency, SUM(d.cost) "
+	    "FROM invoice_day d LEFT JOIN service_identity si "
+	    "ON si.service = d.service WHERE d.payer_account = ?1 "
+	    "AND d.period = ?2 AND d.class = 'credit' "
+	    "GROUP BY si.code, d.currency ORDER BY si.code, d.currency";
 	static const char support_sql[] =
-	    "SELECT si.code, si.name, am.currency, SUM(am.cost) "
-	    "FROM account_month am JOIN service_identity si "
-	    "ON si.service = am.service WHERE am.payer_account = ?1 "
-	    "AND am.period = ?2 AND am.class NOT IN ('tax', 'credit') "
+	    "SELECT si.code, si.name, d.currency, SUM(d.cost) "
+	    "FROM invoice_day d JOIN service_identity si "
+	    "ON si.service = d.service WHERE d.payer_account = ?1 "
+	    "AND d.period = ?2 AND d.class NOT IN ('tax', 'credit') "
 	    "AND (si.code GLOB 'AWSSupport*' OR si.code = 'OCBPremiumSupport') "
-	    "GROUP BY si.code, am.currency ORDER BY si.code, am.currency";
+	    "GROUP BY si.code, d.currency ORDER BY si.code, d.currency";
 	static const char taxes_sql[] =
 	    "SELECT ref, name, currency, SUM(cost) FROM (" COUNTED_MOVE_LINE
 	    ") WHERE kind = 'tax' GROUP BY ref, name, currency "
 	    "ORDER BY ref, name, currency";
 	static const char currencies_sql[] =
-	    "SELECT DISTINCT currency FROM account_month WHERE "
+	    "SELECT DISTINCT currency FROM invoice_day WHERE "
 	    "payer_account = ?1 AND period = ?2 ORDER BY currency";
 
-	/* accounts first: whether a commitment's owner moves reads them */
+	/* amounts as the invoice states them (invoice_day), like the
+	 * period's totals; accounts first: whether a commitment's owner
+	 * moves reads them */
 	return load_accounts(db, p, err) != 0 ||
 	    load_commitments(db, p, err) != 0 ||
 	    load_marketplace(db, p, err) != 0 ||
