@@ -547,7 +547,8 @@ key_part(char *key, size_t *n, size_t size, const char *part, size_t len)
 {
 	if (len + 1 >= size - *n)
 		return 0;
-	memcpy(key + *n, part, len);
+	if (len > 0)	/* an empty field may have no pointer */
+		memcpy(key + *n, part, len);
 	*n += len;
 	key[(*n)++] = '\x1f';
 	return 1;
