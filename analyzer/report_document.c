@@ -343,7 +343,7 @@ periods_table(struct doc *d, const struct report *r)
 	char spec[160];
 	size_t i;
 
-	for (i = 1; i < r->nperiods; i++)
+	for (i = 1; cur != NULL && i < r->nperiods; i++)
 		if (strcmp(r->periods[i].currency, cur) != 0)
 			cur = NULL;
 	snprintf(spec, sizeof(spec), "Payer|@Month|Status|Days with data|"
