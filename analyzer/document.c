@@ -26,6 +26,10 @@ vformat(const char *fmt, va_list ap)
 	return s;
 }
 
+/* s = fmt and the caller's arguments after it, printed (a new string) */
+#define FORMAT(s, fmt) do { va_list ap_; va_start(ap_, fmt);		\
+	(s) = vformat(fmt, ap_); va_end(ap_); } while (0)
+
 struct doc *
 doc_new(void)
 {
@@ -118,13 +122,10 @@ void
 doc_heading(struct doc *d, int level, const char *id, const char *fmt, ...)
 {
 	struct doc_block *b = block(d, DOC_HEADING, 0);
-	va_list ap;
 
 	b->level = level < 1 ? 1 : level > 4 ? 4 : level;
 	b->id = id != NULL ? xstrdup(id) : NULL;
-	va_start(ap, fmt);
-	b->title = vformat(fmt, ap);
-	va_end(ap);
+	FORMAT(b->title, fmt);
 }
 
 void
@@ -172,33 +173,30 @@ add(struct doc *d, enum doc_style style, char *s)
 void
 doc_add(struct doc *d, enum doc_style style, const char *fmt, ...)
 {
-	va_list ap;
+	char *s;
 
-	va_start(ap, fmt);
-	add(d, style, vformat(fmt, ap));
-	va_end(ap);
+	FORMAT(s, fmt);
+	add(d, style, s);
 }
 
 void
 doc_say(struct doc *d, enum doc_tone tone, const char *fmt, ...)
 {
-	va_list ap;
+	char *s;
 
+	FORMAT(s, fmt);
 	doc_para(d, tone);
-	va_start(ap, fmt);
-	add(d, DOC_PLAIN, vformat(fmt, ap));
-	va_end(ap);
+	add(d, DOC_PLAIN, s);
 }
 
 void
 doc_point(struct doc *d, const char *fmt, ...)
 {
-	va_list ap;
+	char *s;
 
+	FORMAT(s, fmt);
 	doc_item(d);
-	va_start(ap, fmt);
-	add(d, DOC_PLAIN, vformat(fmt, ap));
-	va_end(ap);
+	add(d, DOC_PLAIN, s);
 }
 
 static struct doc_pair *
@@ -218,12 +216,7 @@ pair(struct doc *d, enum doc_kind kind, const char *label, const char *value)
 void
 doc_fact(struct doc *d, const char *label, const char *fmt, ...)
 {
-	struct doc_pair *p = pair(d, DOC_FACTS, label, NULL);
-	va_list ap;
-
-	va_start(ap, fmt);
-	p->value = vformat(fmt, ap);
-	va_end(ap);
+	FORMAT(pair(d, DOC_FACTS, label, NULL)->value, fmt);
 }
 
 void
@@ -231,12 +224,9 @@ doc_figure(struct doc *d, enum doc_style style, const char *label,
     const char *value, const char *fmt, ...)
 {
 	struct doc_pair *p = pair(d, DOC_FIGURES, label, value);
-	va_list ap;
 
 	p->style = style;
-	va_start(ap, fmt);
-	p->detail = vformat(fmt, ap);
-	va_end(ap);
+	FORMAT(p->detail, fmt);
 }
 
 struct doc_table *
@@ -299,11 +289,10 @@ cell(struct doc_table *t, enum doc_style style, char *s)
 void
 doc_cell(struct doc_table *t, enum doc_style style, const char *fmt, ...)
 {
-	va_list ap;
+	char *s;
 
-	va_start(ap, fmt);
-	cell(t, style, vformat(fmt, ap));
-	va_end(ap);
+	FORMAT(s, fmt);
+	cell(t, style, s);
 }
 
 void
@@ -312,19 +301,19 @@ doc_cell_str(struct doc_table *t, const char *s)
 	cell(t, DOC_PLAIN, xstrdup(s != NULL && *s != '\0' ? s : "-"));
 }
 
-const char *
-doc_money(char *buf, size_t n, money_t v)
+struct doc_num
+doc_money(money_t v)
 {
-	money_format_grouped(buf, n, v, 2);
-	return buf;
+	struct doc_num m;
+
+	money_format_grouped(m.s, sizeof(m.s), v, 2);
+	return m;
 }
 
 void
 doc_cell_money(struct doc_table *t, money_t v)
 {
-	char buf[48];
-
-	cell(t, DOC_PLAIN, xstrdup(doc_money(buf, sizeof(buf), v)));
+	cell(t, DOC_PLAIN, xstrdup(doc_money(v).s));
 }
 
 void
@@ -378,12 +367,9 @@ void
 doc_chart_say(struct doc_chart *c, int missing, const char *fmt, ...)
 {
 	char **to = missing ? &c->missing : &c->caption;
-	va_list ap;
 
 	free(*to);
-	va_start(ap, fmt);
-	*to = vformat(fmt, ap);
-	va_end(ap);
+	FORMAT(*to, fmt);
 }
 
 size_t

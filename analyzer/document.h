@@ -197,9 +197,11 @@ struct doc_series *doc_series(struct doc_chart *c, enum doc_series_kind kind,
 void doc_chart_say(struct doc_chart *c, int missing, const char *fmt, ...)
     DOC_PRINTF(3, 4);
 
-/* Money as every renderer shows it: grouped, 2 decimals; returns buf
- * (48 bytes suffice). */
-const char *doc_money(char *buf, size_t n, money_t v);
+/* Money as every renderer shows it: grouped, 2 decimals. The text is
+ * in the struct returned, so doc_money(v).s lives to the end of the full
+ * expression (C11 6.2.4): enough for a printf argument. */
+struct doc_num { char s[48]; };	/* a number as text */
+struct doc_num doc_money(money_t v);
 
 /* Display width of UTF-8 text in code points (renderers align by it). */
 size_t doc_width(const char *s);
