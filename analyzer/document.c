@@ -36,27 +36,26 @@ doc_new(void)
 	return xcalloc(1, sizeof(struct doc));
 }
 
+/* Free n spans (or cells) and their array. */
 static void
-text_release(struct doc_text *t)
+spans_free(struct doc_span *s, size_t n)
 {
-	size_t i;
-
-	for (i = 0; i < t->nspans; i++)
-		free(t->spans[i].text);
-	free(t->spans);
+	while (n-- > 0)
+		free(s[n].text);
+	free(s);
 }
 
 static void
 block_release(struct doc_block *b)
 {
 	struct doc_chart *c = &b->chart;
-	size_t i, j;
+	size_t i;
 
 	free(b->id);
 	free(b->title);
-	text_release(&b->text);
+	spans_free(b->text.spans, b->text.nspans);
 	for (i = 0; i < b->nitems; i++)
-		text_release(&b->items[i]);
+		spans_free(b->items[i].spans, b->items[i].nspans);
 	free(b->items);
 	for (i = 0; i < b->npairs; i++) {
 		free(b->pairs[i].label);
@@ -67,11 +66,8 @@ block_release(struct doc_block *b)
 	for (i = 0; i < b->table.ncols; i++)
 		free(b->table.cols[i].title);
 	free(b->table.cols);
-	for (i = 0; i < b->table.nrows; i++) {
-		for (j = 0; j < b->table.ncols; j++)
-			free(b->table.rows[i].cells[j].text);
-		free(b->table.rows[i].cells);
-	}
+	for (i = 0; i < b->table.nrows; i++)
+		spans_free(b->table.rows[i].cells, b->table.ncols);
 	free(b->table.rows);
 	free(c->title);
 	free(c->caption);
@@ -261,7 +257,7 @@ void
 doc_row(struct doc_table *t, int total)
 {
 	t->rows = xgrow(t->rows, &t->cap, t->nrows + 1, sizeof(*t->rows));
-	t->rows[t->nrows].cells = xcalloc(t->ncols, sizeof(struct doc_cell));
+	t->rows[t->nrows].cells = xcalloc(t->ncols, sizeof(struct doc_span));
 	t->rows[t->nrows++].total = total;
 }
 
@@ -270,7 +266,7 @@ doc_row(struct doc_table *t, int total)
 static void
 cell(struct doc_table *t, enum doc_style style, char *s)
 {
-	struct doc_cell *c;
+	struct doc_span *c;
 	size_t i;
 
 	if (t->nrows == 0)
@@ -380,4 +376,10 @@ doc_width(const char *s)
 	for (; s != NULL && *s != '\0'; s++)
 		n += ((unsigned char)*s & 0xc0) != 0x80;
 	return n;
+}
+
+int
+doc_numeric(enum doc_type type)
+{
+	return type == DOC_MONEY || type == DOC_COUNT || type == DOC_PERCENT;
 }

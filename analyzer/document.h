@@ -48,6 +48,7 @@ enum doc_tone { DOC_TONE_PLAIN, DOC_TONE_MUTED, DOC_TONE_WARN, DOC_TONE_ALERT };
 /* A column's type: numbers are right-aligned, text may wrap. */
 enum doc_type { DOC_TEXT, DOC_DATE, DOC_MONEY, DOC_COUNT, DOC_PERCENT };
 
+/* A run of text in one style; a table's cell. */
 struct doc_span {
 	char *text;
 	enum doc_style style;
@@ -71,13 +72,8 @@ struct doc_column {
 	enum doc_type type;
 };
 
-struct doc_cell {
-	char *text;		/* as shown; "-" for nothing */
-	enum doc_style style;
-};
-
 struct doc_row {
-	struct doc_cell *cells;	/* [ncols] */
+	struct doc_span *cells;	/* [ncols]; text as shown, "-" for nothing */
 	int total;		/* a total row */
 };
 
@@ -205,6 +201,8 @@ struct doc_num doc_money(money_t v);
 
 /* Display width of UTF-8 text in code points (renderers align by it). */
 size_t doc_width(const char *s);
+/* Whether a column holds numbers (money, count, percent): right-aligned. */
+int doc_numeric(enum doc_type type);
 
 /* The renderers: 0, or -1 when writing failed (check errno). */
 int report_text_render(const struct doc *d, FILE *fp);

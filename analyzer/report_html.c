@@ -182,8 +182,8 @@ spans(FILE *fp, const struct doc_text *t)
 static void
 cell_class(FILE *fp, enum doc_type type, enum doc_style st)
 {
-	const char *align = type == DOC_MONEY || type == DOC_COUNT ||
-	    type == DOC_PERCENT ? "n" : type == DOC_DATE ? "t" : NULL;
+	const char *align = doc_numeric(type) ? "n" : type == DOC_DATE ? "t" :
+	    NULL;
 
 	if (align != NULL || style_class[st] != NULL)
 		fprintf(fp, " class=\"%s%s%s\"", align ? align : "",
