@@ -175,26 +175,6 @@ doc_add(struct doc *d, enum doc_style style, const char *fmt, ...)
 	add(d, style, s);
 }
 
-void
-doc_say(struct doc *d, enum doc_tone tone, const char *fmt, ...)
-{
-	char *s;
-
-	FORMAT(s, fmt);
-	doc_para(d, tone);
-	add(d, DOC_PLAIN, s);
-}
-
-void
-doc_point(struct doc *d, const char *fmt, ...)
-{
-	char *s;
-
-	FORMAT(s, fmt);
-	doc_item(d);
-	add(d, DOC_PLAIN, s);
-}
-
 static struct doc_pair *
 pair(struct doc *d, enum doc_kind kind, const char *label, const char *value)
 {
@@ -228,26 +208,24 @@ doc_figure(struct doc *d, enum doc_style style, const char *label,
 struct doc_table *
 doc_table(struct doc *d, const char *spec)
 {
+	static const char marks[] = "$#%@";
+	static const enum doc_type types[] = {
+		DOC_MONEY, DOC_COUNT, DOC_PERCENT, DOC_DATE
+	};
 	struct doc_table *t = &block(d, DOC_TABLE, 0)->table;
 	const char *p = spec, *bar;
 
 	do {
 		struct doc_column *c;
-		const char *mark = strchr("$#%@", *p);
+		const char *mark = *p != '\0' ? strchr(marks, *p) : NULL;
 		size_t len;
 
 		bar = strchr(p, '|');
 		len = bar != NULL ? (size_t)(bar - p) : strlen(p);
 		t->cols = xrealloc(t->cols, (t->ncols + 1) * sizeof(*t->cols));
 		c = &t->cols[t->ncols++];
-		c->type = *p == '\0' || mark == NULL ? DOC_TEXT : *p == '$' ?
-		    DOC_MONEY : *p == '#' ? DOC_COUNT : *p == '%' ?
-		    DOC_PERCENT : DOC_DATE;
-		if (c->type != DOC_TEXT) {
-			p++;
-			len--;
-		}
-		c->title = xstrndup(p, len);
+		c->type = mark != NULL ? types[mark - marks] : DOC_TEXT;
+		c->title = xstrndup(p + (mark != NULL), len - (mark != NULL));
 		p = bar != NULL ? bar + 1 : p;
 	} while (bar != NULL);
 	return t;

@@ -159,9 +159,9 @@ void doc_item(struct doc *d);
 void doc_add(struct doc *d, enum doc_style style, const char *fmt, ...)
     DOC_PRINTF(3, 4);
 /* A paragraph, or a list item, of one span. */
-void doc_say(struct doc *d, enum doc_tone tone, const char *fmt, ...)
-    DOC_PRINTF(3, 4);
-void doc_point(struct doc *d, const char *fmt, ...) DOC_PRINTF(2, 3);
+#define doc_say(d, tone, ...) \
+	(doc_para(d, tone), doc_add(d, DOC_PLAIN, __VA_ARGS__))
+#define doc_point(d, ...) (doc_item(d), doc_add(d, DOC_PLAIN, __VA_ARGS__))
 /* A fact, a key figure; each run of them is one block. */
 void doc_fact(struct doc *d, const char *label, const char *fmt, ...)
     DOC_PRINTF(3, 4);
