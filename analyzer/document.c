@@ -270,9 +270,13 @@ doc_cell(struct doc_table *t, enum doc_style style, const char *fmt, ...)
 }
 
 void
-doc_cell_str(struct doc_table *t, const char *s)
+doc_cells_(struct doc_table *t, const char *const *v, size_t n)
 {
-	cell(t, DOC_PLAIN, xstrdup(s != NULL && *s != '\0' ? s : "-"));
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		cell(t, DOC_PLAIN, xstrdup(v[i] != NULL && *v[i] != '\0' ? v[i] :
+		    "-"));
 }
 
 struct doc_num
@@ -284,24 +288,24 @@ doc_money(money_t v)
 	return m;
 }
 
-void
-doc_cell_money(struct doc_table *t, money_t v)
+struct doc_num
+doc_count(long long n)
 {
-	cell(t, DOC_PLAIN, xstrdup(doc_money(v).s));
+	struct doc_num m;
+
+	snprintf(m.s, sizeof(m.s), "%lld", n);
+	return m;
 }
 
-void
-doc_cell_count(struct doc_table *t, long long n)
+struct doc_num
+doc_pct(double pct, int places, int sign)
 {
-	doc_cell(t, DOC_PLAIN, "%lld", n);
-}
+	struct doc_num m;
 
-void
-doc_cell_pct(struct doc_table *t, double pct, int places, int sign)
-{
 	/* -0.0 would print as "-0.0" */
-	doc_cell(t, DOC_PLAIN, sign ? "%+.*f%%" : "%.*f%%", places,
+	snprintf(m.s, sizeof(m.s), sign ? "%+.*f%%" : "%.*f%%", places,
 	    pct == 0 ? 0 : pct);
+	return m;
 }
 
 struct doc_chart *

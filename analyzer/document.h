@@ -7,7 +7,7 @@
  * report model and decides what to say (every wording, threshold and
  * choice of what to show); report_text.c, report_markdown.c and
  * report_html.c only lay the blocks out for their medium. The model's
- * figures are written here, once (doc_cell_money, doc_money: grouped, 2
+ * figures are written here, once (doc_money, doc_count, doc_pct: 2
  * decimals), so every format shows the same digits. JSON, CSV and XLSX
  * are contracts of their own and do not go through a document.
  *
@@ -171,18 +171,17 @@ void doc_figure(struct doc *d, enum doc_style style, const char *label,
 /*
  * Open a table from '|'-separated column titles; a title may start with
  * a type mark: '$' money, '#' count, '%' percent, '@' date (else text):
- * "Part|$Amount". Then doc_row and a doc_cell* call a column.
+ * "Part|$Amount". Then doc_row, and its cells in column order: doc_cells
+ * with plain text (customer text as it is, NULL or "" shown as "-",
+ * numbers from doc_money, doc_count or doc_pct), doc_cell with a style.
  */
 struct doc_table *doc_table(struct doc *d, const char *spec);
 void doc_row(struct doc_table *t, int total);
 void doc_cell(struct doc_table *t, enum doc_style style, const char *fmt,
     ...) DOC_PRINTF(3, 4);
-/* customer text as it is; NULL or "" shows as "-" */
-void doc_cell_str(struct doc_table *t, const char *s);
-void doc_cell_money(struct doc_table *t, money_t v);
-void doc_cell_count(struct doc_table *t, long long n);
-/* a percentage with `places` decimals, signed when `sign` */
-void doc_cell_pct(struct doc_table *t, double pct, int places, int sign);
+#define doc_cells(t, ...) doc_cells_((t), (const char *const[]){ __VA_ARGS__ },\
+	sizeof((const char *const[]){ __VA_ARGS__ }) / sizeof(const char *))
+void doc_cells_(struct doc_table *t, const char *const *v, size_t n);
 
 /* Open a chart of npoints points; add series (zeroed, drawn over every
  * point) and say its caption, or why there is no chart (`missing`). */
@@ -193,11 +192,14 @@ struct doc_series *doc_series(struct doc_chart *c, enum doc_series_kind kind,
 void doc_chart_say(struct doc_chart *c, int missing, const char *fmt, ...)
     DOC_PRINTF(3, 4);
 
-/* Money as every renderer shows it: grouped, 2 decimals. The text is
- * in the struct returned, so doc_money(v).s lives to the end of the full
- * expression (C11 6.2.4): enough for a printf argument. */
-struct doc_num { char s[48]; };	/* a number as text */
-struct doc_num doc_money(money_t v);
+/* Numbers as every renderer shows them. The text is in the struct
+ * returned, so doc_money(v).s lives to the end of the full expression
+ * (C11 6.2.4): enough for an argument of a call. */
+struct doc_num { char s[48]; };
+struct doc_num doc_money(money_t v);	/* grouped, 2 decimals */
+struct doc_num doc_count(long long n);
+/* a percentage with `places` decimals, signed when `sign` */
+struct doc_num doc_pct(double pct, int places, int sign);
 
 /* Display width of UTF-8 text in code points (renderers align by it). */
 size_t doc_width(const char *s);

@@ -312,22 +312,19 @@ files_table(struct doc *d, const struct report *r)
 		const struct report_file *f = &r->files[i];
 
 		doc_row(t, 0);
-		doc_cell_count(t, f->id);
+		doc_cells(t, doc_count(f->id).s);
 		if (f->replaced_by != 0)
 			doc_cell(t, DOC_MUTED, "replaced by #%lld",
 			    f->replaced_by);
 		else
-			doc_cell_str(t, f->status);
+			doc_cells(t, f->status);
 		/* most files are plain CSV: a container only when not */
 		if (f->container != NULL && strcmp(f->container, "plain") != 0)
 			doc_cell(t, DOC_PLAIN, "%s (%s)", f->format, f->container);
 		else
-			doc_cell_str(t, f->format);
-		doc_cell_str(t, f->payer);
-		doc_cell_str(t, f->period);
-		doc_cell_count(t, f->rows);
-		doc_cell_count(t, (long long)f->nwarnings);
-		doc_cell_str(t, f->name);
+			doc_cells(t, f->format);
+		doc_cells(t, f->payer, f->period, doc_count(f->rows).s,
+		    doc_count((long long)f->nwarnings).s, f->name);
 	}
 }
 
@@ -355,19 +352,16 @@ periods_table(struct doc *d, const struct report *r)
 		const struct report_period *p = &r->periods[i];
 
 		doc_row(t, 0);
-		doc_cell_str(t, p->payer);
-		doc_cell_str(t, p->period);
-		doc_cell(t, DOC_PLAIN, "%s", p->estimated ? "open" : "final");
+		doc_cells(t, p->payer, p->period, p->estimated ? "open" : "final");
 		/* the month is in the row: the last day as MM-DD */
 		if (p->last_day != NULL && strlen(p->last_day) == 10)
 			doc_cell(t, DOC_PLAIN, "%d (to %s)", p->days_covered,
 			    p->last_day + 5);
 		else
 			doc_cell(t, DOC_PLAIN, "none");
-		doc_cell_str(t, p->format);
-		doc_cell_money(t, p->total);
+		doc_cells(t, p->format, doc_money(p->total).s);
 		if (cur == NULL)
-			doc_cell_str(t, p->currency);
+			doc_cells(t, p->currency);
 		if (p->reconciled < 0)
 			doc_cell(t, DOC_MUTED, "no total rows");
 		else
@@ -402,15 +396,13 @@ classes_table(struct doc *d, const struct report *r)
 		const struct report_period *p = &r->periods[i];
 
 		doc_row(t, 0);
-		doc_cell_str(t, p->payer);
-		doc_cell_str(t, p->period);
+		doc_cells(t, p->payer, p->period);
 		/* "-" for none: the column is there for the other months */
 		for (c = 0; c < CHARGE_NCLASS; c++)
-			if (used[c] && p->by_class[c] == 0)
-				doc_cell_str(t, NULL);
-			else if (used[c])
-				doc_cell_money(t, p->by_class[c]);
-		doc_cell_money(t, p->total);
+			if (used[c])
+				doc_cells(t, p->by_class[c] != 0 ?
+				    doc_money(p->by_class[c]).s : NULL);
+		doc_cells(t, doc_money(p->total).s);
 	}
 }
 
@@ -654,13 +646,9 @@ services_table(struct doc *d, const struct estimate_service *s, size_t n,
 
 	for (i = 0; i < n; i++) {
 		doc_row(t, 0);
-		doc_cell_str(t, s[i].code);
-		doc_cell_str(t, s[i].name);
-		doc_cell_money(t, s[i].amount);
-		if (total > 0)
-			doc_cell_pct(t, ratio_pct(s[i].amount, total), 1, 0);
-		else
-			doc_cell_str(t, NULL);
+		doc_cells(t, s[i].code, s[i].name, doc_money(s[i].amount).s,
+		    total > 0 ? doc_pct(ratio_pct(s[i].amount, total), 1, 0).s :
+		    NULL);
 	}
 }
 
@@ -700,8 +688,8 @@ estimate_payer(struct doc *d, const struct estimate *e,
 	t = doc_table(d, "Part|$Amount");
 	for (k = 0; k < p->nparts; k++) {
 		doc_row(t, p->parts[k].kind == ESTIMATE_PART_TOTAL);
-		doc_cell_str(t, p->parts[k].label);
-		doc_cell_money(t, p->parts[k].amount);
+		doc_cells(t, p->parts[k].label,
+		    doc_money(p->parts[k].amount).s);
 	}
 	if (p->nnotes > 0)
 		doc_list(d, DOC_TONE_PLAIN, NULL);
@@ -725,16 +713,13 @@ history_table(struct doc *d, const struct estimate_record *h, size_t n)
 	    "$Actual|%Off");
 	for (i = 0; i < n; i++) {
 		doc_row(t, 0);
-		doc_cell_str(t, h[i].payer);
-		doc_cell_str(t, h[i].period);
+		doc_cells(t, h[i].payer, h[i].period);
 		/* the day is enough; made_at is an ISO time */
 		doc_cell(t, DOC_PLAIN, "%.10s", h[i].made_at != NULL ?
 		    h[i].made_at : "-");
-		doc_cell_str(t, h[i].data_through);
-		doc_cell_count(t, h[i].days_observed);
-		doc_cell_money(t, h[i].amount);
-		doc_cell_money(t, h[i].actual);
-		doc_cell_pct(t, h[i].err_pct, 1, 1);
+		doc_cells(t, h[i].data_through, doc_count(h[i].days_observed).s,
+		    doc_money(h[i].amount).s, doc_money(h[i].actual).s,
+		    doc_pct(h[i].err_pct, 1, 1).s);
 	}
 }
 
@@ -811,12 +796,10 @@ attention_table(struct doc *d, const struct inventory *inv)
 		    &inv->services[inv->attention[i]];
 
 		doc_row(t, 0);
-		doc_cell_str(t, s->account);
-		doc_cell_str(t, s->code);
-		doc_cell_str(t, s->name);
-		doc_cell_money(t, s->cost);
+		doc_cells(t, s->account, s->code, s->name,
+		    doc_money(s->cost).s);
 		doc_cell(t, DOC_BAD, "%s", s->support);
-		doc_cell_str(t, s->support_note != NULL && *s->support_note ?
+		doc_cells(t, s->support_note != NULL && *s->support_note ?
 		    s->support_note : s->unknown ? "not a service we know" :
 		    strcmp(s->support, "unknown") == 0 ?
 		    "not in Pilvi's catalog" : NULL);
@@ -859,15 +842,15 @@ account_services(struct doc *d, const struct inventory *inv,
 		    "");
 		regions = s->nregions > 0 ? joined(NULL, s->regions,
 		    s->nregions) : NULL;
-		doc_cell_str(t, regions);
+		doc_cells(t, regions);
 		free(regions);
-		doc_cell_count(t, s->usage_types);
-		doc_cell_count(t, s->resources);
+		doc_cells(t, doc_count(s->usage_types).s,
+		    doc_count(s->resources).s);
 		/* the month is in the heading: days of it */
 		doc_cell(t, DOC_PLAIN, "%s to %s", day_of(s->first_seen),
 		    day_of(s->last_seen));
-		doc_cell_money(t, s->cost);
-		doc_cell_pct(t, s->share_bp / 100.0, 1, 0);
+		doc_cells(t, doc_money(s->cost).s,
+		    doc_pct(s->share_bp / 100.0, 1, 0).s);
 		doc_cell(t, strcmp(s->support, "supported") == 0 ? DOC_PLAIN :
 		    DOC_BAD, "%s%s", s->support, s->manual ? ", from a service "
 		    "list" : "");
@@ -902,11 +885,9 @@ changes_table(struct doc *d, const struct inventory *inv)
 
 		doc_row(t, 0);
 		doc_cell(t, DOC_PLAIN, "%s to %s", c->from, c->to);
-		doc_cell_str(t, c->account);
-		doc_cell_str(t, c->code != NULL ? c->code : "(whole account)");
-		doc_cell(t, DOC_PLAIN, "%s", inventory_change_name(c->kind));
-		doc_cell_money(t, c->before);
-		doc_cell_money(t, c->after);
+		doc_cells(t, c->account, c->code != NULL ? c->code :
+		    "(whole account)", inventory_change_name(c->kind),
+		    doc_money(c->before).s, doc_money(c->after).s);
 	}
 }
 
@@ -960,17 +941,15 @@ month_account(struct doc *d, const struct report_month_account *a,
 	free(spec.s);
 	for (s = 0; s <= a->nservices; s++) {
 		doc_row(t, s == a->nservices);
-		doc_cell_str(t, s < a->nservices ? a->services[s] : "total");
+		doc_cells(t, s < a->nservices ? a->services[s] : "total");
 		for (m = first; m < a->nmonths; m++) {
 			const struct report_cell *c =
 			    &a->cells[s * a->nmonths + m];
 
 			if (c->state == 2)
 				doc_cell(t, DOC_BAD, "overflow");
-			else if (c->state == 0)
-				doc_cell_str(t, NULL);
 			else
-				doc_cell_money(t, c->cost);
+				doc_cells(t, c->state ? doc_money(c->cost).s : NULL);
 		}
 	}
 }
@@ -1164,17 +1143,14 @@ report_write_backtest(const struct estimate_backtest *b, FILE *fp)
 		int in = tr->actual >= tr->low && tr->actual <= tr->high;
 
 		doc_row(t, 0);
-		doc_cell_str(t, tr->payer);
-		doc_cell_str(t, tr->period);
-		doc_cell_count(t, tr->cut_day);
-		doc_cell_count(t, tr->days_observed);
-		doc_cell_money(t, tr->actual);
-		doc_cell_money(t, tr->ours);
+		doc_cells(t, tr->payer, tr->period, doc_count(tr->cut_day).s,
+		    doc_count(tr->days_observed).s, doc_money(tr->actual).s,
+		    doc_money(tr->ours).s);
 		/* one word, so that a terminal table does not wrap it */
 		doc_cell(t, in ? DOC_PLAIN : DOC_BAD, "%s..%s%s",
 		    doc_money(tr->low).s, doc_money(tr->high).s, in ? "" : " !");
-		doc_cell_pct(t, tr->err_ours, 1, 1);
-		doc_cell_pct(t, tr->err_run_rate, 1, 1);
+		doc_cells(t, doc_pct(tr->err_ours, 1, 1).s,
+		    doc_pct(tr->err_run_rate, 1, 1).s);
 		later |= tr->later_one_time != 0;
 	}
 	doc_say(d, DOC_TONE_MUTED, "Cut: the day of the delivery; days: "
@@ -1191,16 +1167,10 @@ report_write_backtest(const struct estimate_backtest *b, FILE *fp)
 		if (sc.n == 0)
 			continue;
 		doc_row(t, cuts[c] == 0);
-		if (cuts[c] != 0)
-			doc_cell(t, DOC_PLAIN, "day %d", cuts[c]);
-		else
-			doc_cell(t, DOC_PLAIN, "all");
-		doc_cell_pct(t, sc.mae_ours, 1, 0);
-		doc_cell_pct(t, sc.mae_run_rate, 1, 0);
-		doc_cell_pct(t, sc.mae_naive, 1, 0);
-		doc_cell_pct(t, sc.bias_ours, 1, 1);
-		doc_cell_pct(t, sc.coverage, 0, 0);
-		doc_cell_count(t, sc.n);
+		doc_cell(t, DOC_PLAIN, cuts[c] != 0 ? "day %d" : "all", cuts[c]);
+		doc_cells(t, doc_pct(sc.mae_ours, 1, 0).s, doc_pct(sc.mae_run_rate,
+		    1, 0).s, doc_pct(sc.mae_naive, 1, 0).s, doc_pct(sc.bias_ours,
+		    1, 1).s, doc_pct(sc.coverage, 0, 0).s, doc_count(sc.n).s);
 	}
 	return render(d, report_text_render, fp);
 }
