@@ -16,9 +16,9 @@
  *
  * Ownership: a doc owns everything in it; the builder copies every
  * string it is given, and doc_free() releases the lot. doc_add, doc_item,
- * doc_row and doc_cell* add to the block opened last. A pointer that
- * doc_table() or doc_chart() returns is good until the next block is
- * added; one from doc_series() until the next series.
+ * doc_row, doc_cell and doc_cells add to the block opened last. A
+ * pointer that doc_table() or doc_chart() returns is good until the next
+ * block is added; one from doc_series() until the next series.
  */
 #ifndef PILVI_DOCUMENT_H
 #define PILVI_DOCUMENT_H

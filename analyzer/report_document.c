@@ -468,7 +468,6 @@ status_section(struct doc *d, const struct report *r)
 
 /* ---- 2. budget estimate: charts ---------------------------------------- */
 
-
 /* Usage and discounts of day j (0-based) of the complete days. */
 static money_t
 day_cost(const struct report_daily *dl, int j)
