@@ -12,3 +12,6 @@ run $PA --db m.db report --format json -o r.json
 sed -n '/"move_checklist"/,/^  \]/p' r.json
 run $PA --db m.db report --format json --month 2026-08 -o a.json
 sed -n '/"move_checklist"/,/^  \]/p' a.json
+# the report's section 5 says the same
+run $PA --db m.db report --format markdown -o r.md
+sed -n '/^## 5. Before the move/,$p' r.md
