@@ -140,7 +140,7 @@ load_commitments(sqlite3 *db, struct checklist_payer *p,
 	    "GROUP BY kind, ref, currency, account, class "
 	    "ORDER BY kind, ref, currency, account, class";
 	struct checklist_commitment *c = NULL;
-	size_t cap = 0;
+	size_t cap = 0, i;
 	sqlite3_stmt *q;
 	int rc;
 
@@ -181,7 +181,7 @@ load_commitments(sqlite3 *db, struct checklist_payer *p,
 	sqlite3_finalize(q);
 	if (rc != SQLITE_DONE)
 		return db_fail(db, err);
-	for (size_t i = 0; i < p->ncommitments; i++) {
+	for (i = 0; i < p->ncommitments; i++) {
 		char owner[16];
 
 		c = &p->commitments[i];
