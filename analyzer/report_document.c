@@ -160,6 +160,14 @@ figure_estimate(struct doc *d, const struct report *r)
 			money_add(&now, p->amount);
 		}
 	}
+	if (e->mixed != NULL) {
+		doc_figure(d, DOC_PLAIN, "Month to date", "-", "payers bill "
+		    "in %s: no sum across currencies (each payer below)",
+		    e->mixed);
+		doc_figure(d, DOC_STRONG, "Budget estimate", "-", "%s by "
+		    "payer, in its own currency (below)", e->period);
+		return;
+	}
 	doc_figure(d, DOC_PLAIN, "Month to date", amount(v, sizeof(v), spent,
 	    e->currency), "%s so far: usage, fees and discounts%s%s%s",
 	    e->period, last ? ", data to " : "", last ? first : "",
@@ -743,7 +751,11 @@ estimate_body(struct doc *d, const struct estimate *e,
 	 * another is estimated apart, below) */
 	for (k = 0; k < e->npayers; k++)
 		same += strcmp(e->payers[k].period, e->period) == 0;
-	if (same > 1) {
+	if (same > 1 && e->mixed != NULL)
+		doc_say(d, DOC_TONE_PLAIN, "All payers, %s: no sum; they bill "
+		    "in %s, and each payer's estimate below is in its own "
+		    "currency.", e->period, e->mixed);
+	else if (same > 1) {
 		doc_para(d, DOC_TONE_PLAIN);
 		doc_add(d, DOC_PLAIN, "All payers, %s: ", e->period);
 		/* a range only where something is projected */
