@@ -80,16 +80,6 @@ load_pricing(const struct cli_options *o, struct pricing_rules *rules)
 	memset(rules, 0, sizeof(*rules));
 	if (o->pricing == NULL)
 		return EXIT_OK;
-	/* the budget under Pilvi is in the JSON and the feed only, so far:
-	 * not a word of it would show in the text formats */
-	if (strcmp(o->format, "text") == 0 ||
-	    strcmp(o->format, "markdown") == 0 ||
-	    strcmp(o->format, "html") == 0) {
-		fprintf(stderr, "pilvi-analyzer: --pricing: the budget under "
-		    "Pilvi is in the JSON output and the feed only, so far: "
-		    "add --format json\n");
-		return EXIT_USAGE;
-	}
 	pv_error_clear(&err);
 	if (pricing_rules_load(rules, o->pricing, &err) != 0) {
 		print_error(&err);
@@ -755,7 +745,7 @@ cli_estimate(const struct cli_options *o)
 	if (strcmp(o->format, "json") == 0)
 		rc = report_write_estimate_json(e, hist, nhist, pilvi, stdout);
 	else if (e->npayers > 0)
-		rc = report_write_estimate(e, hist, nhist, stdout);
+		rc = report_write_estimate(e, hist, nhist, pilvi, stdout);
 	(void)rc;
 	budget_free(pilvi);
 	estimate_history_free(hist, nhist);

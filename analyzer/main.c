@@ -114,7 +114,7 @@ static const struct command commands[] = {
 	  "                     instead of the built-in list\n"
 	  "  --threshold PCT    a service's cost 'moved' past PCT % (20)\n"
 	  "  --pricing FILE     Pilvi's pricing rules (docs/pricing.md): the\n"
-	  "                     budget under Pilvi in the JSON (pilvi_budget)\n" },
+	  "                     budget under Pilvi beside AWS's (pilvi_budget)\n" },
 	{ "inventory", run_inventory, NO_OPERANDS, NULL, "text", 1,
 	  "usage: pilvi-analyzer [--db FILE] inventory [--payer ID] [--account ID]\n"
 	  "                      [--month YYYY-MM] [--catalog FILE] [--threshold PCT]\n"
@@ -154,7 +154,7 @@ static const struct command commands[] = {
 	  "  --month YYYY-MM    this month instead of the latest\n"
 	  "  -f, --format FMT   text (default) or json\n"
 	  "  --pricing FILE     Pilvi's pricing rules (docs/pricing.md): the\n"
-	  "                     budget under Pilvi in the JSON (pilvi_budget)\n"
+	  "                     budget under Pilvi beside AWS's (pilvi_budget)\n"
 	  "  --backtest         cut every month with 20 complete days at days 7,\n"
 	  "                     14 and 21, estimate, and compare with the actual,\n"
 	  "                     the run-rate and the naive method\n" },
