@@ -44,7 +44,10 @@ bind_all(void *h, const char *path)
 		S(execute_prepared_streaming), S(fetch_chunk),
 		S(data_chunk_get_size), S(data_chunk_get_vector),
 		S(destroy_data_chunk), S(vector_get_data),
-		S(vector_get_validity),
+		S(vector_get_validity), S(appender_create),
+		S(appender_error), S(appender_flush), S(appender_destroy),
+		S(appender_end_row), S(append_bool), S(append_int64),
+		S(append_double), S(append_varchar_length), S(append_null),
 #undef S
 	};
 	size_t i;

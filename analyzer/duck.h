@@ -9,9 +9,9 @@
  * says how to add it.
  *
  * The declarations are ours, written from DuckDB's documented C API
- * (duckdb.h, stable since 1.0): only what parquet.c and
- * tools/csv2parquet.c call, with the types they need. No DuckDB header
- * is needed to build.
+ * (duckdb.h, stable since 1.0): only what parquet.c, export.c and the
+ * tools call, with the types they need. No DuckDB header is needed to
+ * build.
  *
  * Where the library is looked for, first found wins:
  *   1. $PILVI_DUCKDB (a path to libduckdb.so)
@@ -24,6 +24,7 @@
 #ifndef PILVI_DUCK_H
 #define PILVI_DUCK_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -54,6 +55,7 @@ typedef struct duck_prepared_s *duck_prepared;
 typedef struct duck_config_s *duck_config;
 typedef struct duck_chunk_s *duck_chunk;
 typedef struct duck_vector_s *duck_vector;
+typedef struct duck_appender_s *duck_appender;
 
 /* duckdb_result: six words; only DuckDB's functions look inside. */
 typedef struct {
@@ -116,6 +118,19 @@ struct duck_api {
 	void (*destroy_data_chunk)(duck_chunk *c);
 	void *(*vector_get_data)(duck_vector v);
 	uint64_t *(*vector_get_validity)(duck_vector v);
+	/* the appender: rows into a table without SQL per row (export.c) */
+	int (*appender_create)(duck_connection conn, const char *schema,
+	    const char *table, duck_appender *out);
+	const char *(*appender_error)(duck_appender a);
+	int (*appender_flush)(duck_appender a);
+	int (*appender_destroy)(duck_appender *a);
+	int (*appender_end_row)(duck_appender a);
+	int (*append_bool)(duck_appender a, bool v);
+	int (*append_int64)(duck_appender a, int64_t v);
+	int (*append_double)(duck_appender a, double v);
+	int (*append_varchar_length)(duck_appender a, const char *v,
+	    duck_idx len);
+	int (*append_null)(duck_appender a);
 };
 
 /*
