@@ -37,7 +37,12 @@
 #include "xalloc.h"
 
 /* DuckDB's buffer manager stays under this while a file is written. */
-#define MEMORY_LIMIT "512MB"
+#ifndef EXPORT_THREADS
+#define EXPORT_THREADS "1"
+#endif
+#ifndef EXPORT_MEMORY_LIMIT
+#define EXPORT_MEMORY_LIMIT "512MB"
+#endif
 
 /* The marker that says a folder holds an export, so that it may be
  * replaced (Spark, Hive and Athena pass over names starting with _). */
@@ -293,8 +298,8 @@ start_duck(struct writer *w)
 		return pv_error_set(w->err, PV_ERR_FATAL, NULL, 0, "cannot "
 		    "configure DuckDB");
 	/* the export runs on its own: both threads may write */
-	if (d->set_config(cfg, "threads", "2") != DUCK_OK ||
-	    d->set_config(cfg, "memory_limit", MEMORY_LIMIT) != DUCK_OK ||
+	if (d->set_config(cfg, "threads", EXPORT_THREADS) != DUCK_OK ||
+	    d->set_config(cfg, "memory_limit", EXPORT_MEMORY_LIMIT) != DUCK_OK ||
 	    d->set_config(cfg, "autoinstall_known_extensions", "false") !=
 	    DUCK_OK ||
 	    d->set_config(cfg, "autoload_known_extensions", "false") !=

@@ -29,7 +29,9 @@
 /* Rows per Parquet file at most: what DuckDB holds in memory at once
  * (bench/README.md has the peak it gives). A payer-month with more
  * lines gets part-00001.parquet and on. */
-#define EXPORT_ROWS_PER_FILE 500000
+#ifndef EXPORT_ROWS_PER_FILE
+#define EXPORT_ROWS_PER_FILE 250000
+#endif
 
 struct export_options {
 	const char *payer;		/* NULL: every payer */
