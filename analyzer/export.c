@@ -1,20 +1,23 @@
 /*
- * export.c - the Parquet export (export.h): rows from SQLite (or the
- * report's feed) go through DuckDB's appender into a staging table in
- * an in-memory DuckDB, and COPY writes each payer-month's rows as one
- * Parquet file (or several, EXPORT_ROWS_PER_FILE rows at most each), so
- * DuckDB never holds more than one file's rows.
+ * export.c - the Parquet export (export.h). DuckDB writes the Parquet:
+ * an in-memory DuckDB gets a table function of ours, pilvi_rows(),
+ * whose rows are the current source's (a SQLite statement, or the
+ * report's feed rows), and "COPY (SELECT * FROM pilvi_rows()) TO
+ * 'FILE' (FORMAT parquet)" streams them into one file, a chunk of
+ * 2,048 rows at a time. Nothing is staged in a table, so memory does
+ * not grow with the data: DuckDB holds one row group being written.
  *
- * Why not COPY ... PARTITION_BY over one big table: that holds the whole
- * database in DuckDB's memory at once. Writing each payer-month into its
- * own folder, named as Hive does, gives the same layout with memory
- * bounded by a file's rows, and file names that do not change from run
- * to run.
+ * Why not COPY ... PARTITION_BY over one big table: that holds the
+ * whole database in DuckDB's memory at once (a staging table of
+ * 250,000 lines, appended through duckdb_appender, already peaked at
+ * 257 MiB against 145 MiB streaming; bench/README.md). Writing each
+ * payer-month into its own folder, named as Hive does, gives the same
+ * layout, and file names that do not change from run to run.
  *
  * The SQL given to DuckDB is built from this file's own names and the
  * paths of the folder being written, quoted as string literals; the
- * values of the data travel through the appender only. A payer or
- * month in a path is escaped as Hive escapes partition values.
+ * values of the data travel through the table function only. A payer
+ * or month in a path is escaped as Hive escapes partition values.
  */
 #define _GNU_SOURCE	/* renameat2 */
 #include "export.h"
@@ -32,16 +35,18 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "datetime.h"
 #include "duck.h"
 #include "money.h"
 #include "xalloc.h"
 
-/* DuckDB's buffer manager stays under this while a file is written. */
+/* One thread: the rows come from one cursor, in order. */
 #ifndef EXPORT_THREADS
 #define EXPORT_THREADS "1"
 #endif
+/* DuckDB's buffer manager stays under this while a file is written. */
 #ifndef EXPORT_MEMORY_LIMIT
-#define EXPORT_MEMORY_LIMIT "512MB"
+#define EXPORT_MEMORY_LIMIT "256MB"
 #endif
 
 /* The marker that says a folder holds an export, so that it may be
@@ -214,18 +219,39 @@ static const struct dataset datasets[] = {
 	  sizeof(monthly_columns) / sizeof(monthly_columns[0]), NULL },
 };
 
+/* The API, for DuckDB's callbacks (duck_load() returns one table for
+ * the life of the process). */
+static const struct duck_api *dapi;
+
+/* One value of a row, from SQLite or from the feed. */
+struct cell {
+	int null;
+	const char *text;		/* K_TEXT, K_DATE, K_TIMESTAMP */
+	int64_t i;			/* K_INT, K_BIGINT, K_MONEY, K_BOOL */
+	double d;			/* K_REAL */
+};
+
+static void feed_cell(const struct report_feed_row *f, size_t i,
+    struct cell *c);
+
 struct writer {
 	const struct duck_api *d;
 	duck_database db;
 	duck_connection con;
-	duck_appender app;		/* on the staging table; NULL: none */
 	const struct dataset *ds;
 	char root[PATH_MAX];		/* the temporary folder, absolute */
 	char part[PATH_MAX];		/* the current partition's folder */
 	const char *shown;		/* the target, for messages */
-	long max_rows;
-	long staged;			/* rows in the staging table */
+	long max_rows;			/* rows per file */
 	int nfile;			/* files written in this partition */
+	/* the rows of the current partition: the statement's (q), or the
+	 * feed's from feed[next] to feed[end] */
+	sqlite3_stmt *q;
+	struct report_feed_row **feed;
+	size_t next, end;
+	int have_row;			/* a row waits: q stepped, or next < end */
+	long in_file;			/* rows given to the file being written */
+	int failed;			/* the source failed: err holds why */
 	struct export_stats *stats;
 	struct pv_error *err;
 };
@@ -266,7 +292,7 @@ sql_literal(struct sql *s, const char *t)
 	sql_add(s, "'");
 }
 
-/* Run a statement; -1 with DuckDB's message in err. */
+/* Run a statement; -1 with the source's error, or DuckDB's, in err. */
 static int
 duck_exec(struct writer *w, const char *sql, const char *what)
 {
@@ -277,27 +303,210 @@ duck_exec(struct writer *w, const char *sql, const char *what)
 	if (w->d->query(w->con, sql, &r) != DUCK_OK) {
 		const char *e = w->d->result_error(&r);
 
-		pv_error_set(w->err, PV_ERR_FATAL, NULL, 0, "cannot write "
-		    "'%s': %s: %s", w->shown, what, e != NULL ? e : "DuckDB "
-		    "failed");
+		if (!w->failed)
+			pv_error_set(w->err, PV_ERR_FATAL, NULL, 0, "cannot "
+			    "write '%s': %s: %s", w->shown, what, e != NULL ?
+			    e : "DuckDB failed");
 		rc = -1;
 	}
 	w->d->destroy_result(&r);
 	return rc;
 }
 
+/* ---- the table function: rows from the source into DuckDB ---------- */
+
+static duck_logical_type
+logical_type(const struct duck_api *d, enum kind k)
+{
+	switch (k) {
+	case K_INT:
+		return d->create_logical_type(DUCK_INTEGER);
+	case K_BIGINT:
+		return d->create_logical_type(DUCK_BIGINT);
+	case K_REAL:
+		return d->create_logical_type(DUCK_DOUBLE);
+	case K_MONEY:
+		/* the store's units exactly: any int64 fits 38 digits */
+		return d->create_decimal_type(38, MONEY_PLACES);
+	case K_BOOL:
+		return d->create_logical_type(DUCK_BOOLEAN);
+	case K_DATE:
+		return d->create_logical_type(DUCK_DATE);
+	case K_TIMESTAMP:
+		return d->create_logical_type(DUCK_TIMESTAMP);
+	default:
+		return d->create_logical_type(DUCK_VARCHAR);
+	}
+}
+
+/* The current dataset's columns, with their types. */
+static void
+rows_bind(duck_bind_info info)
+{
+	struct writer *w;
+	size_t i;
+
+	/* the extra info is the writer: DuckDB's own copy of a pointer */
+	w = dapi->bind_get_extra_info(info);
+	for (i = 0; i < w->ds->ncols; i++) {
+		duck_logical_type t = logical_type(w->d, w->ds->cols[i].kind);
+
+		w->d->bind_add_result_column(info, w->ds->cols[i].name, t);
+		w->d->destroy_logical_type(&t);
+	}
+}
+
+static void
+rows_init(duck_init_info info)
+{
+	/* one thread: the rows come in order from one cursor */
+	dapi->init_set_max_threads(info, 1);
+}
+
+/* The next row of the source: have_row says whether there is one. */
+static int
+source_step(struct writer *w)
+{
+	int rc;
+
+	if (w->q == NULL) {
+		w->have_row = w->next < w->end;
+		return 0;
+	}
+	rc = sqlite3_step(w->q);
+	w->have_row = rc == SQLITE_ROW;
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		w->failed = 1;
+		return pv_error_set(w->err, PV_ERR_FATAL, NULL, 0, "cannot "
+		    "read the database: %s", sqlite3_errmsg(sqlite3_db_handle(
+		    w->q)));
+	}
+	return 0;
+}
+
+/* Column i of the source's current row. */
+static void
+source_cell(struct writer *w, size_t i, struct cell *c)
+{
+	memset(c, 0, sizeof(*c));
+	if (w->q != NULL) {
+		int col = (int)i;
+
+		if (sqlite3_column_type(w->q, col) == SQLITE_NULL) {
+			c->null = 1;
+			return;
+		}
+		c->text = (const char *)sqlite3_column_text(w->q, col);
+		c->i = sqlite3_column_int64(w->q, col);
+		c->d = sqlite3_column_double(w->q, col);
+		return;
+	}
+	feed_cell(w->feed[w->next], i, c);
+}
+
+static void
+set_null(const struct duck_api *d, duck_vector v, duck_idx row)
+{
+	uint64_t *valid;
+
+	d->vector_ensure_validity_writable(v);
+	valid = d->vector_get_validity(v);
+	valid[row / 64] &= ~((uint64_t)1 << (row % 64));
+}
+
+/* Cell c into row of vector v, as kind k wants it. */
+static void
+put_cell(const struct duck_api *d, duck_vector v, duck_idx row,
+    enum kind k, const struct cell *c)
+{
+	void *data = d->vector_get_data(v);
+	pv_time t;
+
+	if (c->null || ((k == K_TEXT || k == K_DATE || k == K_TIMESTAMP) &&
+	    (c->text == NULL || c->text[0] == '\0'))) {
+		set_null(d, v, row);
+		return;
+	}
+	switch (k) {
+	case K_INT:
+		((int32_t *)data)[row] = (int32_t)c->i;
+		break;
+	case K_BIGINT:
+		((int64_t *)data)[row] = c->i;
+		break;
+	case K_REAL:
+		((double *)data)[row] = c->d;
+		break;
+	case K_MONEY:
+		/* the unscaled value: units of 10^-10, sign-extended */
+		((duck_hugeint *)data)[row].lower = (uint64_t)c->i;
+		((duck_hugeint *)data)[row].upper = c->i < 0 ? -1 : 0;
+		break;
+	case K_BOOL:
+		((_Bool *)data)[row] = c->i != 0;
+		break;
+	case K_DATE:
+	case K_TIMESTAMP:
+		if (date_parse(c->text, strlen(c->text), &t) != DATE_OK) {
+			set_null(d, v, row);
+			break;
+		}
+		if (k == K_DATE)	/* days since 1970-01-01 */
+			((int32_t *)data)[row] = (int32_t)((t - (t % 86400 +
+			    86400) % 86400) / 86400);
+		else			/* microseconds since then */
+			((int64_t *)data)[row] = t * 1000000;
+		break;
+	default:
+		d->vector_assign_string_element_len(v, row, c->text,
+		    strlen(c->text));
+		break;
+	}
+}
+
+/* A chunk of rows, up to DuckDB's vector size and the file's limit; an
+ * empty chunk ends the file. */
+static void
+rows_produce(duck_function_info info, duck_chunk out)
+{
+	struct writer *w = dapi->function_get_extra_info(info);
+	const struct duck_api *d = w->d;
+	duck_idx n = 0, cap = d->vector_size(), i;
+	struct cell c;
+
+	while (n < cap && w->have_row && w->in_file < w->max_rows) {
+		for (i = 0; i < w->ds->ncols; i++) {
+			source_cell(w, i, &c);
+			put_cell(d, d->data_chunk_get_vector(out, i), n,
+			    w->ds->cols[i].kind, &c);
+		}
+		n++;
+		w->in_file++;
+		w->stats->rows[w->ds - datasets]++;
+		if (w->q == NULL)
+			w->next++;
+		if (source_step(w) != 0) {
+			d->function_set_error(info, w->err->msg);
+			break;
+		}
+	}
+	d->data_chunk_set_size(out, n);
+}
+
+/* ---- files and partitions -------------------------------------------- */
+
 static int
 start_duck(struct writer *w)
 {
 	const struct duck_api *d = w->d;
 	duck_config cfg = NULL;
+	duck_table_function f = NULL;
 	char *why = NULL;
 	int rc = -1;
 
 	if (d->create_config(&cfg) != DUCK_OK)
 		return pv_error_set(w->err, PV_ERR_FATAL, NULL, 0, "cannot "
 		    "configure DuckDB");
-	/* the export runs on its own: both threads may write */
 	if (d->set_config(cfg, "threads", EXPORT_THREADS) != DUCK_OK ||
 	    d->set_config(cfg, "memory_limit", EXPORT_MEMORY_LIMIT) != DUCK_OK ||
 	    d->set_config(cfg, "autoinstall_known_extensions", "false") !=
@@ -318,149 +527,30 @@ start_duck(struct writer *w)
 		    "DuckDB");
 		goto out;
 	}
+	/* pilvi_rows(): the rows of the writer's current source */
+	if ((f = d->create_table_function()) == NULL) {
+		pv_error_set(w->err, PV_ERR_FATAL, NULL, 0, "cannot make "
+		    "DuckDB's table function");
+		goto out;
+	}
+	d->table_function_set_name(f, "pilvi_rows");
+	d->table_function_set_extra_info(f, w, NULL);
+	d->table_function_set_bind(f, rows_bind);
+	d->table_function_set_init(f, rows_init);
+	d->table_function_set_function(f, rows_produce);
+	if (d->register_table_function(w->con, f) != DUCK_OK) {
+		pv_error_set(w->err, PV_ERR_FATAL, NULL, 0, "cannot register "
+		    "DuckDB's table function");
+		goto out;
+	}
 	rc = 0;
 out:
+	if (f != NULL)
+		d->destroy_table_function(&f);
 	if (why != NULL)
 		d->free(why);
 	d->destroy_config(&cfg);
 	return rc;
-}
-
-/* The staging table's type of a column: what the appender is given. */
-static const char *
-stage_type(enum kind k)
-{
-	switch (k) {
-	case K_INT:
-	case K_BIGINT:
-	case K_MONEY:
-		return "BIGINT";
-	case K_REAL:
-		return "DOUBLE";
-	case K_BOOL:
-		return "BOOLEAN";
-	default:
-		return "VARCHAR";
-	}
-}
-
-/* A fresh, empty staging table for the dataset, and an appender on it. */
-static int
-stage_open(struct writer *w)
-{
-	struct sql s = { .len = 0 };
-	size_t i;
-
-	sql_add(&s, "CREATE OR REPLACE TABLE stage (");
-	for (i = 0; i < w->ds->ncols; i++) {
-		sql_add(&s, i > 0 ? ", " : "");
-		sql_add(&s, w->ds->cols[i].name);
-		sql_add(&s, " ");
-		sql_add(&s, stage_type(w->ds->cols[i].kind));
-	}
-	sql_add(&s, ")");
-	if (s.overflow)
-		return pv_error_set(w->err, PV_ERR_FATAL, NULL, 0, "export: "
-		    "SQL too long");
-	if (duck_exec(w, s.text, "the staging table") != 0)
-		return -1;
-	if (w->d->appender_create(w->con, NULL, "stage", &w->app) != DUCK_OK) {
-		pv_error_set(w->err, PV_ERR_FATAL, NULL, 0, "cannot write '%s': "
-		    "%s", w->shown, w->app != NULL ?
-		    w->d->appender_error(w->app) : "no appender");
-		w->d->appender_destroy(&w->app);
-		w->app = NULL;
-		return -1;
-	}
-	w->staged = 0;
-	return 0;
-}
-
-static void
-stage_close(struct writer *w)
-{
-	if (w->app != NULL)
-		w->d->appender_destroy(&w->app);
-	w->app = NULL;
-}
-
-/* The appender's failure as an error. */
-static int
-append_failed(struct writer *w)
-{
-	const char *e = w->app != NULL ? w->d->appender_error(w->app) : NULL;
-
-	return pv_error_set(w->err, PV_ERR_FATAL, NULL, 0, "cannot write "
-	    "'%s': %s", w->shown, e != NULL ? e : "DuckDB's appender failed");
-}
-
-/*
- * The staged rows as the next Parquet file of the current partition,
- * converted on the way to the dataset's types; then an empty stage.
- */
-static int
-stage_write(struct writer *w)
-{
-	struct sql s = { .len = 0 };
-	char path[PATH_MAX + 32];
-	size_t i;
-
-	if (w->staged == 0)
-		return 0;
-	if (w->d->appender_flush(w->app) != DUCK_OK)
-		return append_failed(w);
-	sql_add(&s, "COPY (SELECT ");
-	for (i = 0; i < w->ds->ncols; i++) {
-		const struct column *c = &w->ds->cols[i];
-
-		sql_add(&s, i > 0 ? ", " : "");
-		switch (c->kind) {
-		case K_MONEY:
-			/* units of 10^-10, exactly: DECIMAL(28,0) holds any
-			 * int64, and the product's scale is 10 */
-			sql_add(&s, "CAST(");
-			sql_add(&s, c->name);
-			sql_add(&s, " AS DECIMAL(28,0)) * "
-			    "CAST(0.0000000001 AS DECIMAL(10,10))");
-			break;
-		case K_INT:
-			sql_add(&s, "CAST(");
-			sql_add(&s, c->name);
-			sql_add(&s, " AS INTEGER)");
-			break;
-		case K_DATE:
-			sql_add(&s, "CAST(");
-			sql_add(&s, c->name);
-			sql_add(&s, " AS DATE)");
-			break;
-		case K_TIMESTAMP:
-			sql_add(&s, "CAST(");
-			sql_add(&s, c->name);
-			sql_add(&s, " AS TIMESTAMP)");
-			break;
-		default:
-			sql_add(&s, c->name);
-			break;
-		}
-		sql_add(&s, " AS ");
-		sql_add(&s, c->name);
-	}
-	snprintf(path, sizeof(path), "%s/part-%05d.parquet", w->part,
-	    w->nfile);
-	sql_add(&s, " FROM stage) TO ");
-	sql_literal(&s, path);
-	sql_add(&s, " (FORMAT parquet, COMPRESSION snappy)");
-	if (s.overflow)
-		return pv_error_set(w->err, PV_ERR_FATAL, NULL, 0, "cannot "
-		    "write '%s': the path is too long", w->shown);
-	if (duck_exec(w, s.text, w->ds->name) != 0)
-		return -1;
-	w->nfile++;
-	w->stats->files++;
-	/* a new table rather than DELETE: DuckDB frees a dropped table's
-	 * memory at once */
-	stage_close(w);
-	return stage_open(w);
 }
 
 /* s as Hive writes a partition value: bytes other than letters, digits
@@ -533,77 +623,57 @@ long_path:
 	    "'%s': the path is too long", w->shown);
 }
 
-/* One more row is staged; a full stage becomes a file. */
+/* Remove the current partition's folder, made for rows that did not
+ * come (and its payer's, when that is left empty). */
 static int
-row_done(struct writer *w)
+partition_drop(struct writer *w)
 {
-	if (w->d->appender_end_row(w->app) != DUCK_OK)
-		return append_failed(w);
-	w->staged++;
-	w->stats->rows[w->ds - datasets]++;
-	return w->staged >= w->max_rows ? stage_write(w) : 0;
-}
+	char *slash;
 
-static int
-append_text(struct writer *w, const char *s)
-{
-	if (s == NULL || *s == '\0')
-		return w->d->append_null(w->app);
-	return w->d->append_varchar_length(w->app, s, strlen(s));
-}
-
-static int
-append_money(struct writer *w, money_t v)
-{
-	return w->d->append_int64(w->app, v);
-}
-
-/* The columns of one SQLite row, by the dataset's kinds. */
-static int
-append_sqlite_row(struct writer *w, sqlite3_stmt *q)
-{
-	const struct duck_api *d = w->d;
-	size_t i;
-	int bad = 0;
-
-	for (i = 0; i < w->ds->ncols; i++) {
-		int c = (int)i;
-
-		if (sqlite3_column_type(q, c) == SQLITE_NULL) {
-			bad |= d->append_null(w->app);
-			continue;
-		}
-		switch (w->ds->cols[i].kind) {
-		case K_INT:
-		case K_BIGINT:
-		case K_MONEY:
-			bad |= d->append_int64(w->app, sqlite3_column_int64(q,
-			    c));
-			break;
-		case K_REAL:
-			bad |= d->append_double(w->app, sqlite3_column_double(q,
-			    c));
-			break;
-		case K_BOOL:
-			bad |= d->append_bool(w->app, sqlite3_column_int(q,
-			    c) != 0);
-			break;
-		default:
-			bad |= append_text(w, (const char *)
-			    sqlite3_column_text(q, c));
-			break;
-		}
+	if (rmdir(w->part) != 0)
+		return pv_error_set(w->err, PV_ERR_FATAL, NULL, 0, "cannot "
+		    "write '%s': %s: %s", w->shown, w->part, strerror(errno));
+	if ((slash = strrchr(w->part, '/')) != NULL) {
+		*slash = '\0';
+		rmdir(w->part);	/* fails while other months are in it */
 	}
-	if (bad)
-		return append_failed(w);
-	return row_done(w);
+	if (w->ds == &datasets[0])
+		w->stats->partitions--;
+	return 0;
 }
 
+
+/*
+ * The source's rows as the current partition's files: COPY reads
+ * pilvi_rows() to its end, max_rows rows to a file.
+ */
 static int
-db_failed(struct writer *w, sqlite3 *db)
+write_partition(struct writer *w)
 {
-	return pv_error_set(w->err, PV_ERR_FATAL, NULL, 0, "cannot read the "
-	    "database: %s", sqlite3_errmsg(db));
+	struct sql s = { .len = 0 };
+	char path[PATH_MAX + 32];
+
+	if (source_step(w) != 0)
+		return -1;
+	while (w->have_row) {
+		s.len = 0;
+		s.overflow = 0;
+		snprintf(path, sizeof(path), "%s/part-%05d.parquet", w->part,
+		    w->nfile);
+		sql_add(&s, "COPY (SELECT * FROM pilvi_rows()) TO ");
+		sql_literal(&s, path);
+		sql_add(&s, " (FORMAT parquet, COMPRESSION snappy)");
+		if (s.overflow)
+			return pv_error_set(w->err, PV_ERR_FATAL, NULL, 0,
+			    "cannot write '%s': the path is too long",
+			    w->shown);
+		w->in_file = 0;
+		if (duck_exec(w, s.text, w->ds->name) != 0)
+			return -1;
+		w->nfile++;
+		w->stats->files++;
+	}
+	return 0;
 }
 
 /* A dataset read from the store, a payer-month at a time. */
@@ -611,90 +681,83 @@ static int
 write_from_store(struct writer *w, sqlite3 *db,
     const struct export_options *o)
 {
-	sqlite3_stmt *pq = NULL, *q = NULL;
+	sqlite3_stmt *pq = NULL;
 	int rc = -1, step;
 
 	if (sqlite3_prepare_v2(db, partitions_sql, -1, &pq, NULL) !=
-	    SQLITE_OK || sqlite3_prepare_v2(db, w->ds->sql, -1, &q, NULL) !=
+	    SQLITE_OK || sqlite3_prepare_v2(db, w->ds->sql, -1, &w->q, NULL) !=
 	    SQLITE_OK) {
-		db_failed(w, db);
+		pv_error_set(w->err, PV_ERR_FATAL, NULL, 0, "cannot read the "
+		    "database: %s", sqlite3_errmsg(db));
 		goto out;
 	}
 	sqlite3_bind_text(pq, 1, o->payer, -1, SQLITE_STATIC);
 	sqlite3_bind_text(pq, 2, o->month, -1, SQLITE_STATIC);
-	sqlite3_bind_text(q, 3, o->account, -1, SQLITE_STATIC);
+	sqlite3_bind_text(w->q, 3, o->account, -1, SQLITE_STATIC);
 	while ((step = sqlite3_step(pq)) == SQLITE_ROW) {
 		const char *payer = (const char *)sqlite3_column_text(pq, 0);
 		const char *month = (const char *)sqlite3_column_text(pq, 1);
-		int first = 1;
 
-		sqlite3_bind_text(q, 1, payer, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(q, 2, month, -1, SQLITE_TRANSIENT);
-		while ((step = sqlite3_step(q)) == SQLITE_ROW) {
-			/* no folder for a payer-month without rows (one
-			 * --account that has none there) */
-			if (first && partition_begin(w, payer, month) != 0)
-				goto out;
-			first = 0;
-			if (append_sqlite_row(w, q) != 0)
-				goto out;
-		}
-		if (step != SQLITE_DONE) {
-			db_failed(w, db);
+		sqlite3_reset(w->q);
+		sqlite3_bind_text(w->q, 1, payer, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(w->q, 2, month, -1, SQLITE_TRANSIENT);
+		if (partition_begin(w, payer, month) != 0 ||
+		    write_partition(w) != 0)
 			goto out;
-		}
-		sqlite3_reset(q);
-		if (stage_write(w) != 0)
+		/* a payer-month without rows (one --account that has none
+		 * there) leaves no folder */
+		if (w->nfile == 0 && partition_drop(w) != 0)
 			goto out;
 	}
 	if (step != SQLITE_DONE) {
-		db_failed(w, db);
+		pv_error_set(w->err, PV_ERR_FATAL, NULL, 0, "cannot read the "
+		    "database: %s", sqlite3_errmsg(db));
 		goto out;
 	}
 	rc = 0;
 out:
-	sqlite3_finalize(q);
+	sqlite3_finalize(w->q);
+	w->q = NULL;
 	sqlite3_finalize(pq);
 	return rc;
 }
 
-/* The feed's row f, in monthly_columns' order. */
-static int
-append_feed_row(struct writer *w, const struct report_feed_row *f)
+/* Column i of feed row f, in monthly_columns' order. */
+static void
+feed_cell(const struct report_feed_row *f, size_t i, struct cell *c)
 {
-	const struct duck_api *d = w->d;
-	int bad = 0;
+	const char *text[] = {
+		NULL, f->kind, f->customer_id, f->customer_name, f->account,
+		f->account_name, f->month_status, NULL, f->as_of, f->source,
+		f->service_code, f->service_name, f->support, f->charge_class,
+		f->currency
+	};
 
-	bad |= d->append_int64(w->app, REPORT_FEED_SCHEMA);
-	bad |= append_text(w, f->kind);
-	bad |= append_text(w, f->customer_id);
-	bad |= append_text(w, f->customer_name);
-	bad |= append_text(w, f->account);
-	bad |= append_text(w, f->account_name);
-	bad |= append_text(w, f->month_status);
-	bad |= d->append_int64(w->app, f->days_covered);
-	bad |= append_text(w, f->as_of);
-	bad |= append_text(w, f->source);
-	bad |= append_text(w, f->service_code);
-	bad |= append_text(w, f->service_name);
-	bad |= append_text(w, f->support);
-	bad |= append_text(w, f->charge_class);
-	bad |= append_text(w, f->currency);
-	bad |= append_money(w, f->amount);
-	if (f->is_estimate) {
-		bad |= append_money(w, f->low);
-		bad |= append_money(w, f->high);
+	switch (i) {
+	case 0:
+		c->i = REPORT_FEED_SCHEMA;
+		break;
+	case 7:
+		c->i = f->days_covered;
+		break;
+	case 15:
+		c->i = f->amount;
+		break;
+	case 16:
+	case 17:
+		c->null = !f->is_estimate;
+		c->i = i == 16 ? f->low : f->high;
+		break;
+	case 18:
 		/* to a tenth, as the csv says it */
-		bad |= d->append_double(w->app, round(f->typical_error * 10) /
-		    10);
-	} else {
-		bad |= d->append_null(w->app);
-		bad |= d->append_null(w->app);
-		bad |= d->append_null(w->app);
+		c->null = !f->is_estimate;
+		c->d = round(f->typical_error * 10) / 10;
+		break;
+	default:
+		c->text = i < sizeof(text) / sizeof(text[0]) ? text[i] : NULL;
+		c->null = c->text == NULL;
+		break;
 	}
-	if (bad)
-		return append_failed(w);
-	return row_done(w);
 }
 
 /* Feed rows by payer and month, else in the feed's order. */
@@ -714,28 +777,29 @@ cmp_feed(const void *pa, const void *pb)
 static int
 write_feed(struct writer *w, const struct report *r)
 {
-	struct report_feed_row *rows, **by;
-	size_t n = report_feed(r, &rows), i;
+	struct report_feed_row *rows;
+	size_t n = report_feed(r, &rows), i, j;
 	int rc = -1;
 
-	by = xcalloc(n + 1, sizeof(*by));
+	w->feed = xcalloc(n + 1, sizeof(*w->feed));
 	for (i = 0; i < n; i++)
-		by[i] = &rows[i];
-	qsort(by, n, sizeof(*by), cmp_feed);
-	for (i = 0; i < n; i++) {
-		if ((i == 0 || strcmp(by[i]->payer, by[i - 1]->payer) != 0 ||
-		    strcmp(by[i]->month, by[i - 1]->month) != 0) &&
-		    (stage_write(w) != 0 ||
-		    partition_begin(w, by[i]->payer, by[i]->month) != 0))
-			goto out;
-		if (append_feed_row(w, by[i]) != 0)
+		w->feed[i] = &rows[i];
+	qsort(w->feed, n, sizeof(*w->feed), cmp_feed);
+	for (i = 0; i < n; i = j) {
+		for (j = i + 1; j < n && strcmp(w->feed[j]->payer,
+		    w->feed[i]->payer) == 0 && strcmp(w->feed[j]->month,
+		    w->feed[i]->month) == 0; j++)
+			;
+		w->next = i;
+		w->end = j;
+		if (partition_begin(w, w->feed[i]->payer, w->feed[i]->month) !=
+		    0 || write_partition(w) != 0)
 			goto out;
 	}
-	if (stage_write(w) != 0)
-		goto out;
 	rc = 0;
 out:
-	free(by);
+	free(w->feed);
+	w->feed = NULL;
 	free(rows);
 	return rc;
 }
@@ -928,7 +992,7 @@ export_parquet(struct store *st, const struct report *r,
 	w.shown = dir;
 	w.max_rows = o->rows_per_file > 0 ? o->rows_per_file :
 	    EXPORT_ROWS_PER_FILE;
-	if ((w.d = duck_load(why, sizeof(why))) == NULL)
+	if ((dapi = w.d = duck_load(why, sizeof(why))) == NULL)
 		return pv_error_set(err, PV_ERR_INPUT, NULL, 0, "writing "
 		    "Parquet needs libduckdb (%s); %s", why, duck_how_to_add());
 	if (make_temporary(dir, target, w.root, sizeof(target), err) != 0)
@@ -942,16 +1006,14 @@ export_parquet(struct store *st, const struct report *r,
 	for (i = 0; i < sizeof(datasets) / sizeof(datasets[0]); i++) {
 		w.ds = &datasets[i];
 		snprintf(path, sizeof(path), "%s/%s", w.root, w.ds->name);
-		if (make_dir(&w, path) != 0 || stage_open(&w) != 0)
+		if (make_dir(&w, path) != 0)
 			goto out;
 		if (w.ds->sql != NULL ? write_from_store(&w, store_db(st), o) :
 		    write_feed(&w, r))
 			goto out;
-		stage_close(&w);
 	}
 	if (write_marker(&w, r) != 0)
 		goto out;
-	stage_close(&w);
 	if (w.con != NULL)
 		w.d->disconnect(&w.con);
 	if (w.db != NULL)
@@ -961,7 +1023,6 @@ export_parquet(struct store *st, const struct report *r,
 	made = 0;
 	rc = 0;
 out:
-	stage_close(&w);
 	if (w.con != NULL)
 		w.d->disconnect(&w.con);
 	if (w.db != NULL)
