@@ -396,9 +396,23 @@ source_cell(struct writer *w, size_t i, struct cell *c)
 			c->null = 1;
 			return;
 		}
-		c->text = (const char *)sqlite3_column_text(w->q, col);
-		c->i = sqlite3_column_int64(w->q, col);
-		c->d = sqlite3_column_double(w->q, col);
+		/* only the value the column's kind wants: asking SQLite for
+		 * the others converts it (an integer to text, text to a
+		 * number) */
+		switch (w->ds->cols[i].kind) {
+		case K_INT:
+		case K_BIGINT:
+		case K_MONEY:
+		case K_BOOL:
+			c->i = sqlite3_column_int64(w->q, col);
+			break;
+		case K_REAL:
+			c->d = sqlite3_column_double(w->q, col);
+			break;
+		default:
+			c->text = (const char *)sqlite3_column_text(w->q, col);
+			break;
+		}
 		return;
 	}
 	feed_cell(w->feed[w->next], i, c);

@@ -126,6 +126,23 @@ test_split_and_replace(void)
 	CHECK(!exists("lines/payer_account=777777777777"));
 	CHECK(!exists("lines/junk.parquet"));
 	CHECK_INT(count("lines/payer_account=010101010101/month=2026-09"), 1);
+
+	/* a failure half-way (the daily summary gone: lines are written,
+	 * daily fails) leaves the export before it whole, and no
+	 * temporary folder */
+	CHECK_INT(sqlite3_exec(store_db(st), "DROP TABLE cost_day", NULL,
+	    NULL, NULL), SQLITE_OK);
+	o.payer = NULL;
+	pv_error_clear(&err);
+	CHECK_INT(export_parquet(st, r, &o, out, &stats, &err), -1);
+	CHECK_INT(err.kind, PV_ERR_FATAL);
+	CHECK(strstr(err.msg, "cost_day") != NULL);
+	CHECK(stats.rows[0] > 0);
+	CHECK(exists("_pilvi_export"));
+	CHECK(exists("daily/payer_account=010101010101/month=2026-09/"
+	    "part-00000.parquet"));
+	CHECK(!exists("lines/payer_account=777777777777"));
+	CHECK_INT(count(".."), 1);	/* out alone in the test folder */
 	report_free(r);
 	store_close(st);
 }
