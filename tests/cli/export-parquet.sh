@@ -82,6 +82,12 @@ run $PA --db a.db export --format parquet --payer 010101010101 -o out
 find out -name '*.parquet' | sort
 ls -a . | grep -c 'out\.tmp' || true
 
+echo "== one member account: only its payer-months get folders"
+run $PA --db a.db -q export --format parquet --account 222222222222 acct
+find acct -type d | sort
+$Q "SELECT payer_account, month, account_id, SUM(amount) AS amount
+    FROM $(pq ../acct/lines) GROUP BY ALL"
+
 echo "== refused"
 mkdir mine && echo keep > mine/notes.txt
 run $PA --db a.db export --format parquet mine
