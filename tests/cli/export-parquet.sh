@@ -88,6 +88,17 @@ find acct -type d | sort
 $Q "SELECT payer_account, month, account_id, SUM(amount) AS amount
     FROM $(pq ../acct/lines) GROUP BY ALL"
 
+echo "== --pricing: the feed's pilvi rows too, as in the csv"
+R=$FIXTURES/../schema/pricing-rules.csv
+$PA --db a.db -q export --format csv --pricing "$R" -o feed-p.csv
+run $PA --db a.db -q export --format parquet --pricing "$R" priced
+$Q "SELECT 'parquet' AS file, kind, COUNT(*) AS n, SUM(amount) AS amount
+    FROM $(pq ../priced/monthly) GROUP BY ALL
+    UNION ALL SELECT 'csv', kind, COUNT(*),
+    SUM(CAST(amount AS DECIMAL(38,10)))
+    FROM read_csv('feed-p.csv', all_varchar = true) GROUP BY ALL
+    ORDER BY kind, file"
+
 echo "== refused"
 mkdir mine && echo keep > mine/notes.txt
 run $PA --db a.db export --format parquet mine
