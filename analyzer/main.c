@@ -623,7 +623,7 @@ run_export(const struct cli_options *o, char **argv, int argc)
 		return EXIT_USAGE;
 	}
 	if (strcmp(o->format, "parquet") == 0 && strcmp(o->output, "-") == 0) {
-		usage_error("%s", "Parquet is written to a folder, not to "
+		usage_error("%s", "a Parquet export is a folder, not "
 		    "standard output: give DIR");
 		return EXIT_USAGE;
 	}
