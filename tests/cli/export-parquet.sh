@@ -99,6 +99,13 @@ $Q "SELECT 'parquet' AS file, kind, COUNT(*) AS n, SUM(amount) AS amount
     FROM read_csv('feed-p.csv', all_varchar = true) GROUP BY ALL
     ORDER BY kind, file"
 
+echo "== a payer id that is no folder name: escaped as Hive escapes, read back whole"
+sed 's/010101010101/01 01\/..%x/g' cur2.csv > odd.csv
+$PA --db odd.db -q ingest odd.csv 2>/dev/null
+$PA --db odd.db -q export --format parquet odd
+find odd -type d | sort
+$Q "SELECT DISTINCT payer_account FROM $(pq ../odd/lines)"
+
 echo "== refused"
 mkdir mine && echo keep > mine/notes.txt
 run $PA --db a.db export --format parquet mine
