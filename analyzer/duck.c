@@ -50,7 +50,7 @@ bind_all(void *h, const char *path)
 		S(table_function_set_bind), S(table_function_set_init),
 		S(table_function_set_function), S(register_table_function),
 		S(bind_get_extra_info), S(bind_add_result_column),
-		S(bind_set_error), S(init_set_max_threads),
+		S(init_set_max_threads),
 		S(function_get_extra_info), S(function_set_error),
 		S(create_logical_type), S(create_decimal_type),
 		S(destroy_logical_type), S(data_chunk_set_size),

@@ -147,7 +147,6 @@ struct duck_api {
 	void *(*bind_get_extra_info)(duck_bind_info info);
 	void (*bind_add_result_column)(duck_bind_info info, const char *name,
 	    duck_logical_type type);
-	void (*bind_set_error)(duck_bind_info info, const char *error);
 	void (*init_set_max_threads)(duck_init_info info, duck_idx n);
 	void *(*function_get_extra_info)(duck_function_info info);
 	void (*function_set_error)(duck_function_info info, const char *error);

@@ -347,7 +347,8 @@ rows_bind(duck_bind_info info)
 	struct writer *w;
 	size_t i;
 
-	/* the extra info is the writer: DuckDB's own copy of a pointer */
+	/* the extra info given at registration: the writer, whose ds is
+	 * the dataset being written */
 	w = dapi->bind_get_extra_info(info);
 	for (i = 0; i < w->ds->ncols; i++) {
 		duck_logical_type t = logical_type(w->d, w->ds->cols[i].kind);
