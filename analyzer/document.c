@@ -26,33 +26,36 @@ vformat(const char *fmt, va_list ap)
 	return s;
 }
 
+/* s = fmt and the caller's arguments after it, printed (a new string) */
+#define FORMAT(s, fmt) do { va_list ap_; va_start(ap_, fmt);		\
+	(s) = vformat(fmt, ap_); va_end(ap_); } while (0)
+
 struct doc *
 doc_new(void)
 {
 	return xcalloc(1, sizeof(struct doc));
 }
 
+/* Free n spans (or cells) and their array. */
 static void
-text_release(struct doc_text *t)
+spans_free(struct doc_span *s, size_t n)
 {
-	size_t i;
-
-	for (i = 0; i < t->nspans; i++)
-		free(t->spans[i].text);
-	free(t->spans);
+	while (n-- > 0)
+		free(s[n].text);
+	free(s);
 }
 
 static void
 block_release(struct doc_block *b)
 {
 	struct doc_chart *c = &b->chart;
-	size_t i, j;
+	size_t i;
 
 	free(b->id);
 	free(b->title);
-	text_release(&b->text);
+	spans_free(b->text.spans, b->text.nspans);
 	for (i = 0; i < b->nitems; i++)
-		text_release(&b->items[i]);
+		spans_free(b->items[i].spans, b->items[i].nspans);
 	free(b->items);
 	for (i = 0; i < b->npairs; i++) {
 		free(b->pairs[i].label);
@@ -63,11 +66,8 @@ block_release(struct doc_block *b)
 	for (i = 0; i < b->table.ncols; i++)
 		free(b->table.cols[i].title);
 	free(b->table.cols);
-	for (i = 0; i < b->table.nrows; i++) {
-		for (j = 0; j < b->table.ncols; j++)
-			free(b->table.rows[i].cells[j].text);
-		free(b->table.rows[i].cells);
-	}
+	for (i = 0; i < b->table.nrows; i++)
+		spans_free(b->table.rows[i].cells, b->table.ncols);
 	free(b->table.rows);
 	free(c->title);
 	free(c->caption);
@@ -118,13 +118,10 @@ void
 doc_heading(struct doc *d, int level, const char *id, const char *fmt, ...)
 {
 	struct doc_block *b = block(d, DOC_HEADING, 0);
-	va_list ap;
 
 	b->level = level < 1 ? 1 : level > 4 ? 4 : level;
 	b->id = id != NULL ? xstrdup(id) : NULL;
-	va_start(ap, fmt);
-	b->title = vformat(fmt, ap);
-	va_end(ap);
+	FORMAT(b->title, fmt);
 }
 
 void
@@ -172,33 +169,10 @@ add(struct doc *d, enum doc_style style, char *s)
 void
 doc_add(struct doc *d, enum doc_style style, const char *fmt, ...)
 {
-	va_list ap;
+	char *s;
 
-	va_start(ap, fmt);
-	add(d, style, vformat(fmt, ap));
-	va_end(ap);
-}
-
-void
-doc_say(struct doc *d, enum doc_tone tone, const char *fmt, ...)
-{
-	va_list ap;
-
-	doc_para(d, tone);
-	va_start(ap, fmt);
-	add(d, DOC_PLAIN, vformat(fmt, ap));
-	va_end(ap);
-}
-
-void
-doc_point(struct doc *d, const char *fmt, ...)
-{
-	va_list ap;
-
-	doc_item(d);
-	va_start(ap, fmt);
-	add(d, DOC_PLAIN, vformat(fmt, ap));
-	va_end(ap);
+	FORMAT(s, fmt);
+	add(d, style, s);
 }
 
 static struct doc_pair *
@@ -218,12 +192,7 @@ pair(struct doc *d, enum doc_kind kind, const char *label, const char *value)
 void
 doc_fact(struct doc *d, const char *label, const char *fmt, ...)
 {
-	struct doc_pair *p = pair(d, DOC_FACTS, label, NULL);
-	va_list ap;
-
-	va_start(ap, fmt);
-	p->value = vformat(fmt, ap);
-	va_end(ap);
+	FORMAT(pair(d, DOC_FACTS, label, NULL)->value, fmt);
 }
 
 void
@@ -231,37 +200,32 @@ doc_figure(struct doc *d, enum doc_style style, const char *label,
     const char *value, const char *fmt, ...)
 {
 	struct doc_pair *p = pair(d, DOC_FIGURES, label, value);
-	va_list ap;
 
 	p->style = style;
-	va_start(ap, fmt);
-	p->detail = vformat(fmt, ap);
-	va_end(ap);
+	FORMAT(p->detail, fmt);
 }
 
 struct doc_table *
 doc_table(struct doc *d, const char *spec)
 {
+	static const char marks[] = "$#%@";
+	static const enum doc_type types[] = {
+		DOC_MONEY, DOC_COUNT, DOC_PERCENT, DOC_DATE
+	};
 	struct doc_table *t = &block(d, DOC_TABLE, 0)->table;
 	const char *p = spec, *bar;
 
 	do {
 		struct doc_column *c;
-		const char *mark = strchr("$#%@", *p);
+		const char *mark = *p != '\0' ? strchr(marks, *p) : NULL;
 		size_t len;
 
 		bar = strchr(p, '|');
 		len = bar != NULL ? (size_t)(bar - p) : strlen(p);
 		t->cols = xrealloc(t->cols, (t->ncols + 1) * sizeof(*t->cols));
 		c = &t->cols[t->ncols++];
-		c->type = *p == '\0' || mark == NULL ? DOC_TEXT : *p == '$' ?
-		    DOC_MONEY : *p == '#' ? DOC_COUNT : *p == '%' ?
-		    DOC_PERCENT : DOC_DATE;
-		if (c->type != DOC_TEXT) {
-			p++;
-			len--;
-		}
-		c->title = xstrndup(p, len);
+		c->type = mark != NULL ? types[mark - marks] : DOC_TEXT;
+		c->title = xstrndup(p + (mark != NULL), len - (mark != NULL));
 		p = bar != NULL ? bar + 1 : p;
 	} while (bar != NULL);
 	return t;
@@ -271,7 +235,7 @@ void
 doc_row(struct doc_table *t, int total)
 {
 	t->rows = xgrow(t->rows, &t->cap, t->nrows + 1, sizeof(*t->rows));
-	t->rows[t->nrows].cells = xcalloc(t->ncols, sizeof(struct doc_cell));
+	t->rows[t->nrows].cells = xcalloc(t->ncols, sizeof(struct doc_span));
 	t->rows[t->nrows++].total = total;
 }
 
@@ -280,7 +244,7 @@ doc_row(struct doc_table *t, int total)
 static void
 cell(struct doc_table *t, enum doc_style style, char *s)
 {
-	struct doc_cell *c;
+	struct doc_span *c;
 	size_t i;
 
 	if (t->nrows == 0)
@@ -299,46 +263,49 @@ cell(struct doc_table *t, enum doc_style style, char *s)
 void
 doc_cell(struct doc_table *t, enum doc_style style, const char *fmt, ...)
 {
-	va_list ap;
+	char *s;
 
-	va_start(ap, fmt);
-	cell(t, style, vformat(fmt, ap));
-	va_end(ap);
+	FORMAT(s, fmt);
+	cell(t, style, s);
 }
 
 void
-doc_cell_str(struct doc_table *t, const char *s)
+doc_cells_(struct doc_table *t, const char *const *v, size_t n)
 {
-	cell(t, DOC_PLAIN, xstrdup(s != NULL && *s != '\0' ? s : "-"));
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		cell(t, DOC_PLAIN, xstrdup(v[i] != NULL && *v[i] != '\0' ? v[i] :
+		    "-"));
 }
 
-const char *
-doc_money(char *buf, size_t n, money_t v)
+struct doc_num
+doc_money(money_t v)
 {
-	money_format_grouped(buf, n, v, 2);
-	return buf;
+	struct doc_num m;
+
+	money_format_grouped(m.s, sizeof(m.s), v, 2);
+	return m;
 }
 
-void
-doc_cell_money(struct doc_table *t, money_t v)
+struct doc_num
+doc_count(long long n)
 {
-	char buf[48];
+	struct doc_num m;
 
-	cell(t, DOC_PLAIN, xstrdup(doc_money(buf, sizeof(buf), v)));
+	snprintf(m.s, sizeof(m.s), "%lld", n);
+	return m;
 }
 
-void
-doc_cell_count(struct doc_table *t, long long n)
+struct doc_num
+doc_pct(double pct, int places, int sign)
 {
-	doc_cell(t, DOC_PLAIN, "%lld", n);
-}
+	struct doc_num m;
 
-void
-doc_cell_pct(struct doc_table *t, double pct, int places, int sign)
-{
 	/* -0.0 would print as "-0.0" */
-	doc_cell(t, DOC_PLAIN, sign ? "%+.*f%%" : "%.*f%%", places,
+	snprintf(m.s, sizeof(m.s), sign ? "%+.*f%%" : "%.*f%%", places,
 	    pct == 0 ? 0 : pct);
+	return m;
 }
 
 struct doc_chart *
@@ -378,12 +345,9 @@ void
 doc_chart_say(struct doc_chart *c, int missing, const char *fmt, ...)
 {
 	char **to = missing ? &c->missing : &c->caption;
-	va_list ap;
 
 	free(*to);
-	va_start(ap, fmt);
-	*to = vformat(fmt, ap);
-	va_end(ap);
+	FORMAT(*to, fmt);
 }
 
 size_t
@@ -394,4 +358,10 @@ doc_width(const char *s)
 	for (; s != NULL && *s != '\0'; s++)
 		n += ((unsigned char)*s & 0xc0) != 0x80;
 	return n;
+}
+
+int
+doc_numeric(enum doc_type type)
+{
+	return type == DOC_MONEY || type == DOC_COUNT || type == DOC_PERCENT;
 }

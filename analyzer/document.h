@@ -7,7 +7,7 @@
  * report model and decides what to say (every wording, threshold and
  * choice of what to show); report_text.c, report_markdown.c and
  * report_html.c only lay the blocks out for their medium. The model's
- * figures are written here, once (doc_cell_money, doc_money: grouped, 2
+ * figures are written here, once (doc_money, doc_count, doc_pct: 2
  * decimals), so every format shows the same digits. JSON, CSV and XLSX
  * are contracts of their own and do not go through a document.
  *
@@ -16,9 +16,9 @@
  *
  * Ownership: a doc owns everything in it; the builder copies every
  * string it is given, and doc_free() releases the lot. doc_add, doc_item,
- * doc_row and doc_cell* add to the block opened last. A pointer that
- * doc_table() or doc_chart() returns is good until the next block is
- * added; one from doc_series() until the next series.
+ * doc_row, doc_cell and doc_cells add to the block opened last. A
+ * pointer that doc_table() or doc_chart() returns is good until the next
+ * block is added; one from doc_series() until the next series.
  */
 #ifndef PILVI_DOCUMENT_H
 #define PILVI_DOCUMENT_H
@@ -48,6 +48,7 @@ enum doc_tone { DOC_TONE_PLAIN, DOC_TONE_MUTED, DOC_TONE_WARN, DOC_TONE_ALERT };
 /* A column's type: numbers are right-aligned, text may wrap. */
 enum doc_type { DOC_TEXT, DOC_DATE, DOC_MONEY, DOC_COUNT, DOC_PERCENT };
 
+/* A run of text in one style; a table's cell. */
 struct doc_span {
 	char *text;
 	enum doc_style style;
@@ -71,13 +72,8 @@ struct doc_column {
 	enum doc_type type;
 };
 
-struct doc_cell {
-	char *text;		/* as shown; "-" for nothing */
-	enum doc_style style;
-};
-
 struct doc_row {
-	struct doc_cell *cells;	/* [ncols] */
+	struct doc_span *cells;	/* [ncols]; text as shown, "-" for nothing */
 	int total;		/* a total row */
 };
 
@@ -163,9 +159,9 @@ void doc_item(struct doc *d);
 void doc_add(struct doc *d, enum doc_style style, const char *fmt, ...)
     DOC_PRINTF(3, 4);
 /* A paragraph, or a list item, of one span. */
-void doc_say(struct doc *d, enum doc_tone tone, const char *fmt, ...)
-    DOC_PRINTF(3, 4);
-void doc_point(struct doc *d, const char *fmt, ...) DOC_PRINTF(2, 3);
+#define doc_say(d, tone, ...) \
+	(doc_para(d, tone), doc_add(d, DOC_PLAIN, __VA_ARGS__))
+#define doc_point(d, ...) (doc_item(d), doc_add(d, DOC_PLAIN, __VA_ARGS__))
 /* A fact, a key figure; each run of them is one block. */
 void doc_fact(struct doc *d, const char *label, const char *fmt, ...)
     DOC_PRINTF(3, 4);
@@ -175,18 +171,17 @@ void doc_figure(struct doc *d, enum doc_style style, const char *label,
 /*
  * Open a table from '|'-separated column titles; a title may start with
  * a type mark: '$' money, '#' count, '%' percent, '@' date (else text):
- * "Part|$Amount". Then doc_row and a doc_cell* call a column.
+ * "Part|$Amount". Then doc_row, and its cells in column order: doc_cells
+ * with plain text (customer text as it is, NULL or "" shown as "-",
+ * numbers from doc_money, doc_count or doc_pct), doc_cell with a style.
  */
 struct doc_table *doc_table(struct doc *d, const char *spec);
 void doc_row(struct doc_table *t, int total);
 void doc_cell(struct doc_table *t, enum doc_style style, const char *fmt,
     ...) DOC_PRINTF(3, 4);
-/* customer text as it is; NULL or "" shows as "-" */
-void doc_cell_str(struct doc_table *t, const char *s);
-void doc_cell_money(struct doc_table *t, money_t v);
-void doc_cell_count(struct doc_table *t, long long n);
-/* a percentage with `places` decimals, signed when `sign` */
-void doc_cell_pct(struct doc_table *t, double pct, int places, int sign);
+#define doc_cells(t, ...) doc_cells_((t), (const char *const[]){ __VA_ARGS__ },\
+	sizeof((const char *const[]){ __VA_ARGS__ }) / sizeof(const char *))
+void doc_cells_(struct doc_table *t, const char *const *v, size_t n);
 
 /* Open a chart of npoints points; add series (zeroed, drawn over every
  * point) and say its caption, or why there is no chart (`missing`). */
@@ -197,12 +192,19 @@ struct doc_series *doc_series(struct doc_chart *c, enum doc_series_kind kind,
 void doc_chart_say(struct doc_chart *c, int missing, const char *fmt, ...)
     DOC_PRINTF(3, 4);
 
-/* Money as every renderer shows it: grouped, 2 decimals; returns buf
- * (48 bytes suffice). */
-const char *doc_money(char *buf, size_t n, money_t v);
+/* Numbers as every renderer shows them. The text is in the struct
+ * returned, so doc_money(v).s lives to the end of the full expression
+ * (C11 6.2.4): enough for an argument of a call. */
+struct doc_num { char s[48]; };
+struct doc_num doc_money(money_t v);	/* grouped, 2 decimals */
+struct doc_num doc_count(long long n);
+/* a percentage with `places` decimals, signed when `sign` */
+struct doc_num doc_pct(double pct, int places, int sign);
 
 /* Display width of UTF-8 text in code points (renderers align by it). */
 size_t doc_width(const char *s);
+/* Whether a column holds numbers (money, count, percent): right-aligned. */
+int doc_numeric(enum doc_type type);
 
 /* The renderers: 0, or -1 when writing failed (check errno). */
 int report_text_render(const struct doc *d, FILE *fp);

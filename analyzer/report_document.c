@@ -32,7 +32,7 @@
 #define ATTENTION_NAMED 3
 
 static const char *
-plural(long long n)
+plural(size_t n)
 {
 	return n == 1 ? "" : "s";
 }
@@ -59,6 +59,15 @@ sb_add(struct sbuf *b, const char *fmt, ...)
 	b->len += (size_t)(n > 0 ? n : 0);
 }
 
+/* "123456789012 (Acme Web)" */
+static const char *
+named(char *buf, size_t n, const char *id, const char *name)
+{
+	snprintf(buf, n, "%s%s%s%s", id, name && *name ? " (" : "",
+	    name && *name ? name : "", name && *name ? ")" : "");
+	return buf;
+}
+
 /* v joined with ", ", each with its account name when r is given;
  * "none" for an empty list. Returns a new string. */
 static char *
@@ -78,22 +87,15 @@ joined(const struct report *r, char *const *v, size_t n)
 	return b.s != NULL ? b.s : xstrdup("none");
 }
 
-/* "123456789012 (Acme Web)" */
-static const char *
-named(char *buf, size_t n, const char *id, const char *name)
-{
-	snprintf(buf, n, "%s%s%s%s", id, name && *name ? " (" : "",
-	    name && *name ? name : "", name && *name ? ")" : "");
-	return buf;
-}
-
 /* A share kept in 1/100 % as "99.99 %". */
-static const char *
-bp_text(char *buf, size_t n, int bp)
+static struct doc_num
+bp_text(int bp)
 {
-	snprintf(buf, n, "%s%d.%02d %%", bp < 0 ? "-" : "", abs(bp) / 100,
-	    abs(bp) % 100);
-	return buf;
+	struct doc_num t;
+
+	snprintf(t.s, sizeof(t.s), "%s%d.%02d %%", bp < 0 ? "-" : "",
+	    abs(bp) / 100, abs(bp) % 100);
+	return t;
 }
 
 /* A share is no money: a double is fine here. */
@@ -101,6 +103,14 @@ static double
 ratio_pct(money_t part, money_t whole)
 {
 	return whole != 0 ? 100.0 * (double)part / (double)whole : 0;
+}
+
+/* "76.99 USD": a key figure's value */
+static const char *
+amount(char *buf, size_t n, money_t v, const char *currency)
+{
+	snprintf(buf, n, "%s %s", doc_money(v).s, currency);
+	return buf;
 }
 
 /* ---- key figures ------------------------------------------------------- */
@@ -117,7 +127,7 @@ figure_estimate(struct doc *d, const struct report *r)
 	const struct estimate *e = r->estimate;
 	money_t spent = 0, prev = 0, now = 0;
 	const char *first = NULL, *last = NULL;	/* the payers' last days */
-	char a[48], b[48], v[80];
+	char v[80];
 	size_t i, k;
 	int projected = 0, final = 1, nprev = 0, npay = 0;
 
@@ -131,6 +141,7 @@ figure_estimate(struct doc *d, const struct report *r)
 		final &= p->final;
 		for (k = 0; k < r->nperiods; k++) {
 			const struct report_period *rp = &r->periods[k];
+			const char *day = rp->last_day;
 
 			if (strcmp(rp->payer, p->payer) != 0 ||
 			    strcmp(rp->period, p->period) != 0)
@@ -138,12 +149,10 @@ figure_estimate(struct doc *d, const struct report *r)
 			money_add(&spent, rp->by_class[CHARGE_USAGE]);
 			money_add(&spent, rp->by_class[CHARGE_FEE]);
 			money_add(&spent, rp->by_class[CHARGE_DISCOUNT]);
-			if (rp->last_day != NULL && (last == NULL ||
-			    strcmp(rp->last_day, last) > 0))
-				last = rp->last_day;
-			if (rp->last_day != NULL && (first == NULL ||
-			    strcmp(rp->last_day, first) < 0))
-				first = rp->last_day;
+			if (day != NULL && (last == NULL || strcmp(day, last) > 0))
+				last = day;
+			if (day != NULL && (!first || strcmp(day, first) < 0))
+				first = day;
 		}
 		if (p->previous_period != NULL) {
 			nprev++;
@@ -151,20 +160,16 @@ figure_estimate(struct doc *d, const struct report *r)
 			money_add(&now, p->amount);
 		}
 	}
-	snprintf(v, sizeof(v), "%s %s", doc_money(a, sizeof(a), spent),
-	    e->currency);
-	doc_figure(d, DOC_PLAIN, "Month to date", v, "%s so far: usage, fees "
-	    "and discounts%s%s%s", e->period, last ? ", data to " : "",
-	    last ? first : "", last && strcmp(first, last) != 0 ?
-	    " or later by payer" : "");
-	snprintf(v, sizeof(v), "%s %s", doc_money(a, sizeof(a), e->amount),
-	    e->currency);
+	doc_figure(d, DOC_PLAIN, "Month to date", amount(v, sizeof(v), spent,
+	    e->currency), "%s so far: usage, fees and discounts%s%s%s",
+	    e->period, last ? ", data to " : "", last ? first : "",
+	    last && strcmp(first, last) != 0 ? " or later by payer" : "");
+	amount(v, sizeof(v), e->amount, e->currency);
 	if (projected)
 		doc_figure(d, DOC_STRONG, "Budget estimate", v, "%s before tax; "
 		    "80 %% range %s to %s; typical error ±%.1f%%; confidence "
-		    "%s", e->period, doc_money(a, sizeof(a), e->low),
-		    doc_money(b, sizeof(b), e->high), e->typical_error,
-		    e->confidence != NULL ? e->confidence : "none");
+		    "%s", e->period, doc_money(e->low).s, doc_money(e->high).s,
+		    e->typical_error, e->confidence ? e->confidence : "none");
 	else
 		doc_figure(d, DOC_STRONG, "Budget estimate", v, "%s before tax, "
 		    "%s: nothing projected", e->period, final ? "as invoiced" :
@@ -175,9 +180,8 @@ figure_estimate(struct doc *d, const struct report *r)
 	else {
 		snprintf(v, sizeof(v), "%+.1f %%", ratio_pct(now - prev, prev));
 		doc_figure(d, DOC_PLAIN, "Against last month", v, "the month "
-		    "before as billed: %s %s%s", doc_money(a, sizeof(a), prev),
-		    e->currency, nprev < npay ? " (payers with an earlier "
-		    "month only)" : "");
+		    "before as billed: %s %s%s", doc_money(prev).s, e->currency,
+		    nprev < npay ? " (payers with an earlier month only)" : "");
 	}
 }
 
@@ -188,7 +192,7 @@ figure_attention(struct doc *d, const struct inventory *inv)
 {
 	struct sbuf names = { 0 };
 	money_t cost = 0;
-	char a[48], v[48];
+	char v[48];
 	size_t i, k, n = 0;
 
 	if (inv->nattention == 0) {
@@ -208,9 +212,9 @@ figure_attention(struct doc *d, const struct inventory *inv)
 	}
 	if (n > ATTENTION_NAMED)
 		sb_add(&names, " and %zu more", n - ATTENTION_NAMED);
-	snprintf(v, sizeof(v), "%zu service%s", n, plural((long long)n));
+	snprintf(v, sizeof(v), "%zu service%s", n, plural(n));
 	doc_figure(d, DOC_BAD, "Needs attention", v, "unsupported or unknown "
-	    "to Pilvi: %s; %s %s", names.s, doc_money(a, sizeof(a), cost),
+	    "to Pilvi: %s; %s %s", names.s, doc_money(cost).s,
 	    inv->services[inv->attention[0]].currency);
 	free(names.s);
 }
@@ -222,7 +226,6 @@ figure_coverage(struct doc *d, const struct report *r)
 {
 	const struct report_period *low = NULL;
 	money_t svc = 0, all = 0;
-	char a[48], b[48], v[32], lv[32];
 	size_t i;
 	int n = 0, bp;
 
@@ -240,19 +243,17 @@ figure_coverage(struct doc *d, const struct report *r)
 	if (n == 0)
 		return;
 	bp = all != 0 ? money_share_bp(svc, all) : 10000;
-	doc_money(a, sizeof(a), svc);
-	doc_money(b, sizeof(b), all);
 	if (low->coverage_bp < 10000 && n > 1)
-		doc_figure(d, DOC_BAD, "Coverage of the bill", bp_text(v,
-		    sizeof(v), bp), "services cover %s of %s in usage, fees "
-		    "and discounts; lowest: payer %s, %s at %s", a, b,
-		    low->payer, low->period, bp_text(lv, sizeof(lv),
-		    low->coverage_bp));
+		doc_figure(d, DOC_BAD, "Coverage of the bill", bp_text(bp).s,
+		    "services cover %s of %s in usage, fees and discounts; "
+		    "lowest: payer %s, %s at %s", doc_money(svc).s,
+		    doc_money(all).s, low->payer, low->period,
+		    bp_text(low->coverage_bp).s);
 	else
 		doc_figure(d, bp < 10000 ? DOC_BAD : DOC_GOOD, "Coverage of "
-		    "the bill", bp_text(v, sizeof(v), bp), "services cover %s "
-		    "of %s in usage, fees and discounts%s", a, b, n > 1 ?
-		    ", every month listed" : "");
+		    "the bill", bp_text(bp).s, "services cover %s of %s in "
+		    "usage, fees and discounts%s", doc_money(svc).s,
+		    doc_money(all).s, n > 1 ? ", every month listed" : "");
 }
 
 static void
@@ -311,22 +312,19 @@ files_table(struct doc *d, const struct report *r)
 		const struct report_file *f = &r->files[i];
 
 		doc_row(t, 0);
-		doc_cell_count(t, f->id);
+		doc_cells(t, doc_count(f->id).s);
 		if (f->replaced_by != 0)
 			doc_cell(t, DOC_MUTED, "replaced by #%lld",
 			    f->replaced_by);
 		else
-			doc_cell_str(t, f->status);
+			doc_cells(t, f->status);
 		/* most files are plain CSV: a container only when not */
 		if (f->container != NULL && strcmp(f->container, "plain") != 0)
 			doc_cell(t, DOC_PLAIN, "%s (%s)", f->format, f->container);
 		else
-			doc_cell_str(t, f->format);
-		doc_cell_str(t, f->payer);
-		doc_cell_str(t, f->period);
-		doc_cell_count(t, f->rows);
-		doc_cell_count(t, (long long)f->nwarnings);
-		doc_cell_str(t, f->name);
+			doc_cells(t, f->format);
+		doc_cells(t, f->payer, f->period, doc_count(f->rows).s,
+		    doc_count((long long)f->nwarnings).s, f->name);
 	}
 }
 
@@ -343,7 +341,7 @@ periods_table(struct doc *d, const struct report *r)
 	char spec[160];
 	size_t i;
 
-	for (i = 1; i < r->nperiods; i++)
+	for (i = 1; cur != NULL && i < r->nperiods; i++)
 		if (strcmp(r->periods[i].currency, cur) != 0)
 			cur = NULL;
 	snprintf(spec, sizeof(spec), "Payer|@Month|Status|Days with data|"
@@ -354,19 +352,16 @@ periods_table(struct doc *d, const struct report *r)
 		const struct report_period *p = &r->periods[i];
 
 		doc_row(t, 0);
-		doc_cell_str(t, p->payer);
-		doc_cell_str(t, p->period);
-		doc_cell(t, DOC_PLAIN, "%s", p->estimated ? "open" : "final");
+		doc_cells(t, p->payer, p->period, p->estimated ? "open" : "final");
 		/* the month is in the row: the last day as MM-DD */
 		if (p->last_day != NULL && strlen(p->last_day) == 10)
 			doc_cell(t, DOC_PLAIN, "%d (to %s)", p->days_covered,
 			    p->last_day + 5);
 		else
 			doc_cell(t, DOC_PLAIN, "none");
-		doc_cell_str(t, p->format);
-		doc_cell_money(t, p->total);
+		doc_cells(t, p->format, doc_money(p->total).s);
 		if (cur == NULL)
-			doc_cell_str(t, p->currency);
+			doc_cells(t, p->currency);
 		if (p->reconciled < 0)
 			doc_cell(t, DOC_MUTED, "no total rows");
 		else
@@ -401,22 +396,19 @@ classes_table(struct doc *d, const struct report *r)
 		const struct report_period *p = &r->periods[i];
 
 		doc_row(t, 0);
-		doc_cell_str(t, p->payer);
-		doc_cell_str(t, p->period);
+		doc_cells(t, p->payer, p->period);
 		/* "-" for none: the column is there for the other months */
 		for (c = 0; c < CHARGE_NCLASS; c++)
-			if (used[c] && p->by_class[c] == 0)
-				doc_cell_str(t, NULL);
-			else if (used[c])
-				doc_cell_money(t, p->by_class[c]);
-		doc_cell_money(t, p->total);
+			if (used[c])
+				doc_cells(t, p->by_class[c] != 0 ?
+				    doc_money(p->by_class[c]).s : NULL);
+		doc_cells(t, doc_money(p->total).s);
 	}
 }
 
 static void
 status_section(struct doc *d, const struct report *r)
 {
-	char a[48], b[48], c[48];
 	size_t i, k;
 	int any;
 
@@ -437,9 +429,8 @@ status_section(struct doc *d, const struct report *r)
 			    "file's own totals");
 		doc_point(d, "payer %s, %s: the lines add up to %s, the "
 		    "statement total is %s (difference %s)", p->payer,
-		    p->period, doc_money(a, sizeof(a), p->total),
-		    doc_money(b, sizeof(b), p->statement),
-		    doc_money(c, sizeof(c), p->difference));
+		    p->period, doc_money(p->total).s, doc_money(p->statement).s,
+		    doc_money(p->difference).s);
 	}
 	for (i = 0, any = 0; i < r->nperiods; i++)
 		for (k = 0; k < r->periods[i].nnotes; k++) {
@@ -451,8 +442,7 @@ status_section(struct doc *d, const struct report *r)
 	for (i = 0, any = 0; i < r->nfiles; i++)
 		for (k = 0; k < r->files[i].nwarnings; k++) {
 			if (!any++)
-				doc_list(d, DOC_TONE_WARN,
-				    "Warnings from ingest");
+				doc_list(d, DOC_TONE_WARN, "Warnings from ingest");
 			doc_point(d, "file #%lld: %s", r->files[i].id,
 			    r->files[i].warnings[k]);
 		}
@@ -468,17 +458,15 @@ status_section(struct doc *d, const struct report *r)
 			    "estimate");
 		doc_item(d);
 		doc_add(d, DOC_PLAIN, "payer %s, %s: ", p->payer, p->period);
-		doc_add(d, DOC_STRONG, "only %d of %d days: wait ~%d more "
-		    "day%s", p->days_observed, p->days_in_month,
-		    ESTIMATE_FIRM_DAYS - p->days_observed, ESTIMATE_FIRM_DAYS -
-		    p->days_observed == 1 ? "" : "s");
+		k = (size_t)(ESTIMATE_FIRM_DAYS - p->days_observed);
+		doc_add(d, DOC_STRONG, "only %d of %d days: wait ~%zu more "
+		    "day%s", p->days_observed, p->days_in_month, k, plural(k));
 		doc_add(d, DOC_PLAIN, " for a firmer estimate, or send the "
 		    "full month");
 	}
 }
 
 /* ---- 2. budget estimate: charts ---------------------------------------- */
-
 
 /* Usage and discounts of day j (0-based) of the complete days. */
 static money_t
@@ -505,7 +493,7 @@ chart_cumulative(struct doc *d, const struct estimate_payer *p,
 	struct doc_chart *c;
 	struct doc_series *spent, *proj, *band;
 	money_t sum = 0;
-	char a[48], b[48], lo[48], hi[48];
+	struct doc_num start;
 	int n = dl->ndays, j;
 
 	c = doc_chart(d, DOC_CHART_CUMULATIVE, n + 1, "The month adding up",
@@ -524,7 +512,7 @@ chart_cumulative(struct doc *d, const struct estimate_payer *p,
 		money_add(&sum, j < obs ? day_cost(dl, j) : dl->projected[j]);
 	if (money_sub(p->amount, sum, &sum) != 0)
 		sum = 0;
-	doc_money(a, sizeof(a), sum);
+	start = doc_money(sum);
 	for (j = 0; j <= n; j++) {
 		if (j > 0)
 			money_add(&sum, j <= obs ? day_cost(dl, j - 1) :
@@ -547,15 +535,14 @@ chart_cumulative(struct doc *d, const struct estimate_payer *p,
 		spent->to = obs + 1;
 	if (proj != NULL)
 		proj->from = band->from = obs;
-	doc_money(b, sizeof(b), p->amount);
 	doc_chart_say(c, 0, "Before tax: %s at the start is what does not "
 	    "come by the day (month-long and one-time charges, fees); then "
 	    "usage and discounts day by day%s, to %s %s on day %d%s%s%s%s.",
-	    a, proj == NULL ? "" : obs > 0 ? " to the last complete day, then "
-	    "the projection" : ", all projected", b, p->currency, n,
-	    proj ? ", with the 80 % range " : "", proj ? doc_money(lo,
-	    sizeof(lo), p->low) : "", proj ? " to " : "", proj ?
-	    doc_money(hi, sizeof(hi), p->high) : "");
+	    start.s, proj == NULL ? "" : obs > 0 ? " to the last complete day, "
+	    "then the projection" : ", all projected", doc_money(p->amount).s,
+	    p->currency, n, proj ? ", with the 80 % range " : "",
+	    proj ? doc_money(p->low).s : "", proj ? " to " : "",
+	    proj ? doc_money(p->high).s : "");
 }
 
 /* The month day by day: complete days stacked by the top services, the
@@ -658,27 +645,23 @@ services_table(struct doc *d, const struct estimate_service *s, size_t n,
 
 	for (i = 0; i < n; i++) {
 		doc_row(t, 0);
-		doc_cell_str(t, s[i].code);
-		doc_cell_str(t, s[i].name);
-		doc_cell_money(t, s[i].amount);
-		if (total > 0)
-			doc_cell_pct(t, ratio_pct(s[i].amount, total), 1, 0);
-		else
-			doc_cell_str(t, NULL);
+		doc_cells(t, s[i].code, s[i].name, doc_money(s[i].amount).s,
+		    total > 0 ? doc_pct(ratio_pct(s[i].amount, total), 1, 0).s :
+		    NULL);
 	}
 }
 
-/* "76.99 USD (80 % range 67.82 to 93.15), confidence low" */
+/* "76.99 USD", and with `range` " (80 % range 67.82 to 93.15),
+ * confidence low" */
 static void
 amount_range(struct doc *d, money_t amount, const char *currency,
-    money_t low, money_t high, const char *confidence)
+    int range, money_t low, money_t high, const char *confidence)
 {
-	char a[48], b[48];
-
-	doc_add(d, DOC_STRONG, "%s %s", doc_money(a, sizeof(a), amount),
-	    currency);
+	doc_add(d, DOC_STRONG, "%s %s", doc_money(amount).s, currency);
+	if (!range)
+		return;
 	doc_add(d, DOC_PLAIN, " (80 %% range %s to %s), confidence ",
-	    doc_money(a, sizeof(a), low), doc_money(b, sizeof(b), high));
+	    doc_money(low).s, doc_money(high).s);
 	doc_add(d, DOC_STRONG, "%s", confidence != NULL ? confidence : "none");
 }
 
@@ -688,30 +671,24 @@ estimate_payer(struct doc *d, const struct estimate *e,
     size_t ndl, size_t i)
 {
 	struct doc_table *t;
-	char id[32], a[48];
+	char id[32];
 	size_t k;
 
 	snprintf(id, sizeof(id), "estimate-%zu", i + 1);
 	doc_heading(d, 3, id, "Payer %s, %s", p->payer, p->period);
 	doc_para(d, DOC_TONE_PLAIN);
-	if (p->complete) {
-		doc_add(d, DOC_STRONG, "%s %s", doc_money(a, sizeof(a),
-		    p->amount), p->currency);
-		doc_add(d, DOC_PLAIN, "%s", p->final ? ", final" : ", every day "
-		    "in, not yet invoiced");
-	} else {
-		amount_range(d, p->amount, p->currency, p->low, p->high,
-		    p->confidence);
-		doc_add(d, DOC_PLAIN, ", estimated");
-	}
+	amount_range(d, p->amount, p->currency, !p->complete, p->low, p->high,
+	    p->confidence);
+	doc_add(d, DOC_PLAIN, "%s", !p->complete ? ", estimated" : p->final ?
+	    ", final" : ", every day in, not yet invoiced");
 	if (strcmp(p->period, e->period) != 0)
 		doc_add(d, DOC_PLAIN, "; not in the all-payers total: its data "
 		    "ends in an earlier month");
 	t = doc_table(d, "Part|$Amount");
 	for (k = 0; k < p->nparts; k++) {
 		doc_row(t, p->parts[k].kind == ESTIMATE_PART_TOTAL);
-		doc_cell_str(t, p->parts[k].label);
-		doc_cell_money(t, p->parts[k].amount);
+		doc_cells(t, p->parts[k].label,
+		    doc_money(p->parts[k].amount).s);
 	}
 	if (p->nnotes > 0)
 		doc_list(d, DOC_TONE_PLAIN, NULL);
@@ -735,16 +712,13 @@ history_table(struct doc *d, const struct estimate_record *h, size_t n)
 	    "$Actual|%Off");
 	for (i = 0; i < n; i++) {
 		doc_row(t, 0);
-		doc_cell_str(t, h[i].payer);
-		doc_cell_str(t, h[i].period);
+		doc_cells(t, h[i].payer, h[i].period);
 		/* the day is enough; made_at is an ISO time */
 		doc_cell(t, DOC_PLAIN, "%.10s", h[i].made_at != NULL ?
 		    h[i].made_at : "-");
-		doc_cell_str(t, h[i].data_through);
-		doc_cell_count(t, h[i].days_observed);
-		doc_cell_money(t, h[i].amount);
-		doc_cell_money(t, h[i].actual);
-		doc_cell_pct(t, h[i].err_pct, 1, 1);
+		doc_cells(t, h[i].data_through, doc_count(h[i].days_observed).s,
+		    doc_money(h[i].amount).s, doc_money(h[i].actual).s,
+		    doc_pct(h[i].err_pct, 1, 1).s);
 	}
 }
 
@@ -755,7 +729,6 @@ estimate_body(struct doc *d, const struct estimate *e,
     const struct estimate_record *hist, size_t nhist,
     const struct report_daily *dl, size_t ndl)
 {
-	char a[48], b[48];
 	size_t i, k, same = 0;
 
 	if (e->npayers == 0) {
@@ -774,15 +747,11 @@ estimate_body(struct doc *d, const struct estimate *e,
 		doc_para(d, DOC_TONE_PLAIN);
 		doc_add(d, DOC_PLAIN, "All payers, %s: ", e->period);
 		/* a range only where something is projected */
-		if (i < e->npayers)
-			amount_range(d, e->amount, e->currency, e->low, e->high,
-			    e->confidence);
-		else
-			doc_add(d, DOC_STRONG, "%s %s", doc_money(a, sizeof(a),
-			    e->amount), e->currency);
+		amount_range(d, e->amount, e->currency, i < e->npayers, e->low,
+		    e->high, e->confidence);
 		doc_say(d, DOC_TONE_PLAIN, "Tax projected apart: %s; credits "
-		    "and refunds left out: %s.", doc_money(a, sizeof(a),
-		    e->tax), doc_money(b, sizeof(b), e->credits));
+		    "and refunds left out: %s.", doc_money(e->tax).s,
+		    doc_money(e->credits).s);
 	}
 	if (dl != NULL && e->nservices > 0)
 		chart_share(d, e);
@@ -826,16 +795,21 @@ attention_table(struct doc *d, const struct inventory *inv)
 		    &inv->services[inv->attention[i]];
 
 		doc_row(t, 0);
-		doc_cell_str(t, s->account);
-		doc_cell_str(t, s->code);
-		doc_cell_str(t, s->name);
-		doc_cell_money(t, s->cost);
+		doc_cells(t, s->account, s->code, s->name,
+		    doc_money(s->cost).s);
 		doc_cell(t, DOC_BAD, "%s", s->support);
-		doc_cell_str(t, s->support_note != NULL && *s->support_note ?
+		doc_cells(t, s->support_note != NULL && *s->support_note ?
 		    s->support_note : s->unknown ? "not a service we know" :
 		    strcmp(s->support, "unknown") == 0 ?
 		    "not in Pilvi's catalog" : NULL);
 	}
+}
+
+/* "7" of "2026-10-07"; s as it is when it is no date */
+static const char *
+day_of(const char *s)
+{
+	return strlen(s) == 10 ? s + 8 + (s[8] == '0') : s;
 }
 
 static void
@@ -843,14 +817,14 @@ account_services(struct doc *d, const struct inventory *inv,
     const struct inventory_account *a)
 {
 	struct doc_table *t;
-	char buf[160], cost[48];
+	char buf[160];
 	size_t i, k;
 	int payer_level = 0;
 
 	doc_heading(d, 4, NULL, "Account %s: %zu service%s, %s %s",
 	    named(buf, sizeof(buf), a->account, a->account_name),
-	    a->nservices, plural((long long)a->nservices),
-	    doc_money(cost, sizeof(cost), a->cost), a->currency);
+	    a->nservices, plural(a->nservices), doc_money(a->cost).s,
+	    a->currency);
 	t = doc_table(d, "Service|Regions|#Usage types|#Resources|Days seen|"
 	    "$Cost|%Share|Pilvi");
 	for (i = 0; i < inv->nservices; i++) {
@@ -867,17 +841,15 @@ account_services(struct doc *d, const struct inventory *inv,
 		    "");
 		regions = s->nregions > 0 ? joined(NULL, s->regions,
 		    s->nregions) : NULL;
-		doc_cell_str(t, regions);
+		doc_cells(t, regions);
 		free(regions);
-		doc_cell_count(t, s->usage_types);
-		doc_cell_count(t, s->resources);
+		doc_cells(t, doc_count(s->usage_types).s,
+		    doc_count(s->resources).s);
 		/* the month is in the heading: days of it */
-		doc_cell(t, DOC_PLAIN, "%s to %s", strlen(s->first_seen) == 10 ?
-		    s->first_seen + 8 + (s->first_seen[8] == '0') :
-		    s->first_seen, strlen(s->last_seen) == 10 ? s->last_seen + 8 +
-		    (s->last_seen[8] == '0') : s->last_seen);
-		doc_cell_money(t, s->cost);
-		doc_cell_pct(t, s->share_bp / 100.0, 1, 0);
+		doc_cell(t, DOC_PLAIN, "%s to %s", day_of(s->first_seen),
+		    day_of(s->last_seen));
+		doc_cells(t, doc_money(s->cost).s,
+		    doc_pct(s->share_bp / 100.0, 1, 0).s);
 		doc_cell(t, strcmp(s->support, "supported") == 0 ? DOC_PLAIN :
 		    DOC_BAD, "%s%s", s->support, s->manual ? ", from a service "
 		    "list" : "");
@@ -891,10 +863,10 @@ account_services(struct doc *d, const struct inventory *inv,
 	}
 	doc_para(d, DOC_TONE_MUTED);
 	doc_add(d, DOC_PLAIN, "Untagged %s of %s; tag keys:",
-	    doc_money(buf, sizeof(buf), a->untagged), cost);
+	    doc_money(a->untagged).s, doc_money(a->cost).s);
 	for (k = 0; k < a->ntags; k++)
 		doc_add(d, DOC_PLAIN, "%s %s (%s)", k ? "," : "", a->tags[k].key,
-		    doc_money(buf, sizeof(buf), a->tags[k].cost));
+		    doc_money(a->tags[k].cost).s);
 	doc_add(d, DOC_PLAIN, ".");
 }
 
@@ -912,11 +884,9 @@ changes_table(struct doc *d, const struct inventory *inv)
 
 		doc_row(t, 0);
 		doc_cell(t, DOC_PLAIN, "%s to %s", c->from, c->to);
-		doc_cell_str(t, c->account);
-		doc_cell_str(t, c->code != NULL ? c->code : "(whole account)");
-		doc_cell(t, DOC_PLAIN, "%s", inventory_change_name(c->kind));
-		doc_cell_money(t, c->before);
-		doc_cell_money(t, c->after);
+		doc_cells(t, c->account, c->code != NULL ? c->code :
+		    "(whole account)", inventory_change_name(c->kind),
+		    doc_money(c->before).s, doc_money(c->after).s);
 	}
 }
 
@@ -924,7 +894,7 @@ changes_table(struct doc *d, const struct inventory *inv)
 static void
 inventory_body(struct doc *d, const struct inventory *inv)
 {
-	char id[32], cost[48];
+	char id[32];
 	size_t i, j;
 
 	if (inv->nservices == 0) {
@@ -940,9 +910,8 @@ inventory_body(struct doc *d, const struct inventory *inv)
 		doc_heading(d, 3, id, "Payer %s, %s", p->payer, p->period);
 		doc_say(d, DOC_TONE_PLAIN, "%zu account%s, %zu service line%s, "
 		    "%s %s (usage, fees and discounts).", p->naccounts,
-		    plural((long long)p->naccounts), p->nservices,
-		    plural((long long)p->nservices),
-		    doc_money(cost, sizeof(cost), p->cost), p->currency);
+		    plural(p->naccounts), p->nservices, plural(p->nservices),
+		    doc_money(p->cost).s, p->currency);
 		for (j = 0; j < inv->naccounts; j++)
 			if (strcmp(inv->accounts[j].payer, p->payer) == 0 &&
 			    strcmp(inv->accounts[j].period, p->period) == 0)
@@ -971,17 +940,15 @@ month_account(struct doc *d, const struct report_month_account *a,
 	free(spec.s);
 	for (s = 0; s <= a->nservices; s++) {
 		doc_row(t, s == a->nservices);
-		doc_cell_str(t, s < a->nservices ? a->services[s] : "total");
+		doc_cells(t, s < a->nservices ? a->services[s] : "total");
 		for (m = first; m < a->nmonths; m++) {
 			const struct report_cell *c =
 			    &a->cells[s * a->nmonths + m];
 
 			if (c->state == 2)
 				doc_cell(t, DOC_BAD, "overflow");
-			else if (c->state == 0)
-				doc_cell_str(t, NULL);
 			else
-				doc_cell_money(t, c->cost);
+				doc_cells(t, c->state ? doc_money(c->cost).s : NULL);
 		}
 	}
 }
@@ -1157,7 +1124,6 @@ report_write_backtest(const struct estimate_backtest *b, FILE *fp)
 	static const int cuts[4] = { 7, 14, 21, 0 };
 	struct doc *d = doc_new();
 	struct doc_table *t;
-	char lo[48], hi[48];
 	size_t i;
 	int c, later = 0;
 
@@ -1176,18 +1142,14 @@ report_write_backtest(const struct estimate_backtest *b, FILE *fp)
 		int in = tr->actual >= tr->low && tr->actual <= tr->high;
 
 		doc_row(t, 0);
-		doc_cell_str(t, tr->payer);
-		doc_cell_str(t, tr->period);
-		doc_cell_count(t, tr->cut_day);
-		doc_cell_count(t, tr->days_observed);
-		doc_cell_money(t, tr->actual);
-		doc_cell_money(t, tr->ours);
+		doc_cells(t, tr->payer, tr->period, doc_count(tr->cut_day).s,
+		    doc_count(tr->days_observed).s, doc_money(tr->actual).s,
+		    doc_money(tr->ours).s);
 		/* one word, so that a terminal table does not wrap it */
 		doc_cell(t, in ? DOC_PLAIN : DOC_BAD, "%s..%s%s",
-		    doc_money(lo, sizeof(lo), tr->low),
-		    doc_money(hi, sizeof(hi), tr->high), in ? "" : " !");
-		doc_cell_pct(t, tr->err_ours, 1, 1);
-		doc_cell_pct(t, tr->err_run_rate, 1, 1);
+		    doc_money(tr->low).s, doc_money(tr->high).s, in ? "" : " !");
+		doc_cells(t, doc_pct(tr->err_ours, 1, 1).s,
+		    doc_pct(tr->err_run_rate, 1, 1).s);
 		later |= tr->later_one_time != 0;
 	}
 	doc_say(d, DOC_TONE_MUTED, "Cut: the day of the delivery; days: "
@@ -1204,16 +1166,10 @@ report_write_backtest(const struct estimate_backtest *b, FILE *fp)
 		if (sc.n == 0)
 			continue;
 		doc_row(t, cuts[c] == 0);
-		if (cuts[c] != 0)
-			doc_cell(t, DOC_PLAIN, "day %d", cuts[c]);
-		else
-			doc_cell(t, DOC_PLAIN, "all");
-		doc_cell_pct(t, sc.mae_ours, 1, 0);
-		doc_cell_pct(t, sc.mae_run_rate, 1, 0);
-		doc_cell_pct(t, sc.mae_naive, 1, 0);
-		doc_cell_pct(t, sc.bias_ours, 1, 1);
-		doc_cell_pct(t, sc.coverage, 0, 0);
-		doc_cell_count(t, sc.n);
+		doc_cell(t, DOC_PLAIN, cuts[c] != 0 ? "day %d" : "all", cuts[c]);
+		doc_cells(t, doc_pct(sc.mae_ours, 1, 0).s, doc_pct(sc.mae_run_rate,
+		    1, 0).s, doc_pct(sc.mae_naive, 1, 0).s, doc_pct(sc.bias_ours,
+		    1, 1).s, doc_pct(sc.coverage, 0, 0).s, doc_count(sc.n).s);
 	}
 	return render(d, report_text_render, fp);
 }

@@ -147,6 +147,15 @@ esc(FILE *fp, const char *s)
 	}
 }
 
+/* pre, s escaped, post */
+static void
+tag(FILE *fp, const char *pre, const char *s, const char *post)
+{
+	fputs(pre, fp);
+	esc(fp, s);
+	fputs(post, fp);
+}
+
 static const char *const style_class[] = {
 	[DOC_PLAIN] = NULL, [DOC_STRONG] = "strong", [DOC_GOOD] = "good",
 	[DOC_BAD] = "bad", [DOC_MUTED] = "muted"
@@ -173,8 +182,8 @@ spans(FILE *fp, const struct doc_text *t)
 static void
 cell_class(FILE *fp, enum doc_type type, enum doc_style st)
 {
-	const char *align = type == DOC_MONEY || type == DOC_COUNT ||
-	    type == DOC_PERCENT ? "n" : type == DOC_DATE ? "t" : NULL;
+	const char *align = doc_numeric(type) ? "n" : type == DOC_DATE ? "t" :
+	    NULL;
 
 	if (align != NULL || style_class[st] != NULL)
 		fprintf(fp, " class=\"%s%s%s\"", align ? align : "",
@@ -194,9 +203,7 @@ table(FILE *fp, const struct doc_table *t)
 	for (i = 0; i < t->ncols; i++) {
 		fputs("<th", fp);
 		cell_class(fp, t->cols[i].type, DOC_PLAIN);
-		putc('>', fp);
-		esc(fp, t->cols[i].title);
-		fputs("</th>", fp);
+		tag(fp, ">", t->cols[i].title, "</th>");
 	}
 	fputs("</tr></thead>\n<tbody>\n", fp);
 	for (r = 0; r < t->nrows; r++) {
@@ -204,14 +211,9 @@ table(FILE *fp, const struct doc_table *t)
 		for (i = 0; i < t->ncols; i++) {
 			fputs("<td", fp);
 			cell_class(fp, t->cols[i].type, t->rows[r].cells[i].style);
-			if (t->ncols > 3) {
-				fputs(" data-label=\"", fp);
-				esc(fp, t->cols[i].title);
-				putc('"', fp);
-			}
-			putc('>', fp);
-			esc(fp, t->rows[r].cells[i].text);
-			fputs("</td>", fp);
+			if (t->ncols > 3)
+				tag(fp, " data-label=\"", t->cols[i].title, "\"");
+			tag(fp, ">", t->rows[r].cells[i].text, "</td>");
 		}
 		fputs("</tr>\n", fp);
 	}
@@ -226,6 +228,23 @@ table(FILE *fp, const struct doc_table *t)
 #define MT 16.0				/* above the plot */
 #define PH 190.0			/* the plot's height */
 #define MR 10.0
+
+/* A figure and its title line: the title, the month (with `period`),
+ * the currency. */
+static void
+figure_open(FILE *fp, const struct doc_chart *c, int period)
+{
+	tag(fp, "<figure>\n<div class=\"ct\">", c->title, ", ");
+	if (period)
+		tag(fp, "", c->period, ", ");
+	tag(fp, "", c->unit, "</div>\n");
+}
+
+static void
+figure_close(FILE *fp, const struct doc_chart *c)
+{
+	tag(fp, "<figcaption>", c->caption, "</figcaption>\n</figure>\n");
+}
 
 /* The plot's frame: x from ml to CW - MR, money from bottom to top. */
 struct frame {
@@ -327,16 +346,10 @@ frame_open(FILE *fp, struct frame *f, const struct doc_chart *c, int ndays,
 	f->ml = 12 + 8.5 * (double)(strlen(a) > strlen(b) ? strlen(a) :
 	    strlen(b));
 	f->slot = (CW - f->ml - MR) / ndays;
-	fputs("<figure>\n<div class=\"ct\">", fp);
-	esc(fp, c->title);
-	fputs(", ", fp);
-	esc(fp, c->period);
-	fputs(", ", fp);
-	esc(fp, c->unit);
-	fprintf(fp, "</div>\n<svg viewBox=\"0 0 %.1f %.1f\" role=\"img\" "
+	figure_open(fp, c, 1);
+	fprintf(fp, "<svg viewBox=\"0 0 %.1f %.1f\" role=\"img\" "
 	    "aria-label=\"", CW, MT + PH + 24);
-	esc(fp, c->title);
-	fputs("\">\n", fp);
+	tag(fp, "", c->title, "\">\n");
 	for (t = f->bottom; t <= f->top; t += f->step) {
 		fprintf(fp, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
 		    "y2=\"%.1f\" stroke=\"%s\"/><text x=\"%.1f\" y=\"%.1f\" "
@@ -371,13 +384,10 @@ frame_close(FILE *fp, const struct doc_chart *c)
 		if (c->series[k].kind == DOC_SERIES_BAR)
 			fprintf(fp, " style=\"background:%s\"",
 			    series_colour(c, k));
-		fputs("></span>", fp);
-		esc(fp, c->series[k].name);
-		fputs("</li>", fp);
+		tag(fp, "></span>", c->series[k].name, "</li>");
 	}
-	fputs("</ul>\n<figcaption>", fp);
-	esc(fp, c->caption);
-	fputs("</figcaption>\n</figure>\n", fp);
+	fputs("</ul>\n", fp);
+	figure_close(fp, c);
 }
 
 /* The month day by day: stacked bars (up for costs, down for
@@ -386,7 +396,6 @@ static void
 chart_daily(FILE *fp, const struct doc_chart *c, int id)
 {
 	struct frame f;
-	char buf[48];
 	size_t k;
 	int j;
 
@@ -414,13 +423,11 @@ chart_daily(FILE *fp, const struct doc_chart *c, int id)
 				    id);
 			else
 				fprintf(fp, "fill=\"%s\">", series_colour(c, k));
-			fputs("<title>", fp);
-			esc(fp, c->period);
+			tag(fp, "<title>", c->period, "");
 			fprintf(fp, "-%02d ", j + 1);
 			esc(fp, s->name);
-			fprintf(fp, ": %s ", doc_money(buf, sizeof(buf), s->v[j]));
-			esc(fp, c->unit);
-			fputs("</title></rect>\n", fp);
+			fprintf(fp, ": %s ", doc_money(s->v[j]).s);
+			tag(fp, "", c->unit, "</title></rect>\n");
 			*(h > 0 ? &up : &down) -= h;
 		}
 	}
@@ -483,46 +490,38 @@ chart_share(FILE *fp, const struct doc_chart *c)
 {
 	const struct doc_series *s = &c->series[0];
 	money_t max = 0;
-	char buf[48];
 	int i;
 
 	for (i = 0; i < c->npoints; i++)
 		max = s->v[i] > max ? s->v[i] : max;
-	fputs("<figure>\n<div class=\"ct\">", fp);
-	esc(fp, c->title);
-	fputs(", ", fp);
-	esc(fp, c->unit);
-	fputs("</div>\n<div class=\"bars\">\n", fp);
+	figure_open(fp, c, 0);
+	fputs("<div class=\"bars\">\n", fp);
 	for (i = 0; i < c->npoints; i++) {
 		double w = max > 0 && s->v[i] > 0 ? 100.0 * (double)s->v[i] /
 		    (double)max : 0;
 
-		fputs("<div><span class=\"lb\">", fp);
-		esc(fp, c->labels[i]);
+		tag(fp, "<div><span class=\"lb\">", c->labels[i], "");
 		fprintf(fp, "</span><span class=\"bar\"><span style=\"width:%.1f%%;"
 		    "background:%s\"></span></span><span class=\"v\">%s", w,
 		    i == c->npoints - 1 && strcmp(c->labels[i], "other") == 0 ?
 		    OTHER_COLOUR : palette[(size_t)i % NPALETTE],
-		    doc_money(buf, sizeof(buf), s->v[i]));
+		    doc_money(s->v[i]).s);
 		/* a share is no money: a double is fine here */
 		if (c->total > 0)
 			fprintf(fp, " (%.1f%%)", 100.0 * (double)s->v[i] /
 			    (double)c->total);
 		fputs("</span></div>\n", fp);
 	}
-	fputs("</div>\n<figcaption>", fp);
-	esc(fp, c->caption);
-	fputs("</figcaption>\n</figure>\n", fp);
+	fputs("</div>\n", fp);
+	figure_close(fp, c);
 }
 
 static void
 chart(FILE *fp, const struct doc_chart *c, int id)
 {
-	if (c->missing != NULL) {
-		fputs("<p class=\"muted\">", fp);
-		esc(fp, c->missing);
-		fputs("</p>\n", fp);
-	} else if (c->nseries == 0 || c->npoints < 2)
+	if (c->missing != NULL)
+		tag(fp, "<p class=\"muted\">", c->missing, "</p>\n");
+	else if (c->nseries == 0 || c->npoints < 2)
 		return;
 	else if (c->kind == DOC_CHART_DAILY)
 		chart_daily(fp, c, id);
@@ -556,11 +555,8 @@ contents(FILE *fp, const struct doc *d)
 			fputs("<ul>", fp);
 			open3 = 1;
 		}
-		fputs("\n<li><a href=\"#", fp);
-		esc(fp, b->id);
-		fputs("\">", fp);
-		esc(fp, b->title);
-		fputs(b->level == 3 ? "</a></li>" : "</a>", fp);
+		tag(fp, "\n<li><a href=\"#", b->id, "\">");
+		tag(fp, "", b->title, b->level == 3 ? "</a></li>" : "</a>");
 	}
 	fputs(open3 ? "</ul></li>" : open2 ? "</li>" : "", fp);
 	fputs("\n</ul></nav>\n", fp);
@@ -587,11 +583,9 @@ text_block(FILE *fp, const struct doc_block *b)
 	}
 	if (b->tone >= DOC_TONE_WARN)
 		fprintf(fp, "<div class=\"%s\">", tone);
-	if (b->title != NULL) {
-		fputs(b->tone >= DOC_TONE_WARN ? "<strong>" : "<p>", fp);
-		esc(fp, b->title);
-		fputs(b->tone >= DOC_TONE_WARN ? "</strong>\n" : ":</p>\n", fp);
-	}
+	if (b->title != NULL)
+		tag(fp, b->tone >= DOC_TONE_WARN ? "<strong>" : "<p>", b->title,
+		    b->tone >= DOC_TONE_WARN ? "</strong>\n" : ":</p>\n");
 	fputs("<ul>\n", fp);
 	for (k = 0; k < b->nitems; k++) {
 		fputs("<li>", fp);
@@ -617,17 +611,14 @@ pairs(FILE *fp, const struct doc_block *b)
 			fprintf(fp, "<div class=\"card%s%s\"><div class=\"l\">",
 			    style_class[f->style] ? " k-" : "",
 			    style_class[f->style] ? style_class[f->style] : "");
-		esc(fp, f->label);
-		fputs(b->kind == DOC_FACTS ? "</th><td>" :
-		    "</div><div class=\"v\">", fp);
-		esc(fp, f->value);
-		if (b->kind == DOC_FACTS) {
-			fputs("</td></tr>\n", fp);
-			continue;
+		tag(fp, "", f->label, b->kind == DOC_FACTS ? "</th><td>" :
+		    "</div><div class=\"v\">");
+		if (b->kind == DOC_FACTS)
+			tag(fp, "", f->value, "</td></tr>\n");
+		else {
+			tag(fp, "", f->value, "</div><div class=\"d\">");
+			tag(fp, "", f->detail, "</div></div>\n");
 		}
-		fputs("</div><div class=\"d\">", fp);
-		esc(fp, f->detail);
-		fputs("</div></div>\n", fp);
 	}
 	fputs(b->kind == DOC_FACTS ? "</table>\n" : "</div>\n", fp);
 }
@@ -657,13 +648,9 @@ report_html_render(const struct doc *d, FILE *fp)
 			if (b->level == 2 && toc++ == 1)
 				contents(fp, d);
 			fprintf(fp, "<h%d", b->level);
-			if (b->id != NULL) {
-				fputs(" id=\"", fp);
-				esc(fp, b->id);
-				putc('"', fp);
-			}
-			putc('>', fp);
-			esc(fp, b->title);
+			if (b->id != NULL)
+				tag(fp, " id=\"", b->id, "\"");
+			tag(fp, ">", b->title, "");
 			fprintf(fp, "</h%d>\n", b->level);
 			break;
 		case DOC_PARAGRAPH:

@@ -61,6 +61,15 @@ md_text(FILE *fp, const char *s, int start)
 	}
 }
 
+/* pre, s as md_text() writes it, post */
+static void
+md_put(FILE *fp, const char *pre, const char *s, int start, const char *post)
+{
+	fputs(pre, fp);
+	md_text(fp, s, start);
+	fputs(post, fp);
+}
+
 /* A number of ours (digits, sign, separators, "%", "-" for none) as it
  * is, and what follows it ("USD") as text. */
 static void
@@ -78,9 +87,7 @@ md_span(FILE *fp, const char *s, enum doc_style style, int start)
 {
 	int bold = style == DOC_STRONG || style == DOC_BAD;
 
-	fputs(bold ? "**" : "", fp);
-	md_text(fp, s, start && !bold);
-	fputs(bold ? "**" : "", fp);
+	md_put(fp, bold ? "**" : "", s, start && !bold, bold ? "**" : "");
 }
 
 static void
@@ -92,35 +99,27 @@ md_spans(FILE *fp, const struct doc_text *t)
 		md_span(fp, t->spans[i].text, t->spans[i].style, i == 0);
 }
 
-static int
-numeric(enum doc_type type)
-{
-	return type == DOC_MONEY || type == DOC_COUNT || type == DOC_PERCENT;
-}
-
 static void
 md_table(FILE *fp, const struct doc_table *t)
 {
 	size_t r, i;
 
 	fputs("|", fp);
-	for (i = 0; i < t->ncols; i++) {
-		putc(' ', fp);
-		md_text(fp, t->cols[i].title, 1);
-		fputs(" |", fp);
-	}
+	for (i = 0; i < t->ncols; i++)
+		md_put(fp, " ", t->cols[i].title, 1, " |");
 	fputs("\n|", fp);
 	for (i = 0; i < t->ncols; i++)
-		fputs(numeric(t->cols[i].type) ? " ---: |" : " --- |", fp);
+		fputs(doc_numeric(t->cols[i].type) ? " ---: |" : " --- |", fp);
 	putc('\n', fp);
 	for (r = 0; r < t->nrows; r++) {
 		fputs("|", fp);
 		for (i = 0; i < t->ncols; i++) {
-			const struct doc_cell *c = &t->rows[r].cells[i];
+			const struct doc_span *c = &t->rows[r].cells[i];
 			int bold = t->rows[r].total || c->style == DOC_BAD;
 
 			fputs(bold ? " **" : " ", fp);
-			if (numeric(t->cols[i].type) || strcmp(c->text, "-") == 0)
+			if (doc_numeric(t->cols[i].type) ||
+			    strcmp(c->text, "-") == 0)
 				md_value(fp, c->text);
 			else
 				md_text(fp, c->text, 1);
@@ -145,18 +144,15 @@ report_markdown_render(const struct doc *d, FILE *fp)
 		switch (b->kind) {
 		case DOC_HEADING:
 			fprintf(fp, "%.*s ", b->level, "####");
-			md_text(fp, b->title, 0);
-			putc('\n', fp);
+			md_put(fp, "", b->title, 0, "\n");
 			break;
 		case DOC_PARAGRAPH:
 			md_spans(fp, &b->text);
 			putc('\n', fp);
 			break;
 		case DOC_LIST:
-			if (b->title != NULL) {
-				md_span(fp, b->title, DOC_STRONG, 1);
-				fputs("\n\n", fp);
-			}
+			if (b->title != NULL)
+				md_put(fp, "**", b->title, 0, "**\n\n");
 			for (k = 0; k < b->nitems; k++) {
 				fputs("- ", fp);
 				md_spans(fp, &b->items[k]);
@@ -165,24 +161,17 @@ report_markdown_render(const struct doc *d, FILE *fp)
 			break;
 		case DOC_FACTS:
 			for (k = 0; k < b->npairs; k++) {
-				fputs("- **", fp);
-				md_text(fp, b->pairs[k].label, 0);
-				fputs(":** ", fp);
-				md_text(fp, b->pairs[k].value, 0);
-				putc('\n', fp);
+				md_put(fp, "- **", b->pairs[k].label, 0, ":** ");
+				md_put(fp, "", b->pairs[k].value, 0, "\n");
 			}
 			break;
 		case DOC_FIGURES:
 			fputs("| Key figure | Value | What it is |\n"
 			    "| --- | ---: | --- |\n", fp);
 			for (k = 0; k < b->npairs; k++) {
-				fputs("| ", fp);
-				md_text(fp, b->pairs[k].label, 1);
-				fputs(" | ", fp);
+				md_put(fp, "| ", b->pairs[k].label, 1, " | ");
 				md_value(fp, b->pairs[k].value);
-				fputs(" | ", fp);
-				md_text(fp, b->pairs[k].detail, 1);
-				fputs(" |\n", fp);
+				md_put(fp, " | ", b->pairs[k].detail, 1, " |\n");
 			}
 			break;
 		case DOC_TABLE:

@@ -18,6 +18,9 @@
 #define MIN_TEXT 16		/* a text column narrows to this at the least */
 #define WORD 20			/* ... and, past WIDTH, breaks words longer */
 
+#define MAX(a, b) ((a) > (b) ? (a) : (b))
+#define MIN(a, b) ((a) < (b) ? (a) : (b))
+
 /* Bytes of the first n code points of s (all of s when shorter). */
 static size_t
 prefix_bytes(const char *s, size_t n)
@@ -41,14 +44,11 @@ wrap(const char *s, size_t width, char ***lines)
 	size_t n = 0;
 
 	*lines = NULL;
-	if (width < 1)
-		width = 1;
+	width = MAX(width, 1);
 	do {
 		size_t cut = prefix_bytes(s, width), take, i;
 
-		if (s[cut] == '\0')
-			take = cut;
-		else if (s[cut] == ' ')
+		if (s[cut] == '\0' || s[cut] == ' ')
 			take = cut;
 		else {
 			for (i = cut; i > 0 && s[i - 1] != ' '; i--)
@@ -87,14 +87,11 @@ widest_word(const char *s)
 {
 	size_t best = 0, cur = 0;
 
-	for (; *s != '\0'; s++) {
-		if (*s == ' ') {
+	for (; *s != '\0'; s++)
+		if (*s == ' ')
 			cur = 0;
-			continue;
-		}
-		if (((unsigned char)*s & 0xc0) != 0x80 && ++cur > best)
+		else if (((unsigned char)*s & 0xc0) != 0x80 && ++cur > best)
 			best = cur;
-	}
 	return best;
 }
 
@@ -111,9 +108,9 @@ static void
 put_wrapped(FILE *fp, const char *s, size_t indent, const char *first)
 {
 	char **lines;
-	size_t n, i, w = WIDTH > indent + 20 ? WIDTH - indent : 20;
+	size_t n = wrap(s, WIDTH > indent + 20 ? WIDTH - indent : 20, &lines);
+	size_t i;
 
-	n = wrap(s, w, &lines);
 	for (i = 0; i < n; i++) {
 		if (i == 0)
 			fputs(first, fp);
@@ -124,42 +121,27 @@ put_wrapped(FILE *fp, const char *s, size_t indent, const char *first)
 	free_lines(lines, n);
 }
 
-static char *
-text_join(const struct doc_text *t)
+/* A paragraph or list item: its spans as one text (plain has no
+ * styles), wrapped. */
+static void
+put_text(FILE *fp, const struct doc_text *t, size_t indent, const char *bullet)
 {
+	char first[16], *s;
 	size_t i, len = 0;
-	char *s;
 
 	for (i = 0; i < t->nspans; i++)
 		len += strlen(t->spans[i].text);
 	s = xmalloc(len + 1);
-	s[0] = '\0';
-	for (i = 0, len = 0; i < t->nspans; i++) {
-		size_t n = strlen(t->spans[i].text);
-
-		memcpy(s + len, t->spans[i].text, n + 1);
-		len += n;
+	for (i = 0, len = 0, *s = '\0'; i < t->nspans; i++) {
+		memcpy(s + len, t->spans[i].text, strlen(t->spans[i].text) + 1);
+		len += strlen(s + len);
 	}
-	return s;
-}
-
-static void
-put_text(FILE *fp, const struct doc_text *t, size_t indent, const char *bullet)
-{
-	char first[16], *s = text_join(t);
-
 	snprintf(first, sizeof(first), "%*s%s", (int)indent, "", bullet);
 	put_wrapped(fp, s, indent + strlen(bullet), first);
 	free(s);
 }
 
 /* ---- tables ------------------------------------------------------------ */
-
-static int
-numeric(enum doc_type type)
-{
-	return type == DOC_MONEY || type == DOC_COUNT || type == DOC_PERCENT;
-}
 
 /* One row laid out: each cell's lines, padded to the column widths. */
 static void
@@ -171,8 +153,7 @@ put_row(FILE *fp, const struct doc_table *t, const char *const *cells,
 
 	for (i = 0; i < t->ncols; i++) {
 		n[i] = wrap(cells[i], w[i], &lines[i]);
-		if (n[i] > height)
-			height = n[i];
+		height = MAX(height, n[i]);
 	}
 	for (l = 0; l < height; l++) {
 		size_t pending = indent;	/* spaces owed: none at the end */
@@ -182,11 +163,11 @@ put_row(FILE *fp, const struct doc_table *t, const char *const *cells,
 			size_t sw = doc_width(s);
 
 			if (*s != '\0') {
-				if (numeric(t->cols[i].type))
+				if (doc_numeric(t->cols[i].type))
 					pending += w[i] - sw;
 				put_pad(fp, pending);
 				fputs(s, fp);
-				pending = numeric(t->cols[i].type) ? 0 :
+				pending = doc_numeric(t->cols[i].type) ? 0 :
 				    w[i] - sw;
 			} else
 				pending += w[i];
@@ -222,8 +203,7 @@ put_records(FILE *fp, const struct doc_table *t, char **head, size_t indent)
 	size_t r, i, tw = 0;
 
 	for (i = 0; i < t->ncols; i++)
-		if (doc_width(head[i]) > tw)
-			tw = doc_width(head[i]);
+		tw = MAX(tw, doc_width(head[i]));
 	for (r = 0; r < t->nrows; r++) {
 		if (r > 0)
 			putc('\n', fp);
@@ -270,12 +250,11 @@ narrow(size_t *w, const size_t *min, size_t ncols, size_t indent,
 static void
 put_table(FILE *fp, const struct doc_table *t, size_t indent, int header)
 {
-	size_t *w = xcalloc(t->ncols, sizeof(*w));
-	size_t *soft = xcalloc(t->ncols, sizeof(*soft));
-	size_t *hard = xcalloc(t->ncols, sizeof(*hard));
+	/* widths: as wide as the widest cell; soft and hard: narrowest */
+	size_t *w = xcalloc(3 * t->ncols, sizeof(*w));
+	size_t *soft = w + t->ncols, *hard = soft + t->ncols, i, r;
 	const char **cells = xcalloc(t->ncols, sizeof(*cells));
 	char **head = titles(t);
-	size_t i, r;
 
 	for (i = 0; i < t->ncols; i++) {
 		w[i] = header ? doc_width(head[i]) : 0;
@@ -283,21 +262,14 @@ put_table(FILE *fp, const struct doc_table *t, size_t indent, int header)
 		for (r = 0; r < t->nrows; r++) {
 			const char *s = t->rows[r].cells[i].text;
 			size_t cw = doc_width(s), word = widest_word(s);
-			size_t phrase = cw < MIN_TEXT ? cw : MIN_TEXT;
+			size_t phrase = MIN(cw, MIN_TEXT);
 
-			if (cw > w[i])
-				w[i] = cw;
+			w[i] = MAX(w[i], cw);
 			/* numbers and dates never wrap (a title may) */
 			if (t->cols[i].type != DOC_TEXT)
 				word = phrase = cw;
-			if (word > soft[i])
-				soft[i] = word;
-			if (phrase > soft[i])
-				soft[i] = phrase;
-			if (phrase > hard[i])
-				hard[i] = phrase;
-			if ((word < WORD ? word : WORD) > hard[i])
-				hard[i] = word < WORD ? word : WORD;
+			soft[i] = MAX(soft[i], MAX(word, phrase));
+			hard[i] = MAX(hard[i], MAX(phrase, MIN(word, WORD)));
 		}
 	}
 	if (narrow(w, soft, t->ncols, indent, WIDTH) > MAX_WIDTH &&
@@ -316,8 +288,6 @@ put_table(FILE *fp, const struct doc_table *t, size_t indent, int header)
 		free(head[i]);
 	free(head);
 	free(cells);
-	free(hard);
-	free(soft);
 	free(w);
 }
 

@@ -32,14 +32,10 @@ test_cells_written_once(void)
 	struct doc_table *t = doc_table(d, "$A|$B|#C|%D|%E|F|G");
 
 	doc_row(t, 0);
-	doc_cell_money(t, 12345678901234LL);	/* 1234.5678901234 */
-	doc_cell_money(t, -3200000000LL);	/* -0.32 */
-	doc_cell_count(t, 19412);
-	doc_cell_pct(t, -0.0, 1, 0);
-	doc_cell_pct(t, 2.25, 1, 1);
-	doc_cell_str(t, NULL);
-	doc_cell_str(t, "");
-	doc_cell_str(t, "one too many");	/* dropped */
+	doc_cells(t, doc_money(12345678901234LL).s,	/* 1234.5678901234 */
+	    doc_money(-3200000000LL).s);		/* -0.32 */
+	doc_cells(t, doc_count(19412).s, doc_pct(-0.0, 1, 0).s,
+	    doc_pct(2.25, 1, 1).s, NULL, "", "one too many");	/* dropped */
 	CHECK_STR(t->rows[0].cells[0].text, "1,234.57");
 	CHECK_STR(t->rows[0].cells[1].text, "-0.32");
 	CHECK_STR(t->rows[0].cells[2].text, "19412");
@@ -189,11 +185,9 @@ test_text_fits(void)
 	t = doc_table(d, "Payer|Note|$Total|File");
 	for (i = 0; i < 3; i++) {
 		doc_row(t, 0);
-		doc_cell_str(t, "123456789012");
-		doc_cell_str(t, long_words);
-		doc_cell_money(t, 13630088000000000LL);
-		doc_cell_str(t, "/work/shared/samples/XXXXXXXXXXXX-aws-billing-"
-		    "csv-2016-09.csv");
+		doc_cells(t, "123456789012", long_words,
+		    doc_money(13630088000000000LL).s, "/work/shared/samples/"
+		    "XXXXXXXXXXXX-aws-billing-csv-2016-09.csv");
 	}
 	out = render(d, report_text_render);
 	CHECK(widest_line(out) <= 100);
@@ -222,7 +216,7 @@ test_text_records(void)
 
 	doc_row(t, 0);
 	for (i = 0; i < 10; i++)
-		doc_cell_money(t, 9000000000000000000LL);
+		doc_cells(t, doc_money(9000000000000000000LL).s);
 	out = render(d, report_text_render);
 	CHECK(widest_line(out) <= 100);
 	CHECK(strstr(out, "J: 900,000,000.00") != NULL);
@@ -275,8 +269,8 @@ test_escaping(void)
 	doc_fact(d, "Account", "%s", "<script>alert(1)</script>");
 	t = doc_table(d, "Name|$Cost");
 	doc_row(t, 0);
-	doc_cell_str(t, "a|b =HYPERLINK(\"http://x\")");
-	doc_cell_money(t, -50000000000LL);
+	doc_cells(t, "a|b =HYPERLINK(\"http://x\")",
+	    doc_money(-50000000000LL).s);
 	out = render(d, report_markdown_render);
 	CHECK(strstr(out, "## 1. Data status") != NULL);
 	CHECK(strstr(out, "\\<script\\>") != NULL);
