@@ -83,7 +83,8 @@ FUZZ_TARGETS = source csv format parse
 UNIT_BIN = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC)) \
            $(patsubst %,$(BUILD)/tests/test_fuzz_%,$(FUZZ_TARGETS))
 TOOLS    = $(BUILD)/pilvi-gen $(BUILD)/pilvi-corpus $(BUILD)/pilvi-backtest \
-           $(BUILD)/mkarchive $(BUILD)/csv2parquet $(BUILD)/pilvi-limits
+           $(BUILD)/mkarchive $(BUILD)/csv2parquet $(BUILD)/pilvi-limits \
+           $(BUILD)/duckq
 
 .PHONY: all demo test check-deps deps debian-deps install uninstall clean fixtures bench bench-quick bench-parquet \
         fuzz fuzz-run backtest calibrate bench-limits
@@ -131,6 +132,10 @@ $(BUILD)/mkarchive: tools/mkarchive.c | $(BUILD)/.dir
 
 # CSV to Parquet through libduckdb, for the tests and the benchmark.
 $(BUILD)/csv2parquet: tools/csv2parquet.c $(BUILD)/duck.o | $(BUILD)/.dir
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(BUILD)/duck.o -ldl -pthread
+
+# SQL through libduckdb, printed as CSV: the tests read exports back.
+$(BUILD)/duckq: tools/duckq.c $(BUILD)/duck.o | $(BUILD)/.dir
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(BUILD)/duck.o -ldl -pthread
 
 $(BUILD)/tests/%: tests/unit/%.c tests/unit/test.h $(CORE_OBJ) | $(BUILD)/.dir
