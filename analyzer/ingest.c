@@ -566,6 +566,28 @@ count_tags(struct ingest_ctx *x, const struct charge *c,
 	return 0;
 }
 
+/*
+ * An account id longer than the file's bookkeeping holds (AWS's have 12
+ * digits) is refused, not cut: a cut payer id matched no payer-month of
+ * its own, every line opened another, and the store refused the file as
+ * a fatal error. what: "payer" or "usage". Returns 0 or -1.
+ */
+static int
+check_id_length(struct ingest_ctx *x, struct pv_str id, const char *what,
+    long line, struct pv_error *err)
+{
+	size_t shown = 20;
+
+	if (id.n < sizeof(x->res->periods->payer))
+		return 0;
+	/* the quoted start ends on a whole UTF-8 character */
+	while (shown > 0 && ((unsigned char)id.p[shown] & 0xc0) == 0x80)
+		shown--;
+	return pv_error_set(err, PV_ERR_INPUT, x->display, line, "%s account "
+	    "id '%.*s...' is %zu characters long: an AWS account id has 12 "
+	    "digits", what, (int)shown, id.p, id.n);
+}
+
 static int
 add_charge(struct ingest_ctx *x, struct charge *c, const struct format_row *row,
     int first, long line, struct pv_error *err)
@@ -586,6 +608,9 @@ add_charge(struct ingest_ctx *x, struct charge *c, const struct format_row *row,
 	if (c->payer.n == 0)
 		return pv_error_set(err, PV_ERR_INPUT, x->display, line,
 		    "line without a payer or usage account id");
+	if (check_id_length(x, c->payer, "payer", line, err) != 0 ||
+	    check_id_length(x, c->account, "usage", line, err) != 0)
+		return -1;
 	if (first) {
 		check_account(x, c->payer, c->payer_name, line);
 		if (c->account.p != c->payer.p)
@@ -634,10 +659,15 @@ add_charge(struct ingest_ctx *x, struct charge *c, const struct format_row *row,
 	return store_add_charge(x->st, c, err);
 }
 
-static void
-keep_total(struct ingest_ctx *x, const struct charge_total *t)
+static int
+keep_total(struct ingest_ctx *x, const struct charge_total *t, long line,
+    struct pv_error *err)
 {
 	struct pending_total *p;
+
+	if (check_id_length(x, t->payer, "payer", line, err) != 0 ||
+	    check_id_length(x, t->account, "usage", line, err) != 0)
+		return -1;
 
 	x->totals = xgrow(x->totals, &x->totals_cap, x->ntotals + 1,
 	    sizeof(*x->totals));
@@ -650,6 +680,7 @@ keep_total(struct ingest_ctx *x, const struct charge_total *t)
 	copy_str(p->invoice_id, sizeof(p->invoice_id), t->invoice_id);
 	p->period = t->period;
 	p->amount = t->amount;
+	return 0;
 }
 
 static void
@@ -770,7 +801,8 @@ on_record(void *ctx, const struct csv_record *rec, struct pv_error *err)
 			x->through = row.through;
 		break;
 	case ROW_TOTAL:
-		keep_total(x, &row.total);
+		if (keep_total(x, &row.total, rec->line, err) != 0)
+			return -1;
 		break;
 	case ROW_OTHER_PROVIDER:
 		tally_provider(x, &row);

@@ -799,6 +799,12 @@ static const struct bad bads[] = {
 	{ "fixtures/bad/empty.csv", 0, "empty file: no header line", 0 },
 	{ "fixtures/bad/header-only.csv", 0, "no data rows after the header",
 	    0 },
+	/* not cut to 63 bytes (the payer-month then never matched its
+	 * lines; the report lost them), refused; quoted to a whole
+	 * character, before the é */
+	{ "fixtures/bad/long-id.csv", 3, "payer account id "
+	    "'0123456789012345678...' is 70 characters long: an AWS account "
+	    "id has 12 digits", 0 },
 	{ "fixtures/bad/not-billing.csv", 1, "not an AWS billing report (", 1 },
 	/* the NUL is on line 2; see test_bad_nul_byte_line */
 	{ "fixtures/bad/nul-byte.csv", -1, "binary data (a NUL byte): not a "
