@@ -178,7 +178,8 @@ warn(struct ingest_ctx *x, const char *fmt, ...)
 	size_t i;
 
 	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
+	if (vsnprintf(buf, sizeof(buf), fmt, ap) >= (int)sizeof(buf))
+		pv_utf8_trim(buf);
 	va_end(ap);
 	for (i = 0; i < r->nwarnings; i++)
 		if (strcmp(r->warnings[i], buf) == 0)
@@ -207,7 +208,7 @@ where(struct ingest_ctx *x, long line)
 static void
 copy_str(char *dst, size_t n, struct pv_str s)
 {
-	size_t len = s.n < n - 1 ? s.n : n - 1;
+	size_t len = pv_utf8_prefix(s.p, s.n, n - 1);
 
 	memcpy(dst, s.p, len);
 	dst[len] = '\0';
@@ -275,7 +276,9 @@ check_account(struct ingest_ctx *x, struct pv_str id, struct pv_str name,
 	memset(a, 0, sizeof(*a));
 	copy_str(a->id, sizeof(a->id), id);
 	a->line = line;
-	snprintf(a->where, sizeof(a->where), "%.60s", where(x, line));
+	where(x, line);
+	snprintf(a->where, sizeof(a->where), "%.*s", (int)pv_utf8_prefix(
+	    x->where, strlen(x->where), 60), x->where);
 	if (is_scientific(a->id)) {
 		a->damaged = 1;
 		warn(x, "%s: account id '%s' was damaged by a spreadsheet "
@@ -576,16 +579,11 @@ static int
 check_id_length(struct ingest_ctx *x, struct pv_str id, const char *what,
     long line, struct pv_error *err)
 {
-	size_t shown = 20;
-
 	if (id.n < sizeof(x->res->periods->payer))
 		return 0;
-	/* the quoted start ends on a whole UTF-8 character */
-	while (shown > 0 && ((unsigned char)id.p[shown] & 0xc0) == 0x80)
-		shown--;
 	return pv_error_set(err, PV_ERR_INPUT, x->display, line, "%s account "
 	    "id '%.*s...' is %zu characters long: an AWS account id has 12 "
-	    "digits", what, (int)shown, id.p, id.n);
+	    "digits", what, (int)pv_utf8_prefix(id.p, id.n, 20), id.p, id.n);
 }
 
 static int
@@ -721,7 +719,7 @@ note_unknown_type(struct ingest_ctx *x, struct pv_str t, long line)
 	    x->nunknown + 1, sizeof(*x->unknown_types));
 	x->unknown_types[x->nunknown++] = xstrndup(t.p, t.n);
 	warn(x, "%s: unknown line type '%.*s' counted as usage",
-	    where(x, line), (int)(t.n > 60 ? 60 : t.n), t.p);
+	    where(x, line), (int)pv_utf8_prefix(t.p, t.n, 60), t.p);
 }
 
 /*
@@ -750,7 +748,7 @@ is_repeat(struct ingest_ctx *x, const struct csv_record *rec,
 		x->first_repeat_row = x->charge_rows;
 		x->first_repeat = rec->line;
 		snprintf(x->repeat_id, sizeof(x->repeat_id), "%.*s",
-		    (int)(row->line_id.n < 64 ? row->line_id.n : 64),
+		    (int)pv_utf8_prefix(row->line_id.p, row->line_id.n, 64),
 		    row->line_id.p);
 		copy_str(x->repeat_currency, sizeof(x->repeat_currency),
 		    row->ch[0].currency);
