@@ -166,6 +166,8 @@ calibrate: $(BUILD)/pilvi-backtest $(BUILD)/pilvi-corpus
 FUZZ_FLAGS = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
              -fno-sanitize-recover=all
 FUZZ_SECONDS ?= 600
+# one input running this long is a hang: a failure like a crash
+FUZZ_TIMEOUT ?= 60
 fuzz: check-deps
 	$(MAKE) BUILD=build/fuzz CFLAGS='$(FUZZ_FLAGS) -fsanitize=fuzzer-no-link' \
 	    $(patsubst %,build/fuzz/fuzz_%,$(FUZZ_TARGETS))
@@ -178,7 +180,7 @@ fuzz-run: fuzz
 	for t in $(FUZZ_TARGETS); do \
 	    mkdir -p build/fuzz/corpus/$$t build/fuzz/crashes/$$t; \
 	    build/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) \
-	        -dict=tests/fuzz/billing.dict \
+	        -timeout=$(FUZZ_TIMEOUT) -dict=tests/fuzz/billing.dict \
 	        -artifact_prefix=build/fuzz/crashes/$$t/ \
 	        build/fuzz/corpus/$$t tests/fuzz/corpus/$$t || exit 1; \
 	done
