@@ -26,9 +26,10 @@
  * input (never fatal on a private database); a file ingested without a
  * store (check) gives the same payer-months, rows and sums as stored;
  * building the report, estimate and inventory never fails; every
- * writer succeeds; the JSON outputs parse; each record of the CSV feed
- * has the feed's columns; the workbook is a zip; and no temporary file
- * is left behind.
+ * writer succeeds; every output is UTF-8 and the JSON ones parse; each
+ * record of the CSV feed has the feed's columns; the workbook is a zip;
+ * one bill alone is reported with its own payer-months and totals; and
+ * no temporary file is left behind.
  */
 #define _GNU_SOURCE	/* memfd_create */
 #include <archive.h>
@@ -385,6 +386,40 @@ out_close(struct out *o, int rc)
 		abort();
 }
 
+/* Is s[0..n) UTF-8? The input is (csvread refuses anything else), so
+ * every output must be: a name cut to a column's width or a buffer's
+ * size must not cut a character. */
+static int
+utf8_valid(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, k, len;
+
+	while (i < n) {
+		if (p[i] < 0x80) {
+			i++;
+			continue;
+		}
+		len = p[i] >= 0xf0 ? 4 : p[i] >= 0xe0 ? 3 : p[i] >= 0xc2 ? 2 : 0;
+		if (len == 0 || p[i] > 0xf4 || i + len > n)
+			return 0;
+		for (k = 1; k < len; k++)
+			if ((p[i + k] & 0xc0) != 0x80)
+				return 0;
+		i += len;
+	}
+	return 1;
+}
+
+static void
+check_utf8(const struct out *o, const char *what)
+{
+	if (!utf8_valid(o->p, o->n)) {
+		fprintf(stderr, "fuzz_run: the %s is not UTF-8\n", what);
+		abort();
+	}
+}
+
 static void
 check_json(struct out *o, int rc)
 {
@@ -402,9 +437,10 @@ check_json(struct out *o, int rc)
 }
 
 static void
-check_text(struct out *o, int rc)
+check_text(struct out *o, int rc, const char *what)
 {
 	out_close(o, rc);
+	check_utf8(o, what);
 	free(o->p);
 }
 
@@ -428,6 +464,7 @@ check_feed(struct out *o, int rc)
 	struct csvread *r;
 
 	out_close(o, rc);
+	check_utf8(o, "CSV feed");
 	r = csvread_new("feed", NULL, on_feed_record, NULL);
 	if (csvread_feed(r, o->p, o->n, &err) != 0 ||
 	    csvread_finish(r, &err) != 0 || csvread_records(r) < 1)
@@ -588,7 +625,7 @@ estimate_all(struct store *st)
 	}
 	if (e->npayers > 0)
 		check_text(&o, report_write_estimate(e, hist, nhist,
-		    out_open(&o)));
+		    out_open(&o)), "estimate");
 	check_json(&o, report_write_estimate_json(e, hist, nhist,
 	    out_open(&o)));
 	estimate_history_free(hist, nhist);
@@ -607,7 +644,7 @@ inventory_all(struct store *st, const struct inventory_options *io)
 		fprintf(stderr, "fuzz_run: inventory: %s\n", err.msg);
 		abort();
 	}
-	check_text(&o, report_write_inventory(inv, out_open(&o)));
+	check_text(&o, report_write_inventory(inv, out_open(&o)), "inventory");
 	inventory_free(inv);
 }
 
@@ -629,9 +666,9 @@ report_all(struct store *st, const struct report_options *ro,
 	}
 	if (only != NULL)
 		check_report_periods(r, only);
-	check_text(&o, report_write_text(r, out_open(&o)));
-	check_text(&o, report_write_markdown(r, out_open(&o)));
-	check_text(&o, report_write_html(r, out_open(&o)));
+	check_text(&o, report_write_text(r, out_open(&o)), "text report");
+	check_text(&o, report_write_markdown(r, out_open(&o)), "Markdown");
+	check_text(&o, report_write_html(r, out_open(&o)), "HTML report");
 	check_json(&o, report_write_json(r, out_open(&o)));
 	check_feed(&o, report_write_csv(r, out_open(&o)));
 	check_xlsx(r);
@@ -656,7 +693,7 @@ files_all(struct store *st)
 	pv_error_clear(&err);
 	if (report_build(st, &ro, &r, &err) != 0)
 		abort();
-	check_text(&o, report_write_files(r, out_open(&o)));
+	check_text(&o, report_write_files(r, out_open(&o)), "file list");
 	check_json(&o, report_write_files_json(r, out_open(&o)));
 	report_free(r);
 }
