@@ -11,13 +11,15 @@
  * rather than in a compressed stream:
  *
  *   input := file (SEPARATOR file){0,2}        SEPARATOR below
- *   file  := CTL HDR body                      CTL in 0x01..0x08
+ *   file  := CTL HDR body                      CTL in 0x01..0x10
  *          | body                              any other first byte
  *
  * With CTL, c = CTL - 1 chooses: c & 3 the container the target wraps
  * the body in (plain, gzip, zip, tar.gz) and so the file's name;
  * c & 4 a second report and inventory filtered to the first payer,
- * account and month the first report lists. HDR 0 leaves the body as
+ * account and month the first report lists; c & 8 a zip or tar.gz that
+ * holds a CUR delivery (the body as the data file a manifest lists),
+ * planned and read member by member as cli.c does. HDR 0 leaves the body as
  * it is; HDR k puts the real header headers[(k - 1) % NHEADERS] and a
  * newline before it. Without CTL the bytes are one plain CSV file: the
  * fixtures replay as they are.
@@ -51,6 +53,7 @@
 #include "inventory.h"
 #include "report.h"
 #include "store.h"
+#include "walk.h"
 
 #define SEPARATOR "\n--pilvi-fuzz-next-file--\n"
 #define MAX_FILES 3
@@ -236,8 +239,11 @@ check_tmpdir_empty(void)
 	if (d == NULL)
 		abort();
 	while ((e = readdir(d)) != NULL)
-		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
+		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0) {
+			fprintf(stderr, "fuzz_run: '%s' was left in TMPDIR\n",
+			    e->d_name);
 			abort();
+		}
 	closedir(d);
 }
 
@@ -285,32 +291,58 @@ gzip_into(struct buf *out, const unsigned char *p, size_t n)
 	deflateEnd(&z);
 }
 
-/* One member "part-1.csv" in a zip, or in a tar.gz. */
+/* A legacy CUR delivery's date folder: its manifest, then the file. */
+#define DELIVERY_DIR "acme/20261001-20261101/"
+static const char manifest[] =
+    "{\"assemblyId\":\"00000000-0000-0000-0000-000000000001\","
+    "\"account\":\"777777777777\",\"reportName\":\"acme\","
+    "\"billingPeriod\":{\"start\":\"20261001T000000.000Z\","
+    "\"end\":\"20261101T000000.000Z\"},"
+    "\"reportKeys\":[\"cur/" DELIVERY_DIR "acme-1.csv\"]}";
+
 static void
-archive_into(struct buf *out, const unsigned char *p, size_t n, int zip)
+add_member(struct archive *a, const char *name, const void *p, size_t n)
+{
+	struct archive_entry *e = archive_entry_new();
+
+	if (e == NULL)
+		abort();
+	archive_entry_set_pathname(e, name);
+	archive_entry_set_filetype(e, AE_IFREG);
+	archive_entry_set_perm(e, 0644);
+	archive_entry_set_size(e, (la_int64_t)n);
+	archive_entry_set_mtime(e, 1790000000, 0);
+	if (archive_write_header(a, e) != ARCHIVE_OK ||
+	    (n > 0 && archive_write_data(a, p, n) != (la_ssize_t)n))
+		abort();
+	archive_entry_free(e);
+}
+
+/* The file as the one member "part-1.csv" of a zip or a tar.gz, or
+ * (delivery) as the data file of a CUR delivery, beside its manifest. */
+static void
+archive_into(struct buf *out, const unsigned char *p, size_t n, int zip,
+    int delivery)
 {
 	struct archive *a = archive_write_new();
-	struct archive_entry *e = archive_entry_new();
 	size_t cap = n * 2 + 65536, used = 0;
 	unsigned char *mem = malloc(cap);
 
-	if (a == NULL || e == NULL || mem == NULL)
+	if (a == NULL || mem == NULL)
 		abort();
 	if ((zip ? archive_write_set_format_zip(a) :
 	    (archive_write_set_format_pax_restricted(a) != ARCHIVE_OK ? -1 :
 	    archive_write_add_filter_gzip(a))) != ARCHIVE_OK ||
 	    archive_write_open_memory(a, mem, cap, &used) != ARCHIVE_OK)
 		abort();
-	archive_entry_set_pathname(e, "part-1.csv");
-	archive_entry_set_filetype(e, AE_IFREG);
-	archive_entry_set_perm(e, 0644);
-	archive_entry_set_size(e, (la_int64_t)n);
-	archive_entry_set_mtime(e, 1790000000, 0);
-	if (archive_write_header(a, e) != ARCHIVE_OK ||
-	    (n > 0 && archive_write_data(a, p, n) != (la_ssize_t)n) ||
-	    archive_write_close(a) != ARCHIVE_OK)
+	if (delivery) {
+		add_member(a, DELIVERY_DIR "acme-Manifest.json", manifest,
+		    sizeof(manifest) - 1);
+		add_member(a, DELIVERY_DIR "acme-1.csv", p, n);
+	} else
+		add_member(a, "part-1.csv", p, n);
+	if (archive_write_close(a) != ARCHIVE_OK)
 		abort();
-	archive_entry_free(e);
 	archive_write_free(a);
 	buf_add(out, mem, used);
 	free(mem);
@@ -320,6 +352,7 @@ struct file {
 	struct buf bytes;	/* as ingested */
 	char name[32];
 	int filtered;		/* c & 4 */
+	int delivery;		/* c & 8, for zip and tar.gz */
 };
 
 /* Make file f, the input's i-th, from its part p[0..n). */
@@ -330,7 +363,7 @@ make_file(struct file *f, size_t i, const unsigned char *p, size_t n)
 	int c = 0;
 
 	memset(f, 0, sizeof(*f));
-	if (n >= 2 && p[0] >= 1 && p[0] <= 8) {
+	if (n >= 2 && p[0] >= 1 && p[0] <= 16) {
 		c = p[0] - 1;
 		if (p[1] > 0) {
 			const char *h = headers[(p[1] - 1) % NHEADERS];
@@ -345,6 +378,7 @@ make_file(struct file *f, size_t i, const unsigned char *p, size_t n)
 	snprintf(f->name, sizeof(f->name), "%s%zu%s", names[c & 3][0], i + 1,
 	    names[c & 3][1]);
 	f->filtered = (c & 4) != 0;
+	f->delivery = (c & 8) != 0;
 	switch (c & 3) {
 	case 0:
 		f->bytes = plain;
@@ -354,7 +388,8 @@ make_file(struct file *f, size_t i, const unsigned char *p, size_t n)
 		break;
 	case 2:
 	case 3:
-		archive_into(&f->bytes, plain.p, plain.n, (c & 3) == 2);
+		archive_into(&f->bytes, plain.p, plain.n, (c & 3) == 2,
+		    f->delivery);
 		break;
 	}
 	free(plain.p);
@@ -514,27 +549,21 @@ check_same_periods(const struct ingest_result *a, const struct ingest_result *b)
 
 /* ---- the run ------------------------------------------------------ */
 
-/* Ingest f into st; *stored is the caller's to release. Returns 0 when
- * the file went in (or was a duplicate), -1 when it was refused. */
+/* Ingest path (shown as name) into st, and without a store as check
+ * does; *stored is the caller's to release. Returns 0 when the file
+ * went in (or was a duplicate), -1 when it was refused. */
 static int
-ingest_one(struct store *st, const struct file *f,
+ingest_path(struct store *st, const char *path, const char *name,
     struct ingest_result *stored)
 {
 	struct ingest_options io;
 	struct ingest_result checked;
 	struct pv_error err, cerr;
-	char path[64];
-	int fd = memfd_create("fuzz-run", MFD_CLOEXEC), rc, crc;
+	int rc, crc;
 
-	if (fd < 0)
-		abort();
-	if (f->bytes.n > 0 && write(fd, f->bytes.p, f->bytes.n) !=
-	    (ssize_t)f->bytes.n)
-		abort();
-	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
 	ingest_options_default(&io);
 	io.limits.max_expanded_bytes = 64u << 20;
-	io.name = f->name;
+	io.name = name;
 	crc = ingest_file(NULL, path, &io, &checked, &cerr);
 	rc = ingest_file(st, path, &io, stored, &err);
 	if (rc != crc)
@@ -552,17 +581,77 @@ ingest_one(struct store *st, const struct file *f,
 	 * corpus reaches */
 	if (getenv("FUZZ_RUN_VERBOSE") != NULL) {
 		if (rc != 0)
-			fprintf(stderr, "%s: %s:%ld: %s\n", f->name, err.file,
+			fprintf(stderr, "%s: %s:%ld: %s\n", name, err.file,
 			    err.line, err.msg);
 		else
 			fprintf(stderr, "%s: %s %s, %ld rows, %zu payer-months"
-			    "%s\n", f->name, stored->container, stored->format,
+			    "%s\n", name, stored->container, stored->format,
 			    stored->rows, stored->nperiods, stored->status ==
 			    INGEST_DUPLICATE ? " (duplicate)" : "");
 	}
 	ingest_result_release(&checked);
-	close(fd);
 	return rc;
+}
+
+/*
+ * Ingest f as cli.c's ingest_all does: an archive that holds a delivery
+ * is planned (walk.h) and the members the plan takes are ingested, any
+ * other file as it is. *res: the result of the last file or member
+ * ingested (the caller releases it); *n: how many were tried, *ok: how
+ * many went in.
+ */
+static void
+ingest_one(struct store *st, const struct file *f, struct ingest_result *res,
+    int *n, int *ok)
+{
+	struct source_limits lim;
+	struct walk_plan plan;
+	struct walk_members *m = NULL;
+	const struct walk_item *it;
+	struct pv_error err;
+	char path[64], member[64], shown[600];
+	int fd = memfd_create("fuzz-run", MFD_CLOEXEC), r;
+
+	if (fd < 0)
+		abort();
+	if (f->bytes.n > 0 && write(fd, f->bytes.p, f->bytes.n) !=
+	    (ssize_t)f->bytes.n)
+		abort();
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	source_limits_default(&lim);
+	lim.max_expanded_bytes = 64u << 20;
+	if (walk_plan(path, &lim, &plan, &err) != 0)
+		plan.delivery = 0;	/* a bad archive: ingest says why */
+	if (!plan.delivery || plan.archive == NULL) {
+		ingest_result_release(res);
+		*ok += ingest_path(st, path, f->name, res) == 0;
+		(*n)++;
+		goto out;
+	}
+	for (r = 0; getenv("FUZZ_RUN_VERBOSE") != NULL && (size_t)r <
+	    plan.nnotes; r++)
+		fprintf(stderr, "%s: %s: %s\n", f->name, plan.notes[r].subject,
+		    plan.notes[r].text);
+	if (walk_members_open(&m, &plan, &lim, &err) != 0) {
+		if (err.kind != PV_ERR_INPUT)
+			abort();
+		goto out;
+	}
+	while ((r = walk_members_next(m, &it, member, sizeof(member), &err)) ==
+	    1) {
+		snprintf(shown, sizeof(shown), "%s(%.500s)", f->name, it->path);
+		ingest_result_release(res);
+		*ok += ingest_path(st, member, shown, res) == 0;
+		(*n)++;
+	}
+	if (r < 0 && err.kind != PV_ERR_INPUT) {
+		fprintf(stderr, "fuzz_run: delivery: %s\n", err.msg);
+		abort();
+	}
+out:
+	walk_members_free(m);
+	walk_plan_release(&plan);
+	close(fd);
 }
 
 /*
@@ -706,12 +795,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct report_options ro = { NULL, NULL, NULL, 0, 0, "Acme <&\"'> Oy",
 	    "C-1" };
 	struct inventory_options io = { NULL, NULL, NULL, 0 };
-	struct ingest_result res[MAX_FILES];
+	struct ingest_result res;
 	struct store *st;
 	struct pv_error err;
 	char db[4200];
 	FILE *fp;
-	int ok = 0;
+	int tried = 0, ok = 0;
 	char *payer = NULL, *account = NULL, *month = NULL;
 	const unsigned char *p = data, *end = data + size, *sep;
 	size_t nfiles = 0, i;
@@ -741,10 +830,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fprintf(stderr, "fuzz_run: %s\n", err.msg);
 		abort();
 	}
+	memset(&res, 0, sizeof(res));
 	for (i = 0; i < nfiles; i++)
-		ok += ingest_one(st, &files[i], &res[i]) == 0;
+		ingest_one(st, &files[i], &res, &tried, &ok);
 	estimate_all(st);
-	report_all(st, &ro, nfiles == 1 && ok == 1 ? &res[0] : NULL, &payer,
+	report_all(st, &ro, tried == 1 && ok == 1 ? &res : NULL, &payer,
 	    &account, &month);
 	inventory_all(st, &io);
 	files_all(st);
@@ -761,9 +851,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	free(payer);
 	free(account);
 	free(month);
-	for (i = 0; i < nfiles; i++) {
-		ingest_result_release(&res[i]);
+	ingest_result_release(&res);
+	for (i = 0; i < nfiles; i++)
 		free(files[i].bytes.p);
-	}
 	return 0;
 }
