@@ -83,10 +83,10 @@ FUZZ_TARGETS = source csv format parse run
 UNIT_BIN = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC)) \
            $(patsubst %,$(BUILD)/tests/test_fuzz_%,$(FUZZ_TARGETS))
 TOOLS    = $(BUILD)/pilvi-gen $(BUILD)/pilvi-corpus $(BUILD)/pilvi-backtest \
-           $(BUILD)/mkarchive $(BUILD)/csv2parquet
+           $(BUILD)/mkarchive $(BUILD)/csv2parquet $(BUILD)/pilvi-limits
 
 .PHONY: all demo test check-deps deps debian-deps install uninstall clean fixtures bench bench-quick bench-parquet \
-        fuzz fuzz-run backtest calibrate
+        fuzz fuzz-run backtest calibrate bench-limits
 
 all: $(BIN)
 
@@ -119,6 +119,11 @@ $(BUILD)/pilvi-corpus: fixtures/corpus.c | $(BUILD)/.dir
 
 # The backtest of the budget estimate links the core (make backtest).
 $(BUILD)/pilvi-backtest: tools/backtest.c $(CORE_OBJ) | $(BUILD)/.dir
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(CORE_OBJ) $(LIBS)
+
+# Each stage of an ingest alone: read, hash, inflate, tokenize (make
+# bench-limits).
+$(BUILD)/pilvi-limits: tools/limits.c $(CORE_OBJ) | $(BUILD)/.dir
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(CORE_OBJ) $(LIBS)
 
 $(BUILD)/mkarchive: tools/mkarchive.c | $(BUILD)/.dir
@@ -221,6 +226,11 @@ bench-quick: $(BIN) $(TOOLS)
 # Peak memory of a Parquet CUR's ingest, 1 M and 5 M rows (bench/README.md).
 bench-parquet: $(BIN) $(TOOLS)
 	sh bench/parquet.sh $(BUILD)
+
+# Where the physical limit is: each stage alone against the full ingest,
+# on the bench's 5 M-row DBR-RT (bench/README.md, "Physical limits").
+bench-limits: $(BIN) $(TOOLS)
+	sh bench/limits.sh $(BUILD)
 
 # deps installs what is missing (as root, with apt-get) and fetches
 # libduckdb; check-deps, run by test and demo, only says what is

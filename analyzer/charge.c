@@ -71,9 +71,12 @@ struct type_rule {
 };
 
 /*
- * CUR line item types (formats.md §6). SavingsPlanNegation cancels the
+ * CUR and CUR 2.0 line item types (docs/formats.md, "Line item types",
+ * says where each name comes from). SavingsPlanNegation cancels the
  * on-demand cost of covered usage, so it is a discount: usage stays the
- * list-price picture and usage + discount is what was paid.
+ * list-price picture and usage + discount is what was paid. Database
+ * Savings Plans write the same SavingsPlan* types. A type not listed
+ * here is classed by charge_class_unknown.
  */
 static const struct type_rule cur_types[] = {
 	{ "Usage", CHARGE_USAGE },
@@ -83,12 +86,16 @@ static const struct type_rule cur_types[] = {
 	{ "RIFee", CHARGE_FEE },
 	{ "SavingsPlanUpfrontFee", CHARGE_FEE },
 	{ "SavingsPlanRecurringFee", CHARGE_FEE },
+	/* a flat-rate pricing plan: a fixed recurring fee paid instead
+	 * of usage-based pricing */
+	{ "FlatRateSubscription", CHARGE_FEE },
 	{ "SavingsPlanNegation", CHARGE_DISCOUNT },
 	{ "EdpDiscount", CHARGE_DISCOUNT },
 	{ "BundledDiscount", CHARGE_DISCOUNT },
 	{ "PrivateRateDiscount", CHARGE_DISCOUNT },
 	{ "RiVolumeDiscount", CHARGE_DISCOUNT },
 	{ "DistributorDiscount", CHARGE_DISCOUNT },
+	{ "SppDiscount", CHARGE_DISCOUNT },	/* Solution Provider Program */
 	{ "Discount", CHARGE_DISCOUNT },
 	{ "Credit", CHARGE_CREDIT },
 	{ "Refund", CHARGE_REFUND },
@@ -138,6 +145,25 @@ charge_class_from_focus(const char *s, size_t n, enum charge_class *out)
 	}
 	*out = CHARGE_USAGE;
 	return -1;
+}
+
+enum charge_class
+charge_class_focus_correction(enum charge_class cls, struct pv_str cc)
+{
+	if (!pv_str_eq(cc, "Correction"))
+		return cls;
+	return cls == CHARGE_TAX || cls == CHARGE_CREDIT ? cls : CHARGE_REFUND;
+}
+
+enum charge_class
+charge_class_unknown(money_t cost)
+{
+	/* As usage, an unknown charge would be mixed into the usage
+	 * total and the daily usage trend the estimate extends to the
+	 * month's end, where nobody could tell it apart. As a fee or a
+	 * credit it still counts in the total, under a heading of its
+	 * own, and the warning names it. */
+	return cost < 0 ? CHARGE_CREDIT : CHARGE_FEE;
 }
 
 /* Does s hold word as a whole word ("US Sales Tax", not "Syntax")? */

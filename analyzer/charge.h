@@ -81,13 +81,31 @@ const char *total_kind_name(enum total_kind k);
 
 /*
  * Class of a CUR lineItem/LineItemType (also CUR 2.0). Returns 0, or -1
- * for a type we do not know (the caller counts it as usage and warns).
+ * for a type we do not know (*out is then CHARGE_USAGE; the caller
+ * classes the line with charge_class_unknown and warns).
  */
 int charge_class_from_cur_type(const char *s, size_t n,
     enum charge_class *out);
 
 /* Class of a FOCUS ChargeCategory; -1 when unknown. */
 int charge_class_from_focus(const char *s, size_t n, enum charge_class *out);
+
+/*
+ * Class of a FOCUS row whose ChargeClass is charge_class ("Correction"
+ * or null) and whose ChargeCategory gave cls: a correction of an earlier
+ * period is a refund (the class of after-the-fact changes), unless it
+ * corrects tax or a credit, which keep their class.
+ */
+enum charge_class charge_class_focus_correction(enum charge_class cls,
+    struct pv_str charge_class);
+
+/*
+ * Class of a line whose type is not in our tables (a type AWS added
+ * since, or a misspelling): the money is kept, but never as usage,
+ * which the estimate spreads over the days of the month. A negative
+ * amount is a credit, any other a fee.
+ */
+enum charge_class charge_class_unknown(money_t cost);
 
 /*
  * Class of a DBR LineItem or monthly-report line, which carry no type:

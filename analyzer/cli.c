@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "budget.h"
 #include "catalog.h"
 #include "drop.h"
 #include "ingest.h"
@@ -64,6 +65,61 @@ open_store(const struct cli_options *o, struct store **st)
 		return err.kind == PV_ERR_FATAL ? EXIT_FATAL : EXIT_REJECTED;
 	}
 	return EXIT_OK;
+}
+
+/*
+ * Read --pricing FILE into *rules (before any work: a bad rule is said
+ * at once). Returns EXIT_OK (rules->file is NULL without --pricing), or
+ * the exit status to give up with, the error printed.
+ */
+static int
+load_pricing(const struct cli_options *o, struct pricing_rules *rules)
+{
+	struct pv_error err;
+
+	memset(rules, 0, sizeof(*rules));
+	if (o->pricing == NULL)
+		return EXIT_OK;
+	/* the budget under Pilvi is in the JSON and the feed only, so far:
+	 * not a word of it would show in the text formats */
+	if (strcmp(o->format, "text") == 0 ||
+	    strcmp(o->format, "markdown") == 0 ||
+	    strcmp(o->format, "html") == 0) {
+		fprintf(stderr, "pilvi-analyzer: --pricing: the budget under "
+		    "Pilvi is in the JSON output and the feed only, so far: "
+		    "add --format json\n");
+		return EXIT_USAGE;
+	}
+	pv_error_clear(&err);
+	if (pricing_rules_load(rules, o->pricing, &err) != 0) {
+		print_error(&err);
+		return err.kind == PV_ERR_FATAL ? EXIT_FATAL : EXIT_REJECTED;
+	}
+	return EXIT_OK;
+}
+
+/*
+ * With --pricing, the budget under Pilvi of r's estimate, in r->pilvi
+ * (the feed's pilvi rows). Returns EXIT_OK, or the status to give up
+ * with, the error printed.
+ */
+static int
+attach_pilvi(const struct cli_options *o, struct store *st, struct report *r)
+{
+	struct pricing_rules rules;
+	struct pv_error err;
+	int status;
+
+	if ((status = load_pricing(o, &rules)) != EXIT_OK ||
+	    rules.file == NULL || r->estimate == NULL)
+		return status;
+	pv_error_clear(&err);
+	if (budget_build(st, r->estimate, &rules, &r->pilvi, &err) != 0) {
+		print_error(&err);
+		status = err.kind == PV_ERR_INPUT ? EXIT_REJECTED : EXIT_FATAL;
+	}
+	pricing_rules_release(&rules);
+	return status;
 }
 
 static double elapsed(const struct timespec *t0);
@@ -575,29 +631,40 @@ cli_report(const struct cli_options *o, char **files, int nfiles)
 {
 	struct report_options ro = { o->payer, o->month, o->account,
 	    o->threshold_pct, 0, o->customer, o->customer_id };
+	struct pricing_rules rules;
 	struct store *st;
-	struct report *r;
+	struct report *r = NULL;
 	struct pv_error err;
 	int status = EXIT_OK, wstatus;
 
-	if ((status = open_store(o, &st)) != EXIT_OK)
+	if ((status = load_pricing(o, &rules)) != EXIT_OK)
 		return status;
+	if ((status = open_store(o, &st)) != EXIT_OK) {
+		pricing_rules_release(&rules);
+		return status;
+	}
 	if (nfiles > 0) {
 		struct cli_options quiet = *o;
 
 		quiet.quiet = 1;	/* the report itself says what was read */
 		status = ingest_all(o->quiet ? &quiet : o, st, files, nfiles, 0);
 		if (status == EXIT_FATAL) {
+			pricing_rules_release(&rules);
 			store_close(st);
 			return status;
 		}
 	}
 	pv_error_clear(&err);
-	if (report_build(st, &ro, &r, &err) != 0) {
+	if (report_build(st, &ro, &r, &err) != 0 ||
+	    (rules.file != NULL && r->estimate != NULL &&
+	    budget_build(st, r->estimate, &rules, &r->pilvi, &err) != 0)) {
 		print_error(&err);
+		pricing_rules_release(&rules);
+		report_free(r);
 		store_close(st);
-		return EXIT_FATAL;
+		return err.kind == PV_ERR_INPUT ? EXIT_REJECTED : EXIT_FATAL;
 	}
+	pricing_rules_release(&rules);
 	wstatus = write_report(o, r);
 	report_free(r);
 	store_close(st);
@@ -634,13 +701,19 @@ cli_estimate(const struct cli_options *o)
 	struct estimate_options eo = { o->payer, o->month, NULL, 0 };
 	struct estimate_record *hist = NULL;
 	struct estimate *e = NULL;
+	struct budget *pilvi = NULL;
+	struct pricing_rules rules;
 	struct store *st;
 	struct pv_error err;
 	size_t nhist = 0;
 	int status, rc;
 
-	if ((status = open_store(o, &st)) != EXIT_OK)
+	if ((status = load_pricing(o, &rules)) != EXIT_OK)
 		return status;
+	if ((status = open_store(o, &st)) != EXIT_OK) {
+		pricing_rules_release(&rules);
+		return status;
+	}
 	pv_error_clear(&err);
 	if (o->backtest) {
 		struct estimate_backtest_options bo = { o->payer, NULL, 0, 0 };
@@ -660,12 +733,17 @@ cli_estimate(const struct cli_options *o)
 	 * later how far off it was */
 	if (estimate_build(st, &eo, &e, &err) != 0 ||
 	    estimate_record(st, e, &err) != 0 ||
-	    estimate_history(st, o->payer, &hist, &nhist, &err) != 0) {
+	    estimate_history(st, o->payer, &hist, &nhist, &err) != 0 ||
+	    (rules.file != NULL && budget_build(st, e, &rules, &pilvi,
+	    &err) != 0)) {
 		print_error(&err);
+		pricing_rules_release(&rules);
+		estimate_history_free(hist, nhist);
 		estimate_free(e);
 		store_close(st);
-		return EXIT_FATAL;
+		return err.kind == PV_ERR_INPUT ? EXIT_REJECTED : EXIT_FATAL;
 	}
+	pricing_rules_release(&rules);
 	/* no billing month: no estimate, and a status that says so (the
 	 * JSON still comes, with a null confidence, for scripts) */
 	status = e->npayers == 0 ? EXIT_REJECTED : EXIT_OK;
@@ -675,10 +753,11 @@ cli_estimate(const struct cli_options *o)
 		    " for payer " : "", o->payer ? o->payer : "", o->month ?
 		    " in " : "", o->month ? o->month : "");
 	if (strcmp(o->format, "json") == 0)
-		rc = report_write_estimate_json(e, hist, nhist, stdout);
+		rc = report_write_estimate_json(e, hist, nhist, pilvi, stdout);
 	else if (e->npayers > 0)
 		rc = report_write_estimate(e, hist, nhist, stdout);
 	(void)rc;
+	budget_free(pilvi);
 	estimate_history_free(hist, nhist);
 	estimate_free(e);
 	store_close(st);
@@ -754,6 +833,11 @@ cli_export(const struct cli_options *o)
 		print_error(&err);
 		store_close(st);
 		return EXIT_FATAL;
+	}
+	if ((status = attach_pilvi(o, st, r)) != EXIT_OK) {
+		report_free(r);
+		store_close(st);
+		return status;
 	}
 	store_close(st);
 	if (strcmp(o->output, "-") == 0) {

@@ -28,6 +28,7 @@ struct cli_options {
 	const char *month;		/* report: --month */
 	const char *account;		/* inventory: --account */
 	const char *catalog;		/* --catalog FILE: Pilvi's service list */
+	const char *pricing;		/* --pricing FILE: Pilvi's pricing rules */
 	int threshold_pct;		/* inventory: --threshold */
 	int backtest;			/* estimate: --backtest */
 	const char *customer;		/* report, export: --customer NAME */

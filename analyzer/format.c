@@ -19,6 +19,11 @@ enum col {
 	C_RESOURCE, C_DESCRIPTION, C_QUANTITY, C_CURRENCY,
 	C_COST, C_BLENDED, C_CREDITS, C_TAX, C_TOTAL, C_LINE_TYPE,
 	C_PROVIDER, C_MONTH, C_LINE_ID,
+	C_CHARGE_CLASS,		/* FOCUS ChargeClass: "Correction" or null */
+	C_PRODUCT_MAP,		/* CUR 2.0 "product": the product attributes
+				   as a JSON map */
+	C_SPLIT_PARENT,		/* split cost allocation: the instance a
+				   task's or pod's line was split from */
 	C_NCOL
 };
 
@@ -79,6 +84,7 @@ static const struct colname cur_cols[] = {
 	{ C_PRODUCT_NAME, "product/ProductName" },
 	{ C_REGION, "product/region" },
 	{ C_SERVICE_CODE, "product/servicecode" },
+	{ C_SPLIT_PARENT, "splitLineItem/ParentResourceId" },
 };
 
 /*
@@ -109,6 +115,7 @@ static const struct colname cur_athena_cols[] = {
 	{ C_PRODUCT_NAME, "product_product_name" },
 	{ C_REGION, "product_region" },
 	{ C_SERVICE_CODE, "product_servicecode" },
+	{ C_SPLIT_PARENT, "split_line_item_parent_resource_id" },
 };
 
 /* CUR 2.0 / Data Exports (§7). */
@@ -135,9 +142,16 @@ static const struct colname cur2_cols[] = {
 	{ C_PRODUCT_NAME, "product_product_name" },
 	{ C_REGION, "product_region_code" },
 	{ C_SERVICE_CODE, "product_servicecode" },
+	{ C_PRODUCT_MAP, "product" },
+	{ C_SPLIT_PARENT, "split_line_item_parent_resource_id" },
 };
 
-/* FOCUS 1.x (§8). */
+/*
+ * FOCUS 1.0 and 1.2 as AWS Data Exports write them (docs/formats.md,
+ * "FOCUS"): 1.2 adds InvoiceId, which says whether the month is
+ * invoiced, and AWS's x_ columns give the CUR names of service, usage
+ * type and operation. ChargeClass marks corrections of earlier periods.
+ */
 static const struct colname focus_cols[] = {
 	{ C_PAYER, "BillingAccountId" }, { C_PAYER_NAME, "BillingAccountName" },
 	{ C_ACCOUNT, "SubAccountId" }, { C_ACCOUNT_NAME, "SubAccountName" },
@@ -151,6 +165,7 @@ static const struct colname focus_cols[] = {
 	{ C_RESOURCE, "ResourceId" }, { C_DESCRIPTION, "ChargeDescription" },
 	{ C_QUANTITY, "ConsumedQuantity" }, { C_CURRENCY, "BillingCurrency" },
 	{ C_COST, "BilledCost" }, { C_PROVIDER, "ProviderName" },
+	{ C_CHARGE_CLASS, "ChargeClass" },
 };
 
 /* A column whose value is a tag: its field index and tag key. */
@@ -169,8 +184,13 @@ struct format {
 	size_t ntag_cols;
 	char *header_copy;	/* the tag column names point here */
 	int json_tags;		/* field of a JSON tag map (Tags, resource_tags); -1 */
+	const char *json_tags_prefix;	/* only keys with this prefix, less
+					 * it, are tags (CUR 2.0 "tags"); NULL */
 	char *json_keys;	/* keys decoded from the JSON map of the last line */
 	size_t json_keys_cap;
+	char *map_vals;		/* values taken from the product map of the
+				 * last line (map_common) */
+	size_t map_vals_cap;
 	pv_time now;		/* service lists without a month: this month */
 	const char *currency;	/* service lists: from a "Cost (EUR)" header */
 	const char *names[C_NCOL];	/* header name of each column found */
@@ -328,7 +348,10 @@ find_single_account_cost(struct format *f, const struct csv_record *h)
  * Tag columns (formats.md §3, §5, §6, §7, §8): "user:Key" and "aws:Key"
  * in DBR-RT and cost allocation reports, "resourceTags/user:Key" in CUR,
  * "resource_tags_user_key" columns or the JSON map "resource_tags" in
- * CUR 2.0, the JSON map "Tags" in FOCUS.
+ * CUR 2.0, the JSON map "Tags" in FOCUS. CUR 2.0's "tags" map holds
+ * resource tags under "resourceTags/" beside account tags, user
+ * attributes and cost categories (docs/formats.md): it is read, for its
+ * resource tags only, when the export has no resource_tags.
  */
 static void
 find_tags(struct format *f, const struct csv_record *h)
@@ -351,6 +374,13 @@ find_tags(struct format *f, const struct csv_record *h)
 		if ((f->kind == FORMAT_FOCUS && field_is(c, "Tags")) ||
 		    (f->kind == FORMAT_CUR2 && field_is(c, "resource_tags"))) {
 			f->json_tags = (int)j;
+			f->json_tags_prefix = NULL;
+			continue;
+		}
+		if (f->kind == FORMAT_CUR2 && field_is(c, "tags") &&
+		    !has_column(h, "resource_tags")) {
+			f->json_tags = (int)j;
+			f->json_tags_prefix = "resourceTags/";
 			continue;
 		}
 		for (k = 0; k < sizeof(prefixes) / sizeof(prefixes[0]); k++) {
@@ -622,6 +652,7 @@ format_free(struct format *f)
 	free(f->tag_cols);
 	free(f->header_copy);
 	free(f->json_keys);
+	free(f->map_vals);
 	free(f);
 }
 
@@ -767,6 +798,221 @@ month_start(pv_time t)
 	return date_days_from_civil(y, m, 1) * 86400;
 }
 
+static const char *
+json_ws(const char *p, const char *end)
+{
+	while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' ||
+	    *p == '\r'))
+		p++;
+	return p;
+}
+
+static int
+hex4(const char *p, const char *end, unsigned *out)
+{
+	unsigned v = 0;
+	int i;
+
+	if (end - p < 4)
+		return -1;
+	for (i = 0; i < 4; i++) {
+		char h = p[i];
+
+		v <<= 4;
+		if (h >= '0' && h <= '9')
+			v |= (unsigned)(h - '0');
+		else if (h >= 'a' && h <= 'f')
+			v |= (unsigned)(h - 'a' + 10);
+		else if (h >= 'A' && h <= 'F')
+			v |= (unsigned)(h - 'A' + 10);
+		else
+			return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+/*
+ * The JSON string that starts at p (*p == '"'), unescaped into out when
+ * out is not NULL (an escape never grows: out needs no more room than
+ * the text). Returns the byte after the closing quote, *len the bytes
+ * written; NULL when the string does not close.
+ */
+static const char *
+json_string(const char *p, const char *end, char *out, size_t *len)
+{
+	size_t n = 0;
+
+	for (p++; p < end && *p != '"'; p++) {
+		unsigned cp, lo;
+		char ch = *p;
+
+		if (ch == '\\') {
+			if (++p >= end)
+				return NULL;
+			switch (*p) {
+			case 'n': ch = '\n'; break;
+			case 't': ch = '\t'; break;
+			case 'r': ch = '\r'; break;
+			case 'b': ch = '\b'; break;
+			case 'f': ch = '\f'; break;
+			case 'u':
+				if (hex4(p + 1, end, &cp) != 0)
+					return NULL;
+				p += 4;
+				if (cp >= 0xd800 && cp < 0xdc00 && end - p > 6 &&
+				    p[1] == '\\' && p[2] == 'u' &&
+				    hex4(p + 3, end, &lo) == 0 && lo >= 0xdc00 &&
+				    lo < 0xe000) {
+					cp = 0x10000 + ((cp - 0xd800) << 10) +
+					    (lo - 0xdc00);
+					p += 6;
+				} else if (cp >= 0xd800 && cp < 0xe000)
+					cp = 0xfffd;	/* a lone surrogate */
+				if (out != NULL) {
+					if (cp < 0x80)
+						out[n++] = (char)cp;
+					else if (cp < 0x800) {
+						out[n++] = (char)(0xc0 | cp >> 6);
+						out[n++] = (char)(0x80 | (cp & 0x3f));
+					} else if (cp < 0x10000) {
+						out[n++] = (char)(0xe0 | cp >> 12);
+						out[n++] = (char)(0x80 | (cp >> 6 & 0x3f));
+						out[n++] = (char)(0x80 | (cp & 0x3f));
+					} else {
+						out[n++] = (char)(0xf0 | cp >> 18);
+						out[n++] = (char)(0x80 | (cp >> 12 & 0x3f));
+						out[n++] = (char)(0x80 | (cp >> 6 & 0x3f));
+						out[n++] = (char)(0x80 | (cp & 0x3f));
+					}
+				}
+				continue;
+			default:	/* \" \\ \/ */
+				ch = *p;
+				break;
+			}
+		}
+		if (out != NULL)
+			out[n++] = ch;
+	}
+	if (p >= end)
+		return NULL;
+	*len = n;
+	return p + 1;
+}
+
+/* Past one JSON value at p: to the ',' or '}' after a scalar, past the
+ * close of an object or array. NULL when the text ends inside it. */
+static const char *
+json_skip_value(const char *p, const char *end)
+{
+	int depth = 0;
+	size_t n;
+
+	while (p < end) {
+		if (*p == '"') {
+			if ((p = json_string(p, end, NULL, &n)) == NULL)
+				return NULL;
+			if (depth == 0)
+				return p;
+			continue;
+		}
+		if (*p == '{' || *p == '[')
+			depth++;
+		else if (*p == '}' || *p == ']') {
+			if (depth == 0)
+				return p;
+			if (--depth == 0)
+				return p + 1;
+		} else if (*p == ',' && depth == 0)
+			return p;
+		p++;
+	}
+	return depth == 0 ? p : NULL;
+}
+
+/*
+ * The string value of key in the JSON object s, unescaped into out
+ * (room for s.n bytes, which it also uses to read keys): its length, or
+ * -1 when s is no object, has no such key or its value is no string.
+ */
+static long
+json_lookup(struct pv_str s, const char *key, char *out)
+{
+	const char *p = s.p, *end = s.p + s.n;
+	size_t klen = strlen(key), n;
+
+	p = json_ws(p, end);
+	if (p >= end || *p++ != '{')
+		return -1;
+	for (;;) {
+		int match;
+
+		p = json_ws(p, end);
+		if (p >= end || *p != '"' ||
+		    (p = json_string(p, end, out, &n)) == NULL)
+			return -1;
+		match = n == klen && memcmp(out, key, klen) == 0;
+		p = json_ws(p, end);
+		if (p >= end || *p++ != ':')
+			return -1;
+		p = json_ws(p, end);
+		if (match) {
+			if (p >= end || *p != '"' ||
+			    json_string(p, end, out, &n) == NULL)
+				return -1;
+			return (long)n;
+		}
+		if ((p = json_skip_value(p, end)) == NULL)
+			return -1;
+		p = json_ws(p, end);
+		if (p >= end || *p != ',')
+			return -1;
+		p++;
+	}
+}
+
+/*
+ * CUR 2.0 keeps the product attributes that have no column of their own
+ * in the map "product", each named as its legacy column less "product/"
+ * (docs/formats.md): the product name lives there unless the export
+ * selects it as a column, and an export may leave out the region and
+ * service code columns. Fills what the columns left empty.
+ */
+static void
+product_map_fallbacks(struct format *f, const struct csv_record *rec,
+    struct charge *c)
+{
+	static const char *const region_keys[] = { "region_code", "region" };
+	struct pv_str m = get(f, rec, C_PRODUCT_MAP);
+	struct pv_str *want[3] = { &c->service_name, &c->region,
+	    &c->service_code };
+	size_t used = 0, i, k;
+
+	if (m.n == 0 || (c->service_name.n > 0 && c->region.n > 0 &&
+	    c->service_code.n > 0))
+		return;
+	if (f->map_vals_cap < 2 * m.n + 1) {
+		f->map_vals_cap = 2 * m.n + 1;
+		f->map_vals = xrealloc(f->map_vals, f->map_vals_cap);
+	}
+	for (i = 0; i < 3; i++) {
+		for (k = 0; want[i]->n == 0 && k < 2; k++) {
+			const char *key = i == 0 ? "product_name" : i == 2 ?
+			    "servicecode" : region_keys[k];
+			long n = json_lookup(m, key, f->map_vals + used);
+
+			if (n > 0) {
+				want[i]->p = f->map_vals + used;
+				want[i]->n = (size_t)n;
+				used += (size_t)n;
+			}
+			if (i != 1)
+				break;
+		}
+	}
+}
+
 /* The common part of every charge: who, what, where, when. */
 static int
 map_common(struct format *f, const struct csv_record *rec, struct charge *c,
@@ -792,6 +1038,8 @@ map_common(struct format *f, const struct csv_record *rec, struct charge *c,
 	c->az = get(f, rec, C_AZ);
 	c->region = get(f, rec, C_REGION);
 	c->resource = get(f, rec, C_RESOURCE);
+	if (f->idx[C_PRODUCT_MAP] >= 0)
+		product_map_fallbacks(f, rec, c);
 	c->line_type = get(f, rec, f->idx[C_LINE_TYPE] >= 0 ? C_LINE_TYPE :
 	    C_RECORD_TYPE);
 	c->invoice_id = get(f, rec, C_INVOICE);
@@ -1015,10 +1263,18 @@ map_cur(struct format *f, const struct csv_record *rec,
 	if (c->line_type.n == 0)
 		c->cls = CHARGE_USAGE;
 	else if (charge_class_from_cur_type(c->line_type.p, c->line_type.n,
-	    &c->cls) != 0)
+	    &c->cls) != 0) {
+		c->cls = charge_class_unknown(c->cost);
 		row->unknown_type = 1;
+	}
 	row->estimated = estimated_of(f, c->invoice_id);
 	row->nch = 1;
+	/* Split cost allocation adds a line per ECS task or EKS pod and
+	 * hour that shares out an EC2 instance whose own line is in the
+	 * file too (docs/formats.md): counting both would count the
+	 * instance twice. */
+	if (get(f, rec, C_SPLIT_PARENT).n > 0)
+		row->kind = ROW_SPLIT;
 	return 0;
 }
 
@@ -1034,8 +1290,12 @@ map_focus(struct format *f, const struct csv_record *rec,
 	    get_money(f, rec, C_COST, &c->cost, &row->cost_places, err) != 0)
 		return -1;
 	if (c->line_type.n > 0 && charge_class_from_focus(c->line_type.p,
-	    c->line_type.n, &c->cls) != 0)
+	    c->line_type.n, &c->cls) != 0) {
+		c->cls = charge_class_unknown(c->cost);
 		row->unknown_type = 1;
+	}
+	c->cls = charge_class_focus_correction(c->cls, get(f, rec,
+	    C_CHARGE_CLASS));
 	row->estimated = estimated_of(f, c->invoice_id);
 	row->nch = 1;
 	if (provider.n > 0 && !pv_str_eq(provider, "AWS") &&
@@ -1120,10 +1380,20 @@ json_tag_keys(struct format *f, struct pv_str s, struct format_row *row)
 			nonempty = !(p - v >= 4 && memcmp(v, "null", 4) == 0);
 		}
 		if (nonempty && klen > 0 && row->ntags < FORMAT_MAX_TAGS) {
-			row->tags[row->ntags].p = key;
-			row->tags[row->ntags].n = klen;
-			row->ntags++;
-			used += klen;
+			size_t skip = 0;
+
+			if (f->json_tags_prefix != NULL) {
+				skip = strlen(f->json_tags_prefix);
+				if (klen <= skip || memcmp(key,
+				    f->json_tags_prefix, skip) != 0)
+					klen = skip = 0;	/* not a tag */
+			}
+			if (klen > 0) {
+				row->tags[row->ntags].p = key + skip;
+				row->tags[row->ntags].n = klen - skip;
+				row->ntags++;
+				used += klen;
+			}
 		}
 		SKIP_WS();
 		if (p >= end || *p != ',')

@@ -71,7 +71,10 @@ enum format_row_kind {
 	ROW_CHARGES,	/* ch[0..nch) are line items (nch may be 0) */
 	ROW_TOTAL,	/* total is a statement/invoice/account total */
 	ROW_OPEN_MONTH,	/* the EstimatedDisclaimer row: the month is open */
-	ROW_OTHER_PROVIDER	/* a FOCUS row of another cloud: provider, ch[0] */
+	ROW_OTHER_PROVIDER,	/* a FOCUS row of another cloud: provider, ch[0] */
+	ROW_SPLIT		/* a CUR split cost allocation line (an ECS task's
+				   or EKS pod's share of an instance whose own
+				   line is counted): ch[0], not to be added */
 };
 
 #define FORMAT_MAX_TAGS 64	/* tag keys kept per line; more are ignored */
@@ -84,7 +87,9 @@ struct format_row {
 	struct charge_total total;
 	int estimated;		/* 1 open month, 0 invoiced, -1 not stated */
 	struct pv_str provider;
-	int unknown_type;	/* line_type not known: counted as usage */
+	int unknown_type;	/* line_type not known: classed by
+				 * charge_class_unknown (CUR, FOCUS) or
+				 * by its text (DBR, monthly) */
 	int cost_places;	/* decimal places the cost column was written with */
 	/* tag keys with a non-empty value on this line ("user:Owner",
 	 * "user_name", ...); they point into the record or the format */

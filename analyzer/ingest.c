@@ -83,6 +83,10 @@ struct ingest_ctx {
 	size_t nproviders, providers_cap;
 	char **unknown_types;
 	size_t nunknown, unknown_cap;
+	long splits;		/* split cost allocation rows left out */
+	char split_where[600];	/* where() of the first */
+	money_t split_cost;	/* their own unblended cost, summed */
+	int split_places;	/* decimal places it was written with */
 	struct seen_account *accounts;
 	size_t naccounts, accounts_cap;
 	size_t last_account;	/* cache for the per-row id check */
@@ -707,7 +711,8 @@ tally_provider(struct ingest_ctx *x, const struct format_row *row)
 }
 
 static void
-note_unknown_type(struct ingest_ctx *x, struct pv_str t, long line)
+note_unknown_type(struct ingest_ctx *x, struct pv_str t, long line,
+    enum charge_class cls)
 {
 	size_t i;
 
@@ -718,8 +723,22 @@ note_unknown_type(struct ingest_ctx *x, struct pv_str t, long line)
 	x->unknown_types = xgrow(x->unknown_types, &x->unknown_cap,
 	    x->nunknown + 1, sizeof(*x->unknown_types));
 	x->unknown_types[x->nunknown++] = xstrndup(t.p, t.n);
-	warn(x, "%s: unknown line type '%.*s' counted as usage",
-	    where(x, line), (int)pv_utf8_prefix(t.p, t.n, 60), t.p);
+	warn(x, "%s: unknown line type '%.*s' counted as %s",
+	    where(x, line), (int)pv_utf8_prefix(t.p, t.n, 60), t.p,
+	    charge_class_name(cls));
+}
+
+/* A split cost allocation row: tallied for warn_splits, not added. */
+static void
+tally_split(struct ingest_ctx *x, const struct format_row *row, long line)
+{
+	if (x->splits++ == 0)
+		snprintf(x->split_where, sizeof(x->split_where), "%s",
+		    where(x, line));
+	if (money_add(&x->split_cost, row->ch[0].cost) != 0)
+		x->split_cost = row->ch[0].cost > 0 ? INT64_MAX : INT64_MIN;
+	if (row->cost_places > x->split_places)
+		x->split_places = row->cost_places;
 }
 
 /*
@@ -791,7 +810,8 @@ on_record(void *ctx, const struct csv_record *rec, struct pv_error *err)
 	x->member_rows++;
 	x->res->rows++;
 	if (row.unknown_type)
-		note_unknown_type(x, row.ch[0].line_type, rec->line);
+		note_unknown_type(x, row.ch[0].line_type, rec->line,
+		    row.ch[0].cls);
 	switch (row.kind) {
 	case ROW_OPEN_MONTH:
 		x->open_month = 1;
@@ -804,6 +824,9 @@ on_record(void *ctx, const struct csv_record *rec, struct pv_error *err)
 		break;
 	case ROW_OTHER_PROVIDER:
 		tally_provider(x, &row);
+		break;
+	case ROW_SPLIT:
+		tally_split(x, &row, rec->line);
 		break;
 	case ROW_CHARGES:
 		if (is_repeat(x, rec, &row))
@@ -1056,6 +1079,22 @@ warn_providers(struct ingest_ctx *x)
 		warn(x, "skipped %ld row%s of provider '%s' (billed %s): not "
 		    "AWS", t->rows, t->rows == 1 ? "" : "s", t->name, amount);
 	}
+}
+
+/* One line for the split cost allocation rows left out. */
+static void
+warn_splits(struct ingest_ctx *x)
+{
+	char amount[40];
+
+	if (x->splits == 0)
+		return;
+	money_format(amount, sizeof(amount), x->split_cost,
+	    x->split_places > 2 ? x->split_places : 2);
+	warn(x, "%s: left out %ld split cost allocation row%s (ECS tasks, EKS "
+	    "pods; unblended %s): the instance they share out is counted on "
+	    "its own line", x->split_where, x->splits, x->splits == 1 ? "" :
+	    "s", amount);
 }
 
 static char *
@@ -1400,6 +1439,7 @@ ingest_file(struct store *st, const char *path, const struct ingest_options *o,
 	if (warn_repeats(&x, err) != 0)
 		goto out;
 	warn_providers(&x);
+	warn_splits(&x);
 	apply_fixes(&x, fixes, nfixes);
 	finish_periods(&x);
 	if (res->nperiods > 1)

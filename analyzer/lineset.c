@@ -1,5 +1,6 @@
 /*
- * lineset.c - an open-addressing set of line hashes (see lineset.h).
+ * lineset.c - the set of line hashes: sorted arrays, one for each value
+ * of a hash's top bits (see lineset.h).
  */
 #include "lineset.h"
 
@@ -8,6 +9,11 @@
 
 #include "hash64.h"
 #include "xalloc.h"
+
+#define NSHARDS		((size_t)1 << LINESET_SHARD_BITS)
+#define LOW_BITS	(64 - LINESET_SHARD_BITS)
+#define LOW_MASK	((UINT64_C(1) << LOW_BITS) - 1)
+#define VALUE_SIZE	6
 
 void
 lineset_init(struct lineset *s)
@@ -18,7 +24,11 @@ lineset_init(struct lineset *s)
 void
 lineset_release(struct lineset *s)
 {
-	free(s->slot);
+	size_t i;
+
+	for (i = 0; s->shard != NULL && i < NSHARDS; i++)
+		free(s->shard[i].v);
+	free(s->shard);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -38,44 +48,62 @@ lineset_key(const struct csv_record *rec, const struct format_row *row,
 		for (i = 0; i < rec->nfields; i++)
 			h = hash64_field(h, rec->fields[i].ptr,
 			    rec->fields[i].len);
-	h = hash64_finish(h);
-	return h != 0 ? h : 1;	/* 0 marks an empty slot */
+	return hash64_finish(h);
+}
+
+
+static uint64_t
+load48(const unsigned char *b)
+{
+	return (uint64_t)b[0] | (uint64_t)b[1] << 8 | (uint64_t)b[2] << 16 |
+	    (uint64_t)b[3] << 24 | (uint64_t)b[4] << 32 |
+	    (uint64_t)b[5] << 40;
 }
 
 static void
-grow(struct lineset *s)
+store48(unsigned char *b, uint64_t v)
 {
-	uint64_t *old = s->slot;
-	size_t oldcap = s->cap, i;
+	int i;
 
-	s->cap = oldcap ? oldcap * 2 : 1024;
-	s->slot = xcalloc(s->cap, sizeof(*s->slot));
-	for (i = 0; i < oldcap; i++) {
-		size_t j;
-
-		if (old[i] == 0)
-			continue;
-		for (j = old[i] & (s->cap - 1); s->slot[j] != 0;
-		    j = (j + 1) & (s->cap - 1))
-			;
-		s->slot[j] = old[i];
-	}
-	free(old);
+	for (i = 0; i < VALUE_SIZE; i++)
+		b[i] = (unsigned char)(v >> (8 * i));
 }
 
 int
 lineset_add(struct lineset *s, uint64_t key)
 {
-	size_t j;
+	struct lineset_shard *sh;
+	uint64_t low = key & LOW_MASK;
+	uint32_t lo = 0, hi;
 
-	/* at most 3/4 full: probes stay short */
-	if (4 * (s->n + 1) > 3 * s->cap)
-		grow(s);
-	for (j = key & (s->cap - 1); s->slot[j] != 0;
-	    j = (j + 1) & (s->cap - 1))
-		if (s->slot[j] == key)
+	if (s->shard == NULL)
+		s->shard = xcalloc(NSHARDS, sizeof(*s->shard));
+	sh = &s->shard[key >> LOW_BITS];
+	hi = sh->n;
+	while (lo < hi) {	/* the first value >= low */
+		uint32_t mid = lo + (hi - lo) / 2;
+		uint64_t v = load48(sh->v + (size_t)mid * VALUE_SIZE);
+
+		if (v == low)
 			return 1;
-	s->slot[j] = key;
+		if (v < low)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (sh->n == sh->cap) {
+		/* an eighth more: little slack in each of the many arrays
+		 * (a quarter peaked 4 MB higher at five million lines) */
+		uint32_t cap = sh->cap + sh->cap / 8 + 4;
+
+		sh->v = xrealloc(sh->v, (size_t)cap * VALUE_SIZE);
+		sh->cap = cap;
+	}
+	memmove(sh->v + ((size_t)lo + 1) * VALUE_SIZE,
+	    sh->v + (size_t)lo * VALUE_SIZE,
+	    (size_t)(sh->n - lo) * VALUE_SIZE);
+	store48(sh->v + (size_t)lo * VALUE_SIZE, low);
+	sh->n++;
 	s->n++;
 	return 0;
 }

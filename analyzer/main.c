@@ -95,7 +95,7 @@ static const struct command commands[] = {
 	  "usage: pilvi-analyzer [--db FILE] report [--format FMT] [-o FILE]\n"
 	  "                      [--payer ID] [--month YYYY-MM] [--account ID]\n"
 	  "                      [--catalog FILE] [--threshold PCT]\n"
-	  "                      [--customer NAME] [FILE...]\n"
+	  "                      [--customer NAME] [--pricing FILE] [FILE...]\n"
 	  "\n"
 	  "Write the support report: header, data status (days, open or final,\n"
 	  "reconciliation against the file's own totals, warnings), budget\n"
@@ -112,7 +112,9 @@ static const struct command commands[] = {
 	  "  --account ID       inventory of this account only\n"
 	  "  --catalog FILE     Pilvi's services (service_code,status,note)\n"
 	  "                     instead of the built-in list\n"
-	  "  --threshold PCT    a service's cost 'moved' past PCT % (20)\n" },
+	  "  --threshold PCT    a service's cost 'moved' past PCT % (20)\n"
+	  "  --pricing FILE     Pilvi's pricing rules (docs/pricing.md): the\n"
+	  "                     budget under Pilvi in the JSON (pilvi_budget)\n" },
 	{ "inventory", run_inventory, NO_OPERANDS, NULL, "text", 1,
 	  "usage: pilvi-analyzer [--db FILE] inventory [--payer ID] [--account ID]\n"
 	  "                      [--month YYYY-MM] [--catalog FILE] [--threshold PCT]\n"
@@ -135,7 +137,7 @@ static const struct command commands[] = {
 	  "  --threshold PCT    a service's cost 'moved' past PCT % (20)\n" },
 	{ "estimate", run_estimate, NO_OPERANDS, "text json", "text", 1,
 	  "usage: pilvi-analyzer [--db FILE] estimate [--payer ID] [--month YYYY-MM]\n"
-	  "                      [--format text|json] [--backtest]\n"
+	  "                      [--format text|json] [--pricing FILE] [--backtest]\n"
 	  "\n"
 	  "A monthly budget from a partial month: the usage of the complete\n"
 	  "days, run on to the month's end (earlier months, a change of level,\n"
@@ -151,6 +153,8 @@ static const struct command commands[] = {
 	  "  --payer ID         only this payer account\n"
 	  "  --month YYYY-MM    this month instead of the latest\n"
 	  "  -f, --format FMT   text (default) or json\n"
+	  "  --pricing FILE     Pilvi's pricing rules (docs/pricing.md): the\n"
+	  "                     budget under Pilvi in the JSON (pilvi_budget)\n"
 	  "  --backtest         cut every month with 20 complete days at days 7,\n"
 	  "                     14 and 21, estimate, and compare with the actual,\n"
 	  "                     the run-rate and the naive method\n" },
@@ -158,7 +162,7 @@ static const struct command commands[] = {
 	  "usage: pilvi-analyzer [--db FILE] export --format csv|xlsx -o FILE\n"
 	  "                      [--customer NAME] [--customer-id ID]\n"
 	  "                      [--payer ID] [--month YYYY-MM] [--account ID]\n"
-	  "                      [--catalog FILE]\n"
+	  "                      [--catalog FILE] [--pricing FILE]\n"
 	  "\n"
 	  "The billing-spreadsheet feed, a ledger the spreadsheet can append\n"
 	  "(schema_version 2). csv: one row per payer, month, account, service\n"
@@ -182,7 +186,11 @@ static const struct command commands[] = {
 	  "  --payer ID, --month YYYY-MM, --account ID   what to include (with\n"
 	  "                     --account, no estimate rows: they are the payer's)\n"
 	  "  --catalog FILE     Pilvi's services (service_code,status,note) for\n"
-	  "                     pilvi_support, instead of the built-in list\n" },
+	  "                     pilvi_support, instead of the built-in list\n"
+	  "  --pricing FILE     Pilvi's pricing rules (docs/pricing.md): rows of\n"
+	  "                     kind pilvi (the budget under Pilvi per payer-month,\n"
+	  "                     with low and high) and pilvi_service (per service\n"
+	  "                     and Pilvi's support fee, adding up to it)\n" },
 	{ "drop", run_drop, ONE_FOLDER, NULL, "text", 0,
 	  "usage: pilvi-analyzer [--db FILE] drop [--quiet] [--dry-run] [--wait]\n"
 	  "                      [--settle SECONDS] DIR\n"
@@ -398,6 +406,7 @@ static const struct option_spec {
 	    " report inventory export " },
 	{ "catalog", 0, 1, FIELD(catalog), NULL,
 	    " report inventory export " },
+	{ "pricing", 0, 1, FIELD(pricing), NULL, " report estimate export " },
 	{ "threshold", 0, 1, NO_FIELD, set_threshold, " report inventory " },
 	{ "backtest", 0, 0, FIELD(backtest), NULL, " estimate " },
 	{ "customer", 0, 1, FIELD(customer), NULL, " report export " },

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "budget.h"
 #include "xalloc.h"
 
 static char *
@@ -748,6 +749,7 @@ report_free(struct report *r)
 
 	if (r == NULL)
 		return;
+	budget_free(r->pilvi);
 	for (i = 0; i < r->nfiles; i++) {
 		struct report_file *f = &r->files[i];
 

@@ -16,6 +16,8 @@
 #include "inventory.h"
 #include "store.h"
 
+struct budget;				/* budget.h */
+
 struct report_file {
 	long long id;
 	char *name, *sha256, *container, *format, *payer, *period;
@@ -147,6 +149,9 @@ struct report {
 	size_t nformats;
 	struct report_account *names;	/* names of payers and accounts */
 	size_t nnames;
+	struct budget *pilvi;		/* the budget under Pilvi (--pricing,
+					 * set by the caller); NULL: none.
+					 * report_free frees it */
 };
 
 /* Parts of the report to build (report_options.parts; 0: all). */
@@ -237,8 +242,11 @@ int report_write_inventory(const struct inventory *inv, FILE *fp);
 /* The estimate and the record of earlier ones (the estimate command). */
 int report_write_estimate(const struct estimate *e,
     const struct estimate_record *hist, size_t nhist, FILE *fp);
+/* ... with the budget under Pilvi (--pricing) as "pilvi_budget" when
+ * pilvi is not NULL. */
 int report_write_estimate_json(const struct estimate *e,
-    const struct estimate_record *hist, size_t nhist, FILE *fp);
+    const struct estimate_record *hist, size_t nhist,
+    const struct budget *pilvi, FILE *fp);
 /* The billing-spreadsheet feed: CSV to fp, XLSX to the file path (the
  * XLSX library writes files only). Return 0 or -1 (err filled for XLSX).
  * report_write_feed_csv writes the given rows of report_feed(). */

@@ -6,7 +6,11 @@
  * none is ever renamed or reordered; report_feed_columns holds them):
  *   schema_version     2
  *   kind               actual (a line of the bill) or estimate (the
- *                      projection of an open month, one per payer-month)
+ *                      projection of an open month, one per payer-month);
+ *                      with --pricing also pilvi (the budget under Pilvi,
+ *                      one per payer-month, with low and high) and
+ *                      pilvi_service (its services and Pilvi's support
+ *                      fee, to the cent, in Pilvi's currency)
  *   customer_id        export --customer-id, or customers.csv's 4th
  *                      column in the drop folder; empty when not told
  *   customer_name      export --customer, or customers.csv's 2nd column

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "budget.h"
 #include "xalloc.h"
 
 const char *const report_feed_columns[REPORT_FEED_NCOLUMNS] = {
@@ -130,12 +131,111 @@ cmp_row(const void *pa, const void *pb)
 	return cmp_str(a->currency, b->currency);
 }
 
+/* The name of payer's service code, as its estimate has it ("" when
+ * not there). */
+static const char *
+service_name_of(const struct estimate *e, const char *payer,
+    const char *code)
+{
+	size_t i, k;
+
+	for (i = 0; e != NULL && i < e->npayers; i++) {
+		if (strcmp(e->payers[i].payer, payer) != 0)
+			continue;
+		for (k = 0; k < e->payers[i].nservices; k++)
+			if (strcmp(e->payers[i].services[k].code, code) == 0)
+				return e->payers[i].services[k].name;
+	}
+	return "";
+}
+
+/* The estimate of payer's month, for the typical error. */
+static const struct estimate_payer *
+estimate_of(const struct estimate *e, const char *payer, const char *month)
+{
+	size_t i;
+
+	for (i = 0; e != NULL && i < e->npayers; i++)
+		if (strcmp(e->payers[i].payer, payer) == 0 &&
+		    strcmp(e->payers[i].period, month) == 0)
+			return &e->payers[i];
+	return NULL;
+}
+
+/*
+ * With --pricing, the budget under Pilvi (docs/pricing.md): a row of
+ * kind pilvi per payer-month (amount, low, high in Pilvi's currency),
+ * and rows of kind pilvi_service, one per service and one for Pilvi's
+ * support fee, that add up to it. Returns the rows added at rows + n.
+ */
+static size_t
+pilvi_rows(const struct report *r, struct report_feed_row *rows)
+{
+	const struct budget *b = r->pilvi;
+	size_t n = 0, i, k;
+
+	for (i = 0; b != NULL && r->account == NULL && i < b->npayers; i++) {
+		const struct budget_payer *p = &b->payers[i];
+		const struct estimate_payer *ep = estimate_of(r->estimate,
+		    p->payer, p->period);
+		struct report_feed_row *f = &rows[n++], *total = f, *big = NULL;
+		money_t sum = 0;
+
+		f->kind = "pilvi";
+		f->payer = p->payer;
+		f->month = p->period;
+		f->currency = p->at.currency;
+		f->amount = pricing_round(p->at.pilvi_amount);
+		f->is_estimate = 1;
+		f->low = pricing_round(p->low);
+		f->high = pricing_round(p->high);
+		f->typical_error = ep != NULL ? ep->typical_error : 0;
+		fill_month(f, r);
+		for (k = 0; k <= p->at.nservices; k++) {
+			const struct pricing_service *s = &p->at.services[k];
+
+			if (k == p->at.nservices && p->at.support_fee == 0)
+				break;
+			f = &rows[n++];
+			f->kind = "pilvi_service";
+			f->payer = p->payer;
+			f->month = p->period;
+			f->currency = p->at.currency;
+			if (k == p->at.nservices) {
+				f->service_name = "Pilvi support fee";
+				f->amount = pricing_round(p->at.support_fee);
+			} else {
+				f->service_code = s->service;
+				f->service_name = service_name_of(r->estimate,
+				    p->payer, s->service);
+				f->amount = pricing_round(s->pilvi);
+			}
+			sum += f->amount;
+			if (big == NULL || (f->amount < 0 ? -f->amount :
+			    f->amount) > (big->amount < 0 ? -big->amount :
+			    big->amount))
+				big = f;
+			fill_month(f, r);
+		}
+		/* each figure is rounded once; in a ledger the rows must add
+		 * up, so the cent or two between the rounded services and
+		 * the rounded total go on the largest row */
+		if (big != NULL)
+			big->amount += total->amount - sum;
+	}
+	return n;
+}
+
 size_t
 report_feed(const struct report *r, struct report_feed_row **out)
 {
 	const struct estimate *e = r->estimate;
 	size_t n = 0, i, max = r->nlines + (e != NULL ? e->npayers : 0);
-	struct report_feed_row *rows = xcalloc(max + 1, sizeof(*rows));
+	struct report_feed_row *rows;
+
+	for (i = 0; r->pilvi != NULL && i < r->pilvi->npayers; i++)
+		max += r->pilvi->payers[i].at.nservices + 2;
+	rows = xcalloc(max + 1, sizeof(*rows));
 
 	for (i = 0; i < r->nlines; i++) {
 		const struct report_line *l = &r->lines[i];
@@ -174,6 +274,7 @@ report_feed(const struct report *r, struct report_feed_row **out)
 		f->typical_error = p->typical_error;
 		fill_month(f, r);
 	}
+	n += pilvi_rows(r, rows + n);
 	if (n > 1)
 		qsort(rows, n, sizeof(*rows), cmp_row);
 	*out = rows;

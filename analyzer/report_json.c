@@ -5,6 +5,8 @@
  */
 #include "report.h"
 
+#include "budget.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -461,12 +463,101 @@ write_estimate_body(FILE *fp, const struct estimate *e,
 	fputs(nhist ? "\n    ]}" : "]}", fp);
 }
 
+/*
+ * The budget under Pilvi (docs/pricing.md): per payer the AWS and the
+ * Pilvi side, each figure rounded once to the cent, and the rules'
+ * effects. Written only with --pricing, so that reports without it
+ * stay as they were.
+ */
+static void
+write_pilvi_budget(FILE *fp, const struct budget *b)
+{
+	size_t i, k;
+
+	fputs(",\n  \"pilvi_budget\": {\"rules\": ", fp);
+	json_str(fp, b->rules);
+	fputs(", \"version\": ", fp);
+	json_str(fp, b->version);
+	fputs(",\n    \"by_payer\": [", fp);
+	for (i = 0; i < b->npayers; i++) {
+		const struct budget_payer *p = &b->payers[i];
+		const struct pricing_result *r = &p->at;
+
+		fputs(i ? ",\n      {\"payer_account\": " :
+		    "\n      {\"payer_account\": ", fp);
+		json_str(fp, p->payer);
+		fputs(", \"period\": ", fp);
+		json_str(fp, p->period);
+		fputs(", \"aws_currency\": ", fp);
+		json_str(fp, r->aws_currency);
+		fputs(", \"currency\": ", fp);
+		json_str(fp, r->currency);
+		fputs(",\n       \"aws_amount\": ", fp);
+		json_money(fp, r->aws_amount, 2);
+		fputs(", \"amount\": ", fp);
+		json_money(fp, r->pilvi_amount, 2);
+		fputs(", \"low\": ", fp);
+		json_money(fp, p->low, 2);
+		fputs(", \"high\": ", fp);
+		json_money(fp, p->high, 2);
+		fputs(", \"support_fee\": ", fp);
+		json_money(fp, r->support_fee, 2);
+		fputs(",\n       \"aws_credits\": ", fp);
+		json_money(fp, r->aws_credits, 2);
+		fputs(", \"credits\": ", fp);
+		json_money(fp, r->pilvi_credits, 2);
+		fputs(", \"aws_tax\": ", fp);
+		json_money(fp, r->aws_tax, 2);
+		fputs(", \"tax\": ", fp);
+		json_money(fp, r->pilvi_tax, 2);
+		fputs(", \"aws_total\": ", fp);
+		json_money(fp, r->aws_total, 2);
+		fputs(", \"total\": ", fp);
+		json_money(fp, r->pilvi_total, 2);
+		fputs(",\n       \"by_service\": [", fp);
+		for (k = 0; k < r->nservices; k++) {
+			const struct pricing_service *s = &r->services[k];
+
+			fputs(k ? ",\n         {\"service\": " :
+			    "\n         {\"service\": ", fp);
+			json_str(fp, s->service);
+			fputs(", \"aws\": ", fp);
+			json_money(fp, s->aws, 2);
+			fputs(", \"pilvi\": ", fp);
+			json_money(fp, s->pilvi, 2);
+			fprintf(fp, ", \"support_plan\": %s}", s->support_plan ?
+			    "true" : "false");
+		}
+		fputs(r->nservices ? "],\n       \"effects\": [" :
+		    "], \"effects\": [", fp);
+		for (k = 0; k < r->neffects; k++) {
+			const struct pricing_effect *e = &r->effects[k];
+			char text[512];
+
+			pricing_effect_format(text, sizeof(text), e);
+			fputs(k ? ",\n         {\"text\": " :
+			    "\n         {\"text\": ", fp);
+			json_str(fp, text);
+			fprintf(fp, ", \"rule_line\": %ld, \"aws\": ", e->line);
+			json_money(fp, e->aws, 2);
+			fputs(", \"pilvi\": ", fp);
+			json_money(fp, e->pilvi, 2);
+			putc('}', fp);
+		}
+		fputs("]}", fp);
+	}
+	fputs(b->npayers ? "\n    ]}" : "]}", fp);
+}
+
 int
 report_write_estimate_json(const struct estimate *e,
-    const struct estimate_record *hist, size_t nhist, FILE *fp)
+    const struct estimate_record *hist, size_t nhist,
+    const struct budget *pilvi, FILE *fp)
 {
 	fputs("{\n  \"estimate\": ", fp);
 	write_estimate_body(fp, e, hist, nhist);
+	if (pilvi != NULL)
+		write_pilvi_budget(fp, pilvi);
 	fputs("\n}\n", fp);
 	return ferror(fp) ? -1 : 0;
 }
@@ -506,6 +597,8 @@ report_write_json(const struct report *r, FILE *fp)
 		fputs(",\n  \"estimate\": ", fp);
 		write_estimate_body(fp, r->estimate, r->history, r->nhistory);
 	}
+	if (r->pilvi != NULL)
+		write_pilvi_budget(fp, r->pilvi);
 	fputs("\n}\n", fp);
 	return ferror(fp) ? -1 : 0;
 }

@@ -477,10 +477,11 @@ print_trials(const struct results *rs, const char *family)
 			continue;
 		printf("%-12s %c %s %s cut %2d days %2d hist %d actual %12.2f "
 		    "ours %12.2f (%+6.1f%%) run-rate %+6.1f%% range %.2f..%.2f "
-		    "noise %.3f\n", rs->v[i].family, "MDR"[rs->v[i].delivery],
+		    "noise %.3f%s\n", rs->v[i].family, "MDR"[rs->v[i].delivery],
 		    t->payer, t->period, t->cut_day, t->days_observed,
 		    t->history, t->actual / 1e10, t->ours / 1e10, t->err_ours,
-		    t->err_run_rate, t->low / 1e10, t->high / 1e10, t->noise);
+		    t->err_run_rate, t->low / 1e10, t->high / 1e10, t->noise,
+		    rs->v[i].later_change ? " change-follows" : "");
 	}
 }
 

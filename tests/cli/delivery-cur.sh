@@ -75,8 +75,10 @@ total a.db
 
 echo "== two copies of the delivery in one folder"
 mkdir copies
-cp -r tree/s3 copies/one
-cp -r tree/s3 copies/two
+# -p: copies made a second apart would otherwise differ in mtime, and
+# the newest manifest (by mtime, then by name) would change with it
+cp -rp tree/s3 copies/one
+cp -rp tree/s3 copies/two
 run $PA --db c.db ingest copies
 total c.db
 

@@ -10,7 +10,8 @@
 . "$LIB"
 . "$(dirname "$LIB")/lib-parquet.sh"
 need_duckdb
-fixture cur.csv cur2.csv focus.csv
+fixture cur.csv cur2.csv focus.csv focus-1.2.csv cur2-types.csv cur2-maps.csv \
+    cur2-split.csv
 # FOCUS 1.2: the 1.0 fixture with 1.2's InvoiceId, BillingAccountType and
 # ServiceSubcategory, and AWS's x_Discounts map (double values)
 awk 'NR == 1 { print $0 ",InvoiceId,BillingAccountType,ServiceSubcategory,x_Discounts"; next }
@@ -18,7 +19,8 @@ awk 'NR == 1 { print $0 ",InvoiceId,BillingAccountType,ServiceSubcategory,x_Disc
     focus.csv > focus12.csv
 
 echo "== what the CSVs hold"
-for f in cur.csv cur2.csv focus.csv focus12.csv; do
+for f in cur.csv cur2.csv focus.csv focus12.csv focus-1.2.csv cur2-types.csv \
+    cur2-maps.csv cur2-split.csv; do
 	rm -f t.db
 	$PA --db t.db -q ingest $f
 	echo "$f:"
@@ -42,6 +44,16 @@ for c in snappy zstd gzip uncompressed; do
 		same "cur2, $c, $t" cur2.csv cur2-$c-$t.parquet
 		same "focus, $c, $t" focus.csv focus-$c-$t.parquet
 		same "focus 1.2, $c, $t" focus12.csv focus12-$c-$t.parquet
+	done
+done
+
+# FOCUS 1.2 as AWS exports it, CUR 2.0 with the newer line item types,
+# with map columns only (product, resource_tags, cost_category,
+# discount) and with split cost allocation rows
+for f in focus-1.2 cur2-types cur2-maps cur2-split; do
+	for c in snappy zstd; do
+		$C2P --compression $c $f.csv $f-$c.parquet
+		same "$f, $c" $f.csv $f-$c.parquet
 	done
 done
 

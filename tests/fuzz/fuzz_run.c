@@ -46,6 +46,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "budget.h"
 #include "csvread.h"
 #include "estimate.h"
 #include "fuzz.h"
@@ -153,6 +154,9 @@ static char tmpdir[4096];
 static unsigned char *template_db;
 static size_t template_len;
 
+/* Pilvi's built-in pricing rules, for the budget (--pricing). */
+static struct pricing_rules rules;
+
 static void
 remove_tmpdir(void)
 {
@@ -227,6 +231,32 @@ setup(void)
 	store_close(st);
 	template_db = slurp(path, &template_len);
 	remove_db(path);
+	if (pricing_rules_default(&rules, &err) != 0)
+		abort();
+}
+
+/* The budget under Pilvi of e, as --pricing makes it: NULL when the
+ * rules cannot price the bill (a currency they do not convert from:
+ * the input's fault, exit status 1). */
+static struct budget *
+budget_of(struct store *st, const struct estimate *e)
+{
+	struct budget *b = NULL;
+	struct pv_error err;
+
+	pv_error_clear(&err);
+	if (budget_build(st, e, &rules, &b, &err) != 0) {
+		if (err.kind != PV_ERR_INPUT) {
+			fprintf(stderr, "fuzz_run: budget: %s\n", err.msg);
+			abort();
+		}
+		if (getenv("FUZZ_RUN_VERBOSE") != NULL)
+			fprintf(stderr, "budget: %s\n", err.msg);
+		return NULL;
+	}
+	if (getenv("FUZZ_RUN_VERBOSE") != NULL)
+		fprintf(stderr, "budget: %zu payers\n", b->npayers);
+	return b;
 }
 
 /* Nothing may be left in tmpdir. */
@@ -701,6 +731,7 @@ estimate_all(struct store *st)
 	struct estimate_options eo = { NULL, NULL, NULL, 0 };
 	struct estimate_record *hist = NULL;
 	struct estimate *e = NULL;
+	struct budget *pilvi;
 	struct pv_error err;
 	struct out o;
 	size_t nhist = 0;
@@ -715,8 +746,10 @@ estimate_all(struct store *st)
 	if (e->npayers > 0)
 		check_text(&o, report_write_estimate(e, hist, nhist,
 		    out_open(&o)), "estimate");
-	check_json(&o, report_write_estimate_json(e, hist, nhist,
+	pilvi = budget_of(st, e);
+	check_json(&o, report_write_estimate_json(e, hist, nhist, pilvi,
 	    out_open(&o)));
+	budget_free(pilvi);
 	estimate_history_free(hist, nhist);
 	estimate_free(e);
 }
@@ -755,6 +788,8 @@ report_all(struct store *st, const struct report_options *ro,
 	}
 	if (only != NULL)
 		check_report_periods(r, only);
+	if (r->estimate != NULL)
+		r->pilvi = budget_of(st, r->estimate);
 	check_text(&o, report_write_text(r, out_open(&o)), "text report");
 	check_text(&o, report_write_markdown(r, out_open(&o)), "Markdown");
 	check_text(&o, report_write_html(r, out_open(&o)), "HTML report");

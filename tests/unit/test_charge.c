@@ -64,7 +64,9 @@ test_cur_types_known(void)
 		{ "RIFee", CHARGE_FEE },
 		{ "SavingsPlanUpfrontFee", CHARGE_FEE },
 		{ "SavingsPlanRecurringFee", CHARGE_FEE },
+		{ "FlatRateSubscription", CHARGE_FEE },
 		{ "SavingsPlanNegation", CHARGE_DISCOUNT },
+		{ "SppDiscount", CHARGE_DISCOUNT },
 		{ "EdpDiscount", CHARGE_DISCOUNT },
 		{ "BundledDiscount", CHARGE_DISCOUNT },
 		{ "PrivateRateDiscount", CHARGE_DISCOUNT },
@@ -111,6 +113,41 @@ test_cur_types_unknown(void)
 	CHECK_INT(c, CHARGE_USAGE);
 	CHECK_INT(charge_class_from_cur_type("TaxAndMore", 3, &c), 0);
 	CHECK_INT(c, CHARGE_TAX);
+}
+
+/* An unknown type is kept, never as usage: a credit when negative. */
+static void
+test_unknown_class(void)
+{
+	CHECK_INT(charge_class_unknown(1), CHARGE_FEE);
+	CHECK_INT(charge_class_unknown(0), CHARGE_FEE);
+	CHECK_INT(charge_class_unknown(-1), CHARGE_CREDIT);
+	CHECK_INT(charge_class_unknown(INT64_MIN), CHARGE_CREDIT);
+}
+
+/* ChargeClass "Correction": a refund, unless it corrects tax or a
+ * credit; any other text (the spec has none) changes nothing. */
+static void
+test_focus_correction(void)
+{
+	static const struct pv_str corr = { "Correction", 10 };
+	static const struct pv_str none = { "", 0 };
+
+	CHECK_INT(charge_class_focus_correction(CHARGE_USAGE, corr),
+	    CHARGE_REFUND);
+	CHECK_INT(charge_class_focus_correction(CHARGE_FEE, corr),
+	    CHARGE_REFUND);
+	CHECK_INT(charge_class_focus_correction(CHARGE_REFUND, corr),
+	    CHARGE_REFUND);
+	CHECK_INT(charge_class_focus_correction(CHARGE_TAX, corr), CHARGE_TAX);
+	CHECK_INT(charge_class_focus_correction(CHARGE_CREDIT, corr),
+	    CHARGE_CREDIT);
+	CHECK_INT(charge_class_focus_correction(CHARGE_USAGE, none),
+	    CHARGE_USAGE);
+	CHECK_INT(charge_class_focus_correction(CHARGE_FEE, S("correction")),
+	    CHARGE_FEE);
+	CHECK_INT(charge_class_focus_correction(CHARGE_FEE, SN("Correction!",
+	    10)), CHARGE_REFUND);
 }
 
 static void
@@ -353,6 +390,8 @@ main(void)
 {
 	RUN(test_cur_types_known);
 	RUN(test_cur_types_unknown);
+	RUN(test_unknown_class);
+	RUN(test_focus_correction);
 	RUN(test_focus_known);
 	RUN(test_focus_unknown);
 	RUN(test_text_refund);

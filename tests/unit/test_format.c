@@ -1348,9 +1348,17 @@ test_cur_unknown_type(void)
 	cur_line(&r, &h, "BrandNewType");
 	CHECK_INT(format_map(f, &r.rec, &row, &err), 0);
 	CHECK_INT(row.kind, ROW_CHARGES);
-	CHECK_INT(row.ch[0].cls, CHARGE_USAGE);
+	/* kept, but not as usage: a fee, or a credit when negative */
+	CHECK_INT(row.ch[0].cls, CHARGE_FEE);
 	CHECK_INT(row.unknown_type, 1);
 	CHECK_INT(row.ch[0].cost, M(216000000));
+	tset(&r, &h, "lineItem/UnblendedCost", "-0.0216");
+	CHECK_INT(format_map(f, &r.rec, &row, &err), 0);
+	CHECK_INT(row.ch[0].cls, CHARGE_CREDIT);
+	CHECK_INT(row.unknown_type, 1);
+	tset(&r, &h, "lineItem/UnblendedCost", "0");
+	CHECK_INT(format_map(f, &r.rec, &row, &err), 0);
+	CHECK_INT(row.ch[0].cls, CHARGE_FEE);
 	/* case matters: "usage" is not a known type */
 	cur_line(&r, &h, "usage");
 	CHECK_INT(format_map(f, &r.rec, &row, &err), 0);
@@ -1508,6 +1516,9 @@ test_cur2_types(void)
 		{ "Credit", CHARGE_CREDIT },
 		{ "Refund", CHARGE_REFUND },
 		{ "Tax", CHARGE_TAX },
+		{ "SppDiscount", CHARGE_DISCOUNT },
+		{ "FlatRateSubscription", CHARGE_FEE },
+		{ "BundledDiscount", CHARGE_DISCOUNT },
 	};
 	struct trec h, r;
 	struct format *f = detect(CUR2_HDR, &h, "cur2.csv");
@@ -1528,9 +1539,229 @@ test_cur2_types(void)
 	cur2_line(&r, &h, "FutureType");
 	tset(&r, &h, "line_item_unblended_cost", "-3.5E-3");
 	CHECK_INT(format_map(f, &r.rec, &row, &err), 0);
-	CHECK_INT(row.ch[0].cls, CHARGE_USAGE);
+	CHECK_INT(row.ch[0].cls, CHARGE_CREDIT);
 	CHECK_INT(row.unknown_type, 1);
 	CHECK_INT(row.ch[0].cost, M(-35000000));
+	format_free(f);
+}
+
+/* Database Savings Plans write the SavingsPlan* types; the service is
+ * the database's. */
+static void
+test_cur2_database_savings_plan(void)
+{
+	struct trec h, r;
+	struct format *f = detect(CUR2_HDR, &h, "cur2.csv");
+	struct format_row row;
+	struct pv_error err;
+
+	if (f == NULL) {
+		CHECK(f != NULL);
+		return;
+	}
+	cur2_line(&r, &h, "SavingsPlanCoveredUsage");
+	tset(&r, &h, "line_item_product_code", "AmazonRDS");
+	CHECK_INT(format_map(f, &r.rec, &row, &err), 0);
+	CHECK_INT(row.ch[0].cls, CHARGE_USAGE);
+	CHECK(str_is(row.ch[0].service_code, "AmazonRDS"));
+	tset(&r, &h, "line_item_line_item_type", "SavingsPlanNegation");
+	tset(&r, &h, "line_item_unblended_cost", "-0.0216");
+	CHECK_INT(format_map(f, &r.rec, &row, &err), 0);
+	CHECK_INT(row.ch[0].cls, CHARGE_DISCOUNT);
+	tset(&r, &h, "line_item_line_item_type", "SavingsPlanRecurringFee");
+	tset(&r, &h, "line_item_unblended_cost", "111.6");
+	CHECK_INT(format_map(f, &r.rec, &row, &err), 0);
+	CHECK_INT(row.ch[0].cls, CHARGE_FEE);
+	CHECK_INT(row.unknown_type, 0);
+	format_free(f);
+}
+
+/* CUR 2.0's product map stands in for the product columns an export
+ * left out; columns win where both are there. */
+static const char CUR2_MAP_HDR[] =
+    "bill_billing_period_start_date,bill_payer_account_id,"
+    "line_item_usage_account_id,line_item_line_item_type,"
+    "line_item_usage_start_date,line_item_product_code,"
+    "line_item_unblended_cost,product,resource_tags,cost_category,"
+    "discount";
+
+static void
+test_cur2_product_map(void)
+{
+	struct trec h, r;
+	struct format *f = detect(CUR2_MAP_HDR, &h, "cur2.csv");
+	struct format_row row;
+	struct pv_error err;
+	const struct charge *c = &row.ch[0];
+	char hdr[2048];
+
+	if (f == NULL) {
+		CHECK(f != NULL);
+		return;
+	}
+	CHECK_INT(format_kind(f), FORMAT_CUR2);
+	trec_row(&r, &h, 2);
+	tset(&r, &h, "bill_billing_period_start_date", "2026-10-01T00:00:00Z");
+	tset(&r, &h, "bill_payer_account_id", "111111111111");
+	tset(&r, &h, "line_item_usage_account_id", "222222222222");
+	tset(&r, &h, "line_item_line_item_type", "Usage");
+	tset(&r, &h, "line_item_usage_start_date", "2026-10-01T00:00:00Z");
+	tset(&r, &h, "line_item_unblended_cost", "1.5");
+	tset(&r, &h, "product", "{\"instance_type\": {\"nested\": [1, \"}\"]}, "
+	    "\"product_name\": \"Amazon \\\"Elastic\\\" Compute Cloud\", "
+	    "\"region\": \"eu-north-1\", \"servicecode\": \"AmazonEC2\", "
+	    "\"x\": null}");
+	tset(&r, &h, "resource_tags", "{\"user_team\": \"web\"}");
+	tset(&r, &h, "cost_category", "{\"team\": \"Web\"}");
+	tset(&r, &h, "discount", "{\"bundled_discount\": -0.5}");
+	CHECK_INT(format_map(f, &r.rec, &row, &err), 0);
+	CHECK(str_is(c->service_name, "Amazon \"Elastic\" Compute Cloud"));
+	CHECK(str_is(c->region, "eu-north-1"));
+	CHECK(str_is(c->service_code, "AmazonEC2"));
+	/* the discount map is information: the cost is the column's */
+	CHECK_INT(c->cost, M(15000000000));
+	CHECK_INT(row.ntags, 1);
+	CHECK(row.ntags == 1 && str_is(row.tags[0], "user_team"));
+
+	/* region_code before region; \u escapes become UTF-8 */
+	tset(&r, &h, "product", "{\"region\": \"x\", \"region_code\": "
+	    "\"eu-south-2\", \"product_name\": \"Caf\\u00e9 \\ud83d\\ude00\"}");
+	CHECK_INT(format_map(f, &r.rec, &row, &err), 0);
+	CHECK(str_is(c->region, "eu-south-2"));
+	CHECK(str_is(c->service_name, "Caf\xc3\xa9 \xf0\x9f\x98\x80"));
+	/* the product code column still names the service */
+	tset(&r, &h, "line_item_product_code", "AmazonS3");
+	CHECK_INT(format_map(f, &r.rec, &row, &err), 0);
+	CHECK(str_is(c->service_code, "AmazonS3"));
+
+	/* not a map, a broken map, values that are no strings: nothing */
+	tset(&r, &h, "line_item_product_code", "");
+	tset(&r, &h, "product", "[\"product_name\", \"x\"]");
+	CHECK_INT(format_map(f, &r.rec, &row, &err), 0);
+	CHECK_INT(c->service_name.n, 0);
+	CHECK_INT(c->region.n, 0);
+	tset(&r, &h, "product", "{\"product_name\": \"unterminated");
+	CHECK_INT(format_map(f, &r.rec, &row, &err), 0);
+	CHECK_INT(c->service_name.n, 0);
+	tset(&r, &h, "product", "{\"region\": 5, \"product_name\": {}}");
+	CHECK_INT(format_map(f, &r.rec, &row, &err), 0);
+	CHECK_INT(c->service_name.n, 0);
+	CHECK_INT(c->region.n, 0);
+	tset(&r, &h, "product", "{\"a\": \"b\" \"product_name\": \"x\"}");
+	CHECK_INT(format_map(f, &r.rec, &row, &err), 0);
+	CHECK_INT(c->service_name.n, 0);
+	format_free(f);
+
+	/* with the columns there, they win over the map */
+	snprintf(hdr, sizeof(hdr), "%s,product", CUR2_HDR);
+	f = detect(hdr, &h, "cur2.csv");
+	if (f == NULL) {
+		CHECK(f != NULL);
+		return;
+	}
+	cur2_line(&r, &h, "Usage");
+	tset(&r, &h, "product", "{\"product_name\": \"Other\", \"region\": "
+	    "\"us-east-1\"}");
+	CHECK_INT(format_map(f, &r.rec, &row, &err), 0);
+	CHECK(str_is(c->service_name, "Amazon Elastic Compute Cloud"));
+	CHECK(str_is(c->region, "eu-central-1"));
+	tset(&r, &h, "product_product_name", "");
+	CHECK_INT(format_map(f, &r.rec, &row, &err), 0);
+	CHECK(str_is(c->service_name, "Other"));
+	CHECK(str_is(c->region, "eu-central-1"));
+	format_free(f);
+}
+
+/* Without resource_tags, the resource tags of the "tags" map count;
+ * its account tags and cost categories do not. */
+static void
+test_cur2_tags_map(void)
+{
+	struct trec h, r;
+	struct format *f = detect("bill_payer_account_id,"
+	    "line_item_usage_start_date,line_item_unblended_cost,tags", &h,
+	    "cur2.csv");
+	struct format_row row;
+	struct pv_error err;
+
+	if (f == NULL) {
+		CHECK(f != NULL);
+		return;
+	}
+	trec_row(&r, &h, 2);
+	tset(&r, &h, "bill_payer_account_id", "111111111111");
+	tset(&r, &h, "line_item_usage_start_date", "2026-10-01T00:00:00Z");
+	tset(&r, &h, "line_item_unblended_cost", "1");
+	tset(&r, &h, "tags", "{\"resourceTags/user:Owner\": \"ann\", "
+	    "\"accountTag/cost-center\": \"42\", \"costCategory/team\": "
+	    "\"web\", \"resourceTags/user:Empty\": \"\", \"resourceTags/\": "
+	    "\"x\"}");
+	CHECK_INT(format_map(f, &r.rec, &row, &err), 0);
+	CHECK_INT(row.ntags, 1);
+	CHECK(row.ntags == 1 && str_is(row.tags[0], "user:Owner"));
+	format_free(f);
+
+	/* CUR2_HDR has both: resource_tags alone counts */
+	f = detect(CUR2_HDR, &h, "cur2.csv");
+	if (f == NULL) {
+		CHECK(f != NULL);
+		return;
+	}
+	cur2_line(&r, &h, "Usage");
+	tset(&r, &h, "resource_tags", "{\"user_team\": \"web\"}");
+	tset(&r, &h, "tags", "{\"resourceTags/user_team\": \"web\", "
+	    "\"resourceTags/user_x\": \"y\"}");
+	CHECK_INT(format_map(f, &r.rec, &row, &err), 0);
+	CHECK_INT(row.ntags, 1);
+	format_free(f);
+}
+
+/* A split cost allocation line (per ECS task or EKS pod) shares out an
+ * instance whose own line is counted: it is marked, not a charge. */
+static void
+test_cur2_split_rows(void)
+{
+	struct trec h, r;
+	struct format *f;
+	struct format_row row;
+	struct pv_error err;
+	char hdr[2048];
+
+	snprintf(hdr, sizeof(hdr), "%s,split_line_item_parent_resource_id,"
+	    "split_line_item_split_cost", CUR2_HDR);
+	f = detect(hdr, &h, "cur2.csv");
+	if (f == NULL) {
+		CHECK(f != NULL);
+		return;
+	}
+	cur2_line(&r, &h, "Usage");
+	CHECK_INT(format_map(f, &r.rec, &row, &err), 0);
+	CHECK_INT(row.kind, ROW_CHARGES);
+	tset(&r, &h, "split_line_item_parent_resource_id", "i-ef9012345678abcd");
+	tset(&r, &h, "split_line_item_split_cost", "0.01");
+	tset(&r, &h, "line_item_resource_id",
+	    "arn:aws:eks:eu-central-1:210987654321:pod/c/ns/p");
+	CHECK_INT(format_map(f, &r.rec, &row, &err), 0);
+	CHECK_INT(row.kind, ROW_SPLIT);
+	CHECK_INT(row.ch[0].cost, M(216000000));
+	/* Fargate's split columns sit on its own task lines: counted */
+	tset(&r, &h, "split_line_item_parent_resource_id", "");
+	CHECK_INT(format_map(f, &r.rec, &row, &err), 0);
+	CHECK_INT(row.kind, ROW_CHARGES);
+	format_free(f);
+
+	/* legacy CUR names the column splitLineItem/ParentResourceId */
+	snprintf(hdr, sizeof(hdr), "%s,splitLineItem/ParentResourceId",
+	    CUR_HDR);
+	f = detect(hdr, &h, "cur.csv");
+	if (f == NULL) {
+		CHECK(f != NULL);
+		return;
+	}
+	cur_line(&r, &h, "Usage");
+	tset(&r, &h, "splitLineItem/ParentResourceId", "i-0123");
+	CHECK_INT(format_map(f, &r.rec, &row, &err), 0);
+	CHECK_INT(row.kind, ROW_SPLIT);
 	format_free(f);
 }
 
@@ -1744,12 +1975,100 @@ test_focus_categories(void)
 	}
 	focus_line(&r, &h, "Commitment");
 	CHECK_INT(format_map(f, &r.rec, &row, &err), 0);
-	CHECK_INT(row.ch[0].cls, CHARGE_USAGE);
+	CHECK_INT(row.ch[0].cls, CHARGE_FEE);
+	CHECK_INT(row.unknown_type, 1);
+	tset(&r, &h, "BilledCost", "-1");
+	CHECK_INT(format_map(f, &r.rec, &row, &err), 0);
+	CHECK_INT(row.ch[0].cls, CHARGE_CREDIT);
 	CHECK_INT(row.unknown_type, 1);
 	focus_line(&r, &h, "NULL");
 	CHECK_INT(format_map(f, &r.rec, &row, &err), 0);
 	CHECK_INT(row.ch[0].cls, CHARGE_USAGE);
 	CHECK_INT(row.unknown_type, 0);
+	format_free(f);
+}
+
+/* FOCUS 1.2 as AWS exports it: InvoiceId, the x_ columns without
+ * x_UsageType, ChargeClass "Correction". */
+static const char FOCUS12_HDR[] =
+    "AvailabilityZone,BilledCost,BillingAccountId,BillingAccountName,"
+    "BillingAccountType,BillingCurrency,BillingPeriodEnd,"
+    "BillingPeriodStart,CapacityReservationId,CapacityReservationStatus,"
+    "ChargeCategory,ChargeClass,ChargeDescription,ChargeFrequency,"
+    "ChargePeriodEnd,ChargePeriodStart,CommitmentDiscountQuantity,"
+    "CommitmentDiscountUnit,ConsumedQuantity,EffectiveCost,InvoiceId,"
+    "PricingCurrency,PricingCurrencyEffectiveCost,ProviderName,RegionId,"
+    "ResourceId,ServiceName,ServiceSubcategory,SkuMeter,SkuPriceDetails,"
+    "SubAccountId,SubAccountName,SubAccountType,Tags,x_Discounts,"
+    "x_Operation,x_ServiceCode";
+
+static void
+test_focus12(void)
+{
+	static const struct {
+		const char *cat, *cc, *cost;
+		enum charge_class cls;
+	} cases[] = {
+		{ "Usage", "", "1", CHARGE_USAGE },
+		{ "Usage", "Correction", "-1", CHARGE_REFUND },
+		{ "Usage", "Correction", "1", CHARGE_REFUND },
+		{ "Purchase", "Correction", "1", CHARGE_REFUND },
+		{ "Tax", "Correction", "-1", CHARGE_TAX },
+		{ "Credit", "Correction", "1", CHARGE_CREDIT },
+		{ "Adjustment", "", "1", CHARGE_REFUND },
+		/* ChargeClass has no other value: anything else is ignored */
+		{ "Usage", "Regular", "1", CHARGE_USAGE },
+		{ "Usage", "correction", "1", CHARGE_USAGE },
+	};
+	struct trec h, r;
+	struct format *f = detect(FOCUS12_HDR, &h, "focus-1.2.csv");
+	struct format_row row;
+	struct pv_error err;
+	const struct charge *c = &row.ch[0];
+	size_t i;
+
+	if (f == NULL) {
+		CHECK(f != NULL);
+		return;
+	}
+	CHECK_INT(format_kind(f), FORMAT_FOCUS);
+	CHECK_STR(format_cost_basis(f), "billed");
+	trec_row(&r, &h, 2);
+	tset(&r, &h, "BilledCost", "0.4992");
+	tset(&r, &h, "BillingAccountId", "131313131313");
+	tset(&r, &h, "BillingCurrency", "EUR");
+	tset(&r, &h, "BillingPeriodStart", "2026-10-01T00:00:00.000Z");
+	tset(&r, &h, "ChargePeriodStart", "2026-10-01T00:00:00.000Z");
+	tset(&r, &h, "ChargePeriodEnd", "2026-10-01T01:00:00.000Z");
+	tset(&r, &h, "ProviderName", "AWS");
+	tset(&r, &h, "ServiceName", "Amazon Elastic Compute Cloud");
+	tset(&r, &h, "SubAccountId", "242424242424");
+	tset(&r, &h, "x_ServiceCode", "AmazonEC2");
+	tset(&r, &h, "x_Operation", "RunInstances");
+	tset(&r, &h, "x_Discounts", "{\"bundled\": -0.25}");
+	tset(&r, &h, "InvoiceId", "EUINV26-1001");
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		tset(&r, &h, "ChargeCategory", cases[i].cat);
+		tset(&r, &h, "ChargeClass", cases[i].cc);
+		tset(&r, &h, "BilledCost", cases[i].cost);
+		CHECK_INT(format_map(f, &r.rec, &row, &err), 0);
+		if (c->cls != cases[i].cls)
+			fprintf(stderr, "case %zu\n", i);
+		CHECK_INT(c->cls, cases[i].cls);
+		CHECK_INT(row.unknown_type, 0);
+	}
+	CHECK(str_is(c->service_code, "AmazonEC2"));
+	CHECK(str_is(c->operation, "RunInstances"));
+	CHECK_INT(c->usage_type.n, 0);
+	CHECK(str_is(c->payer, "131313131313"));
+	CHECK(str_is(c->account, "242424242424"));
+	CHECK(str_is(c->currency, "EUR"));
+	CHECK_INT(c->cost, M(10000000000));	/* BilledCost, not x_Discounts */
+	/* 1.2's InvoiceId: stated, the month is invoiced; blank, open */
+	CHECK_INT(row.estimated, 0);
+	tset(&r, &h, "InvoiceId", "");
+	CHECK_INT(format_map(f, &r.rec, &row, &err), 0);
+	CHECK_INT(row.estimated, 1);
 	format_free(f);
 }
 
@@ -1962,7 +2281,7 @@ struct sums {
 	long header_line;
 	int disclaimers;
 	long records;
-	long rows[4];		/* by format_row_kind */
+	long rows[ROW_SPLIT + 1];	/* by format_row_kind */
 	money_t cls[3][CHARGE_NCLASS];	/* by view and class */
 	long ncls[3][CHARGE_NCLASS];
 	money_t total[3];	/* by total_kind */
@@ -2373,9 +2692,14 @@ main(void)
 	RUN(test_cur_period_from_bill_column);
 	RUN(test_cur2_fields);
 	RUN(test_cur2_types);
+	RUN(test_cur2_database_savings_plan);
+	RUN(test_cur2_product_map);
+	RUN(test_cur2_tags_map);
+	RUN(test_cur2_split_rows);
 	RUN(test_focus_fields);
 	RUN(test_focus_null_literal);
 	RUN(test_focus_categories);
+	RUN(test_focus12);
 	RUN(test_focus_other_provider);
 	RUN(test_bad_amount);
 	RUN(test_amount_out_of_range);

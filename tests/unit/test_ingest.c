@@ -591,10 +591,10 @@ static const struct expect fixtures[] = {
 	    "2026-10", { "42.76", NULL, NULL, "-1", NULL, "10.0224" },
 	    "51.7824", "51.78", 1, 1, 10, 5, "EUR" },
 	/* Usage 0.107 + 0 (DiscountedUsage) + 0.2 (SP covered) +
-	 * 1.81E-8 + 0.01 (unknown type), RIFee 146, SP negation -0.2 and
-	 * EDP -1.46, Credit -10, Refund -0.5, Tax 29.34 */
+	 * 1.81E-8, RIFee 146 + 0.01 (an unknown type: a fee), SP
+	 * negation -0.2 and EDP -1.46, Credit -10, Refund -0.5, Tax 29.34 */
 	{ "fixtures/cur.csv", "cur", "777777777777", "2026-10",
-	    { "0.3170000181", "146", "-1.66", "-10", "-0.5", "29.34" },
+	    { "0.3070000181", "146.01", "-1.66", "-10", "-0.5", "29.34" },
 	    "163.4970000181", NULL, 0, 1, 11, 11, "USD" },
 	/* two days of t3.small 0.4992, SP recurring fee 72; invoiced */
 	{ "fixtures/cur2.csv", "cur2", "010101010101", "2026-09",
@@ -609,6 +609,26 @@ static const struct expect fixtures[] = {
 	/* 0.5 (description over two lines) + 0.25 + "" */
 	{ "fixtures/quoted-newline.csv", "cur2", "123456789012", "2026-10",
 	    { "0.75" }, "0.75", NULL, 0, 1, 3, 3, "" },
+	/* FOCUS 1.2: EC2 0.4992 + RDS 0 (covered by a Savings Plan) + S3
+	 * 0.31, Purchase 6, Tax 1.23, Credit -2, a ChargeClass Correction
+	 * of -0.4 as refund; InvoiceId stated: invoiced */
+	{ "fixtures/focus-1.2.csv", "focus", "131313131313", "2026-10",
+	    { "0.8092", "6", NULL, "-2", "-0.4", "1.23" }, "5.6392", NULL, 0,
+	    0, 7, 7, "EUR" },
+	/* EC2 1.9584 + RDS 5.28 (Database Savings Plan covered), fees:
+	 * FlatRateSubscription 15, the SP's 111.6, the unknown type
+	 * 0.2 + 0.1; SppDiscount -0.09792 and negation -5.28; tax 0.42 */
+	{ "fixtures/cur2-types.csv", "cur2", "464646464646", "2026-10",
+	    { "7.2384", "126.9", "-5.37792", NULL, NULL, "0.42" },
+	    "129.18048", NULL, 0, 1, 9, 9, "USD" },
+	/* EC2 0.4992 + S3 0.276 + Lambda 0.4, names from the product
+	 * map; the discount map's -0.01 is not added */
+	{ "fixtures/cur2-maps.csv", "cur2", "797979797979", "2026-09",
+	    { "1.1752" }, "1.1752", NULL, 0, 0, 3, 3, "USD" },
+	/* the instance 0.192 and a Fargate task 0.0405; the four pod
+	 * lines split from the instance are left out */
+	{ "fixtures/cur2-split.csv", "cur2", "919191919191", "2026-10",
+	    { "0.2325" }, "0.2325", NULL, 0, 1, 6, 2, "USD" },
 	/* linked lines 3.0096 + 0.23; StatementTotal's TotalCost 3.24 */
 	{ "fixtures/excel-ids.csv", "monthly", "862902123456", "2026-10",
 	    { "3.2396" }, "3.2396", "3.24", 1, 1, 5, 2, "USD" },

@@ -899,7 +899,7 @@ check_cost_view(sqlite3 *db, const char *sql, const struct cost_row *rows,
  * fixtures/cur.csv, payer 777777777777, 2026-10, by hand: account
  * 888888888888 has EC2 usage 0.107 (+ 0 discounted), RIFee 146, credit
  * -10, EDP -1.46, tax 29.34, refund -0.5, Lambda 0.01 (unknown type:
- * usage); 999999999999 has EC2 0.2 covered by a Savings Plan and its
+ * a fee, charge_class_unknown); 999999999999 has EC2 0.2 covered by a Savings Plan and its
  * -0.2 negation (discount), and S3 1.81E-8.
  */
 static void
@@ -912,7 +912,7 @@ test_views_cur(void)
 		{ "888888888888", "AmazonEC2", "discount", "-1.46" },
 		{ "888888888888", "AmazonEC2", "tax", "29.34" },
 		{ "888888888888", "AmazonEC2", "refund", "-0.5" },
-		{ "888888888888", "AWSLambda", "usage", "0.01" },
+		{ "888888888888", "AWSLambda", "fee", "0.01" },
 		{ "999999999999", "AmazonEC2", "usage", "0.2" },
 		{ "999999999999", "AmazonEC2", "discount", "-0.2" },
 		{ "999999999999", "AmazonS3", "usage", "0.0000000181" },
