@@ -1,7 +1,8 @@
 /*
  * fuzz_run.c - whole runs, as `pilvi-analyzer report FILE...` and the
  * other commands make them: up to three files ingested into one new
- * database, then the estimate (kept, and its history read back), every
+ * database, then the estimate (kept, its history read back, and the
+ * budget under the built-in pricing rules, as --pricing makes it), every
  * report writer (text, Markdown, HTML, JSON, the CSV feed and the
  * workbook), the inventory and the file registry, through the core API
  * that cli.c calls.
