@@ -744,10 +744,10 @@ estimate_all(struct store *st)
 		fprintf(stderr, "fuzz_run: estimate: %s\n", err.msg);
 		abort();
 	}
-	if (e->npayers > 0)
-		check_text(&o, report_write_estimate(e, hist, nhist,
-		    out_open(&o)), "estimate");
 	pilvi = budget_of(st, e);
+	if (e->npayers > 0)
+		check_text(&o, report_write_estimate(e, hist, nhist, pilvi,
+		    out_open(&o)), "estimate");
 	check_json(&o, report_write_estimate_json(e, hist, nhist, pilvi,
 	    out_open(&o)));
 	budget_free(pilvi);
