@@ -79,11 +79,12 @@ CORE_OBJ = $(patsubst analyzer/%.c,$(BUILD)/%.o,$(CORE_SRC)) \
 SCHEMA   = $(sort $(wildcard schema/*.sql))
 DATA     = $(sort $(wildcard schema/*.csv))
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
-FUZZ_TARGETS = source csv format parse
+FUZZ_TARGETS = source csv format parse run
 UNIT_BIN = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC)) \
            $(patsubst %,$(BUILD)/tests/test_fuzz_%,$(FUZZ_TARGETS))
 TOOLS    = $(BUILD)/pilvi-gen $(BUILD)/pilvi-corpus $(BUILD)/pilvi-backtest \
-           $(BUILD)/mkarchive $(BUILD)/csv2parquet $(BUILD)/pilvi-limits
+           $(BUILD)/mkarchive $(BUILD)/csv2parquet $(BUILD)/pilvi-limits \
+           $(BUILD)/duckq
 
 .PHONY: all demo test check-deps deps debian-deps install uninstall clean fixtures bench bench-quick bench-parquet \
         fuzz fuzz-run backtest calibrate bench-limits
@@ -133,6 +134,10 @@ $(BUILD)/mkarchive: tools/mkarchive.c | $(BUILD)/.dir
 $(BUILD)/csv2parquet: tools/csv2parquet.c $(BUILD)/duck.o | $(BUILD)/.dir
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(BUILD)/duck.o -ldl -pthread
 
+# SQL through libduckdb, printed as CSV: the tests read exports back.
+$(BUILD)/duckq: tools/duckq.c $(BUILD)/duck.o | $(BUILD)/.dir
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(BUILD)/duck.o -ldl -pthread
+
 $(BUILD)/tests/%: tests/unit/%.c tests/unit/test.h $(CORE_OBJ) | $(BUILD)/.dir
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(CORE_OBJ) $(TEST_LIBS)
 
@@ -165,10 +170,14 @@ calibrate: $(BUILD)/pilvi-backtest $(BUILD)/pilvi-corpus
 	    $(BUILD)/corpus/train
 
 # libFuzzer builds: make fuzz CC=clang, then make fuzz-run CC=clang
-# [FUZZ_SECONDS=600] runs each target under ASan+UBSan from its corpus.
+# [FUZZ_SECONDS=600] runs each target under ASan+UBSan from its corpus,
+# with the dictionary of header names and line item types; what it
+# finds grows build/fuzz/corpus, a crash lands in build/fuzz/crashes.
 FUZZ_FLAGS = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
              -fno-sanitize-recover=all
 FUZZ_SECONDS ?= 600
+# one input running this long is a hang: a failure like a crash
+FUZZ_TIMEOUT ?= 60
 fuzz: check-deps
 	$(MAKE) BUILD=build/fuzz CFLAGS='$(FUZZ_FLAGS) -fsanitize=fuzzer-no-link' \
 	    $(patsubst %,build/fuzz/fuzz_%,$(FUZZ_TARGETS))
@@ -181,6 +190,7 @@ fuzz-run: fuzz
 	for t in $(FUZZ_TARGETS); do \
 	    mkdir -p build/fuzz/corpus/$$t build/fuzz/crashes/$$t; \
 	    build/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) \
+	        -timeout=$(FUZZ_TIMEOUT) -dict=tests/fuzz/billing.dict \
 	        -artifact_prefix=build/fuzz/crashes/$$t/ \
 	        build/fuzz/corpus/$$t tests/fuzz/corpus/$$t || exit 1; \
 	done

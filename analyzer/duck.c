@@ -44,7 +44,18 @@ bind_all(void *h, const char *path)
 		S(execute_prepared_streaming), S(fetch_chunk),
 		S(data_chunk_get_size), S(data_chunk_get_vector),
 		S(destroy_data_chunk), S(vector_get_data),
-		S(vector_get_validity),
+		S(vector_get_validity), S(vector_size),
+		S(create_table_function), S(destroy_table_function),
+		S(table_function_set_name), S(table_function_set_extra_info),
+		S(table_function_set_bind), S(table_function_set_init),
+		S(table_function_set_function), S(register_table_function),
+		S(bind_get_extra_info), S(bind_add_result_column),
+		S(init_set_max_threads),
+		S(function_get_extra_info), S(function_set_error),
+		S(create_logical_type), S(create_decimal_type),
+		S(destroy_logical_type), S(data_chunk_set_size),
+		S(vector_assign_string_element_len),
+		S(vector_ensure_validity_writable),
 #undef S
 	};
 	size_t i;

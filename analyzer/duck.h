@@ -9,9 +9,9 @@
  * says how to add it.
  *
  * The declarations are ours, written from DuckDB's documented C API
- * (duckdb.h, stable since 1.0): only what parquet.c and
- * tools/csv2parquet.c call, with the types they need. No DuckDB header
- * is needed to build.
+ * (duckdb.h, stable since 1.0): only what parquet.c, export.c and the
+ * tools call, with the types they need. No DuckDB header is needed to
+ * build.
  *
  * Where the library is looked for, first found wins:
  *   1. $PILVI_DUCKDB (a path to libduckdb.so)
@@ -54,6 +54,17 @@ typedef struct duck_prepared_s *duck_prepared;
 typedef struct duck_config_s *duck_config;
 typedef struct duck_chunk_s *duck_chunk;
 typedef struct duck_vector_s *duck_vector;
+typedef struct duck_table_function_s *duck_table_function;
+typedef struct duck_bind_info_s *duck_bind_info;
+typedef struct duck_init_info_s *duck_init_info;
+typedef struct duck_function_info_s *duck_function_info;
+typedef struct duck_logical_type_s *duck_logical_type;
+
+/* duckdb_hugeint: the value of a DECIMAL wider than 18 digits, unscaled. */
+typedef struct {
+	uint64_t lower;
+	int64_t upper;
+} duck_hugeint;
 
 /* duckdb_result: six words; only DuckDB's functions look inside. */
 typedef struct {
@@ -116,6 +127,36 @@ struct duck_api {
 	void (*destroy_data_chunk)(duck_chunk *c);
 	void *(*vector_get_data)(duck_vector v);
 	uint64_t *(*vector_get_validity)(duck_vector v);
+	duck_idx (*vector_size)(void);
+	/* a table function of ours: rows from C straight into a query, so
+	 * that COPY writes them without a table in between (export.c) */
+	duck_table_function (*create_table_function)(void);
+	void (*destroy_table_function)(duck_table_function *f);
+	void (*table_function_set_name)(duck_table_function f,
+	    const char *name);
+	void (*table_function_set_extra_info)(duck_table_function f,
+	    void *extra, void (*destroy)(void *));
+	void (*table_function_set_bind)(duck_table_function f,
+	    void (*bind)(duck_bind_info info));
+	void (*table_function_set_init)(duck_table_function f,
+	    void (*init)(duck_init_info info));
+	void (*table_function_set_function)(duck_table_function f,
+	    void (*fn)(duck_function_info info, duck_chunk out));
+	int (*register_table_function)(duck_connection conn,
+	    duck_table_function f);
+	void *(*bind_get_extra_info)(duck_bind_info info);
+	void (*bind_add_result_column)(duck_bind_info info, const char *name,
+	    duck_logical_type type);
+	void (*init_set_max_threads)(duck_init_info info, duck_idx n);
+	void *(*function_get_extra_info)(duck_function_info info);
+	void (*function_set_error)(duck_function_info info, const char *error);
+	duck_logical_type (*create_logical_type)(int type);
+	duck_logical_type (*create_decimal_type)(uint8_t width, uint8_t scale);
+	void (*destroy_logical_type)(duck_logical_type *type);
+	void (*data_chunk_set_size)(duck_chunk c, duck_idx n);
+	void (*vector_assign_string_element_len)(duck_vector v, duck_idx row,
+	    const char *s, duck_idx len);
+	void (*vector_ensure_validity_writable)(duck_vector v);
 };
 
 /*

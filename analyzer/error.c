@@ -24,12 +24,44 @@ pv_error_set(struct pv_error *e, enum pv_errkind kind, const char *file,
 	if (e == NULL)
 		return -1;
 	e->kind = kind;
-	snprintf(e->file, sizeof(e->file), "%s", file != NULL ? file : "");
+	if (snprintf(e->file, sizeof(e->file), "%s", file != NULL ? file :
+	    "") >= (int)sizeof(e->file))
+		pv_utf8_trim(e->file);
 	e->line = line;
 	va_start(ap, fmt);
-	vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
+	if (vsnprintf(e->msg, sizeof(e->msg), fmt, ap) >= (int)sizeof(e->msg))
+		pv_utf8_trim(e->msg);
 	va_end(ap);
 	return -1;
+}
+
+size_t
+pv_utf8_prefix(const char *s, size_t len, size_t max)
+{
+	if (len <= max)
+		return len;
+	/* s[max] is the first byte left out: not a continuation byte */
+	while (max > 0 && ((unsigned char)s[max] & 0xc0) == 0x80)
+		max--;
+	return max;
+}
+
+void
+pv_utf8_trim(char *s)
+{
+	size_t n = strlen(s), lead = n, need;
+	unsigned char c;
+
+	/* s[lead - 1]: the last byte that starts a character */
+	while (lead > 0 && n - lead < 4 &&
+	    ((unsigned char)s[lead - 1] & 0xc0) == 0x80)
+		lead--;
+	if (lead == 0)
+		return;
+	c = (unsigned char)s[lead - 1];
+	need = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 1;
+	if (n - (lead - 1) < need)
+		s[lead - 1] = '\0';
 }
 
 void

@@ -33,4 +33,14 @@ int pv_error_set(struct pv_error *e, enum pv_errkind kind, const char *file,
 /* Format e as "FILE:LINE: MESSAGE" (parts left out when absent) into buf. */
 void pv_error_format(const struct pv_error *e, char *buf, size_t n);
 
+/*
+ * Input text is UTF-8 (csvread checks it), and so must be whatever
+ * quotes or keeps part of it: a character cut in two made the JSON
+ * report invalid. pv_utf8_prefix gives the length of the longest prefix
+ * of s[0..len) of at most max bytes that ends on a whole character;
+ * pv_utf8_trim ends a string that snprintf may have cut short on one.
+ */
+size_t pv_utf8_prefix(const char *s, size_t len, size_t max);
+void pv_utf8_trim(char *s);
+
 #endif

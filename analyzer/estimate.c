@@ -841,6 +841,45 @@ cmp_service(const void *a, const void *b)
 	return strcmp(x->code, y->code);
 }
 
+/* The currencies of the payers of e->period when there is more than one
+ * ("EUR and USD", "EUR, GBP and USD"; the caller frees), else NULL: a
+ * sum across them would be a number in no currency. */
+static char *
+mixed_currencies(const struct estimate *e)
+{
+	const char *seen[8];
+	char out[160];
+	size_t i, k, n = 0, more = 0, len = 0;
+
+	for (i = 0; i < e->npayers; i++) {
+		const char *c = e->payers[i].currency;
+
+		if (strcmp(e->payers[i].period, e->period) != 0)
+			continue;
+		for (k = 0; k < n && strcmp(seen[k], c) != 0; k++)
+			;
+		if (k < n)
+			continue;
+		if (n == sizeof(seen) / sizeof(*seen)) {
+			more = 1;
+			continue;
+		}
+		/* sorted, so the words read the same whatever the order */
+		for (k = n++; k > 0 && strcmp(seen[k - 1], c) > 0; k--)
+			seen[k] = seen[k - 1];
+		seen[k] = c;
+	}
+	if (n < 2)
+		return NULL;
+	out[0] = '\0';
+	for (i = 0; i < n && len < sizeof(out); i++)
+		len += (size_t)snprintf(out + len, sizeof(out) - len, "%s%.12s",
+		    i == 0 ? "" : i + 1 < n || more ? ", " : " and ", seen[i]);
+	if (more && len < sizeof(out))
+		snprintf(out + len, sizeof(out) - len, " and more");
+	return xstrdup(out);
+}
+
 /*
  * Each service keeps its fixed parts; its usage seen so far grows to
  * the estimated usage in proportion. The rounding rest goes to the
@@ -1476,12 +1515,13 @@ estimate_build(struct store *st, const struct estimate_options *o,
 			free(e->period);
 			e->period = xstrdup(e->payers[i].period);
 		}
+	e->mixed = mixed_currencies(e);
 	for (i = 0; i < e->npayers; i++) {
 		struct estimate_payer *p = &e->payers[i];
 
 		if (strcmp(p->period, e->period) != 0)
 			continue;
-		if (e->currency == NULL)
+		if (e->currency == NULL && e->mixed == NULL)
 			e->currency = xstrdup(p->currency);
 		if (p->places > e->places)
 			e->places = p->places;
@@ -1491,6 +1531,8 @@ estimate_build(struct store *st, const struct estimate_options *o,
 			e->typical_error = p->typical_error;
 			e->error_months = p->error_months;
 		}
+		if (e->mixed != NULL)
+			continue;	/* EUR and USD do not add up */
 		if (money_add(&e->amount, p->amount) != 0 ||
 		    money_add(&e->low, p->low) != 0 ||
 		    money_add(&e->high, p->high) != 0 ||
@@ -1525,7 +1567,7 @@ estimate_build(struct store *st, const struct estimate_options *o,
 		    "high") == 0))
 			e->confidence = c;
 	}
-	if (e->currency == NULL)
+	if (e->currency == NULL && e->mixed == NULL)
 		e->currency = xstrdup("USD");
 	if (e->places < 2)
 		e->places = 2;
@@ -1548,6 +1590,7 @@ estimate_free(struct estimate *e)
 		return;
 	free(e->period);
 	free(e->currency);
+	free(e->mixed);
 	for (i = 0; i < e->nservices; i++) {
 		free(e->services[i].code);
 		free(e->services[i].name);

@@ -110,7 +110,11 @@ struct estimate {
 	char *period;			/* the latest month estimated */
 	int days_observed;
 	money_t amount, low, high, tax, credits;
-	char *currency;
+	char *currency;			/* NULL where mixed */
+	char *mixed;			/* NULL, or the currencies of payers
+					 * that bill in more than one ("EUR
+					 * and USD"): then nothing is summed
+					 * (amount ... credits 0, no services) */
 	int places;
 	struct estimate_service *services;	/* summed over payers */
 	size_t nservices;

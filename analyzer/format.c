@@ -714,13 +714,13 @@ get_money(const struct format *f, const struct csv_record *rec, enum col c,
 
 	if (st == MONEY_SYNTAX)
 		return pv_error_set(err, PV_ERR_INPUT, f->display, rec->line,
-		    "bad amount '%.*s' in column %s", s.n > 60 ? 60 : (int)s.n,
-		    s.p, f->names[c]);
+		    "bad amount '%.*s' in column %s",
+		    (int)pv_utf8_prefix(s.p, s.n, 60), s.p, f->names[c]);
 	if (st == MONEY_RANGE)
 		return pv_error_set(err, PV_ERR_INPUT, f->display, rec->line,
 		    "amount '%.*s' in column %s is out of range (more than "
-		    "922,337,203 in magnitude)", s.n > 60 ? 60 : (int)s.n, s.p,
-		    f->names[c]);
+		    "922,337,203 in magnitude)", (int)pv_utf8_prefix(s.p, s.n,
+		    60), s.p, f->names[c]);
 	return 0;
 }
 
@@ -739,8 +739,8 @@ get_time(struct format *f, const struct csv_record *rec, enum col c,
 	if (date_parse(s.p, s.n, out) == DATE_SYNTAX) {
 		*out = -1;
 		return pv_error_set(err, PV_ERR_INPUT, f->display, rec->line,
-		    "bad date '%.*s' in column %s", s.n > 60 ? 60 : (int)s.n,
-		    s.p, f->names[c]);
+		    "bad date '%.*s' in column %s",
+		    (int)pv_utf8_prefix(s.p, s.n, 60), s.p, f->names[c]);
 	}
 	if (s.n > 0 && s.n <= sizeof(m->text)) {
 		memcpy(m->text, s.p, s.n);
@@ -1534,7 +1534,7 @@ map_manual(struct format *f, const struct csv_record *rec,
 		if (month.n < 6 || month.n > 7 || month.p[4] != '-')
 			return pv_error_set(err, PV_ERR_INPUT, f->display,
 			    rec->line, "bad month '%.*s' (YYYY-MM)",
-			    month.n > 20 ? 20 : (int)month.n, month.p);
+			    (int)pv_utf8_prefix(month.p, month.n, 20), month.p);
 		snprintf(buf, sizeof(buf), "%.*s-01", (int)month.n, month.p);
 		if (date_parse(buf, strlen(buf), &t) != DATE_OK)
 			return pv_error_set(err, PV_ERR_INPUT, f->display,

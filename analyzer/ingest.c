@@ -192,7 +192,8 @@ warn(struct ingest_ctx *x, const char *fmt, ...)
 	size_t i;
 
 	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
+	if (vsnprintf(buf, sizeof(buf), fmt, ap) >= (int)sizeof(buf))
+		pv_utf8_trim(buf);
 	va_end(ap);
 	for (i = 0; i < r->nwarnings; i++)
 		if (strcmp(r->warnings[i], buf) == 0)
@@ -221,7 +222,7 @@ where(struct ingest_ctx *x, long line)
 static void
 copy_str(char *dst, size_t n, struct pv_str s)
 {
-	size_t len = s.n < n - 1 ? s.n : n - 1;
+	size_t len = pv_utf8_prefix(s.p, s.n, n - 1);
 
 	memcpy(dst, s.p, len);
 	dst[len] = '\0';
@@ -289,7 +290,9 @@ check_account(struct ingest_ctx *x, struct pv_str id, struct pv_str name,
 	memset(a, 0, sizeof(*a));
 	copy_str(a->id, sizeof(a->id), id);
 	a->line = line;
-	snprintf(a->where, sizeof(a->where), "%.60s", where(x, line));
+	where(x, line);
+	snprintf(a->where, sizeof(a->where), "%.*s", (int)pv_utf8_prefix(
+	    x->where, strlen(x->where), 60), x->where);
 	if (is_scientific(a->id)) {
 		a->damaged = 1;
 		warn(x, "%s: account id '%s' was damaged by a spreadsheet "
@@ -669,6 +672,23 @@ count_move(struct ingest_ctx *x, const struct charge *c, const char *month,
 	return 0;
 }
 
+/*
+ * An account id longer than the file's bookkeeping holds (AWS's have 12
+ * digits) is refused, not cut: a cut payer id matched no payer-month of
+ * its own, every line opened another, and the store refused the file as
+ * a fatal error. what: "payer" or "usage". Returns 0 or -1.
+ */
+static int
+check_id_length(struct ingest_ctx *x, struct pv_str id, const char *what,
+    long line, struct pv_error *err)
+{
+	if (id.n < sizeof(x->res->periods->payer))
+		return 0;
+	return pv_error_set(err, PV_ERR_INPUT, x->display, line, "%s account "
+	    "id '%.*s...' is %zu characters long: an AWS account id has 12 "
+	    "digits", what, (int)pv_utf8_prefix(id.p, id.n, 20), id.p, id.n);
+}
+
 static int
 add_charge(struct ingest_ctx *x, struct charge *c, const struct format_row *row,
     int first, long line, struct pv_error *err)
@@ -689,6 +709,9 @@ add_charge(struct ingest_ctx *x, struct charge *c, const struct format_row *row,
 	if (c->payer.n == 0)
 		return pv_error_set(err, PV_ERR_INPUT, x->display, line,
 		    "line without a payer or usage account id");
+	if (check_id_length(x, c->payer, "payer", line, err) != 0 ||
+	    check_id_length(x, c->account, "usage", line, err) != 0)
+		return -1;
 	if (first) {
 		check_account(x, c->payer, c->payer_name, line);
 		if (c->account.p != c->payer.p)
@@ -739,10 +762,15 @@ add_charge(struct ingest_ctx *x, struct charge *c, const struct format_row *row,
 	return store_add_charge(x->st, c, err);
 }
 
-static void
-keep_total(struct ingest_ctx *x, const struct charge_total *t)
+static int
+keep_total(struct ingest_ctx *x, const struct charge_total *t, long line,
+    struct pv_error *err)
 {
 	struct pending_total *p;
+
+	if (check_id_length(x, t->payer, "payer", line, err) != 0 ||
+	    check_id_length(x, t->account, "usage", line, err) != 0)
+		return -1;
 
 	x->totals = xgrow(x->totals, &x->totals_cap, x->ntotals + 1,
 	    sizeof(*x->totals));
@@ -755,6 +783,7 @@ keep_total(struct ingest_ctx *x, const struct charge_total *t)
 	copy_str(p->invoice_id, sizeof(p->invoice_id), t->invoice_id);
 	p->period = t->period;
 	p->amount = t->amount;
+	return 0;
 }
 
 static void
@@ -796,7 +825,7 @@ note_unknown_type(struct ingest_ctx *x, struct pv_str t, long line,
 	    x->nunknown + 1, sizeof(*x->unknown_types));
 	x->unknown_types[x->nunknown++] = xstrndup(t.p, t.n);
 	warn(x, "%s: unknown line type '%.*s' counted as %s",
-	    where(x, line), (int)(t.n > 60 ? 60 : t.n), t.p,
+	    where(x, line), (int)pv_utf8_prefix(t.p, t.n, 60), t.p,
 	    charge_class_name(cls));
 }
 
@@ -839,7 +868,7 @@ is_repeat(struct ingest_ctx *x, const struct csv_record *rec,
 		x->first_repeat_row = x->charge_rows;
 		x->first_repeat = rec->line;
 		snprintf(x->repeat_id, sizeof(x->repeat_id), "%.*s",
-		    (int)(row->line_id.n < 64 ? row->line_id.n : 64),
+		    (int)pv_utf8_prefix(row->line_id.p, row->line_id.n, 64),
 		    row->line_id.p);
 		copy_str(x->repeat_currency, sizeof(x->repeat_currency),
 		    row->ch[0].currency);
@@ -891,7 +920,8 @@ on_record(void *ctx, const struct csv_record *rec, struct pv_error *err)
 			x->through = row.through;
 		break;
 	case ROW_TOTAL:
-		keep_total(x, &row.total);
+		if (keep_total(x, &row.total, rec->line, err) != 0)
+			return -1;
 		break;
 	case ROW_OTHER_PROVIDER:
 		tally_provider(x, &row);

@@ -29,7 +29,8 @@ static const char usage_text[] =
 "  report [FILE...]   (ingest FILEs, then) write the report\n"
 "  inventory          which services run where; Pilvi support status\n"
 "  estimate           monthly budget from a partial month (--backtest)\n"
-"  export             the billing-spreadsheet feed (csv, xlsx)\n"
+"  export             the billing-spreadsheet feed (csv, xlsx), or the\n"
+"                     lines and summaries as Parquet (parquet DIR)\n"
 "  drop DIR           process an email-drop folder (for cron)\n"
 "  files              what has been ingested, from which file, with status\n"
 "  check FILE...      validate and total files without storing them\n"
@@ -53,7 +54,8 @@ enum operands {
 	NO_OPERANDS,
 	FILES_OPTIONAL,		/* report [FILE...] */
 	FILES_REQUIRED,		/* ingest FILE..., check FILE... */
-	ONE_FOLDER		/* drop DIR */
+	ONE_FOLDER,		/* drop DIR */
+	OUTPUT_OPERAND		/* export [DIR]: the output, as -o */
 };
 
 struct command {
@@ -114,7 +116,7 @@ static const struct command commands[] = {
 	  "                     instead of the built-in list\n"
 	  "  --threshold PCT    a service's cost 'moved' past PCT % (20)\n"
 	  "  --pricing FILE     Pilvi's pricing rules (docs/pricing.md): the\n"
-	  "                     budget under Pilvi in the JSON (pilvi_budget)\n" },
+	  "                     budget under Pilvi beside AWS's (pilvi_budget)\n" },
 	{ "inventory", run_inventory, NO_OPERANDS, NULL, "text", 1,
 	  "usage: pilvi-analyzer [--db FILE] inventory [--payer ID] [--account ID]\n"
 	  "                      [--month YYYY-MM] [--catalog FILE] [--threshold PCT]\n"
@@ -154,12 +156,13 @@ static const struct command commands[] = {
 	  "  --month YYYY-MM    this month instead of the latest\n"
 	  "  -f, --format FMT   text (default) or json\n"
 	  "  --pricing FILE     Pilvi's pricing rules (docs/pricing.md): the\n"
-	  "                     budget under Pilvi in the JSON (pilvi_budget)\n"
+	  "                     budget under Pilvi beside AWS's (pilvi_budget)\n"
 	  "  --backtest         cut every month with 20 complete days at days 7,\n"
 	  "                     14 and 21, estimate, and compare with the actual,\n"
 	  "                     the run-rate and the naive method\n" },
-	{ "export", run_export, NO_OPERANDS, "csv xlsx", NULL, 1,
+	{ "export", run_export, OUTPUT_OPERAND, "csv xlsx parquet", NULL, 1,
 	  "usage: pilvi-analyzer [--db FILE] export --format csv|xlsx -o FILE\n"
+	  "       pilvi-analyzer [--db FILE] export --format parquet DIR\n"
 	  "                      [--customer NAME] [--customer-id ID]\n"
 	  "                      [--payer ID] [--month YYYY-MM] [--account ID]\n"
 	  "                      [--catalog FILE] [--pricing FILE]\n"
@@ -178,8 +181,18 @@ static const struct command commands[] = {
 	  "(the csv rows and columns), numbers as the exact decimals. The file\n"
 	  "is written beside FILE and renamed into place, mode 0600.\n"
 	  "\n"
-	  "  -f, --format FMT   csv or xlsx (default: as -o's name ends)\n"
-	  "  -o, --output FILE  where to write (required; - for standard output)\n"
+	  "parquet: a folder for DuckDB, Athena, Trino or Spark, with lines/\n"
+	  "(every stored line: day, account, service, usage type, operation,\n"
+	  "region, resource...), daily/ (day, account, service, charge class)\n"
+	  "and monthly/ (the csv's rows), each in\n"
+	  "payer_account=ID/month=YYYY-MM/part-NNNNN.parquet; columns named as\n"
+	  "in the csv, money as DECIMAL(38,10). Written beside DIR and put in\n"
+	  "its place; DIR must be new, empty, or an earlier export. Needs\n"
+	  "libduckdb (make deps, or PILVI_DUCKDB=/path/to/libduckdb.so).\n"
+	  "\n"
+	  "  -f, --format FMT   csv, xlsx or parquet (default: as -o's name ends)\n"
+	  "  -o, --output FILE  where to write (required; - for standard output;\n"
+	  "                     for parquet a folder, also given as DIR)\n"
 	  "  --customer NAME    the customer_name column (default: empty)\n"
 	  "  --customer-id ID   the customer_id column, the spreadsheet's own\n"
 	  "                     key for the customer (default: empty)\n"
@@ -604,8 +617,14 @@ run_export(const struct cli_options *o, char **argv, int argc)
 	(void)argv;
 	(void)argc;
 	if (o->output == NULL) {
-		usage_error("%s", "export wants -o FILE (- for standard "
-		    "output)");
+		usage_error("%s", strcmp(o->format, "parquet") == 0 ?
+		    "export --format parquet wants a folder: DIR or -o DIR" :
+		    "export wants -o FILE (- for standard output)");
+		return EXIT_USAGE;
+	}
+	if (strcmp(o->format, "parquet") == 0 && strcmp(o->output, "-") == 0) {
+		usage_error("%s", "a Parquet export is a folder, not "
+		    "standard output: give DIR");
 		return EXIT_USAGE;
 	}
 	return cli_export(o);
@@ -724,6 +743,16 @@ main(int argc, char **argv)
 	argc -= optind;
 	argv += optind;
 
+	/* export DIR: the output named without -o */
+	if (cmd->operands == OUTPUT_OPERAND && argc > 0) {
+		if (argc > 1 || o.output != NULL) {
+			usage_error("unexpected argument '%s'", argv[argc > 1 ?
+			    1 : 0]);
+			return EXIT_USAGE;
+		}
+		o.output = argv[0];
+		argc = 0;
+	}
 	if (o.format == NULL)
 		o.format = format_of_output(o.output, cmd->formats);
 	if (o.format == NULL && (o.format = cmd->default_format) == NULL) {
@@ -760,6 +789,7 @@ main(int argc, char **argv)
 		}
 		break;
 	case FILES_OPTIONAL:
+	case OUTPUT_OPERAND:
 		break;
 	}
 	/* the database: --db, $PILVI_DB, ./pilvi.db; report FILE... alone

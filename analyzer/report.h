@@ -243,9 +243,11 @@ int report_write_files_json(const struct report *r, FILE *fp);
 int report_write_files(const struct report *r, FILE *fp);
 /* The inventory as tables (the inventory command). */
 int report_write_inventory(const struct inventory *inv, FILE *fp);
-/* The estimate and the record of earlier ones (the estimate command). */
+/* The estimate and the record of earlier ones (the estimate command),
+ * and the budget under Pilvi (--pricing) when pilvi is not NULL. */
 int report_write_estimate(const struct estimate *e,
-    const struct estimate_record *hist, size_t nhist, FILE *fp);
+    const struct estimate_record *hist, size_t nhist,
+    const struct budget *pilvi, FILE *fp);
 /* ... with the budget under Pilvi (--pricing) as "pilvi_budget" when
  * pilvi is not NULL. */
 int report_write_estimate_json(const struct estimate *e,

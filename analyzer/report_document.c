@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "budget.h"
 #include "checklist.h"
 #include "document.h"
 #include "xalloc.h"
@@ -160,6 +161,14 @@ figure_estimate(struct doc *d, const struct report *r)
 			money_add(&prev, p->previous_amount);
 			money_add(&now, p->amount);
 		}
+	}
+	if (e->mixed != NULL) {
+		doc_figure(d, DOC_PLAIN, "Month to date", "-", "payers bill "
+		    "in %s: no sum across currencies (each payer below)",
+		    e->mixed);
+		doc_figure(d, DOC_STRONG, "Budget estimate", "-", "%s by "
+		    "payer, in its own currency (below)", e->period);
+		return;
 	}
 	doc_figure(d, DOC_PLAIN, "Month to date", amount(v, sizeof(v), spent,
 	    e->currency), "%s so far: usage, fees and discounts%s%s%s",
@@ -744,7 +753,11 @@ estimate_body(struct doc *d, const struct estimate *e,
 	 * another is estimated apart, below) */
 	for (k = 0; k < e->npayers; k++)
 		same += strcmp(e->payers[k].period, e->period) == 0;
-	if (same > 1) {
+	if (same > 1 && e->mixed != NULL)
+		doc_say(d, DOC_TONE_PLAIN, "All payers, %s: no sum; they bill "
+		    "in %s, and each payer's estimate below is in its own "
+		    "currency.", e->period, e->mixed);
+	else if (same > 1) {
 		doc_para(d, DOC_TONE_PLAIN);
 		doc_add(d, DOC_PLAIN, "All payers, %s: ", e->period);
 		/* a range only where something is projected */
@@ -773,6 +786,68 @@ estimate_body(struct doc *d, const struct estimate *e,
 		doc_say(d, DOC_TONE_MUTED, "Method: %s.", e->method);
 	if (nhist > 0)
 		history_table(d, hist, nhist);
+}
+
+/* The budget under Pilvi (--pricing): per payer, Pilvi's amount and
+ * range against AWS's, each service on both sides, and a line per rule
+ * that changed the amount (docs/pricing.md). */
+static void
+pilvi_section(struct doc *d, const struct budget *b)
+{
+	char buf[256];
+	size_t i, k;
+
+	doc_heading(d, 3, "pilvi", "Budget under Pilvi");
+	doc_say(d, DOC_TONE_MUTED, "Pricing rules: %s%s%s.", b->rules,
+	    b->version != NULL ? ", version " : "",
+	    b->version != NULL ? b->version : "");
+	for (i = 0; i < b->npayers; i++) {
+		const struct budget_payer *p = &b->payers[i];
+		const struct pricing_result *a = &p->at;
+		struct doc_table *t;
+
+		doc_heading(d, 4, NULL, "Payer %s, %s", p->payer, p->period);
+		doc_para(d, DOC_TONE_PLAIN);
+		doc_add(d, DOC_STRONG, "%s %s", doc_money(a->pilvi_amount).s,
+		    a->currency);
+		doc_add(d, DOC_PLAIN, " before tax");
+		if (p->low != p->high)
+			doc_add(d, DOC_PLAIN, " (80 %% range %s to %s)",
+			    doc_money(p->low).s, doc_money(p->high).s);
+		doc_add(d, DOC_PLAIN, ", against %s %s at AWS; with %s tax "
+		    "and %s credits: %s %s", doc_money(a->aws_amount).s,
+		    a->aws_currency,
+		    doc_money(a->pilvi_tax).s, doc_money(a->pilvi_credits).s,
+		    doc_money(a->pilvi_total).s, a->currency);
+		snprintf(buf, sizeof(buf), "Service|$AWS, %.8s|$Pilvi, %.8s",
+		    a->aws_currency, a->currency);
+		t = doc_table(d, buf);
+		for (k = 0; k < a->nservices; k++) {
+			doc_row(t, 0);
+			doc_cells(t, a->services[k].service,
+			    doc_money(a->services[k].aws).s,
+			    doc_money(a->services[k].pilvi).s);
+		}
+		if (a->support_fee != 0) {
+			doc_row(t, 0);
+			doc_cells(t, "Pilvi support fee", NULL,
+			    doc_money(a->support_fee).s);
+		}
+		doc_row(t, 1);
+		doc_cells(t, "= before tax", doc_money(a->aws_amount).s,
+		    doc_money(a->pilvi_amount).s);
+		if (a->neffects > 0 && strcmp(a->currency,
+		    a->aws_currency) != 0)
+			doc_say(d, DOC_TONE_MUTED, "What each rule changed: "
+			    "AWS's side in %s, Pilvi's in %s (converted).",
+			    a->aws_currency, a->currency);
+		if (a->neffects > 0)
+			doc_list(d, DOC_TONE_PLAIN, NULL);
+		for (k = 0; k < a->neffects; k++) {
+			pricing_effect_format(buf, sizeof(buf), &a->effects[k]);
+			doc_point(d, "%s", buf);
+		}
+	}
 }
 
 /* ---- 3. inventory ------------------------------------------------------ */
@@ -1213,10 +1288,12 @@ report_doc(const struct report *r)
 	files_table(d, r);
 	status_section(d, r);
 	doc_heading(d, 2, "estimate", "2. Budget estimate");
-	if (r->estimate != NULL)
+	if (r->estimate != NULL) {
 		estimate_body(d, r->estimate, r->history, r->nhistory,
 		    r->daily, r->ndaily);
-	else
+		if (r->pilvi != NULL)
+			pilvi_section(d, r->pilvi);
+	} else
 		doc_say(d, DOC_TONE_PLAIN, "Not part of this report.");
 	doc_heading(d, 2, "inventory", "3. Service inventory");
 	if (r->inventory != NULL)
@@ -1328,11 +1405,14 @@ report_write_inventory(const struct inventory *inv, FILE *fp)
 
 int
 report_write_estimate(const struct estimate *e,
-    const struct estimate_record *hist, size_t nhist, FILE *fp)
+    const struct estimate_record *hist, size_t nhist,
+    const struct budget *pilvi, FILE *fp)
 {
 	struct doc *d = doc_new();
 
 	estimate_body(d, e, hist, nhist, NULL, 0);
+	if (pilvi != NULL)
+		pilvi_section(d, pilvi);
 	return render(d, report_text_render, fp);
 }
 

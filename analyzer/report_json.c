@@ -327,8 +327,9 @@ write_estimate_body(FILE *fp, const struct estimate *e,
 	fputs("{\"period\": ", fp);
 	json_str(fp, e->period);
 	fprintf(fp, ", \"days_observed\": %d, \"amount\": ", e->days_observed);
-	/* no billing month, no estimate: null, not a budget of 0.00 */
-	if (e->npayers == 0)
+	/* no billing month, no estimate: null, not a budget of 0.00; nor
+	 * a sum across currencies (each payer has its own below) */
+	if (e->npayers == 0 || e->mixed != NULL)
 		fputs("null, \"low\": null, \"high\": null", fp);
 	else {
 		json_money(fp, e->amount, 2);
@@ -340,9 +341,15 @@ write_estimate_body(FILE *fp, const struct estimate *e,
 	fputs(", \"currency\": ", fp);
 	json_str(fp, e->currency);
 	fputs(",\n    \"tax\": ", fp);
-	json_money(fp, e->tax, 2);
+	if (e->mixed != NULL)
+		fputs("null", fp);
+	else
+		json_money(fp, e->tax, 2);
 	fputs(", \"credits\": ", fp);
-	json_money(fp, e->credits, 2);
+	if (e->mixed != NULL)
+		fputs("null", fp);
+	else
+		json_money(fp, e->credits, 2);
 	fputs(", \"confidence\": ", fp);
 	json_str(fp, e->confidence);
 	fprintf(fp, ", \"range_coverage_pct\": 80, \"typical_error_pct\": "
@@ -375,6 +382,8 @@ write_estimate_body(FILE *fp, const struct estimate *e,
 		json_money(fp, p->low, 2);
 		fputs(", \"high\": ", fp);
 		json_money(fp, p->high, 2);
+		fputs(", \"currency\": ", fp);
+		json_str(fp, p->currency);
 		fputs(", \"confidence\": ", fp);
 		json_str(fp, p->confidence);
 		fprintf(fp, ", \"days_observed\": %d, \"days_in_month\": %d,"

@@ -384,8 +384,10 @@ exact_sheet(const char *xml, size_t n, unsigned sheet,
 			break;
 		memset(&key, 0, sizeof(key));
 		key.sheet = sheet;
-		/* <c r="A1" .../> holds nothing; a value is "<v>...</v>" */
-		if (v[-1] == '/' || end - v < 4 || memcmp(v + 1, "<v>", 3) != 0 ||
+		/* <c r="A1" .../> holds nothing; a value is "<v>...</v>";
+		 * no recorded cell (x->v NULL), nothing to search */
+		if (x->n == 0 || v[-1] == '/' || end - v < 4 ||
+		    memcmp(v + 1, "<v>", 3) != 0 ||
 		    parse_ref(ref, q, &key.row, &key.col) != 0 ||
 		    (ve = memchr(v + 4, '<', (size_t)(end - v - 4))) == NULL ||
 		    (hit = bsearch(&key, x->v, x->n, sizeof(*x->v),

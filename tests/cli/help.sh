@@ -11,3 +11,4 @@ run $PA report --format xml
 run $PA report --month 2026-13
 run $PA files extra
 run $PA --bogus files
+run $PA export --help

@@ -90,13 +90,21 @@ print("total", total[0]["amount"], "estimate", est[0]["amount"],
       == Decimal(total[0]["amount"]))
 PY
 
-# bad rules: the file and line, exit 1; other formats: exit 2
+# bad rules: the file and line, exit 1; a command without --pricing: 2
 printf 'kind,scope,match,percent,amount,date,note\nversion,,x,,,,\nsupport_fee,,,10,80000,,\nsupport_fee,,,7,10000,,\n' > tiers.csv
 run $PA --db a.db estimate --format json --pricing tiers.csv
 printf 'kind,scope,match,percent,amount,date,note\nversion,,x,,,,\ncurrency,USD,EUR,,0.9,,\n' > nodate.csv
 run $PA --db a.db report --format json --pricing nodate.csv
 printf 'kind,scope,match,percent,amount,date,note\nversion,,x,,,,\ncurrency,EUR,SEK,,11.2,2026-10-31,\n' > sek.csv
 run $PA --db a.db report --format json --pricing sek.csv
-run $PA --db a.db report --pricing rules.csv
+# the text, Markdown and HTML reports show it in the estimate's section,
+# with the same amounts as the JSON (1254.33 EUR, 1299.33 with tax)
+run $PA --db a.db report --pricing rules.csv -o report.txt
+sed -n '/^Budget under Pilvi/,/^3\. Service/p' report.txt
+run $PA --db a.db report --format markdown --pricing rules.csv -o report.md
+grep -c '1,254.33' report.md
+run $PA --db a.db report --format html --pricing rules.csv -o report.html
+grep -c 'id="pilvi"' report.html
+run $PA --db a.db estimate --pricing rules.csv | grep -A 3 'Budget under'
 run $PA --db a.db report --format json --pricing missing.csv
 run $PA --db a.db inventory --pricing rules.csv

@@ -10,3 +10,12 @@ done
 sed -n '/^1\. Data status/,/^Charges by class/p' report.text
 grep -A 5 '^| Payer | Month | Status' report.markdown
 grep -c '<th class="n">Total</th><th>Currency</th>' report.html
+# the estimate adds no EUR to USD: no all-payers sum, in the key figures,
+# the estimate section and the JSON; each payer in its own currency
+sed -n '/^Key figures/,/^About this report/p' report.text
+$PA --db a.db estimate | head -n 5
+$PA --db a.db estimate --format json | sed -n 2,4p
+$PA --db a.db estimate --format json | python3 -c '
+import json, sys
+for p in json.load(sys.stdin)["estimate"]["by_payer"]:
+    print(p["payer_account"], p["amount"], p["currency"])'

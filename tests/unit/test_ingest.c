@@ -819,6 +819,12 @@ static const struct bad bads[] = {
 	{ "fixtures/bad/empty.csv", 0, "empty file: no header line", 0 },
 	{ "fixtures/bad/header-only.csv", 0, "no data rows after the header",
 	    0 },
+	/* not cut to 63 bytes (the payer-month then never matched its
+	 * lines; the report lost them), refused; quoted to a whole
+	 * character, before the é */
+	{ "fixtures/bad/long-id.csv", 3, "payer account id "
+	    "'0123456789012345678...' is 70 characters long: an AWS account "
+	    "id has 12 digits", 0 },
 	{ "fixtures/bad/not-billing.csv", 1, "not an AWS billing report (", 1 },
 	/* the NUL is on line 2; see test_bad_nul_byte_line */
 	{ "fixtures/bad/nul-byte.csv", -1, "binary data (a NUL byte): not a "
@@ -889,6 +895,52 @@ test_bad_nul_byte_line(void)
 	CHECK_INT(check_file("fixtures/bad/nul-byte.csv", &res, &err), -1);
 	CHECK_INT(err.kind, PV_ERR_INPUT);
 	CHECK_INT(err.line, 2);
+	ingest_result_release(&res);
+}
+
+/* Text of the file that is quoted or kept cut short is cut between
+ * characters: an unknown line type of 'é's (quoted to 60 bytes), a
+ * currency of 12 bytes (kept to 7), a bad amount (quoted to 60). The
+ * first broke the JSON report. */
+static void
+test_cut_whole_characters(void)
+{
+	static const char head[] =
+	    "identity_line_item_id,bill_payer_account_id,"
+	    "line_item_usage_account_id,line_item_line_item_type,"
+	    "line_item_usage_start_date,line_item_usage_end_date,"
+	    "line_item_currency_code,line_item_unblended_cost\n";
+	const char *path = tpath("cut.csv");
+	struct ingest_result res;
+	struct pv_error err;
+	char text[1024], e40[81], type[120];
+	size_t i;
+
+	for (i = 0; i < 40; i++)
+		memcpy(e40 + 2 * i, "\xc3\xa9", 2);
+	e40[80] = '\0';
+	/* 'Fancy' and 27 é fill 59 of the 60 bytes; the 28th is left out */
+	snprintf(type, sizeof(type), "unknown line type 'Fancy%.54s' counted",
+	    e40);
+	snprintf(text, sizeof(text), "%sc1,123456789012,123456789012,Fancy%s,"
+	    "2026-10-01T00:00:00Z,2026-10-01T01:00:00Z,EUR\xe2\x82\xac"
+	    "\xe2\x82\xac\xe2\x82\xac,1.5\n", head, e40);
+	write_file(path, text);
+	CHECK_INT(check_file(path, &res, &err), 0);
+	CHECK(has_warning(&res, type));
+	CHECK_INT(res.nperiods, 1);
+	if (res.nperiods == 1)
+		CHECK_STR(res.periods[0].currency, "EUR\xe2\x82\xac");
+	ingest_result_release(&res);
+
+	snprintf(text, sizeof(text), "%sc1,123456789012,123456789012,Usage,"
+	    "2026-10-01T00:00:00Z,2026-10-01T01:00:00Z,EUR,9%s\n", head, e40);
+	write_file(path, text);
+	CHECK_INT(check_file(path, &res, &err), -1);
+	/* '9' and 29 é: 59 bytes */
+	snprintf(type, sizeof(type), "bad amount '9%.58s' in column "
+	    "line_item_unblended_cost", e40);
+	CHECK_STR(err.msg, type);
 	ingest_result_release(&res);
 }
 
@@ -1452,6 +1504,7 @@ main(void)
 	RUN(test_only_other_provider);
 	RUN(test_bad_fixtures_check);
 	RUN(test_bad_nul_byte_line);
+	RUN(test_cut_whole_characters);
 	RUN(test_store_invoice_line_totals);
 	RUN(test_store_file_row);
 	RUN(test_store_excel_ids);
