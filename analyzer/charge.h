@@ -39,6 +39,13 @@ struct pv_str {
 	size_t n;
 };
 
+/* The commitment a line belongs to (charge.commitment_kind). */
+enum charge_commitment {
+	CHARGE_NO_COMMITMENT,
+	CHARGE_RESERVATION,
+	CHARGE_SAVINGS_PLAN
+};
+
 struct charge {
 	struct pv_str payer, payer_name;
 	struct pv_str account, account_name;	/* usage (member) account */
@@ -58,6 +65,15 @@ struct charge {
 	enum charge_class cls;
 	enum charge_view view;
 	int tagged;		/* the line carries at least one tag */
+	/* for the move checklist (checklist.h); empty where the format
+	 * has no such column */
+	struct pv_str commitment;	/* reservation or Savings Plan ARN */
+	struct pv_str commitment_end;	/* its end time as written */
+	enum charge_commitment commitment_kind;
+	struct pv_str billing_entity;	/* "AWS", "AWS Marketplace" */
+	struct pv_str seller;		/* LegalEntity, SellerOfRecord */
+	struct pv_str invoicing_entity;	/* InvoicingEntity, InvoiceIssuerName */
+	struct pv_str tax_type;
 };
 
 /* Rows kept only to reconcile against, never summed with charges. */

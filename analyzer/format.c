@@ -24,6 +24,12 @@ enum col {
 				   as a JSON map */
 	C_SPLIT_PARENT,		/* split cost allocation: the instance a
 				   task's or pod's line was split from */
+	C_RI_ARN, C_RI_END,	/* the reservation a line belongs to */
+	C_SP_ARN, C_SP_END,	/* the Savings Plan a line belongs to */
+	C_COMMITMENT_ID,	/* FOCUS CommitmentDiscountId: either ARN */
+	C_BILLING_ENTITY,	/* "AWS" or "AWS Marketplace" */
+	C_SELLER,		/* LegalEntity, SellerOfRecord */
+	C_INVOICING_ENTITY, C_TAX_TYPE,
 	C_NCOL
 };
 
@@ -47,6 +53,7 @@ static const struct colname monthly_cols[] = {
 	{ C_QUANTITY, "UsageQuantity" }, { C_CURRENCY, "CurrencyCode" },
 	{ C_COST, "CostBeforeTax" }, { C_CREDITS, "Credits" },
 	{ C_TAX, "TaxAmount" }, { C_TOTAL, "TotalCost" },
+	{ C_SELLER, "SellerOfRecord" }, { C_TAX_TYPE, "TaxType" },
 };
 
 /* DBR and DBR with resources and tags (§4, §5). The single-account
@@ -85,6 +92,14 @@ static const struct colname cur_cols[] = {
 	{ C_REGION, "product/region" },
 	{ C_SERVICE_CODE, "product/servicecode" },
 	{ C_SPLIT_PARENT, "splitLineItem/ParentResourceId" },
+	{ C_RI_ARN, "reservation/ReservationARN" },
+	{ C_RI_END, "reservation/EndTime" },
+	{ C_SP_ARN, "savingsPlan/SavingsPlanARN" },
+	{ C_SP_END, "savingsPlan/EndTime" },
+	{ C_BILLING_ENTITY, "bill/BillingEntity" },
+	{ C_INVOICING_ENTITY, "bill/InvoicingEntity" },
+	{ C_SELLER, "lineItem/LegalEntity" },
+	{ C_TAX_TYPE, "lineItem/TaxType" },
 };
 
 /*
@@ -116,6 +131,14 @@ static const struct colname cur_athena_cols[] = {
 	{ C_REGION, "product_region" },
 	{ C_SERVICE_CODE, "product_servicecode" },
 	{ C_SPLIT_PARENT, "split_line_item_parent_resource_id" },
+	{ C_RI_ARN, "reservation_reservation_a_r_n" },
+	{ C_RI_END, "reservation_end_time" },
+	{ C_SP_ARN, "savings_plan_savings_plan_a_r_n" },
+	{ C_SP_END, "savings_plan_end_time" },
+	{ C_BILLING_ENTITY, "bill_billing_entity" },
+	{ C_INVOICING_ENTITY, "bill_invoicing_entity" },
+	{ C_SELLER, "line_item_legal_entity" },
+	{ C_TAX_TYPE, "line_item_tax_type" },
 };
 
 /* CUR 2.0 / Data Exports (§7). */
@@ -144,6 +167,14 @@ static const struct colname cur2_cols[] = {
 	{ C_SERVICE_CODE, "product_servicecode" },
 	{ C_PRODUCT_MAP, "product" },
 	{ C_SPLIT_PARENT, "split_line_item_parent_resource_id" },
+	{ C_RI_ARN, "reservation_reservation_a_r_n" },
+	{ C_RI_END, "reservation_end_time" },
+	{ C_SP_ARN, "savings_plan_savings_plan_a_r_n" },
+	{ C_SP_END, "savings_plan_end_time" },
+	{ C_BILLING_ENTITY, "bill_billing_entity" },
+	{ C_INVOICING_ENTITY, "bill_invoicing_entity" },
+	{ C_SELLER, "line_item_legal_entity" },
+	{ C_TAX_TYPE, "line_item_tax_type" },
 };
 
 /*
@@ -166,6 +197,8 @@ static const struct colname focus_cols[] = {
 	{ C_QUANTITY, "ConsumedQuantity" }, { C_CURRENCY, "BillingCurrency" },
 	{ C_COST, "BilledCost" }, { C_PROVIDER, "ProviderName" },
 	{ C_CHARGE_CLASS, "ChargeClass" },
+	{ C_COMMITMENT_ID, "CommitmentDiscountId" },
+	{ C_INVOICING_ENTITY, "InvoiceIssuerName" },
 };
 
 /* A column whose value is a tag: its field index and tag key. */
@@ -1013,6 +1046,33 @@ product_map_fallbacks(struct format *f, const struct csv_record *rec,
 	}
 }
 
+/*
+ * The reservation or Savings Plan a line belongs to: its ARN and, where
+ * the file gives it, its end. FOCUS names either in one column; the
+ * ARN's resource type tells them apart ("reserved-instances",
+ * "savingsplan"; other services' reservations count as reservations).
+ */
+static void
+commitment_of(struct format *f, const struct csv_record *rec,
+    struct charge *c)
+{
+	struct pv_str arn;
+
+	if ((arn = get(f, rec, C_RI_ARN)).n > 0) {
+		c->commitment = arn;
+		c->commitment_end = get(f, rec, C_RI_END);
+		c->commitment_kind = CHARGE_RESERVATION;
+	} else if ((arn = get(f, rec, C_SP_ARN)).n > 0) {
+		c->commitment = arn;
+		c->commitment_end = get(f, rec, C_SP_END);
+		c->commitment_kind = CHARGE_SAVINGS_PLAN;
+	} else if ((arn = get(f, rec, C_COMMITMENT_ID)).n > 0) {
+		c->commitment = arn;
+		c->commitment_kind = pv_str_contains(arn, ":savingsplan") ?
+		    CHARGE_SAVINGS_PLAN : CHARGE_RESERVATION;
+	}
+}
+
 /* The common part of every charge: who, what, where, when. */
 static int
 map_common(struct format *f, const struct csv_record *rec, struct charge *c,
@@ -1044,6 +1104,11 @@ map_common(struct format *f, const struct csv_record *rec, struct charge *c,
 	    C_RECORD_TYPE);
 	c->invoice_id = get(f, rec, C_INVOICE);
 	c->currency = get(f, rec, C_CURRENCY);
+	commitment_of(f, rec, c);
+	c->billing_entity = get(f, rec, C_BILLING_ENTITY);
+	c->seller = get(f, rec, C_SELLER);
+	c->invoicing_entity = get(f, rec, C_INVOICING_ENTITY);
+	c->tax_type = get(f, rec, C_TAX_TYPE);
 	if (get_time(f, rec, C_PERIOD_START, &period, err) ||
 	    get_time(f, rec, C_USAGE_START, &c->start, err) ||
 	    get_time(f, rec, C_USAGE_END, &c->end, err))

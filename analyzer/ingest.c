@@ -40,6 +40,13 @@ struct tag_entry {
 	uint64_t hash;
 	money_t cost;
 	long lines;
+	int first_day, last_day;	/* move lines: days since 1970 */
+};
+
+/* An open-addressing table of tag_entry by key. */
+struct tag_table {
+	struct tag_entry *v;
+	size_t cap, n;
 };
 
 struct provider_tally {
@@ -105,8 +112,11 @@ struct ingest_ctx {
 	size_t periods_cap;
 	long records;
 	pv_time now;		/* for service lists without a month */
-	struct tag_entry *tags;	/* tag key use per payer-month and account */
-	size_t tags_cap, ntags;
+	struct tag_table tags;	/* tag key use per payer-month and account */
+	/* lines the move checklist reads, per payer-month, account and
+	 * what they name; key "payer US month US account US view US kind
+	 * US class US ref US name US end US line type US currency" */
+	struct tag_table moves;
 };
 
 void
@@ -486,35 +496,36 @@ fnv1a(const char *s, size_t n)
 }
 
 static struct tag_entry *
-tag_slot(struct ingest_ctx *x, const char *key, size_t len)
+tag_slot(struct tag_table *t, const char *key, size_t len)
 {
 	uint64_t h = fnv1a(key, len);
 	size_t i;
 
-	if ((x->ntags + 1) * 2 > x->tags_cap) {
-		struct tag_entry *old = x->tags;
-		size_t oldcap = x->tags_cap, j;
+	if ((t->n + 1) * 2 > t->cap) {
+		struct tag_entry *old = t->v;
+		size_t oldcap = t->cap, j;
 
-		x->tags_cap = oldcap ? oldcap * 2 : 256;
-		x->tags = xcalloc(x->tags_cap, sizeof(*x->tags));
+		t->cap = oldcap ? oldcap * 2 : 256;
+		t->v = xcalloc(t->cap, sizeof(*t->v));
 		for (j = 0; j < oldcap; j++) {
 			if (old[j].key == NULL)
 				continue;
-			for (i = old[j].hash & (x->tags_cap - 1);
-			    x->tags[i].key != NULL; i = (i + 1) & (x->tags_cap - 1))
+			for (i = old[j].hash & (t->cap - 1);
+			    t->v[i].key != NULL; i = (i + 1) & (t->cap - 1))
 				;
-			x->tags[i] = old[j];
+			t->v[i] = old[j];
 		}
 		free(old);
 	}
-	for (i = h & (x->tags_cap - 1);; i = (i + 1) & (x->tags_cap - 1)) {
-		struct tag_entry *e = &x->tags[i];
+	for (i = h & (t->cap - 1);; i = (i + 1) & (t->cap - 1)) {
+		struct tag_entry *e = &t->v[i];
 
 		if (e->key == NULL) {
 			e->key = xstrndup(key, len);
 			e->len = len;
 			e->hash = h;
-			x->ntags++;
+			e->first_day = e->last_day = -1;
+			t->n++;
 			return e;
 		}
 		if (e->hash == h && e->len == len && memcmp(e->key, key,
@@ -523,13 +534,24 @@ tag_slot(struct ingest_ctx *x, const char *key, size_t len)
 	}
 }
 
+static void
+tag_table_release(struct tag_table *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->cap; i++)
+		free(t->v[i].key);
+	free(t->v);
+}
+
 /* Append part and a 0x1f separator to key[0..*n); 0 when it does not fit. */
 static int
 key_part(char *key, size_t *n, size_t size, const char *part, size_t len)
 {
 	if (len + 1 >= size - *n)
 		return 0;
-	memcpy(key + *n, part, len);
+	if (len > 0)	/* an empty field may have no pointer */
+		memcpy(key + *n, part, len);
 	*n += len;
 	key[(*n)++] = '\x1f';
 	return 1;
@@ -563,7 +585,7 @@ count_tags(struct ingest_ctx *x, const struct charge *c,
 		    !key_part(key, &n, sizeof(key), row->tags[i].p,
 		    row->tags[i].n))
 			continue;	/* absurdly long names: not counted */
-		e = tag_slot(x, key, n - 1);
+		e = tag_slot(&x->tags, key, n - 1);
 		if (money_add(&e->cost, c->cost) != 0)
 			return pv_error_set(err, PV_ERR_INPUT, x->display, 0,
 			    "amounts overflow the 64-bit sum (a total beyond "
@@ -588,6 +610,83 @@ check_id_length(struct ingest_ctx *x, struct pv_str id, const char *what,
 	return pv_error_set(err, PV_ERR_INPUT, x->display, line, "%s account "
 	    "id '%.*s...' is %zu characters long: an AWS account id has 12 "
 	    "digits", what, (int)pv_utf8_prefix(id.p, id.n, 20), id.p, id.n);
+}
+
+/*
+ * What a line tells the move checklist (checklist.h), if anything: the
+ * commitment it belongs to, a Marketplace seller, a tax charge. Returns
+ * the kind ("reservation"...) and sets *ref and *name, or NULL.
+ */
+static const char *
+move_kind(const struct charge *c, struct pv_str *ref, struct pv_str *name)
+{
+	static const struct pv_str none = { "", 0 };
+
+	*name = none;
+	if (c->commitment_kind != CHARGE_NO_COMMITMENT) {
+		*ref = c->commitment;
+		return c->commitment_kind == CHARGE_SAVINGS_PLAN ?
+		    "savings_plan" : "reservation";
+	}
+	if (c->cls == CHARGE_TAX) {
+		*ref = c->invoicing_entity.n > 0 ? c->invoicing_entity :
+		    c->seller;
+		*name = c->tax_type;
+		return "tax";
+	}
+	/* CUR says so; a monthly report names the seller of record, which
+	 * is an Amazon entity for everything AWS itself sells */
+	if (pv_str_eq(c->billing_entity, "AWS Marketplace") ||
+	    (c->billing_entity.n == 0 && c->seller.n > 0 &&
+	    !pv_str_prefix(c->seller, "Amazon Web Services") &&
+	    !pv_str_prefix(c->seller, "Amazon.com"))) {
+		*ref = c->seller;
+		*name = c->service_name;
+		return "marketplace";
+	}
+	return NULL;
+}
+
+static int
+count_move(struct ingest_ctx *x, const struct charge *c, const char *month,
+    struct pv_error *err)
+{
+	char key[2048], view = (char)('0' + c->view);
+	const char *kind, *cls = charge_class_name(c->cls);
+	struct pv_str ref, name;
+	struct tag_entry *e;
+	size_t n = 0;
+	int day;
+
+	if ((kind = move_kind(c, &ref, &name)) == NULL)
+		return 0;
+	if (!key_part(key, &n, sizeof(key), c->payer.p, c->payer.n) ||
+	    !key_part(key, &n, sizeof(key), month, strlen(month)) ||
+	    !key_part(key, &n, sizeof(key), c->account.p, c->account.n) ||
+	    !key_part(key, &n, sizeof(key), &view, 1) ||
+	    !key_part(key, &n, sizeof(key), kind, strlen(kind)) ||
+	    !key_part(key, &n, sizeof(key), cls, strlen(cls)) ||
+	    !key_part(key, &n, sizeof(key), ref.p, ref.n) ||
+	    !key_part(key, &n, sizeof(key), name.p, name.n) ||
+	    !key_part(key, &n, sizeof(key), c->commitment_end.p,
+	    c->commitment_end.n) ||
+	    !key_part(key, &n, sizeof(key), c->line_type.p, c->line_type.n) ||
+	    !key_part(key, &n, sizeof(key), c->currency.p, c->currency.n))
+		return 0;	/* absurdly long names: not kept */
+	e = tag_slot(&x->moves, key, n - 1);
+	if (money_add(&e->cost, c->cost) != 0)
+		return pv_error_set(err, PV_ERR_INPUT, x->display, 0,
+		    "amounts overflow the 64-bit sum (a total beyond "
+		    "922,337,203)");
+	e->lines++;
+	if (c->start >= 0) {
+		day = (int)(c->start / 86400);
+		if (e->first_day < 0 || day < e->first_day)
+			e->first_day = day;
+		if (day > e->last_day)
+			e->last_day = day;
+	}
+	return 0;
 }
 
 static int
@@ -657,6 +756,8 @@ add_charge(struct ingest_ctx *x, struct charge *c, const struct format_row *row,
 		x->usage_end[pi] = c->end;
 	if (x->st == NULL)
 		return 0;
+	if (count_move(x, c, p->period, err) != 0)
+		return -1;
 	sketch_add(&x->sketches[pi], sketch_line_hash(c));
 	return store_add_charge(x->st, c, err);
 }
@@ -1139,11 +1240,11 @@ static struct store_tag_usage *
 tag_usage_list(struct ingest_ctx *x, const struct store_account_fix *fixes,
     size_t nfixes, size_t *n)
 {
-	struct store_tag_usage *v = xcalloc(x->ntags + 1, sizeof(*v));
+	struct store_tag_usage *v = xcalloc(x->tags.n + 1, sizeof(*v));
 	size_t i, k = 0;
 
-	for (i = 0; i < x->tags_cap; i++) {
-		struct tag_entry *e = &x->tags[i];
+	for (i = 0; i < x->tags.cap; i++) {
+		struct tag_entry *e = &x->tags.v[i];
 		const char *f[5], *p;
 		int j = 0;
 
@@ -1170,6 +1271,56 @@ tag_usage_list(struct ingest_ctx *x, const struct store_account_fix *fixes,
 	return v;
 }
 
+/* The move entries as rows for the store; strings point into x->moves. */
+static struct store_move_line *
+move_line_list(struct ingest_ctx *x, const struct store_account_fix *fixes,
+    size_t nfixes, size_t *n)
+{
+	struct store_move_line *v = xcalloc(x->moves.n + 1, sizeof(*v));
+	size_t i, k = 0;
+
+	for (i = 0; i < x->moves.cap; i++) {
+		struct tag_entry *e = &x->moves.v[i];
+		char *f[11], *p;
+		int j = 0;
+
+		if (e->key == NULL)
+			continue;
+		/* split the key in place: it is not looked up again */
+		f[0] = e->key;
+		for (p = e->key; j < 10 && (p = strchr(p, '\x1f')) != NULL;) {
+			*p++ = '\0';
+			f[++j] = p;
+		}
+		if (j != 10)
+			continue;
+		fixed_id(v[k].payer, sizeof(v[k].payer), f[0], strlen(f[0]),
+		    fixes, nfixes);
+		snprintf(v[k].period, sizeof(v[k].period), "%s", f[1]);
+		fixed_id(v[k].account, sizeof(v[k].account), f[2],
+		    strlen(f[2]), fixes, nfixes);
+		v[k].view = f[3][0] - '0';
+		v[k].kind = f[4];
+		v[k].cls = f[5];
+		v[k].ref = f[6];
+		v[k].name = f[7];
+		v[k].end_time = f[8];
+		v[k].line_type = f[9];
+		v[k].currency = f[10];
+		if (e->first_day >= 0) {
+			date_format_day((pv_time)e->first_day * 86400,
+			    v[k].first_day);
+			date_format_day((pv_time)e->last_day * 86400,
+			    v[k].last_day);
+		}
+		v[k].cost = e->cost;
+		v[k].lines = e->lines;
+		k++;
+	}
+	*n = k;
+	return v;
+}
+
 static int
 commit(struct ingest_ctx *x, const char *path, struct store_account_fix *fixes,
     size_t nfixes, struct pv_error *err)
@@ -1182,8 +1333,9 @@ commit(struct ingest_ctx *x, const char *path, struct store_account_fix *fixes,
 	char part[32], period[20], *warnings;
 	const char *payer = NULL;
 	struct store_tag_usage *tags;
+	struct store_move_line *moves;
 	long best_rows = -1;
-	size_t i, nts = 0, ntags;
+	size_t i, nts = 0, ntags, nmoves;
 	int rc;
 
 	for (i = 0; i < r->nperiods; i++) {
@@ -1254,6 +1406,7 @@ commit(struct ingest_ctx *x, const char *path, struct store_account_fix *fixes,
 			snprintf(period, sizeof(period), "%s..%s", lo, hi);
 	}
 	tags = tag_usage_list(x, fixes, nfixes, &ntags);
+	moves = move_line_list(x, fixes, nfixes, &nmoves);
 	warnings = join_warnings(r);
 	memset(&m, 0, sizeof(m));
 	m.sha256 = r->sha256;
@@ -1275,6 +1428,8 @@ commit(struct ingest_ctx *x, const char *path, struct store_account_fix *fixes,
 	m.nfixes = nfixes;
 	m.tags = tags;
 	m.ntags = ntags;
+	m.moves = moves;
+	m.nmoves = nmoves;
 	if (x->opt->origin != NULL) {
 		const struct ingest_origin *o = x->opt->origin;
 
@@ -1293,6 +1448,7 @@ commit(struct ingest_ctx *x, const char *path, struct store_account_fix *fixes,
 		r->newer_invoiced = c.newer_invoiced;
 	}
 	free(tags);
+	free(moves);
 	free(warnings);
 	for (i = 0; i < r->nperiods; i++)
 		free(samples[i]);
@@ -1342,9 +1498,8 @@ ctx_release(struct ingest_ctx *x)
 	free(x->usage_end);
 	free(x->sketches);
 	lineset_release(&x->seen);
-	for (i = 0; i < x->tags_cap; i++)
-		free(x->tags[i].key);
-	free(x->tags);
+	tag_table_release(&x->tags);
+	tag_table_release(&x->moves);
 }
 
 /*

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "budget.h"
+#include "checklist.h"
 #include "xalloc.h"
 
 static char *
@@ -705,7 +706,7 @@ report_build(struct store *st, const struct report_options *o,
 	    o->threshold_pct };
 	struct estimate_options eo = { o->payer, o->month, NULL, 0 };
 	int parts = o->parts != 0 ? o->parts : REPORT_FILES | REPORT_PERIODS |
-	    REPORT_INVENTORY | REPORT_ESTIMATE;
+	    REPORT_INVENTORY | REPORT_ESTIMATE | REPORT_CHECKLIST;
 
 	date_now_iso(r->generated_at);
 	r->customer = o->customer != NULL ? xstrdup(o->customer) : NULL;
@@ -722,6 +723,8 @@ report_build(struct store *st, const struct report_options *o,
 	    &r->estimate, err) != 0 || estimate_history(st, o->payer,
 	    &r->history, &r->nhistory, err) != 0 ||
 	    load_daily(db, r, err) != 0)) ||
+	    ((parts & REPORT_CHECKLIST) && checklist_build(st, o->payer,
+	    o->month, &r->checklist, err) != 0) ||
 	    derive_lists(db, r, err) != 0) {
 		report_free(r);
 		return -1;
@@ -750,6 +753,7 @@ report_free(struct report *r)
 	if (r == NULL)
 		return;
 	budget_free(r->pilvi);
+	checklist_free(r->checklist);
 	for (i = 0; i < r->nfiles; i++) {
 		struct report_file *f = &r->files[i];
 

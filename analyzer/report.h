@@ -17,6 +17,7 @@
 #include "store.h"
 
 struct budget;				/* budget.h */
+struct checklist;			/* checklist.h */
 
 struct report_file {
 	long long id;
@@ -152,6 +153,8 @@ struct report {
 	struct budget *pilvi;		/* the budget under Pilvi (--pricing,
 					 * set by the caller); NULL: none.
 					 * report_free frees it */
+	struct checklist *checklist;	/* the move checklist; NULL when not
+					 * built (REPORT_CHECKLIST) */
 };
 
 /* Parts of the report to build (report_options.parts; 0: all). */
@@ -159,6 +162,7 @@ struct report {
 #define REPORT_PERIODS		0x2
 #define REPORT_INVENTORY	0x4
 #define REPORT_ESTIMATE		0x8
+#define REPORT_CHECKLIST	0x10
 
 struct report_options {
 	const char *payer;		/* NULL: every payer */

@@ -10,7 +10,7 @@
  * Order: the key figures first (month to date, the estimate with its
  * range and typical error, the change against the previous month,
  * services needing attention, coverage of the bill), then what the
- * report is of and its files, then the sections 1-4.
+ * report is of and its files, then the sections 1-5.
  */
 #include "report.h"
 
@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "budget.h"
+#include "checklist.h"
 #include "document.h"
 #include "xalloc.h"
 
@@ -1052,6 +1053,224 @@ months_section(struct doc *d, const struct report *r)
 		changes_table(d, r->inventory);
 }
 
+/* ---- before the move (checklist.h, docs/move.md) ---------------------- */
+
+/* The id part of an ARN: "reserved-instances/aaaa-1111". */
+static const char *
+arn_id(const char *arn)
+{
+	const char *c = strrchr(arn, ':');
+
+	return c != NULL ? c + 1 : arn;
+}
+
+/* The day of the month of 'YYYY-MM-DD'. */
+static int
+day_number(const char *s)
+{
+	return (s[8] - '0') * 10 + (s[9] - '0');
+}
+
+/* Days of one month as runs: "09-03, 09-05 to 09-30". */
+static char *
+day_runs(char *const *v, size_t n)
+{
+	struct sbuf b = { NULL, 0, 0 };
+	size_t i = 0, j;
+
+	while (i < n) {
+		for (j = i; j + 1 < n && day_number(v[j + 1]) ==
+		    day_number(v[j]) + 1; j++)
+			;
+		sb_add(&b, "%s%.5s", i > 0 ? ", " : "", v[i] + 5);
+		if (j > i)
+			sb_add(&b, " to %.5s", v[j] + 5);
+		i = j + 1;
+	}
+	return b.s;
+}
+
+static void
+move_commitments(struct doc *d, const struct checklist_payer *p)
+{
+	struct doc_table *t;
+	size_t i;
+
+	if (p->ncommitments == 0) {
+		int named = strcmp(p->format, "cur") == 0 ||
+		    strcmp(p->format, "cur2") == 0 ||
+		    strcmp(p->format, "focus") == 0;
+
+		doc_say(d, DOC_TONE_MUTED, "%s", named ? "No Reserved Instance "
+		    "or Savings Plan in the data." : "This format names no "
+		    "Reserved Instance or Savings Plan: ask the customer "
+		    "which they have.");
+		return;
+	}
+	doc_heading(d, 4, NULL, "Reserved Instances and Savings Plans");
+	t = doc_table(d, "Kind|Commitment|Owner|@Ends|After the move|"
+	    "$Monthly fee|$Covered usage|Currency");
+	for (i = 0; i < p->ncommitments; i++) {
+		const struct checklist_commitment *m = &p->commitments[i];
+
+		doc_row(t, 0);
+		doc_cells(t, strcmp(m->kind, "reservation") == 0 ?
+		    "Reserved Instance" : "Savings Plan", arn_id(m->arn),
+		    m->owner);
+		doc_cell(t, DOC_PLAIN, "%.10s", m->end != NULL ? m->end : "-");
+		if (m->owner_moves < 0)
+			doc_cell(t, DOC_MUTED, "owner not known");
+		else if (m->owner_moves)
+			doc_cell(t, DOC_GOOD, "moves with its owner");
+		else
+			doc_cell(t, DOC_BAD, "stays behind");
+		doc_cells(t, doc_money(m->fee).s, doc_money(m->covered).s,
+		    m->currency);
+	}
+}
+
+static void
+move_marketplace(struct doc *d, const struct checklist_payer *p)
+{
+	struct doc_table *t;
+	size_t i;
+
+	if (p->nmarketplace == 0)
+		return;
+	doc_heading(d, 4, NULL, "Marketplace subscriptions");
+	t = doc_table(d, "Seller|Product|$Amount|Currency|@Next charge");
+	for (i = 0; i < p->nmarketplace; i++) {
+		const struct checklist_marketplace *m = &p->marketplace[i];
+
+		doc_row(t, 0);
+		doc_cells(t, m->seller, m->product, doc_money(m->amount).s,
+		    m->currency, m->next_charge);
+	}
+}
+
+/* Credits, the support plan, taxes and currencies: one line each. */
+static void
+move_changes(struct doc *d, const struct checklist_payer *p)
+{
+	size_t i;
+
+	doc_list(d, DOC_TONE_PLAIN, "Ends or changes at the move");
+	for (i = 0; i < p->ncredits; i++)
+		doc_point(d, "Credits in use end: %s %s on %s",
+		    doc_money(p->credits[i].amount).s, p->credits[i].currency,
+		    p->credits[i].name != NULL ? p->credits[i].name :
+		    "(no service)");
+	for (i = 0; i < p->nsupport; i++)
+		doc_point(d, "AWS support plan %s: %s %s, replaced by Pilvi's "
+		    "support", p->support[i].name,
+		    doc_money(p->support[i].amount).s, p->support[i].currency);
+	if (p->nsupport == 0)
+		doc_point(d, "No AWS support plan charged");
+	for (i = 0; i < p->ntaxes; i++)
+		doc_point(d, "Tax %s%s%s %s charged by %s",
+		    p->taxes[i].detail[0] != '\0' ? p->taxes[i].detail : "",
+		    p->taxes[i].detail[0] != '\0' ? ": " : "",
+		    doc_money(p->taxes[i].amount).s, p->taxes[i].currency,
+		    p->taxes[i].name[0] != '\0' ? p->taxes[i].name :
+		    "an entity the file does not name");
+	if (p->ncurrencies > 0) {
+		doc_item(d);
+		doc_add(d, DOC_PLAIN, "Currencies:");
+		for (i = 0; i < p->ncurrencies; i++)
+			doc_add(d, DOC_PLAIN, "%s %s", i > 0 ? "," : "",
+			    p->currencies[i]);
+	}
+}
+
+static void
+move_accounts(struct doc *d, const struct checklist_payer *p)
+{
+	size_t i, ndata = 0, nlisted = 0;
+
+	for (i = 0; i < p->naccounts; i++) {
+		ndata += p->accounts[i].in_data;
+		nlisted += p->accounts[i].listed;
+	}
+	if (!p->has_list) {
+		doc_say(d, DOC_TONE_MUTED, "%zu account%s in the bill; no "
+		    "hand-made list of the accounts that move: every account "
+		    "but the payer is taken to move.", ndata, plural(ndata));
+		return;
+	}
+	doc_para(d, DOC_TONE_PLAIN);
+	doc_add(d, DOC_PLAIN, "%zu account%s in the bill, %zu on hand-made "
+	    "lists (the accounts that move).", ndata, plural(ndata), nlisted);
+	for (i = 0; i < p->naccounts; i++) {
+		const struct checklist_account *a = &p->accounts[i];
+
+		if (a->in_data && !a->listed)
+			doc_add(d, DOC_PLAIN, " %s: in the bill, not listed.",
+			    a->id);
+		else if (!a->in_data && a->listed)
+			doc_add(d, DOC_PLAIN, " %s: listed, not in the bill.",
+			    a->id);
+	}
+}
+
+static void
+move_needs(struct doc *d, const struct checklist_payer *p)
+{
+	if (p->complete_month != NULL && p->ndays_missing == 0 &&
+	    p->has_resources && p->has_tags) {
+		doc_say(d, DOC_TONE_MUTED, "Nothing more is needed from the "
+		    "customer: %s is a complete month, with resources and "
+		    "tags.", p->complete_month);
+		return;
+	}
+	doc_list(d, DOC_TONE_WARN, "Still needed from the customer");
+	if (p->complete_month == NULL)
+		doc_point(d, "A complete month: none up to %s is invoiced "
+		    "with every day", p->period);
+	if (p->ndays_missing > 0) {
+		char *runs = day_runs(p->days_missing, p->ndays_missing);
+
+		doc_point(d, "%zu day%s of %s without usage: %s",
+		    p->ndays_missing, plural(p->ndays_missing), p->period,
+		    runs);
+		free(runs);
+	}
+	if (!p->has_resources)
+		doc_point(d, "A report with resource ids (a Cost and Usage "
+		    "Report with resources)");
+	if (!p->has_tags)
+		doc_point(d, "Cost allocation tags: no line carries one");
+}
+
+static void
+move_section(struct doc *d, const struct report *r)
+{
+	size_t i;
+
+	doc_heading(d, 2, "move", "5. Before the move");
+	if (r->checklist == NULL) {
+		doc_say(d, DOC_TONE_PLAIN, "Not part of this report.");
+		return;
+	}
+	if (r->checklist->npayers == 0) {
+		doc_say(d, DOC_TONE_PLAIN, "No billing months.");
+		return;
+	}
+	doc_say(d, DOC_TONE_MUTED, "What does not simply move with the "
+	    "accounts, from each payer's latest month.");
+	for (i = 0; i < r->checklist->npayers; i++) {
+		const struct checklist_payer *p = &r->checklist->payers[i];
+		char id[64];
+
+		snprintf(id, sizeof(id), "move-%s", p->payer);
+		doc_heading(d, 3, id, "Payer %s, %s", p->payer, p->period);
+		move_commitments(d, p);
+		move_marketplace(d, p);
+		move_changes(d, p);
+		move_accounts(d, p);
+		move_needs(d, p);
+	}
+}
+
 /* ---- the documents ----------------------------------------------------- */
 
 static struct doc *
@@ -1082,6 +1301,7 @@ report_doc(const struct report *r)
 	else
 		doc_say(d, DOC_TONE_PLAIN, "Not part of this report.");
 	months_section(d, r);
+	move_section(d, r);
 	return d;
 }
 

@@ -6,6 +6,7 @@
 #include "report.h"
 
 #include "budget.h"
+#include "checklist.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -558,6 +559,140 @@ write_pilvi_budget(FILE *fp, const struct budget *b)
 	fputs(b->npayers ? "\n    ]}" : "]}", fp);
 }
 
+/* Exact, with at least the cents. */
+static void
+json_amount(FILE *fp, money_t v)
+{
+	char buf[48];
+
+	money_format_exact(buf, sizeof(buf), v, 2);
+	json_str(fp, buf);
+}
+
+static const char *
+json_bool(int v)
+{
+	return v ? "true" : "false";
+}
+
+static void
+write_amounts(FILE *fp, const char *member, const char *name,
+    const char *detail, const struct checklist_amount *v, size_t n)
+{
+	size_t i;
+
+	fprintf(fp, ",\n     \"%s\": [", member);
+	for (i = 0; i < n; i++) {
+		fprintf(fp, "%s{\"%s\": ", i ? ",\n       " : "\n       ",
+		    name);
+		json_str(fp, v[i].name);
+		fprintf(fp, ", \"%s\": ", detail);
+		json_str(fp, v[i].detail);
+		fputs(", \"currency\": ", fp);
+		json_str(fp, v[i].currency);
+		fputs(", \"amount\": ", fp);
+		json_amount(fp, v[i].amount);
+		putc('}', fp);
+	}
+	putc(']', fp);
+}
+
+/* The move checklist (docs/move.md): per payer, its latest month. */
+static void
+write_checklist(FILE *fp, const struct checklist *c)
+{
+	size_t i, k;
+
+	fputs(",\n  \"move_checklist\": [", fp);
+	for (i = 0; i < c->npayers; i++) {
+		const struct checklist_payer *p = &c->payers[i];
+
+		fputs(i ? ",\n    {\"payer_account\": " :
+		    "\n    {\"payer_account\": ", fp);
+		json_str(fp, p->payer);
+		fputs(", \"period\": ", fp);
+		json_str(fp, p->period);
+		fputs(", \"format\": ", fp);
+		json_str(fp, p->format);
+		fputs(",\n     \"commitments\": [", fp);
+		for (k = 0; k < p->ncommitments; k++) {
+			const struct checklist_commitment *m =
+			    &p->commitments[k];
+
+			fputs(k ? ",\n       {\"kind\": " :
+			    "\n       {\"kind\": ", fp);
+			json_str(fp, m->kind);
+			fputs(", \"arn\": ", fp);
+			json_str(fp, m->arn);
+			fputs(",\n        \"owner_account\": ", fp);
+			json_str(fp, m->owner);
+			fputs(", \"end\": ", fp);
+			json_str(fp, m->end);
+			fputs(", \"currency\": ", fp);
+			json_str(fp, m->currency);
+			fputs(", \"monthly_fee\": ", fp);
+			json_amount(fp, m->fee);
+			fputs(", \"covered\": ", fp);
+			json_amount(fp, m->covered);
+			fprintf(fp, ", \"covered_lines\": %ld,\n        "
+			    "\"accounts\": ", m->covered_lines);
+			json_list(fp, m->accounts, m->naccounts);
+			fprintf(fp, ", \"applies_after_move\": %s}",
+			    m->owner_moves < 0 ? "null" :
+			    json_bool(m->owner_moves));
+		}
+		fputs("],\n     \"marketplace\": [", fp);
+		for (k = 0; k < p->nmarketplace; k++) {
+			const struct checklist_marketplace *m =
+			    &p->marketplace[k];
+
+			fputs(k ? ",\n       {\"seller\": " :
+			    "\n       {\"seller\": ", fp);
+			json_str(fp, m->seller);
+			fputs(", \"product\": ", fp);
+			json_str(fp, m->product);
+			fputs(", \"currency\": ", fp);
+			json_str(fp, m->currency);
+			fputs(", \"amount\": ", fp);
+			json_amount(fp, m->amount);
+			fputs(", \"last_charge\": ", fp);
+			json_str(fp, m->last_charge);
+			fputs(", \"next_charge\": ", fp);
+			json_str(fp, m->next_charge);
+			putc('}', fp);
+		}
+		putc(']', fp);
+		write_amounts(fp, "credits_ending", "service_code",
+		    "service_name", p->credits, p->ncredits);
+		write_amounts(fp, "support_plan", "service_code",
+		    "service_name", p->support, p->nsupport);
+		write_amounts(fp, "taxes", "entity", "tax_type", p->taxes,
+		    p->ntaxes);
+		fputs(",\n     \"currencies\": ", fp);
+		json_list(fp, p->currencies, p->ncurrencies);
+		fputs(",\n     \"accounts\": [", fp);
+		for (k = 0; k < p->naccounts; k++) {
+			const struct checklist_account *a = &p->accounts[k];
+
+			fputs(k ? ",\n       {\"account_id\": " :
+			    "\n       {\"account_id\": ", fp);
+			json_str(fp, a->id);
+			fprintf(fp, ", \"in_data\": %s, \"listed\": %s, "
+			    "\"moves\": %s}", json_bool(a->in_data),
+			    json_bool(a->listed), json_bool(a->moves));
+		}
+		fputs("],\n     \"needs\": {\"complete_month\": ", fp);
+		json_str(fp, p->complete_month);
+		fprintf(fp, ", \"days_known\": %s, \"days_missing\": ",
+		    json_bool(p->days_known));
+		json_list(fp, p->days_missing, p->ndays_missing);
+		fprintf(fp, ",\n       \"has_resources\": %s, "
+		    "\"has_tags\": %s}}", json_bool(p->has_resources),
+		    json_bool(p->has_tags));
+	}
+	fputs(c->npayers ? "\n  ]" : "]", fp);
+}
+
 int
 report_write_estimate_json(const struct estimate *e,
     const struct estimate_record *hist, size_t nhist,
@@ -606,6 +741,8 @@ report_write_json(const struct report *r, FILE *fp)
 		fputs(",\n  \"estimate\": ", fp);
 		write_estimate_body(fp, r->estimate, r->history, r->nhistory);
 	}
+	if (r->checklist != NULL)
+		write_checklist(fp, r->checklist);
 	if (r->pilvi != NULL)
 		write_pilvi_budget(fp, r->pilvi);
 	fputs("\n}\n", fp);

@@ -1168,6 +1168,9 @@ drop_month(struct store *st, long long file_id, const char *payer,
 	return run(st, "DELETE FROM tag_usage WHERE file_id = ?1 AND "
 	    "payer_account = ?2 AND period = ?3", "itt", err,
 	    (int64_t)file_id, payer, period) != 0 ||
+	    run(st, "DELETE FROM move_line WHERE file_id = ?1 AND "
+	    "payer_account = ?2 AND period = ?3", "itt", err,
+	    (int64_t)file_id, payer, period) != 0 ||
 	    run(st, "UPDATE file_period SET active = 0 WHERE file_id = ?1 AND "
 	    "payer_account = ?2 AND period = ?3", "itt", err,
 	    (int64_t)file_id, payer, period) != 0 ? -1 : 0;
@@ -1372,6 +1375,20 @@ store_commit_file(struct store *st, const struct store_file_meta *m,
 		    (int64_t)st->file_id, t->payer, t->period, t->account,
 		    t->key, (int64_t)t->view, (int64_t)t->cost,
 		    (int64_t)t->lines) != 0)
+			goto fail;
+	}
+	for (i = 0; i < m->nmoves; i++) {
+		const struct store_move_line *t = &m->moves[i];
+
+		if (run(st, "INSERT INTO move_line(file_id, payer_account, "
+		    "period, account, kind, ref, name, end_time, line_type, "
+		    "class, view, currency, first_day, last_day, cost, "
+		    "line_items) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
+		    "?10, ?11, ?12, ?13, ?14, ?15, ?16)", "itttttttttitttii",
+		    err, (int64_t)st->file_id, t->payer, t->period, t->account,
+		    t->kind, t->ref, t->name, t->end_time, t->line_type, t->cls,
+		    (int64_t)t->view, t->currency, t->first_day, t->last_day,
+		    (int64_t)t->cost, (int64_t)t->lines) != 0)
 			goto fail;
 	}
 	if (m->mail_from != NULL && run(st, "UPDATE file SET mail_from = ?2, "

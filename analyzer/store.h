@@ -96,6 +96,19 @@ struct store_tag_usage {
 	long lines;
 };
 
+/* Lines the move checklist reads (schema/009-move.sql, move_line). */
+struct store_move_line {
+	char payer[64];
+	char period[8];
+	char account[64];
+	int view;			/* enum charge_view of the lines */
+	const char *kind, *cls, *ref, *name, *end_time, *line_type;
+	const char *currency;
+	char first_day[11], last_day[11];	/* "" when undated */
+	money_t cost;
+	long lines;
+};
+
 struct store_file_meta {
 	const char *sha256;		/* hex */
 	uint64_t size;
@@ -116,6 +129,8 @@ struct store_file_meta {
 	size_t nfixes;
 	const struct store_tag_usage *tags;
 	size_t ntags;
+	const struct store_move_line *moves;
+	size_t nmoves;
 	/* the e-mail it came in, when it did (NULL otherwise) */
 	const char *mail_from, *mail_subject, *mail_message_id, *mail_date;
 };

@@ -777,7 +777,7 @@ test_summaries(void)
 	    "fp2.active = 1 AND fp2.payer_account = fp.payer_account AND "
 	    "fp2.period = fp.period); "
 	    "ALTER TABLE file DROP COLUMN cost_basis; "
-	    "DROP TABLE file_sketch; "
+	    "DROP TABLE file_sketch; DROP TABLE move_line; "
 	    "PRAGMA user_version = 4", NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_close(raw);
 	st = open_or_die(path);
