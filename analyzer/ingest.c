@@ -596,6 +596,23 @@ count_tags(struct ingest_ctx *x, const struct charge *c,
 }
 
 /*
+ * An account id longer than the file's bookkeeping holds (AWS's have 12
+ * digits) is refused, not cut: a cut payer id matched no payer-month of
+ * its own, every line opened another, and the store refused the file as
+ * a fatal error. what: "payer" or "usage". Returns 0 or -1.
+ */
+static int
+check_id_length(struct ingest_ctx *x, struct pv_str id, const char *what,
+    long line, struct pv_error *err)
+{
+	if (id.n < sizeof(x->res->periods->payer))
+		return 0;
+	return pv_error_set(err, PV_ERR_INPUT, x->display, line, "%s account "
+	    "id '%.*s...' is %zu characters long: an AWS account id has 12 "
+	    "digits", what, (int)pv_utf8_prefix(id.p, id.n, 20), id.p, id.n);
+}
+
+/*
  * What a line tells the move checklist (checklist.h), if anything: the
  * commitment it belongs to, a Marketplace seller, a tax charge. Returns
  * the kind ("reservation"...) and sets *ref and *name, or NULL.
@@ -670,23 +687,6 @@ count_move(struct ingest_ctx *x, const struct charge *c, const char *month,
 			e->last_day = day;
 	}
 	return 0;
-}
-
-/*
- * An account id longer than the file's bookkeeping holds (AWS's have 12
- * digits) is refused, not cut: a cut payer id matched no payer-month of
- * its own, every line opened another, and the store refused the file as
- * a fatal error. what: "payer" or "usage". Returns 0 or -1.
- */
-static int
-check_id_length(struct ingest_ctx *x, struct pv_str id, const char *what,
-    long line, struct pv_error *err)
-{
-	if (id.n < sizeof(x->res->periods->payer))
-		return 0;
-	return pv_error_set(err, PV_ERR_INPUT, x->display, line, "%s account "
-	    "id '%.*s...' is %zu characters long: an AWS account id has 12 "
-	    "digits", what, (int)pv_utf8_prefix(id.p, id.n, 20), id.p, id.n);
 }
 
 static int
