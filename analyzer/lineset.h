@@ -13,7 +13,9 @@
  * and only the other 48 bits are stored: 6 bytes a line, about 8 with
  * the arrays' slack and the allocator's share (five million lines: 38
  * MiB), and no table to double and rehash (an open-addressing table of
- * the whole hashes peaked at 95 MiB there).
+ * the whole hashes peaked at 95 MiB there). The price is time: an add
+ * misses the cache twice (the array's place, then the array) where the
+ * table missed it once; bench/README.md has the figures.
  */
 #ifndef PILVI_LINESET_H
 #define PILVI_LINESET_H
