@@ -1668,11 +1668,13 @@ email_budget(struct doc *d, const struct report *r)
 static void
 email_asks(struct doc *d, const struct checklist_payer *p, int npayers)
 {
-	char of[48] = "";
+	char of[48] = "", ofp[48] = "";	/* " (payer X)", " of payer X" */
 	size_t i;
 
-	if (npayers > 1)
+	if (npayers > 1) {
 		snprintf(of, sizeof(of), " (payer %s)", p->payer);
+		snprintf(ofp, sizeof(ofp), " of payer %s", p->payer);
+	}
 	if (p->complete_month == NULL)
 		doc_point(d, "The files of a complete month%s: none up to %s "
 		    "is invoiced with every day.", of, p->period);
@@ -1714,25 +1716,25 @@ email_asks(struct doc *d, const struct checklist_payer *p, int npayers)
 	for (i = 0; i < p->nmarketplace; i++) {
 		const struct checklist_marketplace *m = &p->marketplace[i];
 
-		doc_point(d, "The Marketplace subscription to %s%s%s (%s %s%s%s) "
+		doc_point(d, "The Marketplace subscription%s to %s%s%s (%s %s%s%s) "
 		    "moves only if you subscribe again under Pilvi's billing.",
-		    m->product, m->seller[0] != '\0' ? " from " : "",
+		    ofp, m->product, m->seller[0] != '\0' ? " from " : "",
 		    m->seller, doc_money(m->amount).s, m->currency,
 		    m->next_charge != NULL ? ", next charge " : "",
 		    m->next_charge != NULL ? m->next_charge : "");
 	}
 	for (i = 0; i < p->ncredits; i++)
 		/* a credit is written negative; said as an amount */
-		doc_point(d, "Credits of %s %s on %s end at the move.",
+		doc_point(d, "Credits of %s %s on %s%s end at the move.",
 		    doc_money(p->credits[i].amount < 0 ?
 		    -p->credits[i].amount : p->credits[i].amount).s,
 		    p->credits[i].currency,
 		    p->credits[i].name != NULL ? p->credits[i].name :
-		    "no service");
+		    "no service", of);
 	for (i = 0; i < p->nsupport; i++)
-		doc_point(d, "Your AWS support plan (%s, %s %s a month) is "
+		doc_point(d, "Your AWS support plan%s (%s, %s %s a month) is "
 		    "replaced by Pilvi's support: please confirm you can give "
-		    "it up.", p->support[i].name,
+		    "it up.", ofp, p->support[i].name,
 		    doc_money(p->support[i].amount).s, p->support[i].currency);
 	for (i = 0; i < p->naccounts; i++) {
 		const struct checklist_account *a = &p->accounts[i];
@@ -1757,6 +1759,11 @@ email_doc(const struct report *r)
 	/* the asks are gathered first, so that the readiness sentence
 	 * above them can say whether there are any */
 	doc_steps(asks, DOC_TONE_PLAIN, NULL);
+	/* hand-made lists alone are no bill: nothing to budget or check */
+	if (r->checklist != NULL && r->checklist->npayers == 0)
+		doc_point(asks, "Your billing files: a Cost and Usage Report (or "
+		    "the monthly bills) of your accounts, with a complete "
+		    "month.");
 	for (i = 0; r->checklist != NULL && i < r->checklist->npayers; i++)
 		email_asks(asks, &r->checklist->payers[i],
 		    (int)r->checklist->npayers);

@@ -24,6 +24,12 @@ run $PA --db m.db report --format email --customer "Acme Oy" \
     --pricing rules.csv -o pilvi.txt
 # only the budget differs
 diff aws.txt pilvi.txt
+# three payers: a budget each, each ask says its payer, the numbers
+# line up past 9
+cp "$FIXTURES/cur.csv" "$FIXTURES/dbr.csv" "$FIXTURES/focus.csv" .
+run $PA --db p.db -q ingest cur.csv dbr.csv focus.csv
+run $PA --db p.db report --format email -o payers.txt
+cat payers.txt
 echo "long lines:"
 python3 -c '
 import sys
@@ -31,7 +37,7 @@ for f in sys.argv[1:]:
     for n, l in enumerate(open(f, encoding="utf-8"), 1):
         if len(l.rstrip("\n")) > 72:
             print(f, n, len(l) - 1)
-' aws.txt pilvi.txt
+' aws.txt pilvi.txt payers.txt
 # nothing to ask: a final month with every day in, resource ids and a
 # tag, of one service Pilvi supports; nothing projected, so no range
 {
@@ -45,3 +51,6 @@ for f in sys.argv[1:]:
 } > ready.csv
 run $PA --db r.db -q ingest ready.csv
 run $PA --db r.db report --format email
+# a hand-made list is no bill: the billing files are asked for
+run $PA --db l.db -q ingest move-accounts.csv
+run $PA --db l.db report --format email
