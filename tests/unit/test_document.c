@@ -213,7 +213,7 @@ render_72(const struct doc *d, FILE *fp)
 }
 
 /* At a width of 72 nothing passes 72, a paragraph, a numbered list or a
- * table too wide for it (then printed as records); a numbered list's
+ * table too wide for it (its long words broken); a numbered list's
  * marks are as wide as its widest, so items line up. */
 static void
 test_text_width_72(void)
@@ -234,6 +234,7 @@ test_text_width_72(void)
 	    "XXXXXXXXXXXX-aws-billing-csv-2016-09.csv");
 	out = render(d, render_72);
 	CHECK(widest_line(out) <= 72);
+	CHECK(strstr(out, "PAYER") != NULL);	/* still a table */
 	CHECK(strstr(out, "\n 1. the month is invoiced") != NULL);
 	CHECK(strstr(out, "\n10. the month is invoiced") != NULL);
 	/* a hanging indent under the mark */
