@@ -604,6 +604,8 @@ write_report(const struct cli_options *o, const struct report *r)
 		rc = report_write_markdown(r, fp);
 	else if (strcmp(o->format, "html") == 0)
 		rc = report_write_html(r, fp);
+	else if (strcmp(o->format, "email") == 0)
+		rc = report_write_email(r, fp);
 	else
 		rc = report_write_text(r, fp);
 	if (fp == stdout)

@@ -140,6 +140,13 @@ doc_list(struct doc *d, enum doc_tone tone, const char *title)
 }
 
 void
+doc_steps(struct doc *d, enum doc_tone tone, const char *title)
+{
+	doc_list(d, tone, title);
+	d->blocks[d->nblocks - 1].numbered = 1;
+}
+
+void
 doc_item(struct doc *d)
 {
 	struct doc_block *b = block(d, DOC_LIST, 1);

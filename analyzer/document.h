@@ -32,7 +32,7 @@
 enum doc_kind {
 	DOC_HEADING,		/* level 1-4; id: an anchor, or NULL */
 	DOC_PARAGRAPH,
-	DOC_LIST,		/* items, a title or NULL */
+	DOC_LIST,		/* items, a title or NULL; numbered or not */
 	DOC_FACTS,		/* label: value (what the report is of) */
 	DOC_FIGURES,		/* key figures: label, value, detail */
 	DOC_TABLE,
@@ -135,6 +135,7 @@ struct doc_block {
 	struct doc_text text;	/* paragraph */
 	struct doc_text *items;	/* list */
 	size_t nitems;
+	int numbered;		/* list: 1., 2., ... (steps, asks) */
 	struct doc_pair *pairs;	/* facts, figures */
 	size_t npairs;
 	struct doc_table table;
@@ -154,6 +155,9 @@ void doc_heading(struct doc *d, int level, const char *id,
 /* Open a paragraph, a list (title may be NULL) or a list item. */
 void doc_para(struct doc *d, enum doc_tone tone);
 void doc_list(struct doc *d, enum doc_tone tone, const char *title);
+/* Open a numbered list: where the order or a reference matters ("the
+ * asks below", "point 2"). */
+void doc_steps(struct doc *d, enum doc_tone tone, const char *title);
 void doc_item(struct doc *d);
 /* Append a span to the open paragraph or list item. */
 void doc_add(struct doc *d, enum doc_style style, const char *fmt, ...)
@@ -210,5 +214,9 @@ int doc_numeric(enum doc_type type);
 int report_text_render(const struct doc *d, FILE *fp);
 int report_markdown_render(const struct doc *d, FILE *fp);
 int report_html_render(const struct doc *d, FILE *fp);
+/* Plain text aiming at `width` columns and passing `max_width` with no
+ * line but a word longer than that (report_text_render: 80 and 100). */
+int report_text_render_width(const struct doc *d, size_t width,
+    size_t max_width, FILE *fp);
 
 #endif

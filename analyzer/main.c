@@ -93,7 +93,8 @@ static const struct command commands[] = {
 	  "delivery: per report and billing period the files the newest\n"
 	  "manifest lists, else the newest run; what is skipped is listed with\n"
 	  "the reason.\n" },
-	{ "report", run_report, FILES_OPTIONAL, "text markdown html json", "text", 1,
+	{ "report", run_report, FILES_OPTIONAL, "text markdown html email json",
+	  "text", 1,
 	  "usage: pilvi-analyzer [--db FILE] report [--format FMT] [-o FILE]\n"
 	  "                      [--payer ID] [--month YYYY-MM] [--account ID]\n"
 	  "                      [--catalog FILE] [--threshold PCT]\n"
@@ -103,10 +104,13 @@ static const struct command commands[] = {
 	  "reconciliation against the file's own totals, warnings), budget\n"
 	  "estimate, service inventory, month by month. Every format says the\n"
 	  "same numbers. With FILEs and no --db, they are read into a memory\n"
-	  "database.\n"
+	  "database. The email format is a reply to paste into a mail to the\n"
+	  "customer (72 columns): what came in, services, whether the accounts\n"
+	  "can move, the monthly budget (under Pilvi with --pricing) and a\n"
+	  "numbered list of what is still needed from them.\n"
 	  "\n"
-	  "  -f, --format FMT   text, markdown, html or json (default: as -o's\n"
-	  "                     name ends, .md .html .json, else text)\n"
+	  "  -f, --format FMT   text, markdown, html, email or json (default: as\n"
+	  "                     -o's name ends, .md .html .json, else text)\n"
 	  "  -o, --output FILE  write to FILE (replaced atomically, mode 0600)\n"
 	  "  --customer NAME    a label for the header\n"
 	  "  --payer ID         only this payer account\n"

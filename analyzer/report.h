@@ -236,6 +236,9 @@ int report_write_json(const struct report *r, FILE *fp);
 int report_write_text(const struct report *r, FILE *fp);
 int report_write_markdown(const struct report *r, FILE *fp);
 int report_write_html(const struct report *r, FILE *fp);
+/* A reply to paste into a mail to the customer: plain text, no line
+ * past 72 columns (report --format email). */
+int report_write_email(const struct report *r, FILE *fp);
 /* The file registry as JSON: generated_at and the report's "files"
  * array, the same objects (files --format json). */
 int report_write_files_json(const struct report *r, FILE *fp);

@@ -1473,3 +1473,351 @@ report_write_backtest(const struct estimate_backtest *b, FILE *fp)
 	}
 	return render(d, report_text_render, fp);
 }
+
+/* ---- the e-mail (report --format email) -------------------------------- */
+
+/*
+ * A reply the support person can paste into a mail to the customer:
+ * what we received, the services and Pilvi's support of them, whether
+ * the accounts can move, the monthly budget, and what is still needed
+ * from the customer, numbered so a reply can say "point 2". Plain text
+ * at 72 columns (the width mail clients quote without rewrapping). It
+ * speaks to the customer ("your accounts"), so its sentences are its
+ * own; the figures are the report's.
+ */
+
+/* Services named before "and N more": a mail stays short. */
+#define EMAIL_NAMED 5
+
+/* "2026-09", "2026-08 and 2026-09", "2026-06 to 2026-09" */
+static void
+email_months(struct doc *d, const struct report *r)
+{
+	if (r->nmonths == 1)
+		doc_add(d, DOC_PLAIN, "%s", r->months[0]);
+	else if (r->nmonths == 2)
+		doc_add(d, DOC_PLAIN, "%s and %s", r->months[0], r->months[1]);
+	else if (r->nmonths > 2)
+		doc_add(d, DOC_PLAIN, "%s to %s", r->months[0],
+		    r->months[r->nmonths - 1]);
+}
+
+/* Whether v[0..n-1] holds s. */
+static int
+email_has(char *const *v, size_t n, const char *s)
+{
+	while (n-- > 0)
+		if (strcmp(v[n], s) == 0)
+			return 1;
+	return 0;
+}
+
+/* (a) What we received: the payers and accounts of the bills (a
+ * hand-made list's accounts are no bill). */
+static void
+email_received(struct doc *d, const struct report *r)
+{
+	char **payers = xcalloc(r->nperiods + 1, sizeof(*payers));
+	char **accounts = xcalloc(r->nlines + 1, sizeof(*accounts));
+	size_t i, k, nok = 0, np = 0, na = 0;
+
+	for (i = 0; i < r->nfiles; i++)
+		nok += strcmp(r->files[i].status, "ok") == 0 &&
+		    r->files[i].replaced_by == 0;
+	for (i = 0; i < r->nperiods; i++)
+		if (!email_has(payers, np, r->periods[i].payer))
+			payers[np++] = r->periods[i].payer;
+	for (i = 0; i < r->nlines; i++)
+		for (k = 0; k < r->nperiods; k++)
+			if (strcmp(r->lines[i].payer, r->periods[k].payer) == 0
+			    && strcmp(r->lines[i].period,
+			    r->periods[k].period) == 0 && !email_has(accounts,
+			    na, r->lines[i].account)) {
+				accounts[na++] = r->lines[i].account;
+				break;
+			}
+	if (np == 0)
+		doc_say(d, DOC_TONE_PLAIN, "We have received no billing data "
+		    "yet.");
+	else {
+		doc_para(d, DOC_TONE_PLAIN);
+		doc_add(d, DOC_PLAIN, "We received %zu file%s with billing data "
+		    "for ", nok, plural(nok));
+		email_months(d, r);
+		doc_add(d, DOC_PLAIN, ": payer account%s ", plural(np));
+		for (i = 0; i < np; i++)
+			doc_add(d, DOC_PLAIN, "%s%s", i == 0 ? "" : i + 1 < np ?
+			    ", " : " and ", payers[i]);
+		doc_add(d, DOC_PLAIN, ", %zu account%s in all.", na,
+		    plural(na));
+	}
+	free(payers);
+	free(accounts);
+}
+
+/* (b) The services of the latest month and Pilvi's support of them:
+ * each named once however many accounts run it. */
+static void
+email_services(struct doc *d, const struct inventory *inv)
+{
+	struct sbuf names = { 0 };
+	const char *month = NULL;	/* the latest bill's */
+	size_t i, k, n = 0, nbad = 0;
+	int listed = 0;			/* a hand-made list names some */
+
+	for (i = 0; i < inv->nservices; i++) {
+		const struct inventory_service *s = &inv->services[i];
+
+		for (k = 0; k < i && strcmp(s->code, inv->services[k].code);
+		    k++)
+			;
+		n += k == i;
+		listed |= s->manual;
+		if (!s->manual && (month == NULL || strcmp(s->period,
+		    month) > 0))
+			month = s->period;
+	}
+	if (n == 0) {
+		doc_say(d, DOC_TONE_PLAIN, "The files show no AWS services.");
+		return;
+	}
+	for (i = 0; i < inv->nattention; i++) {
+		const struct inventory_service *s =
+		    &inv->services[inv->attention[i]];
+
+		for (k = 0; k < i && strcmp(s->code,
+		    inv->services[inv->attention[k]].code) != 0; k++)
+			;
+		if (k < i)
+			continue;
+		if (nbad++ < EMAIL_NAMED)
+			sb_add(&names, "%s%s", nbad > 1 ? ", " : "", s->code);
+	}
+	if (nbad > EMAIL_NAMED)
+		sb_add(&names, " and %zu more", nbad - EMAIL_NAMED);
+	doc_para(d, DOC_TONE_PLAIN);
+	if (month != NULL)
+		doc_add(d, DOC_PLAIN, "%s %s%s name%s %zu AWS service%s. ",
+		    "The bill of", month, listed ? " and your lists" : "",
+		    listed ? "" : "s", n, plural(n));
+	else
+		doc_add(d, DOC_PLAIN, "Your lists name %zu AWS service%s. ", n,
+		    plural(n));
+	if (nbad == 0)
+		doc_add(d, DOC_PLAIN, "Pilvi supports %s.", n == 1 ? "it" :
+		    "all of them");
+	else
+		doc_add(d, DOC_PLAIN, "Pilvi supports %zu of them; %s need%s a "
+		    "check on our side first: %s.", n - nbad, nbad == 1 ?
+		    "one" : doc_count((long long)nbad).s, nbad == 1 ? "s" : "",
+		    names.s);
+	free(names.s);
+}
+
+/* (d) The monthly budget: under Pilvi (--pricing) beside AWS's, else
+ * AWS's estimate with its range and typical error; a payer a line. */
+static void
+email_budget(struct doc *d, const struct report *r)
+{
+	const struct estimate *e = r->estimate;
+	size_t i, n = r->pilvi != NULL ? r->pilvi->npayers : e->npayers;
+
+	for (i = 0; i < n; i++) {
+		char who[48] = "";
+
+		if (n > 1)
+			snprintf(who, sizeof(who), " of payer %s",
+			    r->pilvi != NULL ? r->pilvi->payers[i].payer :
+			    e->payers[i].payer);
+		doc_para(d, DOC_TONE_PLAIN);
+		if (r->pilvi != NULL) {
+			const struct budget_payer *p = &r->pilvi->payers[i];
+			const struct pricing_result *a = &p->at;
+
+			doc_add(d, DOC_PLAIN, "The monthly budget%s under Pilvi, "
+			    "for %s: %s %s before tax", who, p->period,
+			    doc_money(a->pilvi_amount).s, a->currency);
+			if (p->low != p->high)
+				doc_add(d, DOC_PLAIN, " (80 %% range %s to %s)",
+				    doc_money(p->low).s, doc_money(p->high).s);
+			doc_add(d, DOC_PLAIN, ", against %s %s at AWS.",
+			    doc_money(a->aws_amount).s, a->aws_currency);
+		} else {
+			const struct estimate_payer *p = &e->payers[i];
+
+			doc_add(d, DOC_PLAIN, "The monthly budget%s at AWS, for "
+			    "%s: %s %s before tax", who, p->period,
+			    doc_money(p->amount).s, p->currency);
+			if (!p->complete)
+				doc_add(d, DOC_PLAIN, " (80 %% range %s to %s; "
+				    "typical error ±%.1f %%).",
+				    doc_money(p->low).s, doc_money(p->high).s,
+				    p->typical_error);
+			else
+				doc_add(d, DOC_PLAIN, ", %s.", p->final ?
+				    "as invoiced" : "every day in");
+		}
+	}
+	if (n == 0)
+		doc_say(d, DOC_TONE_PLAIN, "There is no month to budget from "
+		    "yet.");
+}
+
+/* (e) What is still needed from the customer, and what they must act
+ * on, of one payer's month: items of the list opened last. */
+static void
+email_asks(struct doc *d, const struct checklist_payer *p, int npayers)
+{
+	char of[48] = "", ofp[48] = "";	/* " (payer X)", " of payer X" */
+	size_t i;
+
+	if (npayers > 1) {
+		snprintf(of, sizeof(of), " (payer %s)", p->payer);
+		snprintf(ofp, sizeof(ofp), " of payer %s", p->payer);
+	}
+	if (p->complete_month == NULL)
+		doc_point(d, "The files of a complete month%s: none up to %s "
+		    "is invoiced with every day.", of, p->period);
+	if (p->ndays_missing > 0) {
+		char *runs = day_runs(p->days_missing, p->ndays_missing);
+
+		doc_point(d, "The missing day%s of %s%s: %s; the files hold no "
+		    "usage for %s.", plural(p->ndays_missing), p->period, of,
+		    runs, p->ndays_missing == 1 ? "it" : "them");
+		free(runs);
+	}
+	if (!p->has_resources)
+		doc_point(d, "A Cost and Usage Report with resource ids%s: "
+		    "the files we have name no resources.", of);
+	if (!p->has_tags)
+		doc_point(d, "Your cost allocation tags%s, if you use any: no "
+		    "line of the files carries one.", of);
+	for (i = 0; i < p->ncommitments; i++) {
+		const struct checklist_commitment *m = &p->commitments[i];
+		const char *kind = strcmp(m->kind, "reservation") == 0 ?
+		    "Reserved Instance" : "Savings Plan";
+
+		if (m->owner_moves > 0)
+			continue;
+		doc_item(d);
+		doc_add(d, DOC_PLAIN, "%s %s", kind, arn_id(m->arn));
+		if (m->end != NULL)
+			doc_add(d, DOC_PLAIN, ", ending %.10s", m->end);
+		if (m->owner_moves < 0)
+			doc_add(d, DOC_PLAIN, ": the files do not say which "
+			    "account owns it; please tell us.");
+		else
+			doc_add(d, DOC_PLAIN, ", is owned by account %s, which "
+			    "does not move: it stops applying after the move "
+			    "(%s %s of usage a month). Please tell us whether "
+			    "to replace it.", m->owner, doc_money(m->covered).s,
+			    m->currency);
+	}
+	for (i = 0; i < p->nmarketplace; i++) {
+		const struct checklist_marketplace *m = &p->marketplace[i];
+
+		doc_point(d, "The Marketplace subscription%s to %s%s%s (%s %s%s%s) "
+		    "moves only if you subscribe again under Pilvi's billing.",
+		    ofp, m->product, m->seller[0] != '\0' ? " from " : "",
+		    m->seller, doc_money(m->amount).s, m->currency,
+		    m->next_charge != NULL ? ", next charge " : "",
+		    m->next_charge != NULL ? m->next_charge : "");
+	}
+	for (i = 0; i < p->ncredits; i++)
+		/* a credit is written negative; said as an amount */
+		doc_point(d, "Credits of %s %s on %s%s end at the move.",
+		    doc_money(p->credits[i].amount < 0 ?
+		    -p->credits[i].amount : p->credits[i].amount).s,
+		    p->credits[i].currency,
+		    p->credits[i].name != NULL ? p->credits[i].name :
+		    "no service", of);
+	for (i = 0; i < p->nsupport; i++)
+		doc_point(d, "Your AWS support plan%s (%s, %s %s a month) is "
+		    "replaced by Pilvi's support: please confirm you can give "
+		    "it up.", ofp, p->support[i].name,
+		    doc_money(p->support[i].amount).s, p->support[i].currency);
+	for (i = 0; i < p->naccounts; i++) {
+		const struct checklist_account *a = &p->accounts[i];
+
+		if (a->in_data && !a->listed && p->has_list)
+			doc_point(d, "Account %s is in the bill but not on your "
+			    "list of accounts that move: does it move?", a->id);
+		else if (!a->in_data && a->listed)
+			doc_point(d, "Account %s is on your list but has no "
+			    "line in the bill: the files of its payer, please.",
+			    a->id);
+	}
+}
+
+static struct doc *
+email_doc(const struct report *r)
+{
+	struct doc *d = doc_new(), *asks = doc_new();
+	const struct inventory *inv = r->inventory;
+	size_t i, nasks, nattention = inv != NULL ? inv->nattention : 0;
+
+	/* the asks are gathered first, so that the readiness sentence
+	 * above them can say whether there are any */
+	doc_steps(asks, DOC_TONE_PLAIN, NULL);
+	/* hand-made lists alone are no bill: nothing to budget or check */
+	if (r->checklist != NULL && r->checklist->npayers == 0)
+		doc_point(asks, "Your billing files: a Cost and Usage Report (or "
+		    "the monthly bills) of your accounts, with a complete "
+		    "month.");
+	for (i = 0; r->checklist != NULL && i < r->checklist->npayers; i++)
+		email_asks(asks, &r->checklist->payers[i],
+		    (int)r->checklist->npayers);
+	nasks = asks->blocks[0].nitems;
+	email_received(d, r);
+	if (inv != NULL)
+		email_services(d, inv);
+	if (r->checklist != NULL) {
+		doc_para(d, DOC_TONE_PLAIN);
+		if (nasks == 0 && nattention == 0)
+			doc_add(d, DOC_PLAIN, "The accounts can move to Pilvi "
+			    "now: we need nothing more from you.");
+		else if (nasks == 0)
+			doc_add(d, DOC_PLAIN, "The accounts can move to Pilvi "
+			    "once we have checked the service%s above; we need "
+			    "nothing more from you.", plural(nattention));
+		else
+			doc_add(d, DOC_PLAIN, "The accounts can move to Pilvi "
+			    "after the %s below%s.", nasks == 1 ? "point" :
+			    "points", nattention > 0 ? ", and once we have "
+			    "checked the services above" : "");
+	}
+	if (r->estimate != NULL)
+		email_budget(d, r);
+	if (nasks > 0) {
+		doc_say(d, DOC_TONE_PLAIN, "What we still need from you, or "
+		    "what you need to act on:");
+		doc_steps(d, DOC_TONE_PLAIN, NULL);
+		for (i = 0; i < nasks; i++) {
+			const struct doc_text *t = &asks->blocks[0].items[i];
+			size_t k;
+
+			doc_item(d);
+			for (k = 0; k < t->nspans; k++)
+				doc_add(d, t->spans[k].style, "%s",
+				    t->spans[k].text);
+		}
+	}
+	doc_free(asks);
+	return d;
+}
+
+int
+report_write_email(const struct report *r, FILE *fp)
+{
+	struct doc *d = email_doc(r);
+	int rc;
+
+	/* a subject line first: the mail needs one, and it says who the
+	 * mail is about when the support person answers several */
+	fprintf(fp, "Subject: Moving %s%sAWS billing to Pilvi\n\n",
+	    r->customer != NULL ? r->customer : "your",
+	    r->customer != NULL ? "'s " : " ");
+	rc = report_text_render_width(d, 72, 72, fp);
+	doc_free(d);
+	return rc != 0 || ferror(fp) ? -1 : 0;
+}

@@ -586,13 +586,14 @@ text_block(FILE *fp, const struct doc_block *b)
 	if (b->title != NULL)
 		tag(fp, b->tone >= DOC_TONE_WARN ? "<strong>" : "<p>", b->title,
 		    b->tone >= DOC_TONE_WARN ? "</strong>\n" : ":</p>\n");
-	fputs("<ul>\n", fp);
+	fputs(b->numbered ? "<ol>\n" : "<ul>\n", fp);
 	for (k = 0; k < b->nitems; k++) {
 		fputs("<li>", fp);
 		spans(fp, &b->items[k]);
 		fputs("</li>\n", fp);
 	}
-	fputs(b->tone >= DOC_TONE_WARN ? "</ul></div>\n" : "</ul>\n", fp);
+	fputs(b->numbered ? "</ol>" : "</ul>", fp);
+	fputs(b->tone >= DOC_TONE_WARN ? "</div>\n" : "\n", fp);
 }
 
 static void

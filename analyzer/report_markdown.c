@@ -154,7 +154,10 @@ report_markdown_render(const struct doc *d, FILE *fp)
 			if (b->title != NULL)
 				md_put(fp, "**", b->title, 0, "**\n\n");
 			for (k = 0; k < b->nitems; k++) {
-				fputs("- ", fp);
+				if (b->numbered)
+					fprintf(fp, "%zu. ", k + 1);
+				else
+					fputs("- ", fp);
 				md_spans(fp, &b->items[k]);
 				putc('\n', fp);
 			}

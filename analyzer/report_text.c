@@ -3,7 +3,8 @@
  * no markup. Paragraphs wrap at 80 columns; a table fits 80 columns by
  * wrapping its text columns where it can and never passes 100 (a table
  * that cannot is printed as one record per row). Charts are for the
- * HTML report and are left out here.
+ * HTML report and are left out here. report_text_render_width lays the
+ * same out to other widths (an e-mail's 72 columns, never passed).
  */
 #include "document.h"
 
@@ -20,6 +21,11 @@
 
 #define MAX(a, b) ((a) > (b) ? (a) : (b))
 #define MIN(a, b) ((a) < (b) ? (a) : (b))
+
+/* The widths a rendering aims at and never passes. */
+struct layout {
+	size_t width, max;
+};
 
 /* Bytes of the first n code points of s (all of s when shorter). */
 static size_t
@@ -105,10 +111,12 @@ put_pad(FILE *fp, size_t n)
 /* A paragraph: `first` before the first line, `indent` spaces before
  * the others (a hanging indent). */
 static void
-put_wrapped(FILE *fp, const char *s, size_t indent, const char *first)
+put_wrapped(FILE *fp, const struct layout *lo, const char *s, size_t indent,
+    const char *first)
 {
 	char **lines;
-	size_t n = wrap(s, WIDTH > indent + 20 ? WIDTH - indent : 20, &lines);
+	size_t n = wrap(s, lo->width > indent + 20 ? lo->width - indent : 20,
+	    &lines);
 	size_t i;
 
 	for (i = 0; i < n; i++) {
@@ -124,7 +132,8 @@ put_wrapped(FILE *fp, const char *s, size_t indent, const char *first)
 /* A paragraph or list item: its spans as one text (plain has no
  * styles), wrapped. */
 static void
-put_text(FILE *fp, const struct doc_text *t, size_t indent, const char *bullet)
+put_text(FILE *fp, const struct layout *lo, const struct doc_text *t,
+    size_t indent, const char *bullet)
 {
 	char first[16], *s;
 	size_t i, len = 0;
@@ -137,7 +146,7 @@ put_text(FILE *fp, const struct doc_text *t, size_t indent, const char *bullet)
 		len += strlen(s + len);
 	}
 	snprintf(first, sizeof(first), "%*s%s", (int)indent, "", bullet);
-	put_wrapped(fp, s, indent + strlen(bullet), first);
+	put_wrapped(fp, lo, s, indent + strlen(bullet), first);
 	free(s);
 }
 
@@ -198,7 +207,8 @@ titles(const struct doc_table *t)
 
 /* A table too wide even wrapped: one "TITLE: value" block per row. */
 static void
-put_records(FILE *fp, const struct doc_table *t, char **head, size_t indent)
+put_records(FILE *fp, const struct layout *lo, const struct doc_table *t,
+    char **head, size_t indent)
 {
 	size_t r, i, tw = 0;
 
@@ -212,8 +222,8 @@ put_records(FILE *fp, const struct doc_table *t, char **head, size_t indent)
 
 			snprintf(first, sizeof(first), "%*s%s:%*s", (int)indent,
 			    "", head[i], (int)(tw - doc_width(head[i]) + 1), "");
-			put_wrapped(fp, t->rows[r].cells[i].text, indent + tw +
-			    2, first);
+			put_wrapped(fp, lo, t->rows[r].cells[i].text, indent +
+			    tw + 2, first);
 		}
 	}
 }
@@ -243,12 +253,13 @@ narrow(size_t *w, const size_t *min, size_t ncols, size_t indent,
 }
 
 /*
- * A table aims at WIDTH by wrapping text at its spaces (no column below
- * MIN_TEXT, no word broken); past MAX_WIDTH it breaks words longer than
- * WORD too; past that it is printed as records.
+ * A table aims at lo->width by wrapping text at its spaces (no column
+ * below MIN_TEXT, no word broken); past lo->max it breaks words longer
+ * than WORD too; past that it is printed as records.
  */
 static void
-put_table(FILE *fp, const struct doc_table *t, size_t indent, int header)
+put_table(FILE *fp, const struct layout *lo, const struct doc_table *t,
+    size_t indent, int header)
 {
 	/* widths: as wide as the widest cell; soft and hard: narrowest */
 	size_t *w = xcalloc(3 * t->ncols, sizeof(*w));
@@ -272,9 +283,9 @@ put_table(FILE *fp, const struct doc_table *t, size_t indent, int header)
 			hard[i] = MAX(hard[i], MAX(phrase, MIN(word, WORD)));
 		}
 	}
-	if (narrow(w, soft, t->ncols, indent, WIDTH) > MAX_WIDTH &&
-	    narrow(w, hard, t->ncols, indent, MAX_WIDTH) > MAX_WIDTH)
-		put_records(fp, t, head, indent);
+	if (narrow(w, soft, t->ncols, indent, lo->width) > lo->max &&
+	    narrow(w, hard, t->ncols, indent, lo->max) > lo->max)
+		put_records(fp, lo, t, head, indent);
 	else {
 		if (header)
 			put_row(fp, t, (const char *const *)head, w, indent);
@@ -293,7 +304,8 @@ put_table(FILE *fp, const struct doc_table *t, size_t indent, int header)
 
 /* Facts and key figures are tables without a header. */
 static void
-put_pairs(FILE *fp, const struct doc_block *b, size_t indent)
+put_pairs(FILE *fp, const struct layout *lo, const struct doc_block *b,
+    size_t indent)
 {
 	struct doc *tmp = doc_new();
 	struct doc_table *t = doc_table(tmp, b->kind == DOC_FACTS ? "|" :
@@ -308,23 +320,36 @@ put_pairs(FILE *fp, const struct doc_block *b, size_t indent)
 		if (b->kind == DOC_FIGURES)
 			doc_cell(t, DOC_PLAIN, "%s", b->pairs[i].detail);
 	}
-	put_table(fp, t, indent, 0);
+	put_table(fp, lo, t, indent, 0);
 	doc_free(tmp);
 }
 
 /* ---- blocks ------------------------------------------------------------ */
 
+/* Decimal digits of n (at most 20). */
+static int
+digits(size_t n)
+{
+	int d = 1;
+
+	while (n >= 10) {
+		n /= 10;
+		d++;
+	}
+	return d;
+}
+
 /* Headings at the left but the smallest, which stands with the text
  * (indented 2 under every heading). */
 static void
-put_heading(FILE *fp, const struct doc_block *b)
+put_heading(FILE *fp, const struct layout *lo, const struct doc_block *b)
 {
 	size_t n = doc_width(b->title);
 
-	put_wrapped(fp, b->title, b->level == 4 ? 2 : 0, b->level == 4 ?
+	put_wrapped(fp, lo, b->title, b->level == 4 ? 2 : 0, b->level == 4 ?
 	    "  " : "");
 	if (b->level <= 2) {
-		for (n = n > WIDTH ? WIDTH : n; n > 0; n--)
+		for (n = n > lo->width ? lo->width : n; n > 0; n--)
 			putc(b->level == 1 ? '=' : '-', fp);
 		putc('\n', fp);
 	}
@@ -333,6 +358,15 @@ put_heading(FILE *fp, const struct doc_block *b)
 int
 report_text_render(const struct doc *d, FILE *fp)
 {
+	return report_text_render_width(d, WIDTH, MAX_WIDTH, fp);
+}
+
+int
+report_text_render_width(const struct doc *d, size_t width,
+    size_t max_width, FILE *fp)
+{
+	const struct layout lo = { width, max_width < width ? width :
+	    max_width };
 	size_t i, k, indent = 0;
 	int after_heading = 0;
 
@@ -347,26 +381,34 @@ report_text_render(const struct doc *d, FILE *fp)
 		after_heading = 0;
 		switch (b->kind) {
 		case DOC_HEADING:
-			put_heading(fp, b);
+			put_heading(fp, &lo, b);
 			indent = 2;
 			after_heading = b->level;
 			break;
 		case DOC_PARAGRAPH:
-			put_text(fp, &b->text, indent, "");
+			put_text(fp, &lo, &b->text, indent, "");
 			break;
 		case DOC_LIST:
 			if (b->title != NULL)
 				fprintf(fp, "%*s%s:\n", (int)indent, "",
 				    b->title);
-			for (k = 0; k < b->nitems; k++)
-				put_text(fp, &b->items[k], indent, "- ");
+			for (k = 0; k < b->nitems; k++) {
+				char mark[48];
+
+				/* a numbered list's marks are as wide as
+				 * its widest, so the items line up */
+				snprintf(mark, sizeof(mark), "%*zu. ",
+				    digits(b->nitems) & 0x1f, k + 1);
+				put_text(fp, &lo, &b->items[k], indent,
+				    b->numbered ? mark : "- ");
+			}
 			break;
 		case DOC_FACTS:
 		case DOC_FIGURES:
-			put_pairs(fp, b, indent);
+			put_pairs(fp, &lo, b, indent);
 			break;
 		case DOC_TABLE:
-			put_table(fp, &b->table, indent, 1);
+			put_table(fp, &lo, &b->table, indent, 1);
 			break;
 		case DOC_CHART:
 			break;

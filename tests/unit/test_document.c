@@ -205,6 +205,77 @@ test_text_fits(void)
 	doc_free(d);
 }
 
+/* report_text_render at 72 columns for an e-mail. */
+static int
+render_72(const struct doc *d, FILE *fp)
+{
+	return report_text_render_width(d, 72, 72, fp);
+}
+
+/* At a width of 72 nothing passes 72, a paragraph, a numbered list or a
+ * table too wide for it (its long words broken); a numbered list's
+ * marks are as wide as its widest, so items line up. */
+static void
+test_text_width_72(void)
+{
+	struct doc *d = doc_new();
+	struct doc_table *t;
+	char *out;
+	int i;
+
+	doc_say(d, DOC_TONE_PLAIN, "%s", long_words);
+	doc_steps(d, DOC_TONE_PLAIN, NULL);
+	for (i = 0; i < 10; i++)
+		doc_point(d, "%s", long_words);
+	t = doc_table(d, "Payer|Note|$Total|File");
+	doc_row(t, 0);
+	doc_cells(t, "123456789012", long_words,
+	    doc_money(13630088000000000LL).s, "/work/shared/samples/"
+	    "XXXXXXXXXXXX-aws-billing-csv-2016-09.csv");
+	out = render(d, render_72);
+	CHECK(widest_line(out) <= 72);
+	CHECK(strstr(out, "PAYER") != NULL);	/* still a table */
+	CHECK(strstr(out, "\n 1. the month is invoiced") != NULL);
+	CHECK(strstr(out, "\n10. the month is invoiced") != NULL);
+	/* a hanging indent under the mark */
+	CHECK(strstr(out, "30 days: the\n    totals are") != NULL);
+	free(out);
+	/* the terminal's 80 columns are what the paragraph passes at 72 */
+	out = render(d, report_text_render);
+	CHECK(widest_line(out) > 72);
+	free(out);
+	doc_free(d);
+}
+
+/* A numbered list is one in every format. */
+static void
+test_numbered_list(void)
+{
+	struct doc *d = doc_new();
+	char *out;
+
+	doc_steps(d, DOC_TONE_PLAIN, NULL);
+	doc_point(d, "first");
+	doc_point(d, "second");
+	doc_list(d, DOC_TONE_PLAIN, NULL);
+	doc_point(d, "bullet");
+	CHECK_INT(d->blocks[0].numbered, 1);
+	CHECK_INT(d->blocks[1].numbered, 0);
+	out = render(d, report_text_render);
+	CHECK_STR(out, "1. first\n2. second\n\n- bullet\n");
+	free(out);
+	out = render(d, report_markdown_render);
+	CHECK(strstr(out, "1. first\n2. second\n") != NULL);
+	CHECK(strstr(out, "- bullet") != NULL);
+	free(out);
+	out = render(d, report_html_render);
+	CHECK(strstr(out, "<ol>\n<li>first</li>\n<li>second</li>\n</ol>") !=
+	    NULL);
+	CHECK(strstr(out, "<ul>\n<li>bullet</li>\n</ul>") != NULL);
+	free(out);
+	doc_free(d);
+}
+
 /* A table that cannot fit 100 columns even wrapped is one record a row. */
 static void
 test_text_records(void)
@@ -298,6 +369,8 @@ main(void)
 	RUN(test_width_counts_code_points);
 	RUN(test_text_fits);
 	RUN(test_text_records);
+	RUN(test_text_width_72);
+	RUN(test_numbered_list);
 	RUN(test_charts_only_in_html);
 	RUN(test_escaping);
 	TEST_END();
