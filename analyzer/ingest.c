@@ -1235,6 +1235,25 @@ fixed_id(char *out, size_t n, const char *id, size_t len,
 	snprintf(out, n, "%.*s", (int)len, id);
 }
 
+/*
+ * Split a key of key_part()s in place into at most nf fields (the last
+ * keeps any separators after it): the tables are not looked up again
+ * once their rows are made. Returns the number of fields.
+ */
+static int
+split_key(char *key, char **f, int nf)
+{
+	char *p = key;
+	int j = 0;
+
+	f[0] = key;
+	while (j + 1 < nf && (p = strchr(p, '\x1f')) != NULL) {
+		*p++ = '\0';
+		f[++j] = p;
+	}
+	return j + 1;
+}
+
 /* The tag entries as rows for the store; keys point into x->tags. */
 static struct store_tag_usage *
 tag_usage_list(struct ingest_ctx *x, const struct store_account_fix *fixes,
@@ -1245,22 +1264,15 @@ tag_usage_list(struct ingest_ctx *x, const struct store_account_fix *fixes,
 
 	for (i = 0; i < x->tags.cap; i++) {
 		struct tag_entry *e = &x->tags.v[i];
-		const char *f[5], *p;
-		int j = 0;
+		char *f[5];
 
-		if (e->key == NULL)
+		if (e->key == NULL || split_key(e->key, f, 5) != 5)
 			continue;
-		f[0] = e->key;
-		for (p = e->key; j < 4 && (p = strchr(p, '\x1f')) != NULL; p++)
-			f[++j] = p + 1;
-		if (j != 4)
-			continue;
-		fixed_id(v[k].payer, sizeof(v[k].payer), f[0],
-		    (size_t)(f[1] - f[0] - 1), fixes, nfixes);
-		snprintf(v[k].period, sizeof(v[k].period), "%.*s",
-		    (int)(f[2] - f[1] - 1), f[1]);
+		fixed_id(v[k].payer, sizeof(v[k].payer), f[0], strlen(f[0]),
+		    fixes, nfixes);
+		snprintf(v[k].period, sizeof(v[k].period), "%s", f[1]);
 		fixed_id(v[k].account, sizeof(v[k].account), f[2],
-		    (size_t)(f[3] - f[2] - 1), fixes, nfixes);
+		    strlen(f[2]), fixes, nfixes);
 		v[k].view = f[3][0] - '0';
 		v[k].key = f[4];
 		v[k].cost = e->cost;
@@ -1281,18 +1293,9 @@ move_line_list(struct ingest_ctx *x, const struct store_account_fix *fixes,
 
 	for (i = 0; i < x->moves.cap; i++) {
 		struct tag_entry *e = &x->moves.v[i];
-		char *f[11], *p;
-		int j = 0;
+		char *f[11];
 
-		if (e->key == NULL)
-			continue;
-		/* split the key in place: it is not looked up again */
-		f[0] = e->key;
-		for (p = e->key; j < 10 && (p = strchr(p, '\x1f')) != NULL;) {
-			*p++ = '\0';
-			f[++j] = p;
-		}
-		if (j != 10)
+		if (e->key == NULL || split_key(e->key, f, 11) != 11)
 			continue;
 		fixed_id(v[k].payer, sizeof(v[k].payer), f[0], strlen(f[0]),
 		    fixes, nfixes);
