@@ -114,6 +114,34 @@ attach_pilvi(const struct cli_options *o, struct store *st, struct report *r)
 	return status;
 }
 
+/*
+ * The store and the report the exports write from, with the budget under
+ * Pilvi when --pricing asks for it. Returns EXIT_OK with *st and *r
+ * (the caller closes and frees them), or the status to give up with,
+ * the error printed and nothing left open.
+ */
+static int
+open_report(const struct cli_options *o, const struct report_options *ro,
+    struct store **st, struct report **r)
+{
+	struct pv_error err;
+	int status;
+
+	if ((status = open_store(o, st)) != EXIT_OK)
+		return status;
+	pv_error_clear(&err);
+	if (report_build(*st, ro, r, &err) != 0) {
+		print_error(&err);
+		store_close(*st);
+		return EXIT_FATAL;
+	}
+	if ((status = attach_pilvi(o, *st, *r)) != EXIT_OK) {
+		report_free(*r);
+		store_close(*st);
+	}
+	return status;
+}
+
 static double elapsed(const struct timespec *t0);
 
 void
@@ -827,24 +855,13 @@ export_parquet_dir(const struct cli_options *o,
 		    "(%s); %s\n", why, duck_how_to_add());
 		return EXIT_REJECTED;
 	}
-	if ((status = open_store(o, &st)) != EXIT_OK)
-		return status;
-	pv_error_clear(&err);
 	/* the feed's rows need the periods, the lines and the estimate;
 	 * not the inventory, which on a bill of 100,000 resources took
 	 * most of three minutes */
 	ro.parts = REPORT_PERIODS | REPORT_ESTIMATE;
-	if (report_build(st, &ro, &r, &err) != 0) {
-		print_error(&err);
-		store_close(st);
-		return EXIT_FATAL;
-	}
-	/* --pricing: the feed's pilvi rows, as in the csv */
-	if ((status = attach_pilvi(o, st, r)) != EXIT_OK) {
-		report_free(r);
-		store_close(st);
+	if ((status = open_report(o, &ro, &st, &r)) != EXIT_OK)
 		return status;
-	}
+	pv_error_clear(&err);
 	if (export_parquet(st, r, &eo, o->output, &stats, &err) != 0) {
 		print_error(&err);
 		status = err.kind == PV_ERR_INPUT ? EXIT_REJECTED : EXIT_FATAL;
@@ -876,19 +893,8 @@ cli_export(const struct cli_options *o)
 
 	if (strcmp(o->format, "parquet") == 0)
 		return export_parquet_dir(o, &ro);
-	if ((status = open_store(o, &st)) != EXIT_OK)
+	if ((status = open_report(o, &ro, &st, &r)) != EXIT_OK)
 		return status;
-	pv_error_clear(&err);
-	if (report_build(st, &ro, &r, &err) != 0) {
-		print_error(&err);
-		store_close(st);
-		return EXIT_FATAL;
-	}
-	if ((status = attach_pilvi(o, st, r)) != EXIT_OK) {
-		report_free(r);
-		store_close(st);
-		return status;
-	}
 	store_close(st);
 	if (strcmp(o->output, "-") == 0) {
 		rc = export_to_stdout(r, o->format);
