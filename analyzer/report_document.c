@@ -661,6 +661,14 @@ services_table(struct doc *d, const struct estimate_service *s, size_t n,
 	}
 }
 
+/* " (80 % range 67.82 to 93.15)" */
+static void
+range_of(struct doc *d, money_t low, money_t high)
+{
+	doc_add(d, DOC_PLAIN, " (80 %% range %s to %s)", doc_money(low).s,
+	    doc_money(high).s);
+}
+
 /* "76.99 USD", and with `range` " (80 % range 67.82 to 93.15),
  * confidence low" */
 static void
@@ -670,8 +678,8 @@ amount_range(struct doc *d, money_t amount, const char *currency,
 	doc_add(d, DOC_STRONG, "%s %s", doc_money(amount).s, currency);
 	if (!range)
 		return;
-	doc_add(d, DOC_PLAIN, " (80 %% range %s to %s), confidence ",
-	    doc_money(low).s, doc_money(high).s);
+	range_of(d, low, high);
+	doc_add(d, DOC_PLAIN, ", confidence ");
 	doc_add(d, DOC_STRONG, "%s", confidence != NULL ? confidence : "none");
 }
 
@@ -812,8 +820,7 @@ pilvi_section(struct doc *d, const struct budget *b)
 		    a->currency);
 		doc_add(d, DOC_PLAIN, " before tax");
 		if (p->low != p->high)
-			doc_add(d, DOC_PLAIN, " (80 %% range %s to %s)",
-			    doc_money(p->low).s, doc_money(p->high).s);
+			range_of(d, p->low, p->high);
 		doc_add(d, DOC_PLAIN, ", against %s %s at AWS; with %s tax "
 		    "and %s credits: %s %s", doc_money(a->aws_amount).s,
 		    a->aws_currency,
@@ -1638,8 +1645,7 @@ email_budget(struct doc *d, const struct report *r)
 			    "for %s: %s %s before tax", who, p->period,
 			    doc_money(a->pilvi_amount).s, a->currency);
 			if (p->low != p->high)
-				doc_add(d, DOC_PLAIN, " (80 %% range %s to %s)",
-				    doc_money(p->low).s, doc_money(p->high).s);
+				range_of(d, p->low, p->high);
 			doc_add(d, DOC_PLAIN, ", against %s %s at AWS.",
 			    doc_money(a->aws_amount).s, a->aws_currency);
 		} else {
