@@ -21,15 +21,15 @@
 #include "parquet.h"
 #include "xalloc.h"
 
-#define SLOTS 8
+#define SLOTS 6
 #define BLOCK (256 * 1024)
-/* A batch is handed over once it holds this many field bytes, fields or
- * records; it can pass them by one record (up to csvread's 16 MiB). A
- * slot keeps its buffers for the next batch unless they grew past twice
- * these sizes, so memory stays near SLOTS batches. */
-#define BATCH_BYTES (256 * 1024)
-#define BATCH_FIELDS (64 * 1024)
-#define BATCH_RECORDS 2048
+/* A slot keeps its buffers for the next batch unless they grew past
+ * twice the sizes of readahead.h, so memory stays near SLOTS batches:
+ * six of 1,024 records (8 and 2,048 put a 5 M-row ingest 4.5 MiB over
+ * issue 19's 64 MiB; bench/README.md). */
+#define BATCH_BYTES READAHEAD_BATCH_BYTES
+#define BATCH_FIELDS READAHEAD_BATCH_FIELDS
+#define BATCH_RECORDS READAHEAD_BATCH_RECORDS
 
 enum msg {
 	MSG_MEMBER,	/* name, wanted */

@@ -28,6 +28,13 @@
 
 struct readahead;
 
+/* CSV mode hands the records over in batches: a batch goes once it
+ * holds this many field bytes (each field's NUL counted), fields or
+ * records; it can pass them by one record (up to csvread's 16 MiB). */
+#define READAHEAD_BATCH_BYTES	(128 * 1024)
+#define READAHEAD_BATCH_FIELDS	(32 * 1024)
+#define READAHEAD_BATCH_RECORDS	1024
+
 /* Is this member to be read? Members it declines are passed without
  * their bytes being decompressed (called on the reading thread). */
 typedef int (*readahead_want_fn)(enum source_container c, const char *name);

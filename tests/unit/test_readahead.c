@@ -275,11 +275,9 @@ test_finish_unread(void)
  * same text directly for comparison.
  */
 
-/* As in readahead.c: a batch is handed over once it holds this many
- * records, fields or field bytes (each field's NUL counted). */
-#define BATCH_RECORDS 2048
-#define BATCH_FIELDS (64 * 1024)
-#define BATCH_BYTES (256 * 1024)
+#define BATCH_RECORDS READAHEAD_BATCH_RECORDS
+#define BATCH_FIELDS READAHEAD_BATCH_FIELDS
+#define BATCH_BYTES READAHEAD_BATCH_BYTES
 
 #define NREC 20000		/* records in the varied CSV */
 #define NSMALL 5000		/* records in the smaller one */
