@@ -1588,10 +1588,39 @@ format_map(struct format *f, const struct csv_record *rec,
 	}
 	if (rc == 0 && row->kind == ROW_CHARGES) {
 		map_tags(f, rec, row);
-		row->line_id = get(f, rec, f->kind == FORMAT_DBR ||
-		    f->kind == FORMAT_DBR_RT ? C_RECORD_ID : C_LINE_ID);
+		row->line_id = format_line_id(f, rec);
 	}
 	return rc;
+}
+
+struct pv_str
+format_line_id(const struct format *f, const struct csv_record *rec)
+{
+	struct pv_str none = { "", 0 };
+
+	if (f->nfields != rec->nfields)
+		return none;
+	return get(f, rec, f->kind == FORMAT_DBR || f->kind == FORMAT_DBR_RT ?
+	    C_RECORD_ID : C_LINE_ID);
+}
+
+int
+format_identity_columns(const struct format *f,
+    int cols[FORMAT_IDENTITY_MAX])
+{
+	static const int rest[] = { C_PERIOD_START, C_USAGE_START,
+	    C_USAGE_END };
+	int n = 0;
+	size_t i;
+
+	if (!format_has_line_ids(f))
+		return 0;
+	cols[n++] = f->idx[f->kind == FORMAT_DBR || f->kind == FORMAT_DBR_RT ?
+	    C_RECORD_ID : C_LINE_ID];
+	for (i = 0; i < sizeof(rest) / sizeof(rest[0]); i++)
+		if (f->idx[rest[i]] >= 0)
+			cols[n++] = f->idx[rest[i]];
+	return n;
 }
 
 int

@@ -116,6 +116,19 @@ void format_free(struct format *f);
  * RecordId)? 1 or 0. */
 int format_has_line_ids(const struct format *f);
 
+/* The columns that tell one line item from another where the format
+ * has line ids: the id first, then those of the billing period's start
+ * and the usage interval that the header has. Returns how many went
+ * into cols, 0 when lines have no id of their own. */
+#define FORMAT_IDENTITY_MAX 4
+
+/* A record's line id (empty when it has none, or not the header's
+ * number of fields), as format_map sets row->line_id. */
+struct pv_str format_line_id(const struct format *f,
+    const struct csv_record *rec);
+int format_identity_columns(const struct format *f,
+    int cols[FORMAT_IDENTITY_MAX]);
+
 /* A usage quantity as strtod reads it (0 for text that is not a number,
  * whole: quantities never fail a file), with a fast path for plain
  * decimals that gives the same double. */

@@ -100,7 +100,9 @@ struct ingest_ctx {
 	int *est_open, *est_final;	/* per period: rows saying open / final */
 	pv_time *usage_end;	/* per period: end of the latest short line */
 	struct sketch *sketches;	/* per period: its lines' identities */
-	struct lineset seen;	/* the lines so far, to leave out repeats */
+	struct lineset_marker seen;	/* the lines so far, on the reading
+					 * thread, to leave out repeats */
+	int repeat_mark;	/* the record at hand repeats an earlier one */
 	long charge_rows;	/* rows of charges, repeats included */
 	long repeats;		/* rows left out as repeats */
 	long first_repeat;	/* the line of the first */
@@ -843,7 +845,8 @@ tally_split(struct ingest_ctx *x, const struct format_row *row, long line)
 }
 
 /*
- * Has the file shown this line before (lineset.h)? A line with an id
+ * Has the file shown this line before (lineset.h: the reading thread
+ * marked it)? A line with an id
  * of its own that repeats is left out and tallied for the warning.
  * Without ids (monthly, cost allocation, FOCUS) equal lines are
  * legitimate (a consolidated report states each linked account's
@@ -860,9 +863,7 @@ is_repeat(struct ingest_ctx *x, const struct csv_record *rec,
 	if (x->kind == FORMAT_MANUAL)
 		return 0;
 	x->charge_rows++;
-	if (with_id && row->line_id.n == 0)
-		return 0;	/* a line without its id: nothing to match */
-	if (!lineset_add(&x->seen, lineset_key(rec, row, with_id)))
+	if (!x->repeat_mark)
 		return 0;
 	if (x->repeats++ == 0) {
 		x->first_repeat_row = x->charge_rows;
@@ -1012,10 +1013,15 @@ read_member(struct ingest_ctx *x, struct pv_error *err)
 	x->member_rows = 0;
 	format_free(x->fmt);
 	x->fmt = NULL;
-	while ((n = readahead_records(x->ra, &recs, err)) > 0)
-		for (i = 0; i < n; i++)
+	while ((n = readahead_records(x->ra, &recs, err)) > 0) {
+		const unsigned char *marks = readahead_marks(x->ra);
+
+		for (i = 0; i < n; i++) {
+			x->repeat_mark = marks[i];
 			if (on_record(x, &recs[i], err) != 0)
 				return -1;
+		}
+	}
 	if (n < 0)
 		return -1;
 	if (x->fmt == NULL)
@@ -1500,7 +1506,7 @@ ctx_release(struct ingest_ctx *x)
 	free(x->est_final);
 	free(x->usage_end);
 	free(x->sketches);
-	lineset_release(&x->seen);
+	lineset_marker_release(&x->seen);
 	tag_table_release(&x->tags);
 	tag_table_release(&x->moves);
 }
@@ -1547,7 +1553,9 @@ ingest_file(struct store *st, const char *path, const struct ingest_options *o,
 		goto out;
 	snprintf(res->container, sizeof(res->container), "%s",
 	    source_container_name(source_container(src)));
-	if (readahead_start(&x.ra, src, want_member, display, err) != 0)
+	lineset_marker_init(&x.seen, display, x.now);
+	if (readahead_start(&x.ra, src, want_member, display, lineset_mark,
+	    &x.seen, err) != 0)
 		goto out;
 	if (st != NULL) {
 		if (store_begin_file(st, o->origin != NULL &&

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "error.h"
+#include "format.h"
 #include "hash64.h"
 #include "xalloc.h"
 
@@ -33,24 +35,88 @@ lineset_release(struct lineset *s)
 }
 
 uint64_t
-lineset_key(const struct csv_record *rec, const struct format_row *row,
-    int with_id)
+lineset_key(const struct csv_record *rec, const int *cols, int ncols)
 {
 	uint64_t h = HASH64_START;
 	size_t i;
+	int k;
 
-	if (with_id) {
-		int64_t t[2] = { row->ch[0].start, row->ch[0].end };
-
-		h = hash64_field(h, row->line_id.p, row->line_id.n);
-		h = hash64_field(h, t, sizeof(t));
-	} else
+	if (ncols > 0)
+		for (k = 0; k < ncols; k++)
+			h = hash64_field(h, rec->fields[cols[k]].ptr,
+			    rec->fields[cols[k]].len);
+	else
 		for (i = 0; i < rec->nfields; i++)
 			h = hash64_field(h, rec->fields[i].ptr,
 			    rec->fields[i].len);
 	return hash64_finish(h);
 }
 
+void
+lineset_marker_init(struct lineset_marker *m, const char *display,
+    pv_time now)
+{
+	memset(m, 0, sizeof(*m));
+	lineset_init(&m->seen);
+	m->display = display;
+	m->now = now;
+}
+
+void
+lineset_marker_release(struct lineset_marker *m)
+{
+	lineset_release(&m->seen);
+	format_free(m->fmt);
+	m->fmt = NULL;
+}
+
+/* The member's header: which columns identify a line, and whether its
+ * lines are checked at all. A header the format cannot tell checks
+ * nothing; the ingest reports it. */
+static void
+read_header(struct lineset_marker *m, const struct csv_record *rec)
+{
+	struct format *f = NULL;
+	struct pv_error err;
+
+	m->header = 1;
+	m->check = 0;
+	m->ncols = 0;
+	pv_error_clear(&err);
+	if (format_detect(&f, rec, m->display, m->now, &err) != 0)
+		return;
+	if (format_kind(f) != FORMAT_MANUAL) {
+		m->check = 1;
+		m->ncols = format_identity_columns(f, m->cols);
+		m->nfields = rec->nfields;
+		m->fmt = f;
+		return;
+	}
+	format_free(f);
+}
+
+int
+lineset_mark(void *marker, const struct csv_record *rec, int member_start)
+{
+	struct lineset_marker *m = marker;
+
+	if (member_start) {
+		format_free(m->fmt);
+		m->fmt = NULL;
+		m->header = 0;
+	}
+	if (format_is_disclaimer(rec))
+		return 0;
+	if (!m->header) {
+		read_header(m, rec);
+		return 0;
+	}
+	if (!m->check || rec->nfields != m->nfields)
+		return 0;	/* the ingest says what is wrong with it */
+	if (m->ncols > 0 && format_line_id(m->fmt, rec).n == 0)
+		return 0;	/* a line without its id: nothing to match */
+	return lineset_add(&m->seen, lineset_key(rec, m->cols, m->ncols));
+}
 
 static uint64_t
 load48(const unsigned char *b)

@@ -24,6 +24,7 @@
 #include <stdint.h>
 
 #include "csvread.h"
+#include "datetime.h"
 #include "format.h"
 
 #define LINESET_SHARD_BITS	16
@@ -42,12 +43,42 @@ struct lineset {
 void lineset_init(struct lineset *s);
 void lineset_release(struct lineset *s);
 
-/* The identity of a record: its line id and usage interval when
- * with_id, else every field of the record. */
-uint64_t lineset_key(const struct csv_record *rec,
-    const struct format_row *row, int with_id);
+/* The identity of a record: the text of its identity columns
+ * (format_identity_columns) when ncols > 0, else of all its fields. */
+uint64_t lineset_key(const struct csv_record *rec, const int *cols,
+    int ncols);
 
 /* Add key; returns 1 when it was there already (a repeat), 0 when new. */
 int lineset_add(struct lineset *s, uint64_t key);
+
+/*
+ * Repeats found as the records are read: the reading thread calls
+ * lineset_mark on every record (readahead.h's mark function), so the
+ * set costs the thread that maps and stores the lines nothing (it was a
+ * tenth of that thread's time, and that thread is the ingest's
+ * bottleneck). A member's first record other than a disclaimer is its
+ * header, which says the format and so the identity columns; a record
+ * is marked a repeat when its identity is in the set already. A line
+ * that has an id column but no id is not looked up (nothing to match);
+ * a hand-made service list is not checked. Which marked records count
+ * as repeats (only charge lines) is the ingest's to decide.
+ */
+struct lineset_marker {
+	struct lineset seen;
+	const char *display;	/* for format_detect */
+	pv_time now;
+	int header;		/* the member's header is read */
+	int check;		/* the member's lines are checked */
+	struct format *fmt;	/* the member's, for its line ids */
+	size_t nfields;		/* the header's */
+	int cols[FORMAT_IDENTITY_MAX], ncols;
+};
+
+void lineset_marker_init(struct lineset_marker *m, const char *display,
+    pv_time now);
+void lineset_marker_release(struct lineset_marker *m);
+/* 1 when rec repeats an earlier record of the file, else 0. */
+int lineset_mark(void *marker, const struct csv_record *rec,
+    int member_start);
 
 #endif

@@ -51,6 +51,7 @@ struct batch {
 	size_t nfields, fieldscap;
 	struct csv_record *recs;
 	size_t *first;		/* each record's first field */
+	unsigned char *marks;	/* each record's mark, with a mark function */
 	size_t nrecs, recscap;
 };
 
@@ -69,6 +70,9 @@ struct slot {
 struct readahead {
 	struct source *src;
 	readahead_want_fn want;
+	readahead_mark_fn mark;	/* CSV mode, or NULL */
+	void *mark_ctx;
+	int member_start;	/* the next record is a member's first */
 	char *csv_display;	/* CSV mode */
 	struct slot *filling;	/* CSV mode: the batch being filled */
 	unsigned char *rdbuf;	/* CSV mode: bytes before csvread */
@@ -123,6 +127,7 @@ batch_release(struct batch *b)
 	free(b->foff);
 	free(b->recs);
 	free(b->first);
+	free(b->marks);
 }
 
 static void
@@ -203,6 +208,14 @@ add_record(void *ctx, const struct csv_record *rec, struct pv_error *err)
 	b->recs = xgrow(b->recs, &rcap, b->nrecs + 1, sizeof(*b->recs));
 	rcap = b->recscap;
 	b->first = xgrow(b->first, &rcap, b->nrecs + 1, sizeof(*b->first));
+	if (ra->mark != NULL) {
+		rcap = b->recscap;
+		b->marks = xgrow(b->marks, &rcap, b->nrecs + 1,
+		    sizeof(*b->marks));
+		b->marks[b->nrecs] = (unsigned char)ra->mark(ra->mark_ctx, rec,
+		    ra->member_start);
+		ra->member_start = 0;
+	}
 	b->recscap = rcap;
 	b->first[b->nrecs] = b->nfields;
 	b->recs[b->nrecs].nfields = rec->nfields;
@@ -267,6 +280,7 @@ parse_member(struct readahead *ra, const char *member)
 	}
 
 	pv_error_clear(&err);
+	ra->member_start = 1;
 	if (ra->rdbuf == NULL)
 		ra->rdbuf = xmalloc(BLOCK);
 	if ((n = read_head(ra, &err)) < 0)
@@ -365,13 +379,16 @@ reader(void *arg)
 
 int
 readahead_start(struct readahead **out, struct source *src,
-    readahead_want_fn want, const char *csv_display, struct pv_error *err)
+    readahead_want_fn want, const char *csv_display, readahead_mark_fn mark,
+    void *mark_ctx, struct pv_error *err)
 {
 	struct readahead *ra = xcalloc(1, sizeof(*ra));
 
 	*out = ra;
 	ra->src = src;
 	ra->want = want;
+	ra->mark = mark;
+	ra->mark_ctx = mark_ctx;
 	ra->csv_display = csv_display != NULL ? xstrdup(csv_display) : NULL;
 	if (pipe(ra->cancel) == 0) {
 		fcntl(ra->cancel[0], F_SETFD, FD_CLOEXEC);
@@ -497,6 +514,14 @@ readahead_records(struct readahead *ra, const struct csv_record **recs,
 		return pv_error_set(err, PV_ERR_FATAL, NULL, 0,
 		    "readahead: records asked for past the end of a member");
 	}
+}
+
+const unsigned char *
+readahead_marks(const struct readahead *ra)
+{
+	const struct slot *s = &ra->slot[ra->head];
+
+	return ra->held && s->msg == MSG_RECORDS ? s->batch.marks : NULL;
 }
 
 int

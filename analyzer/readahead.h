@@ -39,16 +39,24 @@ struct readahead;
  * their bytes being decompressed (called on the reading thread). */
 typedef int (*readahead_want_fn)(enum source_container c, const char *name);
 
+/* CSV mode: called on the reading thread for every record in order,
+ * member_start set for a member's first; what it returns (0-255) is
+ * the record's mark (readahead_marks). */
+typedef int (*readahead_mark_fn)(void *ctx, const struct csv_record *rec,
+    int member_start);
+
 /*
  * Start reading src (from source_open) on a new thread. The readahead
  * owns src from here on, also when it fails. With csv_display set, it
  * runs in CSV mode (readahead_records, not readahead_read), and CSV
  * errors name csv_display, "csv_display(member)" for an archive's
- * members, and the line. Returns 0, or -1 with err (the
- * thread could not be started).
+ * members, and the line; mark (may be NULL) marks its records, with
+ * mark_ctx used on the reading thread only until readahead_free.
+ * Returns 0, or -1 with err (the thread could not be started).
  */
 int readahead_start(struct readahead **out, struct source *src,
-    readahead_want_fn want, const char *csv_display, struct pv_error *err);
+    readahead_want_fn want, const char *csv_display, readahead_mark_fn mark,
+    void *mark_ctx, struct pv_error *err);
 
 /* The next member, as source_next; *wanted says whether want() took it
  * (its bytes then follow). A member's unread bytes are skipped. */
@@ -67,6 +75,10 @@ ssize_t readahead_read(struct readahead *ra, const void **data,
  * in byte mode: no later member, no digest. */
 ssize_t readahead_records(struct readahead *ra,
     const struct csv_record **recs, struct pv_error *err);
+
+/* The marks of the records readahead_records returned last, one per
+ * record; NULL without a mark function. */
+const unsigned char *readahead_marks(const struct readahead *ra);
 
 /* After the last member: the SHA-256 and size of the raw input, as
  * source_finish. */

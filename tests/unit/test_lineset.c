@@ -1,10 +1,15 @@
 /*
  * test_lineset.c - the set of line hashes: a repeat is found, a value
  * that shares only its top bits or only its low bits with another is not
- * taken for it, and a long random run agrees with a plain sorted array.
+ * taken for it, a long random run agrees with a plain sorted array, and
+ * the marker reads each member's header and marks the repeats of a CUR
+ * (by id and interval), of a report without ids (by every field), and
+ * none of a hand-made list.
  */
 #include "lineset.h"
 #include "test.h"
+
+#include <string.h>
 
 /* splitmix64: reproducible keys spread over all 64 bits. */
 static uint64_t
@@ -114,11 +119,117 @@ test_agrees_with_oracle(void)
 	free(seen);
 }
 
+/* The marks lineset_mark gives text's records, as a string of '0' and
+ * '1' (one per record, the header's included); a form feed in text
+ * starts a new member. */
+struct marks {
+	struct lineset_marker m;
+	int member_start;
+	char out[64];
+	size_t n;
+};
+
+static int
+mark_record(void *ctx, const struct csv_record *rec, struct pv_error *err)
+{
+	struct marks *k = ctx;
+
+	(void)err;
+	if (k->n + 1 < sizeof(k->out))
+		k->out[k->n++] = (char)('0' + lineset_mark(&k->m, rec,
+		    k->member_start));
+	k->member_start = 0;
+	return 0;
+}
+
+static const char *
+marks_of(struct marks *k, const char *text)
+{
+	struct pv_error err;
+	const char *member = text, *ff;
+
+	memset(k->out, 0, sizeof(k->out));
+	k->n = 0;
+	lineset_marker_init(&k->m, "test.csv", 0);
+	do {
+		struct csvread *r = csvread_new("test.csv", NULL, mark_record,
+		    k);
+		size_t len;
+
+		ff = strchr(member, '\f');
+		len = ff != NULL ? (size_t)(ff - member) : strlen(member);
+		k->member_start = 1;
+		pv_error_clear(&err);
+		CHECK_INT(csvread_feed(r, member, len, &err), 0);
+		CHECK_INT(csvread_finish(r, &err), 0);
+		csvread_free(r);
+		member = ff + 1;
+	} while (ff != NULL);
+	lineset_marker_release(&k->m);
+	return k->out;
+}
+
+#define CUR_HEADER "identity/LineItemId,bill/PayerAccountId," \
+	"bill/BillingPeriodStartDate,lineItem/UsageAccountId," \
+	"lineItem/LineItemType,lineItem/UsageStartDate," \
+	"lineItem/UsageEndDate,lineItem/ProductCode,lineItem/UnblendedCost," \
+	"lineItem/CurrencyCode\n"
+#define CUR_LINE(id, start, cost) id ",777777777777,2026-10-01T00:00:00Z," \
+	"888888888888,Usage," start ",2026-10-02T00:00:00Z,AmazonEC2," cost \
+	",USD\n"
+
+static void
+test_marker(void)
+{
+	struct marks k;
+
+	/* a CUR: the same id and interval is a repeat whatever the cost;
+	 * the same id in another interval is not; lines without an id
+	 * are never marked; a record of the wrong width is left to the
+	 * ingest */
+	CHECK_STR(marks_of(&k, CUR_HEADER
+	    CUR_LINE("a", "2026-10-01T00:00:00Z", "1.00")
+	    CUR_LINE("b", "2026-10-01T00:00:00Z", "1.00")
+	    CUR_LINE("a", "2026-10-01T00:00:00Z", "2.00")
+	    CUR_LINE("a", "2026-10-01T01:00:00Z", "1.00")
+	    CUR_LINE("", "2026-10-01T00:00:00Z", "1.00")
+	    CUR_LINE("", "2026-10-01T00:00:00Z", "1.00")
+	    "a,b\n"), "00010000");
+	/* two members: the second's header is read again, not marked, and
+	 * its lines are matched against the first's */
+	CHECK_STR(marks_of(&k, CUR_HEADER
+	    CUR_LINE("a", "2026-10-01T00:00:00Z", "1.00")
+	    "\f" CUR_HEADER
+	    CUR_LINE("a", "2026-10-01T00:00:00Z", "1.00")
+	    CUR_LINE("c", "2026-10-01T00:00:00Z", "1.00")), "00010");
+	/* a cost allocation report has no ids: equal lines are marked
+	 * (the ingest only counts them) */
+	CHECK_STR(marks_of(&k,
+	    "InvoiceID,PayerAccountId,LinkedAccountId,RecordType,RecordID,"
+	    "BillingPeriodStartDate,BillingPeriodEndDate,InvoiceDate,"
+	    "PayerAccountName,LinkedAccountName,TaxationAddress,"
+	    "PayerPONumber,ProductCode,ProductName,SellerOfRecord,"
+	    "UsageType,Operation,RateId,ItemDescription,UsageStartDate,"
+	    "UsageEndDate,UsageQuantity,BlendedRate,CurrencyCode,"
+	    "CostBeforeTax,Credits,TaxAmount,TaxType,TotalCost\n"
+	    "1,2,3,LinkedLineItem,,2026/10/01 00:00:00,2026/10/31 23:59:59,"
+	    ",,,,,AmazonS3,S3,AWS,u,o,1,d,2026/10/01 00:00:00,"
+	    "2026/10/31 23:59:59,1,1,USD,1,0,0,,1\n"
+	    "1,2,3,LinkedLineItem,,2026/10/01 00:00:00,2026/10/31 23:59:59,"
+	    ",,,,,AmazonS3,S3,AWS,u,o,1,d,2026/10/01 00:00:00,"
+	    "2026/10/31 23:59:59,1,1,USD,1,0,0,,1\n"), "001");
+	/* a hand-made service list is not checked; a header the formats
+	 * do not know checks nothing */
+	CHECK_STR(marks_of(&k, "service\nAmazon EC2\nAmazon EC2\n"), "000");
+	CHECK_STR(marks_of(&k, "x,y\n1,2\n1,2\n"), "000");
+}
+
 int
 main(void)
 {
 	RUN(test_repeat_found);
 	RUN(test_top_or_low_bits_alone_differ);
 	RUN(test_agrees_with_oracle);
+	RUN(test_marker);
 	TEST_END();
 }

@@ -109,7 +109,7 @@ start_csv(const char *path, readahead_want_fn want, const char *csv)
 		fprintf(stderr, "%s\n", err.msg);
 		exit(2);
 	}
-	if (readahead_start(&ra, src, want, csv, &err) != 0) {
+	if (readahead_start(&ra, src, want, csv, NULL, NULL, &err) != 0) {
 		fprintf(stderr, "%s\n", err.msg);
 		exit(2);
 	}
@@ -974,6 +974,52 @@ test_csv_zip_members(void)
 	ref_release(&second);
 }
 
+/* The mark function's result for a record: 2 for a member's first, else
+ * the parity of its line. */
+static int
+mark_parity(void *ctx, const struct csv_record *rec, int member_start)
+{
+	(*(int *)ctx)++;
+	return member_start ? 2 : (int)(rec->line & 1);
+}
+
+/* Every record comes with its mark, across batches and members, and the
+ * mark function saw each record once. */
+static void
+test_csv_marks(void)
+{
+	struct source_limits lim;
+	struct source *src;
+	struct readahead *ra = NULL;
+	struct pv_error err;
+	const struct csv_record *recs;
+	const unsigned char *marks;
+	const char *name;
+	ssize_t n, i;
+	int wanted, calls = 0, total = 0, wrong = 0, first;
+
+	source_limits_default(&lim);
+	CHECK_INT(source_open(&src, path_two, path_two, &lim, &err), 0);
+	CHECK_INT(readahead_start(&ra, src, NULL, "two.zip", mark_parity,
+	    &calls, &err), 0);
+	while (readahead_next(ra, &name, &wanted, &err) == 1) {
+		first = 1;
+		while ((n = readahead_records(ra, &recs, &err)) > 0) {
+			marks = readahead_marks(ra);
+			CHECK(marks != NULL);
+			for (i = 0; marks != NULL && i < n; i++, first = 0)
+				wrong += marks[i] != (first ? 2 :
+				    (recs[i].line & 1));
+			total += (int)n;
+		}
+		CHECK_INT(n, 0);
+	}
+	CHECK_INT(wrong, 0);
+	CHECK(total > BATCH_RECORDS);
+	readahead_free(ra);
+	CHECK_INT(calls, total);
+}
+
 /* A member left after one batch: the next call skips its other records
  * and goes on with the next member, and the digest is still whole. */
 static void
@@ -1171,6 +1217,7 @@ main(void)
 	RUN(test_csv_source_error);
 	RUN(test_csv_zip_members);
 	RUN(test_csv_member_skipped);
+	RUN(test_csv_marks);
 	RUN(test_csv_free_early);
 	RUN(test_csv_finish_digest);
 	RUN(test_free_while_pipe_waits);
