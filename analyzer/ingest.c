@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "csvread.h"
 #include "filetype.h"
@@ -121,11 +122,27 @@ struct ingest_ctx {
 	struct tag_table moves;
 };
 
+/* What ingest_options_default gives: the cores available, unless
+ * ingest_set_default_jobs said otherwise. */
+static int default_jobs;
+
+void
+ingest_set_default_jobs(int jobs)
+{
+	default_jobs = jobs;
+}
+
 void
 ingest_options_default(struct ingest_options *o)
 {
+	long cores;
+
 	memset(o, 0, sizeof(*o));
 	source_limits_default(&o->limits);
+	o->jobs = default_jobs;
+	if (o->jobs <= 0)
+		o->jobs = (cores = sysconf(_SC_NPROCESSORS_ONLN)) > 0 ?
+		    (int)cores : 1;
 }
 
 void
@@ -1554,8 +1571,9 @@ ingest_file(struct store *st, const char *path, const struct ingest_options *o,
 	snprintf(res->container, sizeof(res->container), "%s",
 	    source_container_name(source_container(src)));
 	lineset_marker_init(&x.seen, display, x.now);
-	if (readahead_start(&x.ra, src, want_member, display, lineset_mark,
-	    &x.seen, err) != 0)
+	if (readahead_start(&x.ra, src, &(struct readahead_options){
+	    .want = want_member, .csv_display = display, .mark = lineset_mark,
+	    .mark_ctx = &x.seen, .jobs = o->jobs }, err) != 0)
 		goto out;
 	if (st != NULL) {
 		if (store_begin_file(st, o->origin != NULL &&

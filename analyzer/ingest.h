@@ -92,9 +92,17 @@ struct ingest_options {
 	void (*progress)(void *ctx, uint64_t done, uint64_t total,
 	    uint64_t rows);
 	void *progress_ctx;
+	/* Threads that read one file: 1, the reading (inflate, SHA-256,
+	 * CSV, repeated lines) and the mapping and storing take turns; 2
+	 * or more, they overlap. A third is not used yet (README.md,
+	 * "Speed"). */
+	int jobs;
 };
 
+/* The defaults: source limits as source_limits_set_default left them,
+ * jobs as ingest_set_default_jobs did (0: the cores available). */
 void ingest_options_default(struct ingest_options *o);
+void ingest_set_default_jobs(int jobs);
 
 /*
  * Read path ("-": stdin) and, when st is not NULL, store it in one

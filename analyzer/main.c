@@ -12,6 +12,7 @@
 #include <strings.h>
 
 #include "cli.h"
+#include "ingest.h"
 #include "source.h"
 
 #define VERSION "0.1.0"
@@ -46,6 +47,9 @@ static const char usage_text[] =
 "                     bytes (K, M, G suffixes; default 64G)\n"
 "  --max-ratio N      refuse an input that decompresses to more than N\n"
 "                     times its size, past 64 MB (default 100)\n"
+"  -j, --jobs N       ingest, report, check, drop: threads reading a\n"
+"                     file (default: the cores; 1 uses one core, more\n"
+"                     than 2 gain nothing yet)\n"
 "\n"
 "exit status: 0 all good, 1 some input rejected, 2 usage error, 3 fatal\n";
 
@@ -389,6 +393,22 @@ set_max_ratio(struct cli_options *o, const char *v)
 	return 0;
 }
 
+static int
+set_jobs(struct cli_options *o, const char *v)
+{
+	char *end;
+	long n = strtol(v, &end, 10);
+
+	(void)o;
+	if (*end != '\0' || end == v || n < 1 || n > 1024) {
+		usage_error("--jobs wants a number of threads 1..1024, not "
+		    "'%s'", v);
+		return -1;
+	}
+	ingest_set_default_jobs((int)n);
+	return 0;
+}
+
 #define FIELD(f)	offsetof(struct cli_options, f)
 #define NO_FIELD	((size_t)-1)
 #define ANY		NULL	/* every command, and before the command */
@@ -412,6 +432,7 @@ static const struct option_spec {
 	{ "verbose", 'v', 0, FIELD(verbose), NULL, ANY },
 	{ "max-size", 0, 1, NO_FIELD, set_max_size, ANY },
 	{ "max-ratio", 0, 1, NO_FIELD, set_max_ratio, ANY },
+	{ "jobs", 'j', 1, NO_FIELD, set_jobs, " ingest check report drop " },
 	{ "format", 'f', 1, FIELD(format), NULL,
 	    " report estimate export files " },
 	{ "output", 'o', 1, FIELD(output), NULL, " report export " },

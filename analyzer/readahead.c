@@ -86,6 +86,10 @@ struct readahead {
 	pthread_cond_t ready;	/* a slot was filled */
 	pthread_cond_t freed;	/* a slot was given back, or stop */
 	struct slot slot[SLOTS];
+	unsigned depth;		/* slots the reader may fill ahead: SLOTS,
+				 * or 1 with one job (it fills the next
+				 * only once the caller gave the last back,
+				 * so the two never run at once) */
 	unsigned head;		/* next slot the caller takes */
 	unsigned count;		/* slots filled or held by the caller */
 	int held;		/* the caller holds slot[head - 1] */
@@ -100,7 +104,7 @@ take_free(struct readahead *ra)
 	struct slot *s = NULL;
 
 	pthread_mutex_lock(&ra->lock);
-	while (!ra->stop && ra->count == SLOTS)
+	while (!ra->stop && ra->count >= ra->depth)
 		pthread_cond_wait(&ra->freed, &ra->lock);
 	if (!ra->stop)
 		s = &ra->slot[(ra->head + ra->count) % SLOTS];
@@ -379,17 +383,18 @@ reader(void *arg)
 
 int
 readahead_start(struct readahead **out, struct source *src,
-    readahead_want_fn want, const char *csv_display, readahead_mark_fn mark,
-    void *mark_ctx, struct pv_error *err)
+    const struct readahead_options *o, struct pv_error *err)
 {
 	struct readahead *ra = xcalloc(1, sizeof(*ra));
 
 	*out = ra;
 	ra->src = src;
-	ra->want = want;
-	ra->mark = mark;
-	ra->mark_ctx = mark_ctx;
-	ra->csv_display = csv_display != NULL ? xstrdup(csv_display) : NULL;
+	ra->want = o->want;
+	ra->mark = o->mark;
+	ra->mark_ctx = o->mark_ctx;
+	ra->depth = o->jobs == 1 ? 1 : SLOTS;
+	ra->csv_display = o->csv_display != NULL ? xstrdup(o->csv_display) :
+	    NULL;
 	if (pipe(ra->cancel) == 0) {
 		fcntl(ra->cancel[0], F_SETFD, FD_CLOEXEC);
 		fcntl(ra->cancel[1], F_SETFD, FD_CLOEXEC);

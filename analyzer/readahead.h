@@ -45,18 +45,28 @@ typedef int (*readahead_want_fn)(enum source_container c, const char *name);
 typedef int (*readahead_mark_fn)(void *ctx, const struct csv_record *rec,
     int member_start);
 
+struct readahead_options {
+	readahead_want_fn want;	/* NULL: every member */
+	/* CSV mode when set (readahead_records, not readahead_read): CSV
+	 * errors name csv_display, "csv_display(member)" for an
+	 * archive's members, and the line */
+	const char *csv_display;
+	readahead_mark_fn mark;	/* CSV mode: NULL, or marks the records,
+				 * with mark_ctx, used on the reading
+				 * thread only until readahead_free */
+	void *mark_ctx;
+	/* 1: the reading thread and the caller take turns (one core);
+	 * more: the reader works ahead while the caller works */
+	int jobs;
+};
+
 /*
- * Start reading src (from source_open) on a new thread. The readahead
- * owns src from here on, also when it fails. With csv_display set, it
- * runs in CSV mode (readahead_records, not readahead_read), and CSV
- * errors name csv_display, "csv_display(member)" for an archive's
- * members, and the line; mark (may be NULL) marks its records, with
- * mark_ctx used on the reading thread only until readahead_free.
- * Returns 0, or -1 with err (the thread could not be started).
+ * Start reading src (from source_open) on a new thread, as o says. The
+ * readahead owns src from here on, also when it fails. Returns 0, or -1
+ * with err (the thread could not be started).
  */
 int readahead_start(struct readahead **out, struct source *src,
-    readahead_want_fn want, const char *csv_display, readahead_mark_fn mark,
-    void *mark_ctx, struct pv_error *err);
+    const struct readahead_options *o, struct pv_error *err);
 
 /* The next member, as source_next; *wanted says whether want() took it
  * (its bytes then follow). A member's unread bytes are skipped. */

@@ -299,7 +299,8 @@ via_readahead(const char *path, long *records, struct pv_error *err)
 	int wanted, more;
 
 	if (source_open(&src, path, "in", NULL, err) != 0 ||
-	    readahead_start(&ra, src, NULL, "in", NULL, NULL, err) != 0)
+	    readahead_start(&ra, src, &(struct readahead_options){
+	    .csv_display = "in", .jobs = 2 }, err) != 0)
 		return NULL;
 	while ((more = readahead_next(ra, &name, &wanted, err)) == 1) {
 		append(&c, "member %s\n", name);

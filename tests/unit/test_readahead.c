@@ -11,6 +11,7 @@
 #include <archive.h>
 #include <archive_entry.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -94,6 +95,10 @@ make_inputs(void)
 		exit(2);
 }
 
+/* The jobs every case starts the readahead with (main runs them all
+ * with 2, then with 1). */
+static int test_jobs = 2;
+
 /* Start on path (also the source's display name); CSV mode when csv is
  * set, with csv naming the input in CSV errors. */
 static struct readahead *
@@ -109,7 +114,8 @@ start_csv(const char *path, readahead_want_fn want, const char *csv)
 		fprintf(stderr, "%s\n", err.msg);
 		exit(2);
 	}
-	if (readahead_start(&ra, src, want, csv, NULL, NULL, &err) != 0) {
+	if (readahead_start(&ra, src, &(struct readahead_options){
+	    .want = want, .csv_display = csv, .jobs = test_jobs }, &err) != 0) {
 		fprintf(stderr, "%s\n", err.msg);
 		exit(2);
 	}
@@ -974,17 +980,23 @@ test_csv_zip_members(void)
 	ref_release(&second);
 }
 
+/* The caller is working on a batch; the reader ran meanwhile. */
+static atomic_int caller_busy, reader_overlapped;
+
 /* The mark function's result for a record: 2 for a member's first, else
  * the parity of its line. */
 static int
 mark_parity(void *ctx, const struct csv_record *rec, int member_start)
 {
 	(*(int *)ctx)++;
+	if (atomic_load(&caller_busy))
+		atomic_store(&reader_overlapped, 1);
 	return member_start ? 2 : (int)(rec->line & 1);
 }
 
 /* Every record comes with its mark, across batches and members, and the
- * mark function saw each record once. */
+ * mark function saw each record once; with one job the reader never ran
+ * while the caller worked on a batch. */
 static void
 test_csv_marks(void)
 {
@@ -1000,17 +1012,21 @@ test_csv_marks(void)
 
 	source_limits_default(&lim);
 	CHECK_INT(source_open(&src, path_two, path_two, &lim, &err), 0);
-	CHECK_INT(readahead_start(&ra, src, NULL, "two.zip", mark_parity,
-	    &calls, &err), 0);
+	CHECK_INT(readahead_start(&ra, src, &(struct readahead_options){
+	    .csv_display = "two.zip", .mark = mark_parity, .mark_ctx = &calls,
+	    .jobs = test_jobs }, &err), 0);
 	while (readahead_next(ra, &name, &wanted, &err) == 1) {
 		first = 1;
 		while ((n = readahead_records(ra, &recs, &err)) > 0) {
+			atomic_store(&caller_busy, 1);
 			marks = readahead_marks(ra);
 			CHECK(marks != NULL);
 			for (i = 0; marks != NULL && i < n; i++, first = 0)
 				wrong += marks[i] != (first ? 2 :
 				    (recs[i].line & 1));
 			total += (int)n;
+			usleep(1000);	/* time for a reader working ahead */
+			atomic_store(&caller_busy, 0);
 		}
 		CHECK_INT(n, 0);
 	}
@@ -1018,6 +1034,9 @@ test_csv_marks(void)
 	CHECK(total > BATCH_RECORDS);
 	readahead_free(ra);
 	CHECK_INT(calls, total);
+	if (test_jobs == 1)
+		CHECK_INT(atomic_load(&reader_overlapped), 0);
+	atomic_store(&reader_overlapped, 0);
 }
 
 /* A member left after one batch: the next call skips its other records
@@ -1204,22 +1223,28 @@ main(void)
 		return 2;
 	make_inputs();
 	make_csv_inputs();
-	RUN(test_plain_bytes_and_digest);
-	RUN(test_zip_members);
-	RUN(test_truncated_gzip);
-	RUN(test_free_early);
-	RUN(test_finish_unread);
-	RUN(test_csv_plain);
-	RUN(test_csv_gzip);
-	RUN(test_csv_big_record);
-	RUN(test_csv_error_mid);
-	RUN(test_csv_error_at_end);
-	RUN(test_csv_source_error);
-	RUN(test_csv_zip_members);
-	RUN(test_csv_member_skipped);
-	RUN(test_csv_marks);
-	RUN(test_csv_free_early);
-	RUN(test_csv_finish_digest);
+	/* every case with the reader working ahead, then taking turns
+	 * with the caller (--jobs 1): the same records, errors and
+	 * digests either way */
+	for (test_jobs = 2; test_jobs >= 1; test_jobs--) {
+		RUN(test_plain_bytes_and_digest);
+		RUN(test_zip_members);
+		RUN(test_truncated_gzip);
+		RUN(test_free_early);
+		RUN(test_finish_unread);
+		RUN(test_csv_plain);
+		RUN(test_csv_gzip);
+		RUN(test_csv_big_record);
+		RUN(test_csv_error_mid);
+		RUN(test_csv_error_at_end);
+		RUN(test_csv_source_error);
+		RUN(test_csv_zip_members);
+		RUN(test_csv_member_skipped);
+		RUN(test_csv_marks);
+		RUN(test_csv_free_early);
+		RUN(test_csv_finish_digest);
+	}
+	test_jobs = 2;	/* the reader must be waiting on the pipe */
 	RUN(test_free_while_pipe_waits);
 	remove_csv_inputs();
 	unlink(path_plain);
