@@ -208,18 +208,34 @@ has_word(const char *s, const char *word)
 }
 
 /*
+ * An AWS support plan, by its service code as the reports show it
+ * (docs/pricing.md's list; AWSDeveloperSupport is read as
+ * AWSSupportDeveloper).
+ */
+static int
+is_support_plan(const char *code)
+{
+	return strncmp(code, "AWSSupport", 10) == 0 ||
+	    strcmp(code, "OCBPremiumSupport") == 0;
+}
+
+/*
  * A fee that is bought once: CUR's Fee (upfront reservations, Marketplace
  * contracts) and SavingsPlanUpfrontFee, or, in formats without a line
- * type, a usage type or product that says upfront or annual.
+ * type, a usage type or product that says upfront or annual. A support
+ * plan's Fee is not: AWS charges it every month, so a month that has not
+ * got it yet expects last month's again, as it does an RI fee.
  */
 static int
 is_one_time(const char *line_type, const char *usage_type,
-    const char *service_name)
+    const char *service_code, const char *service_name)
 {
 	static const char *const words[] = { "upfront", "annual", "yearly",
 	    "sign up", "signup", "1yr", "3yr", "1 year", "3 year" };
 	size_t i;
 
+	if (is_support_plan(service_code))
+		return 0;
 	if (strcmp(line_type, "Fee") == 0 ||
 	    strcmp(line_type, "SavingsPlanUpfrontFee") == 0)
 		return 1;
@@ -235,7 +251,8 @@ is_one_time(const char *line_type, const char *usage_type,
 
 static enum part
 part_of(const char *cls, const char *line_type, const char *usage_type,
-    const char *service_name, int long_line, int monthly_format)
+    const char *service_code, const char *service_name, int long_line,
+    int monthly_format)
 {
 	if (strcmp(cls, "usage") == 0 || strcmp(cls, "discount") == 0) {
 		if (!long_line)
@@ -245,11 +262,12 @@ part_of(const char *cls, const char *line_type, const char *usage_type,
 		 * (hosted zones and the like) */
 		if (monthly_format)
 			return PART_USAGE_MTD;
-		return is_one_time(line_type, usage_type, service_name) ?
-		    PART_ONE_TIME : PART_MONTH;
+		return is_one_time(line_type, usage_type, service_code,
+		    service_name) ? PART_ONE_TIME : PART_MONTH;
 	}
 	if (strcmp(cls, "fee") == 0) {
-		if (is_one_time(line_type, usage_type, service_name))
+		if (is_one_time(line_type, usage_type, service_code,
+		    service_name))
 			return PART_ONE_TIME;
 		return long_line ? PART_MONTH : PART_FEE_DAILY;
 	}
@@ -493,7 +511,7 @@ read_lines(sqlite3 *db, const struct month_info *mi, const char *cut,
 		const char *code = (const char *)sqlite3_column_text(q, 5);
 		const char *name = (const char *)sqlite3_column_text(q, 6);
 		money_t v = sqlite3_column_int64(q, 7), *sum = NULL;
-		enum part part = part_of(cls, lt, ut, name, long_line,
+		enum part part = part_of(cls, lt, ut, code, name, long_line,
 		    mi->monthly);
 		struct estimate_service *s;
 		int in_month = d >= 0 && d < l->days;

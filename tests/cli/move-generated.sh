@@ -194,6 +194,30 @@ September next charge | 2026-10-05 | $c.marketplace.0.next_charge
 EOF
 done
 
+# A partial October, 12 days, whose support fee AWS has not posted yet:
+# September's 100.00 is expected again (a plan is charged every month),
+# and every day is alike, so the budget is the whole month's: usage
+# 12 x 2.40 = 28.80 seen and 19 x 2.40 = 45.60 projected, the plan's fee
+# 31 x 12.00 = 372.00 at the last day's rate, the RI fee 93.00, the
+# subscription 250.00 (on the 5th) and support 100.00: 889.40 at AWS,
+# 777.52 at Pilvi with its 62.88 support fee, as above
+echo "== partial"
+$G --format cur2 --resources 0 --commitments --month 2026-10 --days 12 |
+    grep -v AWSSupportBusiness > oct12.csv
+run $PA --db p.db -q ingest cur2-09.csv oct12.csv
+$PA --db p.db report --format json --pricing rules.csv -o p.json
+echo "[exit $?]"
+python3 jcheck.py p.json <<EOF
+estimated | estimated | estimate.by_payer.0.status
+support expected again | 100.00 | estimate.by_payer.0.fees_expected
+one-time, the subscription | 250.00 | estimate.by_payer.0.one_time
+AWS amount | 889.40 | pilvi_budget.by_payer.0.aws_amount
+AWS support | 100.00 | estimate.by_service.service=AWSSupportBusiness.amount
+Pilvi support fee | 62.88 | pilvi_budget.by_payer.0.support_fee
+Pilvi amount | 777.52 | pilvi_budget.by_payer.0.amount
+effect 1 | support plan replaced: -100.00 AWS, +62.88 Pilvi | pilvi_budget.by_payer.0.effects.0.text
+EOF
+
 # the report's section 5 says the same (the CUR 2.0 months)
 run $PA --db cur2.db report --format markdown -o r.md
 sed -n '/^## 5. Before the move/,$p' r.md

@@ -640,6 +640,72 @@ test_month_fee_seen_not_expected(void)
 }
 
 /*
+ * September's Business support (a month-long Fee, as CUR writes it,
+ * 100.00) has not come in October yet: it is expected again, as the
+ * RIFee is, not taken for a one-time purchase.
+ *
+ * (Was a bug: every CUR Fee was a one-time charge, "not expected next
+ * month", so a partial month whose support fee was not posted yet had
+ * no support in its budget: amount 120.00 + 18.00 x 26 days = 744.00
+ * instead of 844.00, and the budget under Pilvi had no AWS support plan
+ * to replace.)
+ */
+static void
+test_support_fee_expected(void)
+{
+	const char *sep = tpath("sep-support.csv");
+	struct cur w;
+	struct store *st;
+	struct estimate *e;
+	const struct estimate_payer *p;
+
+	cur_begin(&w, sep, PAYER, 2026, 9, "123456789");
+	cur_hours(&w, "AmazonEC2", EC2_UT, 1, 30, 0, units("1"), 0, 0);
+	cur_month_row(&w, "Fee", "AWSSupportBusiness", "Dollar", "100.00");
+	cur_end(&w);
+	st = store_of(sep, write_oct("oct.csv", 5, 12, 0, ""));
+	e = build(st, PAYER, "2026-10", NULL);
+	p = payer_in(e, PAYER, "2026-10");
+	CHECK(p != NULL);
+	if (p != NULL) {
+		CHECK_INT(p->fees_expected, units("100"));
+		CHECK_INT(p->one_time, 0);
+		CHECK(has_note(p, "AWSSupportBusiness", "expected again"));
+		CHECK_INT(p->amount, p->usage_observed + p->usage_projected +
+		    units("100"));
+	}
+	estimate_free(e);
+	store_close(st);
+}
+
+/* When it has come, it is counted once with the month's charges. */
+static void
+test_support_fee_is_monthly(void)
+{
+	const char *oct = tpath("oct-support.csv");
+	struct cur w;
+	struct store *st;
+	struct estimate *e;
+	const struct estimate_payer *p;
+
+	cur_begin(&w, oct, PAYER, 2026, 10, "");
+	cur_hours(&w, "AmazonEC2", EC2_UT, 1, 5, 12, units("1"), 0, 0);
+	cur_month_row(&w, "Fee", "AWSSupportBusiness", "Dollar", "100.00");
+	cur_end(&w);
+	st = store_of(oct, NULL);
+	e = build(st, PAYER, "2026-10", NULL);
+	p = payer_in(e, PAYER, "2026-10");
+	CHECK(p != NULL);
+	if (p != NULL) {
+		CHECK_INT(p->month_charges, units("100"));
+		CHECK_INT(p->one_time, 0);
+		CHECK_INT(p->fees_expected, 0);
+	}
+	estimate_free(e);
+	store_close(st);
+}
+
+/*
  * Every part at once (September's RDS fee 50.00 expected too): the
  * amount is usage seen + projected + fees + expected + one-time,
  * exactly; the range holds it; the services add up to it exactly.
@@ -1768,6 +1834,8 @@ main(void)
 	RUN(test_month_long_usage_is_fee);
 	RUN(test_month_fee_expected);
 	RUN(test_month_fee_seen_not_expected);
+	RUN(test_support_fee_expected);
+	RUN(test_support_fee_is_monthly);
 	RUN(test_month_parts_add_up);
 	RUN(test_month_complete);
 	RUN(test_month_complete_expects_nothing);
