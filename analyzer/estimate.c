@@ -469,7 +469,7 @@ service_of(struct estimate_service **v, size_t *n, const char *code,
 	*v = xrealloc(*v, (*n + 1) * sizeof(**v));
 	(*v)[*n].code = xstrdup(code);
 	(*v)[*n].name = xstrdup(name);
-	(*v)[*n].amount = (*v)[*n].usage_seen = 0;
+	(*v)[*n].amount = (*v)[*n].usage_seen = (*v)[*n].fees_seen = 0;
 	return &(*v)[(*n)++];
 }
 
@@ -588,8 +588,11 @@ read_lines(sqlite3 *db, const struct month_info *mi, const char *cut,
 				goto overflow;
 			s = service_of(&l->svc, &l->nsvc, code, name);
 			if ((part == PART_USAGE_DAILY || part ==
-			    PART_USAGE_MTD || part == PART_FEE_DAILY) &&
+			    PART_USAGE_MTD) &&
 			    money_add(&s->usage_seen, v) != 0)
+				goto overflow;
+			if (part == PART_FEE_DAILY &&
+			    money_add(&s->fees_seen, v) != 0)
 				goto overflow;
 			if (money_add(&s->amount, v) != 0)
 				goto overflow;
@@ -898,14 +901,27 @@ mixed_currencies(const struct estimate *e)
 	return xstrdup(out);
 }
 
+/* part x estimated / seen - part: what a service's part of `seen` grows
+ * by when the whole grows to `estimated`. */
+static money_t
+grown(money_t part, money_t seen, money_t estimated)
+{
+	if (seen == 0 || part == 0)
+		return 0;
+	return to_money(to_double(part) * (to_double(estimated) /
+	    to_double(seen))) - part;
+}
+
 /*
  * Each service keeps its fixed parts; its usage seen so far grows to
- * the estimated usage in proportion. The rounding rest goes to the
- * largest service, so the services add up to the amount exactly.
+ * the estimated usage in proportion, and its fees by the hour or day to
+ * the estimated fees (they go on at the last day's rate, not as the
+ * usage model goes). The rounding rest goes to the largest service, so
+ * the services add up to the amount exactly.
  */
 static void
 allocate_services(struct estimate_payer *p, money_t usage_seen,
-    money_t usage_estimated)
+    money_t usage_estimated, money_t fees_seen, money_t fees_estimated)
 {
 	money_t sum = 0;
 	size_t i, big = 0;
@@ -913,10 +929,9 @@ allocate_services(struct estimate_payer *p, money_t usage_seen,
 	for (i = 0; i < p->nservices; i++) {
 		struct estimate_service *e = &p->services[i];
 
-		if (usage_seen != 0 && e->usage_seen != 0)
-			e->amount += to_money(to_double(e->usage_seen) *
-			    (to_double(usage_estimated) /
-			    to_double(usage_seen))) - e->usage_seen;
+		e->amount += grown(e->usage_seen, usage_seen,
+		    usage_estimated) + grown(e->fees_seen, fees_seen,
+		    fees_estimated);
 		sum += e->amount;
 		if (e->amount > p->services[big].amount)
 			big = i;
@@ -1192,7 +1207,7 @@ estimate_month(sqlite3 *db, const struct month_info *mi, size_t i,
 	struct forecast_input in;
 	int64_t last_complete, start, cut_day = cut ? day_number(cut) : -1;
 	int64_t first_data = -1, last_data = -1;
-	money_t usage_all = 0, fees_daily_all = 0, spent, projected;
+	money_t usage_all = 0, fees_daily_all = 0, spent, projected, fees;
 	double *series = NULL, *each = NULL, fee_rate = 0;
 	int n, d, ahead, rc = -1;
 	pv_time end;
@@ -1442,8 +1457,9 @@ estimate_month(sqlite3 *db, const struct month_info *mi, size_t i,
 	else if (p->tax_observed != 0 && spent > 0)
 		p->tax = to_money(to_double(p->amount) *
 		    (to_double(p->tax_observed) / to_double(spent)));
-	allocate_services(p, usage_all + fees_daily_all,
-	    p->amount - p->month_charges - p->fees_expected - p->one_time);
+	fees = p->fees_daily + p->fees_daily_projected;
+	allocate_services(p, usage_all, p->amount - p->month_charges -
+	    p->fees_expected - p->one_time - fees, fees_daily_all, fees);
 
 	describe_parts(p, m->monthly);
 	if (m->blended)

@@ -264,6 +264,12 @@ for s in b["by_service"]:
     same("service " + s["service"] + " at Pilvi", s["aws"], s["pilvi"])
 PY
 done
+# in the partial October the plan's fee goes on at the last day's rate,
+# 31 x 12.00, whatever the usage model makes of the usage around it
+python3 jcheck.py z.json <<EOF
+Savings Plan in October | 372.00 | estimate.by_service.service=ComputeSavingsPlans.amount
+Savings Plan at Pilvi | 372.00 | pilvi_budget.by_payer.0.by_service.service=ComputeSavingsPlans.pilvi
+EOF
 
 # what the option refuses: a DBR, which names no commitment, and a month
 # of nothing

@@ -1030,6 +1030,58 @@ test_month_hourly_fee_run_rate(void)
 }
 
 /*
+ * The fee's service holds the fee as it goes on, the usage's the usage:
+ * a Savings Plan bought on the 4th, 0.25 an hour on days 1..3 (a smaller
+ * plan) and 0.50 from the 4th, beside EC2's 1.00 an hour, days 1..6
+ * complete. The fees: 3 x 6.00 + 3 x 12.00 = 54.00 so far, and the last
+ * day's 12.00 for the 25 days left: 354.00; EC2 31 x 24.00 = 744.00.
+ *
+ * (Was a bug: the services' usage and hourly fees grew by one ratio, the
+ * month's usage and fees over those seen, (744 + 354) / (144 + 54), so
+ * ComputeSavingsPlans had 54 x 5.545 = 299.45 and EC2 798.55; the
+ * budget under Pilvi priced each service from those.)
+ */
+static void
+test_month_hourly_fee_service(void)
+{
+	const char *path = tpath("sp-service.csv");
+	struct cur w;
+	struct store *st;
+	struct estimate *e;
+	const struct estimate_payer *p;
+	size_t i;
+	int d, h;
+
+	cur_begin(&w, path, PAYER, 2026, 10, "");
+	cur_hours(&w, "AmazonEC2", EC2_UT, 1, 6, 0, units("1"), 0, 0);
+	for (d = 1; d <= 6; d++)
+		for (h = 0; h < 24; h++)
+			cur_row(&w, "SavingsPlanRecurringFee", at(2026, 10, d,
+			    h), at(2026, 10, d, h) + 3600, "ComputeSavingsPlans",
+			    "ComputeSP:1yrNoUpfront", units(d < 4 ? "0.25" :
+			    "0.5"));
+	cur_end(&w);
+	st = store_of(path, NULL);
+	e = build(st, NULL, NULL, NULL);
+	p = payer_in(e, PAYER, "2026-10");
+	CHECK(p != NULL);
+	if (p != NULL) {
+		CHECK_INT(p->fees_daily, units("54"));
+		CHECK_INT(p->fees_daily_projected, units("300"));
+		CHECK(near(dbl(p->amount), 744 + 354, 1e-9));
+		CHECK_INT(p->nservices, 2);
+		for (i = 0; i < p->nservices; i++)
+			if (strcmp(p->services[i].code, "AmazonEC2") == 0)
+				CHECK(near(dbl(p->services[i].amount), 744,
+				    1e-9));
+			else
+				CHECK_INT(p->services[i].amount, units("354"));
+	}
+	estimate_free(e);
+	store_close(st);
+}
+
+/*
  * An annual AWS Marketplace subscription (a Fee line of 1,200.00 with
  * an "Annual" usage type) is a one-time charge, in CUR and in a line
  * without a line type alike, and not a month-long charge.
@@ -1845,6 +1897,7 @@ main(void)
 	RUN(test_month_wait_note_until_14);
 	RUN(test_build_latest_month);
 	RUN(test_month_hourly_fee_run_rate);
+	RUN(test_month_hourly_fee_service);
 	RUN(test_month_annual_subscription_one_time);
 	RUN(test_month_late_service_sets_day_back);
 	RUN(test_month_new_account);
