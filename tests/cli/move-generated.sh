@@ -172,6 +172,34 @@ complete month | 2026-10 | $c.needs.complete_month
 no day missing | [] | $c.needs.days_missing
 EOF
 
+	# the feed: a pilvi row of 777.52 and pilvi_service rows adding up
+	# to it; rounded, 87.89 + 334.80 + 291.96 + 0.00 + 62.88 = 777.53,
+	# a cent over (87.885 and 62.8787 both rounded up), so the largest
+	# row takes the cent back: the Savings Plan's 334.79
+	$PA --db $fmt.db export --format csv -o feed.csv --pricing rules.csv
+	echo "[exit $?]"
+	python3 - > feed.got <<'PY'
+import csv
+for r in csv.DictReader(open("feed.csv", newline="")):
+    if r["kind"].startswith("pilvi"):
+        print(r["kind"], r["service_code"] or r["service_name"] or "-",
+              r["currency"], r["amount"])
+PY
+	cat > feed.want <<EOF
+pilvi - EUR 777.52
+pilvi_service Pilvi support fee EUR 62.88
+pilvi_service $MP EUR 291.96
+pilvi_service AWSSupportBusiness EUR 0.00
+pilvi_service AmazonEC2 EUR 87.89
+pilvi_service ComputeSavingsPlans EUR 334.79
+EOF
+	if cmp -s feed.want feed.got; then
+		echo "ok feed: 777.52 in EUR, its services add up"
+	else
+		echo "MISMATCH feed:"
+		diff feed.want feed.got
+	fi
+
 	$PA --db $fmt.db report --format json --pricing rules-min.csv -o min.json
 	echo "[exit $?]"
 	python3 jcheck.py min.json <<EOF
