@@ -249,6 +249,10 @@ EOF
 # the report's section 5 says the same (the CUR 2.0 months)
 run $PA --db cur2.db report --format markdown -o r.md
 sed -n '/^## 5. Before the move/,$p' r.md
+# ... and the reply to the customer: the budget under Pilvi (777.52 EUR
+# against 889.40 USD), the plan that stays behind, the subscription, the
+# credit and the support plan to give up
+run $PA --db cur2.db report --format email --pricing rules.csv
 
 # 0 % (the shipped rules): Pilvi = AWS to the cent, in total, per
 # service, the range and the parts apart, with no effect, on a final
