@@ -303,6 +303,27 @@ Savings Plan in October | 372.00 | estimate.by_service.service=ComputeSavingsPla
 Savings Plan at Pilvi | 372.00 | pilvi_budget.by_payer.0.by_service.service=ComputeSavingsPlans.pilvi
 EOF
 
+# A hand-made list of the accounts that move, without acme-staging: the
+# RI's owner stays behind now, and the RI with it; the list's accounts
+# move, the payer still stays
+echo "== a list"
+printf 'account,service,monthly_cost\n%s,Amazon EC2,0\n%s,Amazon EC2,0\n' \
+    $PROD $DEV > moving.csv
+run $PA --db l.db -q ingest cur2-09.csv cur2-10.csv moving.csv
+$PA --db l.db report --format json -o l.json
+echo "[exit $?]"
+python3 jcheck.py l.json <<EOF
+RI owner | $STAGING | move_checklist.0.commitments.kind=reservation.owner_account
+RI stays with it | false | move_checklist.0.commitments.kind=reservation.applies_after_move
+SP stays | false | move_checklist.0.commitments.kind=savings_plan.applies_after_move
+staging not listed | false | move_checklist.0.accounts.account_id=$STAGING.listed
+staging stays | false | move_checklist.0.accounts.account_id=$STAGING.moves
+prod listed | true | move_checklist.0.accounts.account_id=$PROD.listed
+prod moves | true | move_checklist.0.accounts.account_id=$PROD.moves
+dev moves | true | move_checklist.0.accounts.account_id=$DEV.moves
+payer stays | false | move_checklist.0.accounts.account_id=$PAYER.moves
+EOF
+
 # what the option refuses: a DBR, which names no commitment, and a month
 # of nothing
 run $G --format dbr-rt --commitments -o dbr.csv
