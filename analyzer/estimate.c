@@ -208,18 +208,34 @@ has_word(const char *s, const char *word)
 }
 
 /*
+ * An AWS support plan, by its service code as the reports show it
+ * (docs/pricing.md's list; AWSDeveloperSupport is read as
+ * AWSSupportDeveloper).
+ */
+static int
+is_support_plan(const char *code)
+{
+	return strncmp(code, "AWSSupport", 10) == 0 ||
+	    strcmp(code, "OCBPremiumSupport") == 0;
+}
+
+/*
  * A fee that is bought once: CUR's Fee (upfront reservations, Marketplace
  * contracts) and SavingsPlanUpfrontFee, or, in formats without a line
- * type, a usage type or product that says upfront or annual.
+ * type, a usage type or product that says upfront or annual. A support
+ * plan's Fee is not: AWS charges it every month, so a month that has not
+ * got it yet expects last month's again, as it does an RI fee.
  */
 static int
 is_one_time(const char *line_type, const char *usage_type,
-    const char *service_name)
+    const char *service_code, const char *service_name)
 {
 	static const char *const words[] = { "upfront", "annual", "yearly",
 	    "sign up", "signup", "1yr", "3yr", "1 year", "3 year" };
 	size_t i;
 
+	if (is_support_plan(service_code))
+		return 0;
 	if (strcmp(line_type, "Fee") == 0 ||
 	    strcmp(line_type, "SavingsPlanUpfrontFee") == 0)
 		return 1;
@@ -235,7 +251,8 @@ is_one_time(const char *line_type, const char *usage_type,
 
 static enum part
 part_of(const char *cls, const char *line_type, const char *usage_type,
-    const char *service_name, int long_line, int monthly_format)
+    const char *service_code, const char *service_name, int long_line,
+    int monthly_format)
 {
 	if (strcmp(cls, "usage") == 0 || strcmp(cls, "discount") == 0) {
 		if (!long_line)
@@ -245,11 +262,12 @@ part_of(const char *cls, const char *line_type, const char *usage_type,
 		 * (hosted zones and the like) */
 		if (monthly_format)
 			return PART_USAGE_MTD;
-		return is_one_time(line_type, usage_type, service_name) ?
-		    PART_ONE_TIME : PART_MONTH;
+		return is_one_time(line_type, usage_type, service_code,
+		    service_name) ? PART_ONE_TIME : PART_MONTH;
 	}
 	if (strcmp(cls, "fee") == 0) {
-		if (is_one_time(line_type, usage_type, service_name))
+		if (is_one_time(line_type, usage_type, service_code,
+		    service_name))
 			return PART_ONE_TIME;
 		return long_line ? PART_MONTH : PART_FEE_DAILY;
 	}
@@ -451,7 +469,7 @@ service_of(struct estimate_service **v, size_t *n, const char *code,
 	*v = xrealloc(*v, (*n + 1) * sizeof(**v));
 	(*v)[*n].code = xstrdup(code);
 	(*v)[*n].name = xstrdup(name);
-	(*v)[*n].amount = (*v)[*n].usage_seen = 0;
+	(*v)[*n].amount = (*v)[*n].usage_seen = (*v)[*n].fees_seen = 0;
 	return &(*v)[(*n)++];
 }
 
@@ -493,7 +511,7 @@ read_lines(sqlite3 *db, const struct month_info *mi, const char *cut,
 		const char *code = (const char *)sqlite3_column_text(q, 5);
 		const char *name = (const char *)sqlite3_column_text(q, 6);
 		money_t v = sqlite3_column_int64(q, 7), *sum = NULL;
-		enum part part = part_of(cls, lt, ut, name, long_line,
+		enum part part = part_of(cls, lt, ut, code, name, long_line,
 		    mi->monthly);
 		struct estimate_service *s;
 		int in_month = d >= 0 && d < l->days;
@@ -570,8 +588,11 @@ read_lines(sqlite3 *db, const struct month_info *mi, const char *cut,
 				goto overflow;
 			s = service_of(&l->svc, &l->nsvc, code, name);
 			if ((part == PART_USAGE_DAILY || part ==
-			    PART_USAGE_MTD || part == PART_FEE_DAILY) &&
+			    PART_USAGE_MTD) &&
 			    money_add(&s->usage_seen, v) != 0)
+				goto overflow;
+			if (part == PART_FEE_DAILY &&
+			    money_add(&s->fees_seen, v) != 0)
 				goto overflow;
 			if (money_add(&s->amount, v) != 0)
 				goto overflow;
@@ -880,14 +901,27 @@ mixed_currencies(const struct estimate *e)
 	return xstrdup(out);
 }
 
+/* part x estimated / seen - part: what a service's part of `seen` grows
+ * by when the whole grows to `estimated`. */
+static money_t
+grown(money_t part, money_t seen, money_t estimated)
+{
+	if (seen == 0 || part == 0)
+		return 0;
+	return to_money(to_double(part) * (to_double(estimated) /
+	    to_double(seen))) - part;
+}
+
 /*
  * Each service keeps its fixed parts; its usage seen so far grows to
- * the estimated usage in proportion. The rounding rest goes to the
- * largest service, so the services add up to the amount exactly.
+ * the estimated usage in proportion, and its fees by the hour or day to
+ * the estimated fees (they go on at the last day's rate, not as the
+ * usage model goes). The rounding rest goes to the largest service, so
+ * the services add up to the amount exactly.
  */
 static void
 allocate_services(struct estimate_payer *p, money_t usage_seen,
-    money_t usage_estimated)
+    money_t usage_estimated, money_t fees_seen, money_t fees_estimated)
 {
 	money_t sum = 0;
 	size_t i, big = 0;
@@ -895,10 +929,9 @@ allocate_services(struct estimate_payer *p, money_t usage_seen,
 	for (i = 0; i < p->nservices; i++) {
 		struct estimate_service *e = &p->services[i];
 
-		if (usage_seen != 0 && e->usage_seen != 0)
-			e->amount += to_money(to_double(e->usage_seen) *
-			    (to_double(usage_estimated) /
-			    to_double(usage_seen))) - e->usage_seen;
+		e->amount += grown(e->usage_seen, usage_seen,
+		    usage_estimated) + grown(e->fees_seen, fees_seen,
+		    fees_estimated);
 		sum += e->amount;
 		if (e->amount > p->services[big].amount)
 			big = i;
@@ -1174,7 +1207,7 @@ estimate_month(sqlite3 *db, const struct month_info *mi, size_t i,
 	struct forecast_input in;
 	int64_t last_complete, start, cut_day = cut ? day_number(cut) : -1;
 	int64_t first_data = -1, last_data = -1;
-	money_t usage_all = 0, fees_daily_all = 0, spent, projected;
+	money_t usage_all = 0, fees_daily_all = 0, spent, projected, fees;
 	double *series = NULL, *each = NULL, fee_rate = 0;
 	int n, d, ahead, rc = -1;
 	pv_time end;
@@ -1424,8 +1457,9 @@ estimate_month(sqlite3 *db, const struct month_info *mi, size_t i,
 	else if (p->tax_observed != 0 && spent > 0)
 		p->tax = to_money(to_double(p->amount) *
 		    (to_double(p->tax_observed) / to_double(spent)));
-	allocate_services(p, usage_all + fees_daily_all,
-	    p->amount - p->month_charges - p->fees_expected - p->one_time);
+	fees = p->fees_daily + p->fees_daily_projected;
+	allocate_services(p, usage_all, p->amount - p->month_charges -
+	    p->fees_expected - p->one_time - fees, fees_daily_all, fees);
 
 	describe_parts(p, m->monthly);
 	if (m->blended)

@@ -27,6 +27,7 @@ struct estimate_service {
 	char *code, *name;
 	money_t amount;
 	money_t usage_seen;		/* its usage so far (before scaling) */
+	money_t fees_seen;		/* its fees by the hour or day so far */
 };
 
 /*

@@ -51,8 +51,9 @@ if [ "${VALGRIND:-}" = 1 ]; then
 	    "--leak-check=full --errors-for-leak-kinds=definite" \
 	    "$build/pilvi-analyzer" > "$vg/pilvi-analyzer"
 	chmod +x "$vg/pilvi-analyzer"
+	# the tools the cases find beside pilvi-analyzer ($(dirname "$PA"))
 	ln -s "$build/pilvi-gen" "$build/mkarchive" "$build/pilvi-corpus" \
-	    "$build/pilvi-backtest" "$vg/"
+	    "$build/pilvi-backtest" "$build/csv2parquet" "$build/duckq" "$vg/"
 	pa=$vg/pilvi-analyzer
 fi
 

@@ -640,6 +640,72 @@ test_month_fee_seen_not_expected(void)
 }
 
 /*
+ * September's Business support (a month-long Fee, as CUR writes it,
+ * 100.00) has not come in October yet: it is expected again, as the
+ * RIFee is, not taken for a one-time purchase.
+ *
+ * (Was a bug: every CUR Fee was a one-time charge, "not expected next
+ * month", so a partial month whose support fee was not posted yet had
+ * no support in its budget: amount 120.00 + 18.00 x 26 days = 744.00
+ * instead of 844.00, and the budget under Pilvi had no AWS support plan
+ * to replace.)
+ */
+static void
+test_support_fee_expected(void)
+{
+	const char *sep = tpath("sep-support.csv");
+	struct cur w;
+	struct store *st;
+	struct estimate *e;
+	const struct estimate_payer *p;
+
+	cur_begin(&w, sep, PAYER, 2026, 9, "123456789");
+	cur_hours(&w, "AmazonEC2", EC2_UT, 1, 30, 0, units("1"), 0, 0);
+	cur_month_row(&w, "Fee", "AWSSupportBusiness", "Dollar", "100.00");
+	cur_end(&w);
+	st = store_of(sep, write_oct("oct.csv", 5, 12, 0, ""));
+	e = build(st, PAYER, "2026-10", NULL);
+	p = payer_in(e, PAYER, "2026-10");
+	CHECK(p != NULL);
+	if (p != NULL) {
+		CHECK_INT(p->fees_expected, units("100"));
+		CHECK_INT(p->one_time, 0);
+		CHECK(has_note(p, "AWSSupportBusiness", "expected again"));
+		CHECK_INT(p->amount, p->usage_observed + p->usage_projected +
+		    units("100"));
+	}
+	estimate_free(e);
+	store_close(st);
+}
+
+/* When it has come, it is counted once with the month's charges. */
+static void
+test_support_fee_is_monthly(void)
+{
+	const char *oct = tpath("oct-support.csv");
+	struct cur w;
+	struct store *st;
+	struct estimate *e;
+	const struct estimate_payer *p;
+
+	cur_begin(&w, oct, PAYER, 2026, 10, "");
+	cur_hours(&w, "AmazonEC2", EC2_UT, 1, 5, 12, units("1"), 0, 0);
+	cur_month_row(&w, "Fee", "AWSSupportBusiness", "Dollar", "100.00");
+	cur_end(&w);
+	st = store_of(oct, NULL);
+	e = build(st, PAYER, "2026-10", NULL);
+	p = payer_in(e, PAYER, "2026-10");
+	CHECK(p != NULL);
+	if (p != NULL) {
+		CHECK_INT(p->month_charges, units("100"));
+		CHECK_INT(p->one_time, 0);
+		CHECK_INT(p->fees_expected, 0);
+	}
+	estimate_free(e);
+	store_close(st);
+}
+
+/*
  * Every part at once (September's RDS fee 50.00 expected too): the
  * amount is usage seen + projected + fees + expected + one-time,
  * exactly; the range holds it; the services add up to it exactly.
@@ -958,6 +1024,58 @@ test_month_hourly_fee_run_rate(void)
 		CHECK(near(dbl(p->amount), 744 + 372, 1e-9));
 		CHECK(has_part(p, "fees by the hour or day", units("372")));
 		CHECK(has_note(p, "at the last day's rate", "300.00"));
+	}
+	estimate_free(e);
+	store_close(st);
+}
+
+/*
+ * The fee's service holds the fee as it goes on, the usage's the usage:
+ * a Savings Plan bought on the 4th, 0.25 an hour on days 1..3 (a smaller
+ * plan) and 0.50 from the 4th, beside EC2's 1.00 an hour, days 1..6
+ * complete. The fees: 3 x 6.00 + 3 x 12.00 = 54.00 so far, and the last
+ * day's 12.00 for the 25 days left: 354.00; EC2 31 x 24.00 = 744.00.
+ *
+ * (Was a bug: the services' usage and hourly fees grew by one ratio, the
+ * month's usage and fees over those seen, (744 + 354) / (144 + 54), so
+ * ComputeSavingsPlans had 54 x 5.545 = 299.45 and EC2 798.55; the
+ * budget under Pilvi priced each service from those.)
+ */
+static void
+test_month_hourly_fee_service(void)
+{
+	const char *path = tpath("sp-service.csv");
+	struct cur w;
+	struct store *st;
+	struct estimate *e;
+	const struct estimate_payer *p;
+	size_t i;
+	int d, h;
+
+	cur_begin(&w, path, PAYER, 2026, 10, "");
+	cur_hours(&w, "AmazonEC2", EC2_UT, 1, 6, 0, units("1"), 0, 0);
+	for (d = 1; d <= 6; d++)
+		for (h = 0; h < 24; h++)
+			cur_row(&w, "SavingsPlanRecurringFee", at(2026, 10, d,
+			    h), at(2026, 10, d, h) + 3600, "ComputeSavingsPlans",
+			    "ComputeSP:1yrNoUpfront", units(d < 4 ? "0.25" :
+			    "0.5"));
+	cur_end(&w);
+	st = store_of(path, NULL);
+	e = build(st, NULL, NULL, NULL);
+	p = payer_in(e, PAYER, "2026-10");
+	CHECK(p != NULL);
+	if (p != NULL) {
+		CHECK_INT(p->fees_daily, units("54"));
+		CHECK_INT(p->fees_daily_projected, units("300"));
+		CHECK(near(dbl(p->amount), 744 + 354, 1e-9));
+		CHECK_INT(p->nservices, 2);
+		for (i = 0; i < p->nservices; i++)
+			if (strcmp(p->services[i].code, "AmazonEC2") == 0)
+				CHECK(near(dbl(p->services[i].amount), 744,
+				    1e-9));
+			else
+				CHECK_INT(p->services[i].amount, units("354"));
 	}
 	estimate_free(e);
 	store_close(st);
@@ -1768,6 +1886,8 @@ main(void)
 	RUN(test_month_long_usage_is_fee);
 	RUN(test_month_fee_expected);
 	RUN(test_month_fee_seen_not_expected);
+	RUN(test_support_fee_expected);
+	RUN(test_support_fee_is_monthly);
 	RUN(test_month_parts_add_up);
 	RUN(test_month_complete);
 	RUN(test_month_complete_expects_nothing);
@@ -1777,6 +1897,7 @@ main(void)
 	RUN(test_month_wait_note_until_14);
 	RUN(test_build_latest_month);
 	RUN(test_month_hourly_fee_run_rate);
+	RUN(test_month_hourly_fee_service);
 	RUN(test_month_annual_subscription_one_time);
 	RUN(test_month_late_service_sets_day_back);
 	RUN(test_month_new_account);
