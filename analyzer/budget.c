@@ -12,22 +12,30 @@
 /*
  * The month's lines as the invoice counts them (the invoice_line view
  * of 001, over the month summary), by service, usage type, line type
- * and class: what each service's amount is made of.
+ * and class: what each service's amount is made of. A Marketplace
+ * product's lines carry its seller, as the move checklist's lines of
+ * the same file name it (move_line: the seller by the product's name;
+ * the first seller in order where a product had two).
  */
 static const char lines_sql[] =
     "SELECT cm.class, COALESCE(lt.name, ''), ut.name, "
-    "       COALESCE(NULLIF(si.code, ''), '(none)'), SUM(cm.cost) "
+    "       COALESCE(NULLIF(si.code, ''), '(none)'), SUM(cm.cost), "
+    "       (SELECT MIN(ml.ref) FROM move_line ml "
+    "        WHERE ml.file_id = cm.file_id AND ml.kind = 'marketplace' "
+    "          AND ml.payer_account = ?1 AND ml.period = ?2 "
+    "          AND ml.name <> '' AND ml.name = s.name) AS seller "
     "FROM cost_month cm "
     "JOIN account pa ON pa.id = cm.payer "
     "JOIN counted_period cp ON cp.file_id = cm.file_id "
     "  AND cp.payer_account = pa.account_id AND cp.period = cm.period "
+    "JOIN service s ON s.id = cm.service "
     "LEFT JOIN service_ident si ON si.service = cm.service "
     "LEFT JOIN line_type lt ON lt.id = cm.line_type "
     "LEFT JOIN usage_type ut ON ut.id = cm.usage_type "
     "WHERE cp.payer_account = ?1 AND cm.period = ?2 "
     "  AND (cm.view = 0 OR (cm.view = 1 AND cp.has_payer_view) "
     "   OR (cm.view = 2 AND NOT cp.has_payer_view)) "
-    "GROUP BY 1, 2, 3, 4 ORDER BY 4, 1, 2, 3";
+    "GROUP BY 1, 2, 3, 4, 6 ORDER BY 4, 1, 2, 3, 6";
 
 /* The lines of one payer-month; the strings are owned here. */
 struct month {
@@ -44,6 +52,7 @@ month_release(struct month *m)
 		free((char *)m->v[i].service);
 		free((char *)m->v[i].usage_type);
 		free((char *)m->v[i].line_type);
+		free((char *)m->v[i].seller);
 	}
 	free(m->v);
 	memset(m, 0, sizeof(*m));
@@ -51,7 +60,8 @@ month_release(struct month *m)
 
 static struct pricing_line *
 month_add(struct month *m, const char *service, const char *usage_type,
-    const char *line_type, enum charge_class cls, money_t amount)
+    const char *line_type, const char *seller, enum charge_class cls,
+    money_t amount)
 {
 	struct pricing_line *l;
 
@@ -59,7 +69,7 @@ month_add(struct month *m, const char *service, const char *usage_type,
 	l = &m->v[m->n++];
 	l->service = xstrdup(service);
 	l->usage_type = usage_type != NULL ? xstrdup(usage_type) : NULL;
-	l->seller = NULL;	/* the store keeps no seller yet */
+	l->seller = seller != NULL && *seller ? xstrdup(seller) : NULL;
 	l->line_type = line_type != NULL && *line_type ? xstrdup(line_type) :
 	    NULL;
 	l->cls = cls;
@@ -126,8 +136,8 @@ fit_to_estimate(struct month *m, const struct estimate_payer *p)
 				seen += m->v[i].amount;
 		if (seen == 0) {
 			if (s->amount != 0)
-				month_add(m, s->code, NULL, NULL, CHARGE_FEE,
-				    s->amount);
+				month_add(m, s->code, NULL, NULL, NULL,
+				    CHARGE_FEE, s->amount);
 			continue;
 		}
 		for (i = 0; i < m->n; i++) {
@@ -155,7 +165,7 @@ fit_to_estimate(struct month *m, const struct estimate_payer *p)
 		if (k == p->nservices)
 			m->v[i].amount = 0;
 	}
-	month_add(m, "", NULL, "Tax", CHARGE_TAX, p->tax);
+	month_add(m, "", NULL, "Tax", NULL, CHARGE_TAX, p->tax);
 }
 
 static int
@@ -181,7 +191,8 @@ read_month(struct store *st, const struct estimate_payer *p,
 			continue;
 		month_add(m, (const char *)sqlite3_column_text(q, 3),
 		    (const char *)sqlite3_column_text(q, 2),
-		    (const char *)sqlite3_column_text(q, 1), cls,
+		    (const char *)sqlite3_column_text(q, 1),
+		    (const char *)sqlite3_column_text(q, 5), cls,
 		    sqlite3_column_int64(q, 4));
 	}
 	sqlite3_finalize(q);

@@ -62,6 +62,9 @@ currency,USD,EUR,,0.9,2026-10-31,
 CSV
 # ... and the same with a minimum of 100, which the fee then is
 sed 's/^support_minimum,,,,50,,$/support_minimum,,,,100,,/' rules.csv > rules-min.csv
+# ... and with 20 % on what the Marketplace seller sells
+{ cat rules.csv; echo 'markup,seller,Nordic Firewall Oy,20,,,'; } \
+    > rules-seller.csv
 
 # At AWS, October 2026 (31 days, 744 hours), invoiced:
 #   AmazonEC2: RIFee 744 x 0.125 = 93.00; the RI's DiscountedUsage is at
@@ -85,6 +88,10 @@ sed 's/^support_minimum,,,,50,,$/support_minimum,,,,100,,/' rules.csv > rules-mi
 # With the minimum at 100: fee 100.00; amount 714.645 + 100 = 814.645,
 #   half a cent, away from zero: 814.65; total 814.645 - 36 = 778.645:
 #   778.65
+# With 20 % on the seller's: Marketplace 324.40 x 1.2 x 0.9 = 350.352,
+#   shown 350.35; spend 87.885 + 334.80 + 350.352 = 773.037; fee 50 +
+#   6 % x 273.037 = 66.38222: 66.38; amount 839.41922: 839.42; total
+#   839.41922 - 36 = 803.41922: 803.42
 # September 2026 (30 days, 720 hours):
 #   at AWS EC2 720 x 0.125 = 90.00, SP 720 x 0.50 = 360.00, Marketplace
 #   250.00 + 72.00 = 322.00, support 100.00: amount 872.00
@@ -206,6 +213,16 @@ EOF
 fee at the minimum | 100.00 | $b.support_fee
 amount with the minimum | 814.65 | $b.amount
 total with the minimum | 778.65 | $b.total
+EOF
+
+	$PA --db $fmt.db report --format json --pricing rules-seller.csv \
+	    -o seller.json
+	echo "[exit $?]"
+	python3 jcheck.py seller.json <<EOF
+Marketplace, 20 % on its seller | 350.35 | $b.by_service.service=$MP.pilvi
+fee with the seller's markup | 66.38 | $b.support_fee
+amount with the seller's markup | 839.42 | $b.amount
+total with the seller's markup | 803.42 | $b.total
 EOF
 
 	$PA --db $fmt.db report --format json --pricing rules.csv \
