@@ -195,38 +195,58 @@ figure_estimate(struct doc *d, const struct report *r)
 	}
 }
 
-/* Services needing attention, each named once however many accounts
- * run it. */
+/* Whether the service at idx[i] (at i when idx is NULL) is the first
+ * of its code: a service is named once however many accounts run it. */
+static int
+first_of_code(const struct inventory *inv, const size_t *idx, size_t i)
+{
+	const char *code = inv->services[idx != NULL ? idx[i] : i].code;
+	size_t k;
+
+	for (k = 0; k < i; k++)
+		if (strcmp(inv->services[idx != NULL ? idx[k] : k].code,
+		    code) == 0)
+			return 0;
+	return 1;
+}
+
+/* The services needing attention: the first `shown` named, then "and N
+ * more"; *n: how many. Returns a new string, or NULL for none. */
+static char *
+attention_names(const struct inventory *inv, size_t shown, size_t *n)
+{
+	struct sbuf names = { 0 };
+	size_t i;
+
+	for (i = 0, *n = 0; i < inv->nattention; i++)
+		if (first_of_code(inv, inv->attention, i) && (*n)++ < shown)
+			sb_add(&names, "%s%s", *n > 1 ? ", " : "",
+			    inv->services[inv->attention[i]].code);
+	if (*n > shown)
+		sb_add(&names, " and %zu more", *n - shown);
+	return names.s;
+}
+
 static void
 figure_attention(struct doc *d, const struct inventory *inv)
 {
-	struct sbuf names = { 0 };
 	money_t cost = 0;
-	char v[48];
-	size_t i, k, n = 0;
+	char v[48], *names;
+	size_t i, n;
 
 	if (inv->nattention == 0) {
 		doc_figure(d, DOC_GOOD, "Needs attention", "none", "Pilvi "
 		    "supports every service listed");
 		return;
 	}
-	for (i = 0; i < inv->nattention; i++) {
-		const char *code = inv->services[inv->attention[i]].code;
-
+	for (i = 0; i < inv->nattention; i++)
 		money_add(&cost, inv->services[inv->attention[i]].cost);
-		for (k = 0; k < i && strcmp(code,
-		    inv->services[inv->attention[k]].code) != 0; k++)
-			;
-		if (k == i && n++ < ATTENTION_NAMED)
-			sb_add(&names, "%s%s", n > 1 ? ", " : "", code);
-	}
-	if (n > ATTENTION_NAMED)
-		sb_add(&names, " and %zu more", n - ATTENTION_NAMED);
+	names = attention_names(inv, ATTENTION_NAMED, &n);
 	snprintf(v, sizeof(v), "%zu service%s", n, plural(n));
 	doc_figure(d, DOC_BAD, "Needs attention", v, "unsupported or unknown "
-	    "to Pilvi: %s; %s %s", names.s, doc_money(cost).s,
+	    "to Pilvi: %s; %s %s", names, doc_money(cost).s,
 	    inv->services[inv->attention[0]].currency);
-	free(names.s);
+	free(names);
 }
 
 /* The inventory's services against the bill's usage, fees and
@@ -305,7 +325,32 @@ facts(struct doc *d, const struct report *r)
 	doc_fact(d, "Generated", "%s", r->generated_at);
 }
 
-/* The files registry: the files command and the report's Files. */
+/* "ok", "replaced by #12" */
+static struct doc_num
+file_status(const struct report_file *f)
+{
+	struct doc_num t;
+
+	if (f->replaced_by != 0)
+		snprintf(t.s, sizeof(t.s), "replaced by #%lld", f->replaced_by);
+	else
+		snprintf(t.s, sizeof(t.s), "%s", f->status);
+	return t;
+}
+
+/* "cur (zip)": most files are plain CSV, so a container only when not */
+static struct doc_num
+file_format(const struct report_file *f)
+{
+	struct doc_num t;
+	int plain = f->container == NULL || strcmp(f->container, "plain") == 0;
+
+	snprintf(t.s, sizeof(t.s), "%s%s%s%s", f->format, plain ? "" : " (",
+	    plain ? "" : f->container, plain ? "" : ")");
+	return t;
+}
+
+/* The report's Files. */
 static void
 files_table(struct doc *d, const struct report *r)
 {
@@ -323,17 +368,9 @@ files_table(struct doc *d, const struct report *r)
 
 		doc_row(t, 0);
 		doc_cells(t, doc_count(f->id).s);
-		if (f->replaced_by != 0)
-			doc_cell(t, DOC_MUTED, "replaced by #%lld",
-			    f->replaced_by);
-		else
-			doc_cells(t, f->status);
-		/* most files are plain CSV: a container only when not */
-		if (f->container != NULL && strcmp(f->container, "plain") != 0)
-			doc_cell(t, DOC_PLAIN, "%s (%s)", f->format, f->container);
-		else
-			doc_cells(t, f->format);
-		doc_cells(t, f->payer, f->period, doc_count(f->rows).s,
+		doc_cell(t, f->replaced_by != 0 ? DOC_MUTED : DOC_PLAIN, "%s",
+		    file_status(f).s);
+		doc_cells(t, file_format(f).s, f->payer, f->period, doc_count(f->rows).s,
 		    doc_count((long long)f->nwarnings).s, f->name);
 	}
 }
@@ -708,8 +745,6 @@ estimate_payer(struct doc *d, const struct estimate *e,
 		doc_cells(t, p->parts[k].label,
 		    doc_money(p->parts[k].amount).s);
 	}
-	if (p->nnotes > 0)
-		doc_list(d, DOC_TONE_PLAIN, NULL);
 	for (k = 0; k < p->nnotes; k++)
 		doc_point(d, "%s", p->notes[k]);
 	payer_charts(d, p, dl, ndl);
@@ -796,6 +831,19 @@ estimate_body(struct doc *d, const struct estimate *e,
 		history_table(d, hist, nhist);
 }
 
+/* "83.40 EUR before tax (80 % range ...), against 76.99 USD at AWS" */
+static void
+pilvi_against_aws(struct doc *d, const struct budget_payer *p)
+{
+	doc_add(d, DOC_STRONG, "%s %s", doc_money(p->at.pilvi_amount).s,
+	    p->at.currency);
+	doc_add(d, DOC_PLAIN, " before tax");
+	if (p->low != p->high)
+		range_of(d, p->low, p->high);
+	doc_add(d, DOC_PLAIN, ", against %s %s at AWS",
+	    doc_money(p->at.aws_amount).s, p->at.aws_currency);
+}
+
 /* The budget under Pilvi (--pricing): per payer, Pilvi's amount and
  * range against AWS's, each service on both sides, and a line per rule
  * that changed the amount (docs/pricing.md). */
@@ -816,14 +864,8 @@ pilvi_section(struct doc *d, const struct budget *b)
 
 		doc_heading(d, 4, NULL, "Payer %s, %s", p->payer, p->period);
 		doc_para(d, DOC_TONE_PLAIN);
-		doc_add(d, DOC_STRONG, "%s %s", doc_money(a->pilvi_amount).s,
-		    a->currency);
-		doc_add(d, DOC_PLAIN, " before tax");
-		if (p->low != p->high)
-			range_of(d, p->low, p->high);
-		doc_add(d, DOC_PLAIN, ", against %s %s at AWS; with %s tax "
-		    "and %s credits: %s %s", doc_money(a->aws_amount).s,
-		    a->aws_currency,
+		pilvi_against_aws(d, p);
+		doc_add(d, DOC_PLAIN, "; with %s tax and %s credits: %s %s",
 		    doc_money(a->pilvi_tax).s, doc_money(a->pilvi_credits).s,
 		    doc_money(a->pilvi_total).s, a->currency);
 		snprintf(buf, sizeof(buf), "Service|$AWS, %.8s|$Pilvi, %.8s",
@@ -848,8 +890,6 @@ pilvi_section(struct doc *d, const struct budget *b)
 			doc_say(d, DOC_TONE_MUTED, "What each rule changed: "
 			    "AWS's side in %s, Pilvi's in %s (converted).",
 			    a->aws_currency, a->currency);
-		if (a->neffects > 0)
-			doc_list(d, DOC_TONE_PLAIN, NULL);
 		for (k = 0; k < a->neffects; k++) {
 			pricing_effect_format(buf, sizeof(buf), &a->effects[k]);
 			doc_point(d, "%s", buf);
@@ -1359,22 +1399,11 @@ files_records(struct doc *d, const struct report *r)
 	for (i = 0; i < r->nfiles; i++) {
 		const struct report_file *f = &r->files[i];
 		const char *at = f->ingested_at;
-		char status[64];
 		size_t k;
-		int plain;
 
 		doc_heading(d, 3, NULL, "#%lld  %s", f->id, f->name);
-		if (f->replaced_by != 0)
-			snprintf(status, sizeof(status), "replaced by #%lld",
-			    f->replaced_by);
-		else
-			snprintf(status, sizeof(status), "%s", f->status);
-		/* most files are plain CSV: a container only when not */
-		plain = f->container == NULL ||
-		    strcmp(f->container, "plain") == 0;
-		doc_point(d, "%s; %s%s%s%s; payer %s, %s; %ld %s", status,
-		    f->format, plain ? "" : " (", plain ? "" : f->container,
-		    plain ? "" : ")", f->payer[0] != '\0' ? f->payer :
+		doc_point(d, "%s; %s; payer %s, %s; %ld %s", file_status(f).s,
+		    file_format(f).s, f->payer[0] != '\0' ? f->payer :
 		    "unknown", f->period[0] != '\0' ? f->period : "no period",
 		    f->rows, f->rows == 1 ? "row" : "rows");
 		for (k = 0; k < f->nwarnings; k++)
@@ -1567,18 +1596,15 @@ email_received(struct doc *d, const struct report *r)
 static void
 email_services(struct doc *d, const struct inventory *inv)
 {
-	struct sbuf names = { 0 };
 	const char *month = NULL;	/* the latest bill's */
-	size_t i, k, n = 0, nbad = 0;
+	char *names;
+	size_t i, n = 0, nbad;
 	int listed = 0;			/* a hand-made list names some */
 
 	for (i = 0; i < inv->nservices; i++) {
 		const struct inventory_service *s = &inv->services[i];
 
-		for (k = 0; k < i && strcmp(s->code, inv->services[k].code);
-		    k++)
-			;
-		n += k == i;
+		n += first_of_code(inv, NULL, i);
 		listed |= s->manual;
 		if (!s->manual && (month == NULL || strcmp(s->period,
 		    month) > 0))
@@ -1588,20 +1614,7 @@ email_services(struct doc *d, const struct inventory *inv)
 		doc_say(d, DOC_TONE_PLAIN, "The files show no AWS services.");
 		return;
 	}
-	for (i = 0; i < inv->nattention; i++) {
-		const struct inventory_service *s =
-		    &inv->services[inv->attention[i]];
-
-		for (k = 0; k < i && strcmp(s->code,
-		    inv->services[inv->attention[k]].code) != 0; k++)
-			;
-		if (k < i)
-			continue;
-		if (nbad++ < EMAIL_NAMED)
-			sb_add(&names, "%s%s", nbad > 1 ? ", " : "", s->code);
-	}
-	if (nbad > EMAIL_NAMED)
-		sb_add(&names, " and %zu more", nbad - EMAIL_NAMED);
+	names = attention_names(inv, EMAIL_NAMED, &nbad);
 	doc_para(d, DOC_TONE_PLAIN);
 	if (month != NULL)
 		doc_add(d, DOC_PLAIN, "%s %s%s name%s %zu AWS service%s. ",
@@ -1617,8 +1630,8 @@ email_services(struct doc *d, const struct inventory *inv)
 		doc_add(d, DOC_PLAIN, "Pilvi supports %zu of them; %s need%s a "
 		    "check on our side first: %s.", n - nbad, nbad == 1 ?
 		    "one" : doc_count((long long)nbad).s, nbad == 1 ? "s" : "",
-		    names.s);
-	free(names.s);
+		    names);
+	free(names);
 }
 
 /* (d) The monthly budget: under Pilvi (--pricing) beside AWS's, else
@@ -1638,16 +1651,10 @@ email_budget(struct doc *d, const struct report *r)
 			    e->payers[i].payer);
 		doc_para(d, DOC_TONE_PLAIN);
 		if (r->pilvi != NULL) {
-			const struct budget_payer *p = &r->pilvi->payers[i];
-			const struct pricing_result *a = &p->at;
-
 			doc_add(d, DOC_PLAIN, "The monthly budget%s under Pilvi, "
-			    "for %s: %s %s before tax", who, p->period,
-			    doc_money(a->pilvi_amount).s, a->currency);
-			if (p->low != p->high)
-				range_of(d, p->low, p->high);
-			doc_add(d, DOC_PLAIN, ", against %s %s at AWS.",
-			    doc_money(a->aws_amount).s, a->aws_currency);
+			    "for %s: ", who, r->pilvi->payers[i].period);
+			pilvi_against_aws(d, &r->pilvi->payers[i]);
+			doc_add(d, DOC_PLAIN, ".");
 		} else {
 			const struct estimate_payer *p = &e->payers[i];
 
