@@ -256,6 +256,7 @@ figure_coverage(struct doc *d, const struct report *r)
 {
 	const struct report_period *low = NULL;
 	money_t svc = 0, all = 0;
+	char tail[128] = "";
 	size_t i;
 	int n = 0, bp;
 
@@ -273,17 +274,16 @@ figure_coverage(struct doc *d, const struct report *r)
 	if (n == 0)
 		return;
 	bp = all != 0 ? money_share_bp(svc, all) : 10000;
-	if (low->coverage_bp < 10000 && n > 1)
-		doc_figure(d, DOC_BAD, "Coverage of the bill", bp_text(bp).s,
-		    "services cover %s of %s in usage, fees and discounts; "
-		    "lowest: payer %s, %s at %s", doc_money(svc).s,
-		    doc_money(all).s, low->payer, low->period,
-		    bp_text(low->coverage_bp).s);
-	else
-		doc_figure(d, bp < 10000 ? DOC_BAD : DOC_GOOD, "Coverage of "
-		    "the bill", bp_text(bp).s, "services cover %s of %s in "
-		    "usage, fees and discounts%s", doc_money(svc).s,
-		    doc_money(all).s, n > 1 ? ", every month listed" : "");
+	/* of several months, the lowest is named when it falls short */
+	if (n > 1 && low->coverage_bp < 10000)
+		snprintf(tail, sizeof(tail), "; lowest: payer %s, %s at %s",
+		    low->payer, low->period, bp_text(low->coverage_bp).s);
+	else if (n > 1)
+		snprintf(tail, sizeof(tail), ", every month listed");
+	doc_figure(d, bp < 10000 || *tail == ';' ? DOC_BAD : DOC_GOOD,
+	    "Coverage of the bill", bp_text(bp).s, "services cover %s of %s "
+	    "in usage, fees and discounts%s", doc_money(svc).s,
+	    doc_money(all).s, tail);
 }
 
 static void
@@ -515,13 +515,16 @@ status_section(struct doc *d, const struct report *r)
 
 /* ---- 2. budget estimate: charts ---------------------------------------- */
 
-/* Usage and discounts of day j (0-based) of the complete days. */
+/* What day j (0-based) adds: usage and discounts of a complete day
+ * (the first obs), else the estimate's projection. */
 static money_t
-day_cost(const struct report_daily *dl, int j)
+day_cost(const struct report_daily *dl, int j, int obs)
 {
 	money_t sum = 0;
 	int k;
 
+	if (j >= obs)
+		return dl->projected[j];
 	for (k = 0; k < dl->nservices; k++)
 		money_add(&sum, dl->cost[j * dl->nservices + k]);
 	return sum;
@@ -537,59 +540,53 @@ static void
 chart_cumulative(struct doc *d, const struct estimate_payer *p,
     const struct report_daily *dl, int obs)
 {
-	struct doc_chart *c;
-	struct doc_series *spent, *proj, *band;
-	money_t sum = 0;
-	struct doc_num start;
 	int n = dl->ndays, j;
+	struct doc_chart *c = doc_chart(d, DOC_CHART_CUMULATIVE, n + 1,
+	    "The month adding up", p->currency, p->period);
+	money_t *sum = xcalloc((size_t)n + 1, sizeof(*sum)), days = 0;
+	struct doc_series *s;
 
-	c = doc_chart(d, DOC_CHART_CUMULATIVE, n + 1, "The month adding up",
-	    p->currency, p->period);
-	if (obs > 0)
-		doc_series(c, DOC_SERIES_LINE, "spent");
-	if (obs < n) {
-		doc_series(c, DOC_SERIES_LINE_PROJECTED, "projected");
-		doc_series(c, DOC_SERIES_BAND, "80 % range");
-	}
-	/* the series move while they are added: take them after */
-	spent = obs > 0 ? &c->series[0] : NULL;
-	proj = obs < n ? &c->series[obs > 0] : NULL;
-	band = obs < n ? &c->series[(obs > 0) + 1] : NULL;
+	/* sum[j]: to the end of day j */
 	for (j = 0; j < n; j++)
-		money_add(&sum, j < obs ? day_cost(dl, j) : dl->projected[j]);
-	if (money_sub(p->amount, sum, &sum) != 0)
-		sum = 0;
-	start = doc_money(sum);
-	for (j = 0; j <= n; j++) {
-		if (j > 0)
-			money_add(&sum, j <= obs ? day_cost(dl, j - 1) :
-			    dl->projected[j - 1]);
-		if (spent != NULL && j <= obs)
-			spent->v[j] = sum;
-		if (proj != NULL && j >= obs) {
+		money_add(&days, day_cost(dl, j, obs));
+	if (money_sub(p->amount, days, &sum[0]) != 0)
+		sum[0] = 0;
+	for (j = 1; j <= n; j++) {
+		sum[j] = sum[j - 1];
+		money_add(&sum[j], day_cost(dl, j - 1, obs));
+	}
+	c->split = obs;
+	if (obs > 0) {
+		s = doc_series(c, DOC_SERIES_LINE, "spent");
+		memcpy(s->v, sum, (size_t)(obs + 1) * sizeof(*sum));
+		s->to = obs + 1;
+	}
+	if (obs < n) {
+		s = doc_series(c, DOC_SERIES_LINE_PROJECTED, "projected");
+		memcpy(s->v + obs, sum + obs, (size_t)(n + 1 - obs) *
+		    sizeof(*sum));
+		s->from = obs;
+		s = doc_series(c, DOC_SERIES_BAND, "80 % range");
+		s->from = obs;
+		for (j = obs; j <= n; j++) {
 			/* the range opens from nothing to low..high */
 			double f = (double)(j - obs) / (double)(n - obs);
 
-			proj->v[j] = sum;
-			band->v[j] = sum + (money_t)((double)(p->low -
+			s->v[j] = sum[j] + (money_t)((double)(p->low -
 			    p->amount) * f);
-			band->hi[j] = sum + (money_t)((double)(p->high -
+			s->hi[j] = sum[j] + (money_t)((double)(p->high -
 			    p->amount) * f);
 		}
 	}
-	c->split = obs;
-	if (spent != NULL)
-		spent->to = obs + 1;
-	if (proj != NULL)
-		proj->from = band->from = obs;
 	doc_chart_say(c, 0, "Before tax: %s at the start is what does not "
 	    "come by the day (month-long and one-time charges, fees); then "
 	    "usage and discounts day by day%s, to %s %s on day %d%s%s%s%s.",
-	    start.s, proj == NULL ? "" : obs > 0 ? " to the last complete day, "
-	    "then the projection" : ", all projected", doc_money(p->amount).s,
-	    p->currency, n, proj ? ", with the 80 % range " : "",
-	    proj ? doc_money(p->low).s : "", proj ? " to " : "",
-	    proj ? doc_money(p->high).s : "");
+	    doc_money(sum[0]).s, obs == n ? "" : obs > 0 ? " to the last "
+	    "complete day, then the projection" : ", all projected",
+	    doc_money(p->amount).s, p->currency, n, obs < n ? ", with the 80 % "
+	    "range " : "", obs < n ? doc_money(p->low).s : "", obs < n ?
+	    " to " : "", obs < n ? doc_money(p->high).s : "");
+	free(sum);
 }
 
 /* The month day by day: complete days stacked by the top services, the
@@ -1102,6 +1099,14 @@ months_section(struct doc *d, const struct report *r)
 
 /* ---- before the move (checklist.h, docs/move.md) ---------------------- */
 
+/* "Reserved Instance", "Savings Plan" */
+static const char *
+commitment_kind(const struct checklist_commitment *m)
+{
+	return strcmp(m->kind, "reservation") == 0 ? "Reserved Instance" :
+	    "Savings Plan";
+}
+
 /* The id part of an ARN: "reserved-instances/aaaa-1111". */
 static const char *
 arn_id(const char *arn)
@@ -1161,9 +1166,7 @@ move_commitments(struct doc *d, const struct checklist_payer *p)
 		const struct checklist_commitment *m = &p->commitments[i];
 
 		doc_row(t, 0);
-		doc_cells(t, strcmp(m->kind, "reservation") == 0 ?
-		    "Reserved Instance" : "Savings Plan", arn_id(m->arn),
-		    m->owner);
+		doc_cells(t, commitment_kind(m), arn_id(m->arn), m->owner);
 		doc_cell(t, DOC_PLAIN, "%.10s", m->end != NULL ? m->end : "-");
 		if (m->owner_moves < 0)
 			doc_cell(t, DOC_MUTED, "owner not known");
@@ -1707,13 +1710,12 @@ email_asks(struct doc *d, const struct checklist_payer *p, int npayers)
 		    "line of the files carries one.", of);
 	for (i = 0; i < p->ncommitments; i++) {
 		const struct checklist_commitment *m = &p->commitments[i];
-		const char *kind = strcmp(m->kind, "reservation") == 0 ?
-		    "Reserved Instance" : "Savings Plan";
 
 		if (m->owner_moves > 0)
 			continue;
 		doc_item(d);
-		doc_add(d, DOC_PLAIN, "%s %s", kind, arn_id(m->arn));
+		doc_add(d, DOC_PLAIN, "%s %s", commitment_kind(m),
+		    arn_id(m->arn));
 		if (m->end != NULL)
 			doc_add(d, DOC_PLAIN, ", ending %.10s", m->end);
 		if (m->owner_moves < 0)
