@@ -1262,9 +1262,40 @@ move_accounts(struct doc *d, const struct checklist_payer *p)
 	}
 }
 
+/*
+ * What is still needed from the customer for a payer's month, as items
+ * of the list opened last: the report's section 5 and the e-mail ask in
+ * these words. `of` names the payer where one list holds several ("
+ * (payer X)", else ""); `end` closes each item (the e-mail's are
+ * sentences).
+ */
+static void
+move_asks(struct doc *d, const struct checklist_payer *p, const char *of,
+    const char *end)
+{
+	if (p->complete_month == NULL)
+		doc_point(d, "The files of a complete month%s: none up to %s is "
+		    "invoiced with every day%s", of, p->period, end);
+	if (p->ndays_missing > 0) {
+		char *runs = day_runs(p->days_missing, p->ndays_missing);
+
+		doc_point(d, "The missing day%s of %s%s: %s; the files hold no "
+		    "usage for %s%s", plural(p->ndays_missing), p->period, of,
+		    runs, p->ndays_missing == 1 ? "it" : "them", end);
+		free(runs);
+	}
+	if (!p->has_resources)
+		doc_point(d, "A Cost and Usage Report with resource ids%s: the "
+		    "files we have name no resources%s", of, end);
+	if (!p->has_tags)
+		doc_point(d, "Cost allocation tags%s, if any are in use: no line "
+		    "of the files carries one%s", of, end);
+}
+
 static void
 move_needs(struct doc *d, const struct checklist_payer *p)
 {
+	/* none of move_asks()'s conditions holds */
 	if (p->complete_month != NULL && p->ndays_missing == 0 &&
 	    p->has_resources && p->has_tags) {
 		doc_say(d, DOC_TONE_MUTED, "Nothing more is needed from the "
@@ -1273,22 +1304,7 @@ move_needs(struct doc *d, const struct checklist_payer *p)
 		return;
 	}
 	doc_list(d, DOC_TONE_WARN, "Still needed from the customer");
-	if (p->complete_month == NULL)
-		doc_point(d, "A complete month: none up to %s is invoiced "
-		    "with every day", p->period);
-	if (p->ndays_missing > 0) {
-		char *runs = day_runs(p->days_missing, p->ndays_missing);
-
-		doc_point(d, "%zu day%s of %s without usage: %s",
-		    p->ndays_missing, plural(p->ndays_missing), p->period,
-		    runs);
-		free(runs);
-	}
-	if (!p->has_resources)
-		doc_point(d, "A report with resource ids (a Cost and Usage "
-		    "Report with resources)");
-	if (!p->has_tags)
-		doc_point(d, "Cost allocation tags: no line carries one");
+	move_asks(d, p, "", "");
 }
 
 static void
@@ -1691,23 +1707,7 @@ email_asks(struct doc *d, const struct checklist_payer *p, int npayers)
 		snprintf(of, sizeof(of), " (payer %s)", p->payer);
 		snprintf(ofp, sizeof(ofp), " of payer %s", p->payer);
 	}
-	if (p->complete_month == NULL)
-		doc_point(d, "The files of a complete month%s: none up to %s "
-		    "is invoiced with every day.", of, p->period);
-	if (p->ndays_missing > 0) {
-		char *runs = day_runs(p->days_missing, p->ndays_missing);
-
-		doc_point(d, "The missing day%s of %s%s: %s; the files hold no "
-		    "usage for %s.", plural(p->ndays_missing), p->period, of,
-		    runs, p->ndays_missing == 1 ? "it" : "them");
-		free(runs);
-	}
-	if (!p->has_resources)
-		doc_point(d, "A Cost and Usage Report with resource ids%s: "
-		    "the files we have name no resources.", of);
-	if (!p->has_tags)
-		doc_point(d, "Your cost allocation tags%s, if you use any: no "
-		    "line of the files carries one.", of);
+	move_asks(d, p, of, ".");
 	for (i = 0; i < p->ncommitments; i++) {
 		const struct checklist_commitment *m = &p->commitments[i];
 
