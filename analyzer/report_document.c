@@ -370,8 +370,9 @@ files_table(struct doc *d, const struct report *r)
 		doc_cells(t, doc_count(f->id).s);
 		doc_cell(t, f->replaced_by != 0 ? DOC_MUTED : DOC_PLAIN, "%s",
 		    file_status(f).s);
-		doc_cells(t, file_format(f).s, f->payer, f->period, doc_count(f->rows).s,
-		    doc_count((long long)f->nwarnings).s, f->name);
+		doc_cells(t, file_format(f).s, f->payer, f->period,
+		    doc_count(f->rows).s, doc_count((long long)f->nwarnings).s,
+		    f->name);
 	}
 }
 
@@ -1265,8 +1266,8 @@ move_accounts(struct doc *d, const struct checklist_payer *p)
 /*
  * What is still needed from the customer for a payer's month, as items
  * of the list opened last: the report's section 5 and the e-mail ask in
- * these words. `of` names the payer where one list holds several ("
- * (payer X)", else ""); `end` closes each item (the e-mail's are
+ * these words. `of` is " (payer X)" where one list holds several payers,
+ * else ""; `end` closes each item ("." in the e-mail, whose items are
  * sentences).
  */
 static void
@@ -1274,8 +1275,8 @@ move_asks(struct doc *d, const struct checklist_payer *p, const char *of,
     const char *end)
 {
 	if (p->complete_month == NULL)
-		doc_point(d, "The files of a complete month%s: none up to %s is "
-		    "invoiced with every day%s", of, p->period, end);
+		doc_point(d, "The files of a complete month%s: none up to %s "
+		    "is invoiced with every day%s", of, p->period, end);
 	if (p->ndays_missing > 0) {
 		char *runs = day_runs(p->days_missing, p->ndays_missing);
 
@@ -1288,8 +1289,8 @@ move_asks(struct doc *d, const struct checklist_payer *p, const char *of,
 		doc_point(d, "A Cost and Usage Report with resource ids%s: the "
 		    "files we have name no resources%s", of, end);
 	if (!p->has_tags)
-		doc_point(d, "Cost allocation tags%s, if any are in use: no line "
-		    "of the files carries one%s", of, end);
+		doc_point(d, "Cost allocation tags%s, if any are in use: no "
+		    "line of the files carries one%s", of, end);
 }
 
 static void

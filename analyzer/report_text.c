@@ -112,10 +112,9 @@ put_wrapped(FILE *fp, const struct layout *lo, const char *s, size_t indent,
 	    &lines);
 	size_t i;
 
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n; i++)
 		fprintf(fp, "%*s%s\n", i == 0 ? 0 : (int)indent, i == 0 ?
 		    first : "", lines[i]);
-	}
 	free_lines(lines, n);
 }
 
