@@ -155,9 +155,10 @@ doc_item(struct doc *d)
 	memset(&b->items[b->nitems++], 0, sizeof(*b->items));
 }
 
-/* Append to the open paragraph or list item (s is taken over). */
-static void
-add(struct doc *d, enum doc_style style, char *s)
+/* Append to the open paragraph or list item; a paragraph when neither
+ * is open. */
+void
+doc_add(struct doc *d, enum doc_style style, const char *fmt, ...)
 {
 	struct doc_block *b = d->nblocks > 0 ? &d->blocks[d->nblocks - 1] :
 	    NULL;
@@ -169,17 +170,8 @@ add(struct doc *d, enum doc_style style, char *s)
 		b = block(d, DOC_PARAGRAPH, 0);
 	t = b->kind == DOC_LIST ? &b->items[b->nitems - 1] : &b->text;
 	t->spans = xgrow(t->spans, &t->cap, t->nspans + 1, sizeof(*t->spans));
-	t->spans[t->nspans].text = s;
+	FORMAT(t->spans[t->nspans].text, fmt);
 	t->spans[t->nspans++].style = style;
-}
-
-void
-doc_add(struct doc *d, enum doc_style style, const char *fmt, ...)
-{
-	char *s;
-
-	FORMAT(s, fmt);
-	add(d, style, s);
 }
 
 static struct doc_pair *
@@ -246,10 +238,10 @@ doc_row(struct doc_table *t, int total)
 	t->rows[t->nrows++].total = total;
 }
 
-/* s into the next empty cell of the last row (a cell too many is
- * dropped); s is taken over. */
-static void
-cell(struct doc_table *t, enum doc_style style, char *s)
+/* Into the next empty cell of the last row; a cell too many is
+ * dropped. */
+void
+doc_cell(struct doc_table *t, enum doc_style style, const char *fmt, ...)
 {
 	struct doc_span *c;
 	size_t i;
@@ -259,21 +251,10 @@ cell(struct doc_table *t, enum doc_style style, char *s)
 	c = t->rows[t->nrows - 1].cells;
 	for (i = 0; i < t->ncols && c[i].text != NULL; i++)
 		;
-	if (i == t->ncols) {
-		free(s);
+	if (i == t->ncols)
 		return;
-	}
-	c[i].text = s;
+	FORMAT(c[i].text, fmt);
 	c[i].style = style;
-}
-
-void
-doc_cell(struct doc_table *t, enum doc_style style, const char *fmt, ...)
-{
-	char *s;
-
-	FORMAT(s, fmt);
-	cell(t, style, s);
 }
 
 void
@@ -282,8 +263,8 @@ doc_cells_(struct doc_table *t, const char *const *v, size_t n)
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		cell(t, DOC_PLAIN, xstrdup(v[i] != NULL && *v[i] != '\0' ? v[i] :
-		    "-"));
+		doc_cell(t, DOC_PLAIN, "%s", v[i] != NULL && *v[i] != '\0' ?
+		    v[i] : "-");
 }
 
 struct doc_num

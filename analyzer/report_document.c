@@ -195,38 +195,58 @@ figure_estimate(struct doc *d, const struct report *r)
 	}
 }
 
-/* Services needing attention, each named once however many accounts
- * run it. */
+/* Whether the service at idx[i] (at i when idx is NULL) is the first
+ * of its code: a service is named once however many accounts run it. */
+static int
+first_of_code(const struct inventory *inv, const size_t *idx, size_t i)
+{
+	const char *code = inv->services[idx != NULL ? idx[i] : i].code;
+	size_t k;
+
+	for (k = 0; k < i; k++)
+		if (strcmp(inv->services[idx != NULL ? idx[k] : k].code,
+		    code) == 0)
+			return 0;
+	return 1;
+}
+
+/* The services needing attention: the first `shown` named, then "and N
+ * more"; *n: how many. Returns a new string, or NULL for none. */
+static char *
+attention_names(const struct inventory *inv, size_t shown, size_t *n)
+{
+	struct sbuf names = { 0 };
+	size_t i;
+
+	for (i = 0, *n = 0; i < inv->nattention; i++)
+		if (first_of_code(inv, inv->attention, i) && (*n)++ < shown)
+			sb_add(&names, "%s%s", *n > 1 ? ", " : "",
+			    inv->services[inv->attention[i]].code);
+	if (*n > shown)
+		sb_add(&names, " and %zu more", *n - shown);
+	return names.s;
+}
+
 static void
 figure_attention(struct doc *d, const struct inventory *inv)
 {
-	struct sbuf names = { 0 };
 	money_t cost = 0;
-	char v[48];
-	size_t i, k, n = 0;
+	char v[48], *names;
+	size_t i, n;
 
 	if (inv->nattention == 0) {
 		doc_figure(d, DOC_GOOD, "Needs attention", "none", "Pilvi "
 		    "supports every service listed");
 		return;
 	}
-	for (i = 0; i < inv->nattention; i++) {
-		const char *code = inv->services[inv->attention[i]].code;
-
+	for (i = 0; i < inv->nattention; i++)
 		money_add(&cost, inv->services[inv->attention[i]].cost);
-		for (k = 0; k < i && strcmp(code,
-		    inv->services[inv->attention[k]].code) != 0; k++)
-			;
-		if (k == i && n++ < ATTENTION_NAMED)
-			sb_add(&names, "%s%s", n > 1 ? ", " : "", code);
-	}
-	if (n > ATTENTION_NAMED)
-		sb_add(&names, " and %zu more", n - ATTENTION_NAMED);
+	names = attention_names(inv, ATTENTION_NAMED, &n);
 	snprintf(v, sizeof(v), "%zu service%s", n, plural(n));
 	doc_figure(d, DOC_BAD, "Needs attention", v, "unsupported or unknown "
-	    "to Pilvi: %s; %s %s", names.s, doc_money(cost).s,
+	    "to Pilvi: %s; %s %s", names, doc_money(cost).s,
 	    inv->services[inv->attention[0]].currency);
-	free(names.s);
+	free(names);
 }
 
 /* The inventory's services against the bill's usage, fees and
@@ -236,6 +256,7 @@ figure_coverage(struct doc *d, const struct report *r)
 {
 	const struct report_period *low = NULL;
 	money_t svc = 0, all = 0;
+	char tail[128] = "";
 	size_t i;
 	int n = 0, bp;
 
@@ -253,17 +274,16 @@ figure_coverage(struct doc *d, const struct report *r)
 	if (n == 0)
 		return;
 	bp = all != 0 ? money_share_bp(svc, all) : 10000;
-	if (low->coverage_bp < 10000 && n > 1)
-		doc_figure(d, DOC_BAD, "Coverage of the bill", bp_text(bp).s,
-		    "services cover %s of %s in usage, fees and discounts; "
-		    "lowest: payer %s, %s at %s", doc_money(svc).s,
-		    doc_money(all).s, low->payer, low->period,
-		    bp_text(low->coverage_bp).s);
-	else
-		doc_figure(d, bp < 10000 ? DOC_BAD : DOC_GOOD, "Coverage of "
-		    "the bill", bp_text(bp).s, "services cover %s of %s in "
-		    "usage, fees and discounts%s", doc_money(svc).s,
-		    doc_money(all).s, n > 1 ? ", every month listed" : "");
+	/* of several months, the lowest is named when it falls short */
+	if (n > 1 && low->coverage_bp < 10000)
+		snprintf(tail, sizeof(tail), "; lowest: payer %s, %s at %s",
+		    low->payer, low->period, bp_text(low->coverage_bp).s);
+	else if (n > 1)
+		snprintf(tail, sizeof(tail), ", every month listed");
+	doc_figure(d, bp < 10000 || *tail == ';' ? DOC_BAD : DOC_GOOD,
+	    "Coverage of the bill", bp_text(bp).s, "services cover %s of %s "
+	    "in usage, fees and discounts%s", doc_money(svc).s,
+	    doc_money(all).s, tail);
 }
 
 static void
@@ -305,7 +325,32 @@ facts(struct doc *d, const struct report *r)
 	doc_fact(d, "Generated", "%s", r->generated_at);
 }
 
-/* The files registry: the files command and the report's Files. */
+/* "ok", "replaced by #12" */
+static struct doc_num
+file_status(const struct report_file *f)
+{
+	struct doc_num t;
+
+	if (f->replaced_by != 0)
+		snprintf(t.s, sizeof(t.s), "replaced by #%lld", f->replaced_by);
+	else
+		snprintf(t.s, sizeof(t.s), "%s", f->status);
+	return t;
+}
+
+/* "cur (zip)": most files are plain CSV, so a container only when not */
+static struct doc_num
+file_format(const struct report_file *f)
+{
+	struct doc_num t;
+	int plain = f->container == NULL || strcmp(f->container, "plain") == 0;
+
+	snprintf(t.s, sizeof(t.s), "%s%s%s%s", f->format, plain ? "" : " (",
+	    plain ? "" : f->container, plain ? "" : ")");
+	return t;
+}
+
+/* The report's Files. */
 static void
 files_table(struct doc *d, const struct report *r)
 {
@@ -323,18 +368,11 @@ files_table(struct doc *d, const struct report *r)
 
 		doc_row(t, 0);
 		doc_cells(t, doc_count(f->id).s);
-		if (f->replaced_by != 0)
-			doc_cell(t, DOC_MUTED, "replaced by #%lld",
-			    f->replaced_by);
-		else
-			doc_cells(t, f->status);
-		/* most files are plain CSV: a container only when not */
-		if (f->container != NULL && strcmp(f->container, "plain") != 0)
-			doc_cell(t, DOC_PLAIN, "%s (%s)", f->format, f->container);
-		else
-			doc_cells(t, f->format);
-		doc_cells(t, f->payer, f->period, doc_count(f->rows).s,
-		    doc_count((long long)f->nwarnings).s, f->name);
+		doc_cell(t, f->replaced_by != 0 ? DOC_MUTED : DOC_PLAIN, "%s",
+		    file_status(f).s);
+		doc_cells(t, file_format(f).s, f->payer, f->period,
+		    doc_count(f->rows).s, doc_count((long long)f->nwarnings).s,
+		    f->name);
 	}
 }
 
@@ -478,13 +516,16 @@ status_section(struct doc *d, const struct report *r)
 
 /* ---- 2. budget estimate: charts ---------------------------------------- */
 
-/* Usage and discounts of day j (0-based) of the complete days. */
+/* What day j (0-based) adds: usage and discounts of a complete day
+ * (the first obs), else the estimate's projection. */
 static money_t
-day_cost(const struct report_daily *dl, int j)
+day_cost(const struct report_daily *dl, int j, int obs)
 {
 	money_t sum = 0;
 	int k;
 
+	if (j >= obs)
+		return dl->projected[j];
 	for (k = 0; k < dl->nservices; k++)
 		money_add(&sum, dl->cost[j * dl->nservices + k]);
 	return sum;
@@ -500,59 +541,53 @@ static void
 chart_cumulative(struct doc *d, const struct estimate_payer *p,
     const struct report_daily *dl, int obs)
 {
-	struct doc_chart *c;
-	struct doc_series *spent, *proj, *band;
-	money_t sum = 0;
-	struct doc_num start;
 	int n = dl->ndays, j;
+	struct doc_chart *c = doc_chart(d, DOC_CHART_CUMULATIVE, n + 1,
+	    "The month adding up", p->currency, p->period);
+	money_t *sum = xcalloc((size_t)n + 1, sizeof(*sum)), days = 0;
+	struct doc_series *s;
 
-	c = doc_chart(d, DOC_CHART_CUMULATIVE, n + 1, "The month adding up",
-	    p->currency, p->period);
-	if (obs > 0)
-		doc_series(c, DOC_SERIES_LINE, "spent");
-	if (obs < n) {
-		doc_series(c, DOC_SERIES_LINE_PROJECTED, "projected");
-		doc_series(c, DOC_SERIES_BAND, "80 % range");
-	}
-	/* the series move while they are added: take them after */
-	spent = obs > 0 ? &c->series[0] : NULL;
-	proj = obs < n ? &c->series[obs > 0] : NULL;
-	band = obs < n ? &c->series[(obs > 0) + 1] : NULL;
+	/* sum[j]: to the end of day j */
 	for (j = 0; j < n; j++)
-		money_add(&sum, j < obs ? day_cost(dl, j) : dl->projected[j]);
-	if (money_sub(p->amount, sum, &sum) != 0)
-		sum = 0;
-	start = doc_money(sum);
-	for (j = 0; j <= n; j++) {
-		if (j > 0)
-			money_add(&sum, j <= obs ? day_cost(dl, j - 1) :
-			    dl->projected[j - 1]);
-		if (spent != NULL && j <= obs)
-			spent->v[j] = sum;
-		if (proj != NULL && j >= obs) {
+		money_add(&days, day_cost(dl, j, obs));
+	if (money_sub(p->amount, days, &sum[0]) != 0)
+		sum[0] = 0;
+	for (j = 1; j <= n; j++) {
+		sum[j] = sum[j - 1];
+		money_add(&sum[j], day_cost(dl, j - 1, obs));
+	}
+	c->split = obs;
+	if (obs > 0) {
+		s = doc_series(c, DOC_SERIES_LINE, "spent");
+		memcpy(s->v, sum, (size_t)(obs + 1) * sizeof(*sum));
+		s->to = obs + 1;
+	}
+	if (obs < n) {
+		s = doc_series(c, DOC_SERIES_LINE_PROJECTED, "projected");
+		memcpy(s->v + obs, sum + obs, (size_t)(n + 1 - obs) *
+		    sizeof(*sum));
+		s->from = obs;
+		s = doc_series(c, DOC_SERIES_BAND, "80 % range");
+		s->from = obs;
+		for (j = obs; j <= n; j++) {
 			/* the range opens from nothing to low..high */
 			double f = (double)(j - obs) / (double)(n - obs);
 
-			proj->v[j] = sum;
-			band->v[j] = sum + (money_t)((double)(p->low -
+			s->v[j] = sum[j] + (money_t)((double)(p->low -
 			    p->amount) * f);
-			band->hi[j] = sum + (money_t)((double)(p->high -
+			s->hi[j] = sum[j] + (money_t)((double)(p->high -
 			    p->amount) * f);
 		}
 	}
-	c->split = obs;
-	if (spent != NULL)
-		spent->to = obs + 1;
-	if (proj != NULL)
-		proj->from = band->from = obs;
 	doc_chart_say(c, 0, "Before tax: %s at the start is what does not "
 	    "come by the day (month-long and one-time charges, fees); then "
 	    "usage and discounts day by day%s, to %s %s on day %d%s%s%s%s.",
-	    start.s, proj == NULL ? "" : obs > 0 ? " to the last complete day, "
-	    "then the projection" : ", all projected", doc_money(p->amount).s,
-	    p->currency, n, proj ? ", with the 80 % range " : "",
-	    proj ? doc_money(p->low).s : "", proj ? " to " : "",
-	    proj ? doc_money(p->high).s : "");
+	    doc_money(sum[0]).s, obs == n ? "" : obs > 0 ? " to the last "
+	    "complete day, then the projection" : ", all projected",
+	    doc_money(p->amount).s, p->currency, n, obs < n ? ", with the 80 % "
+	    "range " : "", obs < n ? doc_money(p->low).s : "", obs < n ?
+	    " to " : "", obs < n ? doc_money(p->high).s : "");
+	free(sum);
 }
 
 /* The month day by day: complete days stacked by the top services, the
@@ -708,8 +743,6 @@ estimate_payer(struct doc *d, const struct estimate *e,
 		doc_cells(t, p->parts[k].label,
 		    doc_money(p->parts[k].amount).s);
 	}
-	if (p->nnotes > 0)
-		doc_list(d, DOC_TONE_PLAIN, NULL);
 	for (k = 0; k < p->nnotes; k++)
 		doc_point(d, "%s", p->notes[k]);
 	payer_charts(d, p, dl, ndl);
@@ -796,6 +829,19 @@ estimate_body(struct doc *d, const struct estimate *e,
 		history_table(d, hist, nhist);
 }
 
+/* "83.40 EUR before tax (80 % range ...), against 76.99 USD at AWS" */
+static void
+pilvi_against_aws(struct doc *d, const struct budget_payer *p)
+{
+	doc_add(d, DOC_STRONG, "%s %s", doc_money(p->at.pilvi_amount).s,
+	    p->at.currency);
+	doc_add(d, DOC_PLAIN, " before tax");
+	if (p->low != p->high)
+		range_of(d, p->low, p->high);
+	doc_add(d, DOC_PLAIN, ", against %s %s at AWS",
+	    doc_money(p->at.aws_amount).s, p->at.aws_currency);
+}
+
 /* The budget under Pilvi (--pricing): per payer, Pilvi's amount and
  * range against AWS's, each service on both sides, and a line per rule
  * that changed the amount (docs/pricing.md). */
@@ -816,14 +862,8 @@ pilvi_section(struct doc *d, const struct budget *b)
 
 		doc_heading(d, 4, NULL, "Payer %s, %s", p->payer, p->period);
 		doc_para(d, DOC_TONE_PLAIN);
-		doc_add(d, DOC_STRONG, "%s %s", doc_money(a->pilvi_amount).s,
-		    a->currency);
-		doc_add(d, DOC_PLAIN, " before tax");
-		if (p->low != p->high)
-			range_of(d, p->low, p->high);
-		doc_add(d, DOC_PLAIN, ", against %s %s at AWS; with %s tax "
-		    "and %s credits: %s %s", doc_money(a->aws_amount).s,
-		    a->aws_currency,
+		pilvi_against_aws(d, p);
+		doc_add(d, DOC_PLAIN, "; with %s tax and %s credits: %s %s",
 		    doc_money(a->pilvi_tax).s, doc_money(a->pilvi_credits).s,
 		    doc_money(a->pilvi_total).s, a->currency);
 		snprintf(buf, sizeof(buf), "Service|$AWS, %.8s|$Pilvi, %.8s",
@@ -848,8 +888,6 @@ pilvi_section(struct doc *d, const struct budget *b)
 			doc_say(d, DOC_TONE_MUTED, "What each rule changed: "
 			    "AWS's side in %s, Pilvi's in %s (converted).",
 			    a->aws_currency, a->currency);
-		if (a->neffects > 0)
-			doc_list(d, DOC_TONE_PLAIN, NULL);
 		for (k = 0; k < a->neffects; k++) {
 			pricing_effect_format(buf, sizeof(buf), &a->effects[k]);
 			doc_point(d, "%s", buf);
@@ -1062,6 +1100,14 @@ months_section(struct doc *d, const struct report *r)
 
 /* ---- before the move (checklist.h, docs/move.md) ---------------------- */
 
+/* "Reserved Instance", "Savings Plan" */
+static const char *
+commitment_kind(const struct checklist_commitment *m)
+{
+	return strcmp(m->kind, "reservation") == 0 ? "Reserved Instance" :
+	    "Savings Plan";
+}
+
 /* The id part of an ARN: "reserved-instances/aaaa-1111". */
 static const char *
 arn_id(const char *arn)
@@ -1121,9 +1167,7 @@ move_commitments(struct doc *d, const struct checklist_payer *p)
 		const struct checklist_commitment *m = &p->commitments[i];
 
 		doc_row(t, 0);
-		doc_cells(t, strcmp(m->kind, "reservation") == 0 ?
-		    "Reserved Instance" : "Savings Plan", arn_id(m->arn),
-		    m->owner);
+		doc_cells(t, commitment_kind(m), arn_id(m->arn), m->owner);
 		doc_cell(t, DOC_PLAIN, "%.10s", m->end != NULL ? m->end : "-");
 		if (m->owner_moves < 0)
 			doc_cell(t, DOC_MUTED, "owner not known");
@@ -1219,9 +1263,40 @@ move_accounts(struct doc *d, const struct checklist_payer *p)
 	}
 }
 
+/*
+ * What is still needed from the customer for a payer's month, as items
+ * of the list opened last: the report's section 5 and the e-mail ask in
+ * these words. `of` is " (payer X)" where one list holds several payers,
+ * else ""; `end` closes each item ("." in the e-mail, whose items are
+ * sentences).
+ */
+static void
+move_asks(struct doc *d, const struct checklist_payer *p, const char *of,
+    const char *end)
+{
+	if (p->complete_month == NULL)
+		doc_point(d, "The files of a complete month%s: none up to %s "
+		    "is invoiced with every day%s", of, p->period, end);
+	if (p->ndays_missing > 0) {
+		char *runs = day_runs(p->days_missing, p->ndays_missing);
+
+		doc_point(d, "The missing day%s of %s%s: %s; the files hold no "
+		    "usage for %s%s", plural(p->ndays_missing), p->period, of,
+		    runs, p->ndays_missing == 1 ? "it" : "them", end);
+		free(runs);
+	}
+	if (!p->has_resources)
+		doc_point(d, "A Cost and Usage Report with resource ids%s: the "
+		    "files we have name no resources%s", of, end);
+	if (!p->has_tags)
+		doc_point(d, "Cost allocation tags%s, if any are in use: no "
+		    "line of the files carries one%s", of, end);
+}
+
 static void
 move_needs(struct doc *d, const struct checklist_payer *p)
 {
+	/* none of move_asks()'s conditions holds */
 	if (p->complete_month != NULL && p->ndays_missing == 0 &&
 	    p->has_resources && p->has_tags) {
 		doc_say(d, DOC_TONE_MUTED, "Nothing more is needed from the "
@@ -1230,22 +1305,7 @@ move_needs(struct doc *d, const struct checklist_payer *p)
 		return;
 	}
 	doc_list(d, DOC_TONE_WARN, "Still needed from the customer");
-	if (p->complete_month == NULL)
-		doc_point(d, "A complete month: none up to %s is invoiced "
-		    "with every day", p->period);
-	if (p->ndays_missing > 0) {
-		char *runs = day_runs(p->days_missing, p->ndays_missing);
-
-		doc_point(d, "%zu day%s of %s without usage: %s",
-		    p->ndays_missing, plural(p->ndays_missing), p->period,
-		    runs);
-		free(runs);
-	}
-	if (!p->has_resources)
-		doc_point(d, "A report with resource ids (a Cost and Usage "
-		    "Report with resources)");
-	if (!p->has_tags)
-		doc_point(d, "Cost allocation tags: no line carries one");
+	move_asks(d, p, "", "");
 }
 
 static void
@@ -1359,22 +1419,11 @@ files_records(struct doc *d, const struct report *r)
 	for (i = 0; i < r->nfiles; i++) {
 		const struct report_file *f = &r->files[i];
 		const char *at = f->ingested_at;
-		char status[64];
 		size_t k;
-		int plain;
 
 		doc_heading(d, 3, NULL, "#%lld  %s", f->id, f->name);
-		if (f->replaced_by != 0)
-			snprintf(status, sizeof(status), "replaced by #%lld",
-			    f->replaced_by);
-		else
-			snprintf(status, sizeof(status), "%s", f->status);
-		/* most files are plain CSV: a container only when not */
-		plain = f->container == NULL ||
-		    strcmp(f->container, "plain") == 0;
-		doc_point(d, "%s; %s%s%s%s; payer %s, %s; %ld %s", status,
-		    f->format, plain ? "" : " (", plain ? "" : f->container,
-		    plain ? "" : ")", f->payer[0] != '\0' ? f->payer :
+		doc_point(d, "%s; %s; payer %s, %s; %ld %s", file_status(f).s,
+		    file_format(f).s, f->payer[0] != '\0' ? f->payer :
 		    "unknown", f->period[0] != '\0' ? f->period : "no period",
 		    f->rows, f->rows == 1 ? "row" : "rows");
 		for (k = 0; k < f->nwarnings; k++)
@@ -1567,18 +1616,15 @@ email_received(struct doc *d, const struct report *r)
 static void
 email_services(struct doc *d, const struct inventory *inv)
 {
-	struct sbuf names = { 0 };
 	const char *month = NULL;	/* the latest bill's */
-	size_t i, k, n = 0, nbad = 0;
+	char *names;
+	size_t i, n = 0, nbad;
 	int listed = 0;			/* a hand-made list names some */
 
 	for (i = 0; i < inv->nservices; i++) {
 		const struct inventory_service *s = &inv->services[i];
 
-		for (k = 0; k < i && strcmp(s->code, inv->services[k].code);
-		    k++)
-			;
-		n += k == i;
+		n += first_of_code(inv, NULL, i);
 		listed |= s->manual;
 		if (!s->manual && (month == NULL || strcmp(s->period,
 		    month) > 0))
@@ -1588,20 +1634,7 @@ email_services(struct doc *d, const struct inventory *inv)
 		doc_say(d, DOC_TONE_PLAIN, "The files show no AWS services.");
 		return;
 	}
-	for (i = 0; i < inv->nattention; i++) {
-		const struct inventory_service *s =
-		    &inv->services[inv->attention[i]];
-
-		for (k = 0; k < i && strcmp(s->code,
-		    inv->services[inv->attention[k]].code) != 0; k++)
-			;
-		if (k < i)
-			continue;
-		if (nbad++ < EMAIL_NAMED)
-			sb_add(&names, "%s%s", nbad > 1 ? ", " : "", s->code);
-	}
-	if (nbad > EMAIL_NAMED)
-		sb_add(&names, " and %zu more", nbad - EMAIL_NAMED);
+	names = attention_names(inv, EMAIL_NAMED, &nbad);
 	doc_para(d, DOC_TONE_PLAIN);
 	if (month != NULL)
 		doc_add(d, DOC_PLAIN, "%s %s%s name%s %zu AWS service%s. ",
@@ -1617,8 +1650,8 @@ email_services(struct doc *d, const struct inventory *inv)
 		doc_add(d, DOC_PLAIN, "Pilvi supports %zu of them; %s need%s a "
 		    "check on our side first: %s.", n - nbad, nbad == 1 ?
 		    "one" : doc_count((long long)nbad).s, nbad == 1 ? "s" : "",
-		    names.s);
-	free(names.s);
+		    names);
+	free(names);
 }
 
 /* (d) The monthly budget: under Pilvi (--pricing) beside AWS's, else
@@ -1638,16 +1671,10 @@ email_budget(struct doc *d, const struct report *r)
 			    e->payers[i].payer);
 		doc_para(d, DOC_TONE_PLAIN);
 		if (r->pilvi != NULL) {
-			const struct budget_payer *p = &r->pilvi->payers[i];
-			const struct pricing_result *a = &p->at;
-
 			doc_add(d, DOC_PLAIN, "The monthly budget%s under Pilvi, "
-			    "for %s: %s %s before tax", who, p->period,
-			    doc_money(a->pilvi_amount).s, a->currency);
-			if (p->low != p->high)
-				range_of(d, p->low, p->high);
-			doc_add(d, DOC_PLAIN, ", against %s %s at AWS.",
-			    doc_money(a->aws_amount).s, a->aws_currency);
+			    "for %s: ", who, r->pilvi->payers[i].period);
+			pilvi_against_aws(d, &r->pilvi->payers[i]);
+			doc_add(d, DOC_PLAIN, ".");
 		} else {
 			const struct estimate_payer *p = &e->payers[i];
 
@@ -1681,32 +1708,15 @@ email_asks(struct doc *d, const struct checklist_payer *p, int npayers)
 		snprintf(of, sizeof(of), " (payer %s)", p->payer);
 		snprintf(ofp, sizeof(ofp), " of payer %s", p->payer);
 	}
-	if (p->complete_month == NULL)
-		doc_point(d, "The files of a complete month%s: none up to %s "
-		    "is invoiced with every day.", of, p->period);
-	if (p->ndays_missing > 0) {
-		char *runs = day_runs(p->days_missing, p->ndays_missing);
-
-		doc_point(d, "The missing day%s of %s%s: %s; the files hold no "
-		    "usage for %s.", plural(p->ndays_missing), p->period, of,
-		    runs, p->ndays_missing == 1 ? "it" : "them");
-		free(runs);
-	}
-	if (!p->has_resources)
-		doc_point(d, "A Cost and Usage Report with resource ids%s: "
-		    "the files we have name no resources.", of);
-	if (!p->has_tags)
-		doc_point(d, "Your cost allocation tags%s, if you use any: no "
-		    "line of the files carries one.", of);
+	move_asks(d, p, of, ".");
 	for (i = 0; i < p->ncommitments; i++) {
 		const struct checklist_commitment *m = &p->commitments[i];
-		const char *kind = strcmp(m->kind, "reservation") == 0 ?
-		    "Reserved Instance" : "Savings Plan";
 
 		if (m->owner_moves > 0)
 			continue;
 		doc_item(d);
-		doc_add(d, DOC_PLAIN, "%s %s", kind, arn_id(m->arn));
+		doc_add(d, DOC_PLAIN, "%s %s", commitment_kind(m),
+		    arn_id(m->arn));
 		if (m->end != NULL)
 			doc_add(d, DOC_PLAIN, ", ending %.10s", m->end);
 		if (m->owner_moves < 0)

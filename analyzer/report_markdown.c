@@ -81,22 +81,18 @@ md_value(FILE *fp, const char *s)
 	md_text(fp, s + n, n == 0);
 }
 
-/* Bold where the document stresses a span. */
-static void
-md_span(FILE *fp, const char *s, enum doc_style style, int start)
-{
-	int bold = style == DOC_STRONG || style == DOC_BAD;
-
-	md_put(fp, bold ? "**" : "", s, start && !bold, bold ? "**" : "");
-}
-
+/* The spans, bold where the document stresses one. */
 static void
 md_spans(FILE *fp, const struct doc_text *t)
 {
 	size_t i;
 
-	for (i = 0; i < t->nspans; i++)
-		md_span(fp, t->spans[i].text, t->spans[i].style, i == 0);
+	for (i = 0; i < t->nspans; i++) {
+		enum doc_style st = t->spans[i].style;
+		const char *b = st == DOC_STRONG || st == DOC_BAD ? "**" : "";
+
+		md_put(fp, b, t->spans[i].text, i == 0 && *b == '\0', b);
+	}
 }
 
 static void

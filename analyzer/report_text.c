@@ -101,13 +101,6 @@ widest_word(const char *s)
 	return best;
 }
 
-static void
-put_pad(FILE *fp, size_t n)
-{
-	while (n-- > 0)
-		putc(' ', fp);
-}
-
 /* A paragraph: `first` before the first line, `indent` spaces before
  * the others (a hanging indent). */
 static void
@@ -119,13 +112,9 @@ put_wrapped(FILE *fp, const struct layout *lo, const char *s, size_t indent,
 	    &lines);
 	size_t i;
 
-	for (i = 0; i < n; i++) {
-		if (i == 0)
-			fputs(first, fp);
-		else
-			put_pad(fp, indent);
-		fprintf(fp, "%s\n", lines[i]);
-	}
+	for (i = 0; i < n; i++)
+		fprintf(fp, "%*s%s\n", i == 0 ? 0 : (int)indent, i == 0 ?
+		    first : "", lines[i]);
 	free_lines(lines, n);
 }
 
@@ -174,8 +163,7 @@ put_row(FILE *fp, const struct doc_table *t, const char *const *cells,
 			if (*s != '\0') {
 				if (doc_numeric(t->cols[i].type))
 					pending += w[i] - sw;
-				put_pad(fp, pending);
-				fputs(s, fp);
+				fprintf(fp, "%*s%s", (int)pending, "", s);
 				pending = doc_numeric(t->cols[i].type) ? 0 :
 				    w[i] - sw;
 			} else
@@ -326,19 +314,6 @@ put_pairs(FILE *fp, const struct layout *lo, const struct doc_block *b,
 
 /* ---- blocks ------------------------------------------------------------ */
 
-/* Decimal digits of n (at most 20). */
-static int
-digits(size_t n)
-{
-	int d = 1;
-
-	while (n >= 10) {
-		n /= 10;
-		d++;
-	}
-	return d;
-}
-
 /* Headings at the left but the smallest, which stands with the text
  * (indented 2 under every heading). */
 static void
@@ -398,7 +373,7 @@ report_text_render_width(const struct doc *d, size_t width,
 				/* a numbered list's marks are as wide as
 				 * its widest, so the items line up */
 				snprintf(mark, sizeof(mark), "%*zu. ",
-				    digits(b->nitems) & 0x1f, k + 1);
+				    snprintf(NULL, 0, "%zu", b->nitems), k + 1);
 				put_text(fp, &lo, &b->items[k], indent,
 				    b->numbered ? mark : "- ");
 			}
