@@ -519,6 +519,13 @@ amounts_free(struct checklist_amount *v, size_t n)
 	free(v);
 }
 
+int
+checklist_names_commitments(const struct checklist_payer *p)
+{
+	return strcmp(p->format, "cur") == 0 ||
+	    strcmp(p->format, "cur2") == 0 || strcmp(p->format, "focus") == 0;
+}
+
 void
 checklist_free(struct checklist *c)
 {

@@ -105,6 +105,11 @@ int checklist_build(struct store *st, const char *payer, const char *month,
 
 void checklist_free(struct checklist *c);
 
+/* Does p's format name Reserved Instances and Savings Plans (CUR, CUR
+ * 2.0, FOCUS)? Where it does not, no commitment in the data says
+ * nothing, and the customer must be asked which they have. */
+int checklist_names_commitments(const struct checklist_payer *p);
+
 /*
  * The owning account in a reservation or Savings Plan ARN
  * (arn:aws:ec2:REGION:ACCOUNT:reserved-instances/ID,

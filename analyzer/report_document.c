@@ -1150,14 +1150,10 @@ move_commitments(struct doc *d, const struct checklist_payer *p)
 	size_t i;
 
 	if (p->ncommitments == 0) {
-		int named = strcmp(p->format, "cur") == 0 ||
-		    strcmp(p->format, "cur2") == 0 ||
-		    strcmp(p->format, "focus") == 0;
-
-		doc_say(d, DOC_TONE_MUTED, "%s", named ? "No Reserved Instance "
-		    "or Savings Plan in the data." : "This format names no "
-		    "Reserved Instance or Savings Plan: ask the customer "
-		    "which they have.");
+		doc_say(d, DOC_TONE_MUTED, "%s", checklist_names_commitments(p) ?
+		    "No Reserved Instance or Savings Plan in the data." :
+		    "This format names no Reserved Instance or Savings Plan: "
+		    "ask the customer which they have.");
 		return;
 	}
 	doc_heading(d, 4, NULL, "Reserved Instances and Savings Plans");
@@ -1709,6 +1705,9 @@ email_asks(struct doc *d, const struct checklist_payer *p, int npayers)
 		snprintf(ofp, sizeof(ofp), " of payer %s", p->payer);
 	}
 	move_asks(d, p, of, ".");
+	if (p->ncommitments == 0 && !checklist_names_commitments(p))
+		doc_point(d, "Which Reserved Instances and Savings Plans you "
+		    "have, if any%s: these files do not name them.", of);
 	for (i = 0; i < p->ncommitments; i++) {
 		const struct checklist_commitment *m = &p->commitments[i];
 
