@@ -171,13 +171,22 @@ static int
 contains_word(struct pv_str s, const char *word)
 {
 	size_t n = strlen(word), i;
+	const char *p = s.p, *last;
 
-	for (i = 0; i + n <= s.n; i++) {
-		if (memcmp(s.p + i, word, n) != 0)
-			continue;
-		if ((i == 0 || !isalnum((unsigned char)s.p[i - 1])) &&
+	if (n == 0 || s.n < n)
+		return 0;
+	/* candidates by their first byte, as pv_str_contains (a memcmp at
+	 * every place: perf gave charge_class_from_text 2.0 % of a DBR-RT
+	 * ingest's samples, 0.5 % now) */
+	last = s.p + (s.n - n);
+	while (p <= last && (p = memchr(p, word[0], (size_t)(last - p) + 1))
+	    != NULL) {
+		i = (size_t)(p - s.p);
+		if (memcmp(p, word, n) == 0 &&
+		    (i == 0 || !isalnum((unsigned char)s.p[i - 1])) &&
 		    (i + n == s.n || !isalnum((unsigned char)s.p[i + n])))
 			return 1;
+		p++;
 	}
 	return 0;
 }

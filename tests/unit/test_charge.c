@@ -216,6 +216,10 @@ test_text_tax(void)
 	/* "Tax" inside a word is not tax */
 	CHECK_INT(text("Taxonomy service", "", "", 5), CHARGE_USAGE);
 	CHECK_INT(text("", "", "Taxes", 5), CHARGE_USAGE);
+	/* the whole word after candidates that are not */
+	CHECK_INT(text("Taxonomy, Taxi and Tax", "", "", 5), CHARGE_TAX);
+	CHECK_INT(text("Taxonomy, Taxi, SynTax", "", "", 5), CHARGE_USAGE);
+	CHECK_INT(text("T", "", "", 5), CHARGE_USAGE);
 }
 
 static void
