@@ -230,23 +230,45 @@ attention_names(const struct inventory *inv, size_t shown, size_t *n)
 static void
 figure_attention(struct doc *d, const struct inventory *inv)
 {
-	money_t cost = 0;
+	struct sbuf costs = { 0 };
+	money_t cost;
 	char v[48], *names;
-	size_t i, n;
+	size_t i, k, n;
 
 	if (inv->nattention == 0) {
 		doc_figure(d, DOC_GOOD, "Needs attention", "none", "Pilvi "
 		    "supports every service listed");
 		return;
 	}
-	for (i = 0; i < inv->nattention; i++)
-		money_add(&cost, inv->services[inv->attention[i]].cost);
 	names = attention_names(inv, ATTENTION_NAMED, &n);
 	snprintf(v, sizeof(v), "%zu service%s", n, plural(n));
+	/* their cost in each currency they are billed in, never summed
+	 * across currencies */
+	for (k = 0; k < inv->nattention; k++) {
+		const char *cur = inv->services[inv->attention[k]].currency;
+		int first = 1;
+
+		cost = 0;
+		for (i = 0; i < inv->nattention; i++) {
+			const struct inventory_service *sv =
+			    &inv->services[inv->attention[i]];
+
+			if (strcmp(sv->currency, cur) != 0)
+				continue;
+			if (i < k) {
+				first = 0;	/* this currency is written */
+				break;
+			}
+			money_add(&cost, sv->cost);
+		}
+		if (first)
+			sb_add(&costs, "%s%s %s", costs.s != NULL ? " and " : "",
+			    doc_money(cost).s, cur);
+	}
 	doc_figure(d, DOC_BAD, "Needs attention", v, "unsupported or unknown "
-	    "to Pilvi: %s; %s %s", names, doc_money(cost).s,
-	    inv->services[inv->attention[0]].currency);
+	    "to Pilvi: %s; %s", names, costs.s);
 	free(names);
+	free(costs.s);
 }
 
 /* The inventory's services against the bill's usage, fees and
@@ -255,10 +277,11 @@ static void
 figure_coverage(struct doc *d, const struct report *r)
 {
 	const struct report_period *low = NULL;
+	const char *cur = NULL;
 	money_t svc = 0, all = 0;
 	char tail[128] = "";
 	size_t i;
-	int n = 0, bp;
+	int n = 0, bp, mixed = 0;
 
 	for (i = 0; i < r->nperiods; i++) {
 		const struct report_period *p = &r->periods[i];
@@ -270,20 +293,33 @@ figure_coverage(struct doc *d, const struct report *r)
 		money_add(&all, p->serviced);
 		if (low == NULL || p->coverage_bp < low->coverage_bp)
 			low = p;
+		if (cur == NULL)
+			cur = p->currency;
+		else if (strcmp(cur, p->currency) != 0)
+			mixed = 1;
 	}
 	if (n == 0)
 		return;
-	bp = all != 0 ? money_share_bp(svc, all) : 10000;
+	/* amounts in two currencies do not add up: the lowest month's
+	 * share stands for them all */
+	bp = mixed ? low->coverage_bp : all != 0 ? money_share_bp(svc, all) :
+	    10000;
 	/* of several months, the lowest is named when it falls short */
 	if (n > 1 && low->coverage_bp < 10000)
 		snprintf(tail, sizeof(tail), "; lowest: payer %s, %s at %s",
 		    low->payer, low->period, bp_text(low->coverage_bp).s);
 	else if (n > 1)
 		snprintf(tail, sizeof(tail), ", every month listed");
-	doc_figure(d, bp < 10000 || *tail == ';' ? DOC_BAD : DOC_GOOD,
-	    "Coverage of the bill", bp_text(bp).s, "services cover %s of %s "
-	    "in usage, fees and discounts%s", doc_money(svc).s,
-	    doc_money(all).s, tail);
+	if (mixed)
+		doc_figure(d, bp < 10000 ? DOC_BAD : DOC_GOOD,
+		    "Coverage of the bill", bp_text(bp).s, "services cover "
+		    "the usage, fees and discounts of each month in its own "
+		    "currency%s", tail);
+	else
+		doc_figure(d, bp < 10000 || *tail == ';' ? DOC_BAD : DOC_GOOD,
+		    "Coverage of the bill", bp_text(bp).s, "services cover "
+		    "%s of %s %s in usage, fees and discounts%s",
+		    doc_money(svc).s, doc_money(all).s, cur, tail);
 }
 
 static void

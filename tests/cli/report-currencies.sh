@@ -19,3 +19,8 @@ $PA --db a.db estimate --format json | python3 -c '
 import json, sys
 for p in json.load(sys.stdin)["estimate"]["by_payer"]:
     print(p["payer_account"], p["amount"], p["currency"])'
+# services needing attention in both currencies: their cost said in
+# each, not summed; the coverage a share of each month in its own
+printf 'service_code,status,note\nAmazonEC2,supported,\n' > catalog.csv
+$PA --db a.db report --catalog catalog.csv |
+    sed -n '/^  Needs attention/,/^About this report/p'
