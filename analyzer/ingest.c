@@ -1034,7 +1034,7 @@ read_member(struct ingest_ctx *x, struct pv_error *err)
 		const unsigned char *marks = readahead_marks(x->ra);
 
 		for (i = 0; i < n; i++) {
-			x->repeat_mark = marks[i];
+			x->repeat_mark = marks != NULL && marks[i];
 			if (on_record(x, &recs[i], err) != 0)
 				return -1;
 		}

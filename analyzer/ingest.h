@@ -95,7 +95,7 @@ struct ingest_options {
 	/* Threads that read one file: 1, the reading (inflate, SHA-256,
 	 * CSV, repeated lines) and the mapping and storing take turns; 2
 	 * or more, they overlap. A third is not used yet (README.md,
-	 * "Speed"). */
+	 * "Big files"). */
 	int jobs;
 };
 
