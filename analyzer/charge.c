@@ -218,3 +218,10 @@ charge_class_from_text(struct pv_str desc, struct pv_str usage_type,
 		return CHARGE_FEE;
 	return CHARGE_USAGE;
 }
+
+int
+charge_is_support_plan(const char *code)
+{
+	return strncmp(code, "AWSSupport", 10) == 0 ||
+	    strcmp(code, "OCBPremiumSupport") == 0;
+}

@@ -124,6 +124,14 @@ enum charge_class charge_class_focus_correction(enum charge_class cls,
 enum charge_class charge_class_unknown(money_t cost);
 
 /*
+ * Is code an AWS support plan, by its service code as the reports show
+ * it (AWSSupportBusiness...; AWSDeveloperSupport is read as
+ * AWSSupportDeveloper, docs/pricing.md)? Charged every month, and what
+ * Pilvi's own support replaces. 1 or 0.
+ */
+int charge_is_support_plan(const char *code);
+
+/*
  * Class of a DBR LineItem or monthly-report line, which carry no type:
  * from the description, usage type and sign of the cost (formats.md §5:
  * a negative line is a credit unless it says it is a refund).

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "charge.h"
 #include "datetime.h"
 #include "xalloc.h"
 
@@ -233,10 +234,12 @@ load_marketplace(sqlite3 *db, struct checklist_payer *p,
 	return rc == SQLITE_DONE ? 0 : db_fail(db, err);
 }
 
-/* Rows of (name, detail, currency, amount) into v. */
+/* Rows of (name, detail, currency, amount) into v; with keep, only
+ * those whose name it keeps. */
 static int
 load_amounts(sqlite3 *db, const char *sql, struct checklist_payer *p,
-    struct checklist_amount **v, size_t *n, struct pv_error *err)
+    int (*keep)(const char *name), struct checklist_amount **v, size_t *n,
+    struct pv_error *err)
 {
 	size_t cap = 0;
 	sqlite3_stmt *q;
@@ -245,8 +248,11 @@ load_amounts(sqlite3 *db, const char *sql, struct checklist_payer *p,
 	if (prepare(db, sql, p, &q, err) != 0)
 		return -1;
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		const char *name = (const char *)sqlite3_column_text(q, 0);
 		struct checklist_amount *a;
 
+		if (keep != NULL && (name == NULL || !keep(name)))
+			continue;
 		*v = xgrow(*v, &cap, *n + 1, sizeof(**v));
 		a = &(*v)[(*n)++];
 		a->name = col_text(q, 0);
@@ -422,7 +428,6 @@ load_payer(sqlite3 *db, struct checklist_payer *p, struct pv_error *err)
 	    "FROM invoice_day d JOIN service_identity si "
 	    "ON si.service = d.service WHERE d.payer_account = ?1 "
 	    "AND d.period = ?2 AND d.class NOT IN ('tax', 'credit') "
-	    "AND (si.code GLOB 'AWSSupport*' OR si.code = 'OCBPremiumSupport') "
 	    "GROUP BY si.code, d.currency ORDER BY si.code, d.currency";
 	static const char taxes_sql[] =
 	    "SELECT ref, name, currency, SUM(cost) FROM (" COUNTED_MOVE_LINE
@@ -438,11 +443,12 @@ load_payer(sqlite3 *db, struct checklist_payer *p, struct pv_error *err)
 	return load_accounts(db, p, err) != 0 ||
 	    load_commitments(db, p, err) != 0 ||
 	    load_marketplace(db, p, err) != 0 ||
-	    load_amounts(db, credits_sql, p, &p->credits, &p->ncredits,
+	    load_amounts(db, credits_sql, p, NULL, &p->credits, &p->ncredits,
 	    err) != 0 ||
-	    load_amounts(db, support_sql, p, &p->support, &p->nsupport,
+	    load_amounts(db, support_sql, p, charge_is_support_plan,
+	    &p->support, &p->nsupport, err) != 0 ||
+	    load_amounts(db, taxes_sql, p, NULL, &p->taxes, &p->ntaxes,
 	    err) != 0 ||
-	    load_amounts(db, taxes_sql, p, &p->taxes, &p->ntaxes, err) != 0 ||
 	    load_list(db, currencies_sql, p, &p->currencies, &p->ncurrencies,
 	    err) != 0 ||
 	    load_needs(db, p, err) != 0 ? -1 : 0;

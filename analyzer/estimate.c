@@ -29,6 +29,7 @@
 #include <string.h>
 
 #include "calibration.h"
+#include "charge.h"
 #include "datetime.h"
 #include "xalloc.h"
 
@@ -208,18 +209,6 @@ has_word(const char *s, const char *word)
 }
 
 /*
- * An AWS support plan, by its service code as the reports show it
- * (docs/pricing.md's list; AWSDeveloperSupport is read as
- * AWSSupportDeveloper).
- */
-static int
-is_support_plan(const char *code)
-{
-	return strncmp(code, "AWSSupport", 10) == 0 ||
-	    strcmp(code, "OCBPremiumSupport") == 0;
-}
-
-/*
  * A fee that is bought once: CUR's Fee (upfront reservations, Marketplace
  * contracts) and SavingsPlanUpfrontFee, or, in formats without a line
  * type, a usage type or product that says upfront or annual. A support
@@ -234,7 +223,7 @@ is_one_time(const char *line_type, const char *usage_type,
 	    "sign up", "signup", "1yr", "3yr", "1 year", "3 year" };
 	size_t i;
 
-	if (is_support_plan(service_code))
+	if (charge_is_support_plan(service_code))
 		return 0;
 	if (strcmp(line_type, "Fee") == 0 ||
 	    strcmp(line_type, "SavingsPlanUpfrontFee") == 0)
