@@ -48,6 +48,18 @@
 #define LAG_PART	0.2	/* a day with less than this of the usual
 				 * is not all there */
 
+/* A service stopped in an account when it posted there on each of the
+ * STOP_REGULAR days before its last (or on each from the first, at least
+ * LAG_DAYS), the most at most twice the least, and then on none of the
+ * STOP_DAYS or more complete days since: more than LAG_MAX, so that late
+ * lines are no stop. */
+#define STOP_REGULAR	7
+#define STOP_DAYS	(LAG_MAX + 1)
+/* A service started in an account when the earlier months do not hold
+ * it there and it posted on each day from its first (after the series'
+ * first day), on at least START_DAYS, the most at most twice the least:
+ * one that comes and goes, or moves a lot, stays in the series. */
+#define START_DAYS	3
 #define HISTORY_MONTHS	2	/* earlier months read into the series */
 
 static int
@@ -387,9 +399,11 @@ static const char lines_sql[] =
     "  AND (?3 IS NULL OR il.day < ?3) "
     "GROUP BY 1, 2, 3, 4, 5, 6, 7, 9";
 
-/* What one service posted on one day (daily usage only). */
+/* What one service posted in one account on one day (daily usage
+ * only; the summaries keep no usage type for it). */
 struct day_service {
-	int day;		/* index in the month */
+	int day;		/* index in the month (in a history: in its
+				 * series) */
 	char *code;
 	char *account;		/* the usage account */
 	money_t cost;
@@ -419,6 +433,18 @@ struct month_lines {
 };
 
 static void
+day_services_free(struct day_service *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(v[i].code);
+		free(v[i].account);
+	}
+	free(v);
+}
+
+static void
 lines_release(struct month_lines *l)
 {
 	size_t i;
@@ -427,11 +453,7 @@ lines_release(struct month_lines *l)
 	free(l->fees);
 	free(l->seen);
 	free(l->one_time_day);
-	for (i = 0; i < l->nds; i++) {
-		free(l->ds[i].code);
-		free(l->ds[i].account);
-	}
-	free(l->ds);
+	day_services_free(l->ds, l->nds);
 	for (i = 0; i < l->nsvc; i++) {
 		free(l->svc[i].code);
 		free(l->svc[i].name);
@@ -718,6 +740,8 @@ struct history {
 	int have_prev;
 	char **accounts;	/* usage accounts seen in those months */
 	size_t naccounts;
+	struct day_service *ds;	/* their services by day (day: in days) */
+	size_t nds;
 };
 
 static int
@@ -739,6 +763,7 @@ history_release(struct history *h)
 	for (i = 0; i < h->naccounts; i++)
 		free(h->accounts[i]);
 	free(h->accounts);
+	day_services_free(h->ds, h->nds);
 	free(h->days);
 	free(h->period);
 	lines_release(&h->prev);
@@ -774,6 +799,15 @@ read_history(sqlite3 *db, const struct month_info *mi, size_t i,
 		if (read_lines(db, &mi[k], NULL, &l, err) != 0) {
 			lines_release(&l);
 			return -1;
+		}
+		h->ds = xrealloc(h->ds, (h->nds + l.nds) * sizeof(*h->ds));
+		for (d = 0; d < (int)l.nds; d++) {
+			struct day_service *e = &h->ds[h->nds++];
+
+			*e = l.ds[d];
+			e->day += h->n;
+			e->code = xstrdup(e->code);
+			e->account = xstrdup(e->account);
 		}
 		h->days = xrealloc(h->days, (size_t)(h->n + l.days) *
 		    sizeof(*h->days));
@@ -1180,6 +1214,133 @@ new_accounts(const struct month_lines *l, const struct history *h,
 	return n;
 }
 
+/* A service that stopped or started in an account this month, and its
+ * usage by day there. */
+struct service_change {
+	const struct day_service *id;	/* borrowed: code and account */
+	int started;			/* 1: started, 0: stopped */
+	int day;			/* its first (started) or last
+					 * (stopped) day with usage (index) */
+	double *per_day;		/* usage by day of the month */
+};
+
+static int
+same_service(const struct day_service *a, const struct day_service *b)
+{
+	return strcmp(a->code, b->code) == 0 && strcmp(a->account,
+	    b->account) == 0;
+}
+
+static int
+cmp_service_day(const void *pa, const void *pb)
+{
+	const struct day_service *a = *(const struct day_service *const *)pa;
+	const struct day_service *b = *(const struct day_service *const *)pb;
+	int c = strcmp(a->code, b->code);
+
+	if (c == 0)
+		c = strcmp(a->account, b->account);
+	return c != 0 ? c : (a->day > b->day) - (a->day < b->day);
+}
+
+static void
+service_changes_free(struct service_change *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(v[i].per_day);
+	free(v);
+}
+
+/* Whether per_day[from..to) all posted, the most at most twice the
+ * least (with steady, any amounts). */
+static int
+posted_each_day(const double *per_day, int64_t from, int64_t to, int steady)
+{
+	double lo = 0, hi = 0;
+	int64_t d;
+
+	for (d = from; d < to; d++) {
+		if (per_day[d] <= 0)
+			return 0;
+		if (lo == 0 || per_day[d] < lo)
+			lo = per_day[d];
+		if (per_day[d] > hi)
+			hi = per_day[d];
+	}
+	return !steady || hi <= 2 * lo;
+}
+
+/*
+ * The services of days start..last that stopped (see STOP_REGULAR; with
+ * FORECAST_STOPPED in parts) or started (see START_DAYS; with
+ * FORECAST_STARTED) in an account, other than in the accounts in na
+ * (they run at their own rate as a whole). Returns how many (*out: the
+ * caller's, service_changes_free).
+ */
+static size_t
+service_changes(const struct month_lines *l, const struct history *h,
+    int64_t start, int64_t last, const struct new_account *na, size_t nna,
+    unsigned parts, struct service_change **out)
+{
+	const struct day_service **by = xmalloc((l->nds + 1) * sizeof(*by));
+	struct service_change *v = NULL;
+	double *per_day = xcalloc((size_t)l->days, sizeof(*per_day));
+	size_t n = 0, i, j, k;
+
+	for (i = 0; i < l->nds; i++)
+		by[i] = &l->ds[i];
+	qsort(by, l->nds, sizeof(*by), cmp_service_day);
+	for (i = 0; i < l->nds; i = j) {
+		int64_t first = -1, end = -1, from, d;
+		int started = 0;
+
+		memset(per_day, 0, (size_t)l->days * sizeof(*per_day));
+		for (j = i; j < l->nds && same_service(by[i], by[j]); j++)
+			per_day[by[j]->day] += to_double(by[j]->cost);
+		for (d = start; d <= last; d++)
+			if (per_day[d] > 0) {
+				if (first < 0)
+					first = d;
+				end = d;
+			}
+		for (k = 0; k < nna && strcmp(na[k].account, by[i]->account) !=
+		    0; k++)
+			;
+		if (first < 0 || k < nna)
+			continue;
+		from = end - STOP_REGULAR < start ? start : end - STOP_REGULAR;
+		if ((parts & FORECAST_STOPPED) && last - end >= STOP_DAYS &&
+		    end - from >= LAG_DAYS && posted_each_day(per_day, from,
+		    end, 1))
+			started = 0;
+		else if ((parts & FORECAST_STARTED) && first > start &&
+		    last - first + 1 >= START_DAYS && posted_each_day(per_day,
+		    first, last + 1, 1)) {
+			for (k = 0; k < h->nds && !same_service(&h->ds[k],
+			    by[i]); k++)
+				;
+			if (k < h->nds)
+				continue;
+			started = 1;
+		} else
+			continue;
+		v = xrealloc(v, (n + 1) * sizeof(*v));
+		v[n].id = by[i];
+		v[n].started = started;
+		v[n].day = (int)(started ? first : end);
+		v[n].per_day = xmalloc((size_t)l->days * sizeof(*per_day));
+		memcpy(v[n].per_day, per_day, (size_t)l->days *
+		    sizeof(*per_day));
+		n++;
+	}
+	free(per_day);
+	free(by);
+	*out = v;
+	return n;
+}
+
 /*
  * Estimate mi[i] (one payer's month) from what is stored before cut
  * (everything when NULL), projected to day `horizon` of the month (0:
@@ -1344,7 +1505,8 @@ estimate_month(sqlite3 *db, const struct month_info *mi, size_t i,
 		    hours);
 	} else {
 		struct new_account *na = NULL;
-		size_t nna = 0, k;
+		struct service_change *sc = NULL;
+		size_t nna = 0, nsc = 0, k;
 
 		if (parts == 0)
 			parts = forecast_default_parts;
@@ -1355,6 +1517,22 @@ estimate_month(sqlite3 *db, const struct month_info *mi, size_t i,
 		for (k = 0; k < nna; k++)
 			for (d = na[k].first; d <= last_complete; d++)
 				series[h.n + d - start] -= na[k].per_day[d];
+		/* services that stopped are no part of the level, here or
+		 * in the earlier months; those that started run at their
+		 * own rate from their first day */
+		if (!p->final)
+			nsc = service_changes(&l, &h, start, last_complete, na,
+			    nna, parts, &sc);
+		for (k = 0; k < nsc; k++) {
+			size_t e;
+
+			for (d = (int)start; d <= last_complete; d++)
+				series[h.n + d - start] -= sc[k].per_day[d];
+			for (e = 0; e < h.nds; e++)
+				if (same_service(&h.ds[e], sc[k].id))
+					series[h.ds[e].day] -=
+					    to_double(h.ds[e].cost);
+		}
 		forecast_usage(&in, parts, &p->fc);
 		for (k = 0; k < nna; k++) {
 			double rate = 0;
@@ -1373,6 +1551,30 @@ estimate_month(sqlite3 *db, const struct month_info *mi, size_t i,
 			    "at its own rate, %s a day", na[k].account, from,
 			    amount);
 		}
+		for (k = 0; k < nsc; k++) {
+			double rate = 0;
+			char day[11], amount[48];
+
+			day_text(l.first + sc[k].day, day);
+			if (!sc[k].started) {
+				note(p, "%s in account %s stopped after %s: "
+				    "not projected", sc[k].id->code,
+				    sc[k].id->account, day);
+				continue;
+			}
+			for (d = sc[k].day; d <= last_complete; d++)
+				rate += sc[k].per_day[d];
+			rate /= (double)(last_complete - sc[k].day + 1);
+			p->fc.projected += rate * ahead;
+			for (d = 0; d < ahead; d++)
+				each[d] += rate;
+			money_format_grouped(amount, sizeof(amount),
+			    to_money(rate), 2);
+			note(p, "%s in account %s started on %s: it runs at its "
+			    "own rate, %s a day", sc[k].id->code,
+			    sc[k].id->account, day, amount);
+		}
+		service_changes_free(sc, nsc);
 		new_accounts_free(na, nna);
 	}
 	p->history_days = p->fc.history_days;
@@ -1506,7 +1708,8 @@ estimate_build(struct store *st, const struct estimate_options *o,
 	int rc = -1;
 
 	e->method = "run-rate of the complete days, after earlier months, "
-	    "level changes, weekly pattern, unusual days and trend are taken "
+	    "level changes, services stopped or started, weekly pattern, "
+	    "unusual days and trend are taken "
 	    "into account; fees by cadence; 80 % range from measured errors";
 	if (store_prepare_reading(st, err) != 0 ||
 	    read_months(db, o->payer, &mi, &nmi, err) != 0)

@@ -65,10 +65,12 @@
 #define TREND_CAP	2.0	/* a day never above this times the level */
 
 const unsigned forecast_default_parts = FORECAST_HISTORY | FORECAST_SHIFT |
-    FORECAST_WEEKLY | FORECAST_OUTLIERS | FORECAST_TREND | FORECAST_ACCOUNTS;
+    FORECAST_WEEKLY | FORECAST_OUTLIERS | FORECAST_TREND | FORECAST_ACCOUNTS |
+    FORECAST_STOPPED | FORECAST_STARTED;
 
 static const char *const part_names[FORECAST_NPARTS] = {
-	"history", "shift", "weekly", "outliers", "trend", "accounts"
+	"history", "shift", "weekly", "outliers", "trend", "accounts",
+	"stopped", "started"
 };
 
 const char *

@@ -29,12 +29,18 @@ enum forecast_part {
 	FORECAST_OUTLIERS = 1u << 3,	/* a day far off the others is damped */
 	FORECAST_TREND = 1u << 4,	/* a steady growth or decline goes on,
 					 * damped and bounded */
-	FORECAST_ACCOUNTS = 1u << 5	/* an account new this month runs at
+	FORECAST_ACCOUNTS = 1u << 5,	/* an account new this month runs at
 					 * its own rate from its first day
 					 * (applied by estimate.c) */
+	FORECAST_STOPPED = 1u << 6,	/* a service that stopped in an
+					 * account is not projected (applied
+					 * by estimate.c) */
+	FORECAST_STARTED = 1u << 7	/* a service that started in an
+					 * account runs at its own rate from
+					 * its first day (estimate.c) */
 };
 
-#define FORECAST_NPARTS 6
+#define FORECAST_NPARTS 8
 
 /* Options that take a set of parts read 0 as "the default set"; a set
  * with this bit is taken as it is, so FORECAST_EXACT alone asks for

@@ -1210,6 +1210,174 @@ test_month_new_account(void)
 	store_close(st);
 }
 
+/* The estimate of PAYER's October with these parts (0: the default). */
+static struct estimate *
+build_parts(struct store *st, unsigned parts)
+{
+	struct estimate_options o;
+	struct estimate *e = NULL;
+	struct pv_error err;
+
+	memset(&o, 0, sizeof(o));
+	o.payer = PAYER;
+	o.month = "2026-10";
+	o.parts = parts;
+	pv_error_clear(&err);
+	if (estimate_build(st, &o, &e, &err) != 0) {
+		fprintf(stderr, "estimate_build: %s\n", err.msg);
+		t_failed = 1;
+	}
+	return e;
+}
+
+/*
+ * September complete: EC2 1.00 and RDS 2.00 an hour. October: EC2 all
+ * 14 days in, RDS to the 8th and not since (six complete days: more
+ * than a late delivery). RDS stopped: the level is EC2's 24.00 a day,
+ * in September too, so the 17 days left are 17 x 24 = 408.00. Without
+ * the part, the run-rate of October is (8 x 72 + 6 x 24) / 14 a day;
+ * with September, more still. A service that stops for fewer days, or
+ * that never ran every day, is not taken as stopped.
+ */
+static void
+test_month_stopped_service(void)
+{
+	const char *sep = tpath("sep-rds.csv"), *oct = tpath("oct-rds.csv");
+	struct cur w;
+	struct store *st;
+	struct estimate *e;
+	const struct estimate_payer *p;
+
+	cur_begin(&w, sep, PAYER, 2026, 9, "123456789");
+	cur_hours(&w, "AmazonEC2", EC2_UT, 1, 30, 0, units("1"), 0, 0);
+	cur_hours(&w, "AmazonRDS", "EU-InstanceUsage:db.r5", 1, 30, 0,
+	    units("2"), 0, 0);
+	cur_end(&w);
+	cur_begin(&w, oct, PAYER, 2026, 10, "");
+	cur_hours(&w, "AmazonEC2", EC2_UT, 1, 14, 0, units("1"), 0, 0);
+	cur_hours(&w, "AmazonRDS", "EU-InstanceUsage:db.r5", 1, 8, 0,
+	    units("2"), 0, 0);
+	cur_end(&w);
+	st = store_of(sep, oct);
+	e = build_parts(st, FORECAST_EXACT | FORECAST_HISTORY |
+	    FORECAST_STOPPED);
+	p = payer_in(e, PAYER, "2026-10");
+	CHECK(p != NULL);
+	if (p != NULL) {
+		CHECK_INT(p->days_observed, 14);
+		CHECK(near(dbl(p->usage_projected), 17 * 24, 1e-9));
+		CHECK(has_note(p, "AmazonRDS in account " PAYER " stopped "
+		    "after 2026-10-08", "not projected"));
+	}
+	estimate_free(e);
+	e = build_parts(st, FORECAST_EXACT);
+	p = payer_in(e, PAYER, "2026-10");
+	if (p != NULL) {
+		CHECK(near(dbl(p->usage_projected), 17.0 * (8 * 72 + 6 * 24) /
+		    14, 1e-9));
+		CHECK(!has_note(p, "stopped", NULL));
+	}
+	estimate_free(e);
+	e = build_parts(st, 0);
+	p = payer_in(e, PAYER, "2026-10");
+	if (p != NULL) {
+		CHECK(near(dbl(p->usage_projected), 17 * 24, 1e-9));
+		CHECK(has_note(p, "AmazonRDS in account", "stopped"));
+	}
+	estimate_free(e);
+	store_close(st);
+
+	/* RDS to the 11th: three days without it could be lines late */
+	cur_begin(&w, oct, PAYER, 2026, 10, "");
+	cur_hours(&w, "AmazonEC2", EC2_UT, 1, 14, 0, units("1"), 0, 0);
+	cur_hours(&w, "AmazonRDS", "EU-InstanceUsage:db.r5", 1, 11, 0,
+	    units("2"), 0, 0);
+	cur_end(&w);
+	st = store_of(oct, NULL);
+	e = build_parts(st, FORECAST_EXACT | FORECAST_STOPPED);
+	p = payer_in(e, PAYER, "2026-10");
+	if (p != NULL)
+		CHECK(!has_note(p, "stopped", NULL));
+	estimate_free(e);
+	store_close(st);
+
+	/* RDS on days 1..8 but not on the 4th: it came and went */
+	cur_begin(&w, oct, PAYER, 2026, 10, "");
+	cur_hours(&w, "AmazonEC2", EC2_UT, 1, 14, 0, units("1"), 0, 0);
+	cur_hours(&w, "AmazonRDS", "EU-InstanceUsage:db.r5", 1, 3, 0,
+	    units("2"), 0, 0);
+	cur_hours(&w, "AmazonRDS", "EU-InstanceUsage:db.r5", 5, 8, 0,
+	    units("2"), 0, 0);
+	cur_end(&w);
+	st = store_of(oct, NULL);
+	e = build_parts(st, FORECAST_EXACT | FORECAST_STOPPED);
+	p = payer_in(e, PAYER, "2026-10");
+	if (p != NULL)
+		CHECK(!has_note(p, "stopped", NULL));
+	estimate_free(e);
+	store_close(st);
+}
+
+/*
+ * September: EC2 1.00 an hour. October: EC2 all 14 days, and Lambda
+ * 0.50 an hour in the payer's account from the 8th, a service the
+ * earlier month does not hold there: it runs at its own 12.00 a day
+ * from its first day, the rest at 24.00, so the 17 days left are
+ * 17 x 36 = 612.00. Without the part, October's run-rate is
+ * (7 x 24 + 7 x 36) / 14 = 30.00 a day. A service that posts unevenly
+ * (the most more than twice the least) is left in the series.
+ */
+static void
+test_month_started_service(void)
+{
+	const char *oct = tpath("oct-lambda.csv");
+	struct cur w;
+	struct store *st;
+	struct estimate *e;
+	const struct estimate_payer *p;
+
+	cur_begin(&w, oct, PAYER, 2026, 10, "");
+	cur_hours(&w, "AmazonEC2", EC2_UT, 1, 14, 0, units("1"), 0, 0);
+	cur_hours(&w, "AWSLambda", "EU-Lambda-GB-Second", 8, 14, 0,
+	    units("0.5"), 0, 0);
+	cur_end(&w);
+	st = store_of(write_sep("sep.csv", 0), oct);
+	e = build_parts(st, FORECAST_EXACT | FORECAST_HISTORY |
+	    FORECAST_STARTED);
+	p = payer_in(e, PAYER, "2026-10");
+	CHECK(p != NULL);
+	if (p != NULL) {
+		CHECK(near(dbl(p->usage_projected), 17 * 36, 1e-9));
+		CHECK(has_note(p, "AWSLambda in account " PAYER " started on "
+		    "2026-10-08", "12.00 a day"));
+	}
+	estimate_free(e);
+	e = build_parts(st, FORECAST_EXACT);
+	p = payer_in(e, PAYER, "2026-10");
+	if (p != NULL) {
+		CHECK(near(dbl(p->usage_projected), 17 * 30, 1e-9));
+		CHECK(!has_note(p, "started", NULL));
+	}
+	estimate_free(e);
+	store_close(st);
+
+	/* Lambda 0.50 an hour, then 1.50 from the 11th: uneven */
+	cur_begin(&w, oct, PAYER, 2026, 10, "");
+	cur_hours(&w, "AmazonEC2", EC2_UT, 1, 14, 0, units("1"), 0, 0);
+	cur_hours(&w, "AWSLambda", "EU-Lambda-GB-Second", 8, 10, 0,
+	    units("0.5"), 0, 0);
+	cur_hours(&w, "AWSLambda", "EU-Lambda-GB-Second", 11, 14, 0,
+	    units("1.5"), 0, 0);
+	cur_end(&w);
+	st = store_of(write_sep("sep.csv", 0), oct);
+	e = build_parts(st, FORECAST_EXACT | FORECAST_STARTED);
+	p = payer_in(e, PAYER, "2026-10");
+	if (p != NULL)
+		CHECK(!has_note(p, "started", NULL));
+	estimate_free(e);
+	store_close(st);
+}
+
 /* Nothing stored: no payer, no confidence. */
 static void
 test_build_empty(void)
@@ -1901,6 +2069,8 @@ main(void)
 	RUN(test_month_annual_subscription_one_time);
 	RUN(test_month_late_service_sets_day_back);
 	RUN(test_month_new_account);
+	RUN(test_month_stopped_service);
+	RUN(test_month_started_service);
 	RUN(test_build_empty);
 	RUN(test_month_invoiced_but_partial);
 	RUN(test_month_low_not_under_spent);
