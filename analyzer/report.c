@@ -641,24 +641,42 @@ report_account_name(const struct report *r, const char *id)
 	return NULL;
 }
 
+void
+report_share_text(int bp, char *out, size_t n)
+{
+	snprintf(out, n, "%s%d.%02d %%", bp < 0 ? "-" : "", abs(bp) / 100,
+	    abs(bp) % 100);
+}
+
+void
+report_coverage_text(money_t services, money_t serviced, const char *currency,
+    char *out, size_t n)
+{
+	char svc[48], all[48];
+
+	money_format_grouped(svc, sizeof(svc), services, 2);
+	money_format_grouped(all, sizeof(all), serviced, 2);
+	snprintf(out, n, "services cover %s of %s%s%s in usage, fees and "
+	    "discounts", svc, all, currency != NULL ? " " : "",
+	    currency != NULL ? currency : "");
+}
+
 /* The coverage sentence of a period, as a note every format prints. */
 static void
 coverage_note(struct report_period *p)
 {
-	char svc[48], all[48], tax[48], cr[48], rf[48], rd[48], buf[600];
-	int bp = p->coverage_bp;
+	char cover[160], share[16], tax[48], cr[48], rf[48], rd[48], buf[600];
 
-	money_format_grouped(svc, sizeof(svc), p->services, 2);
-	money_format_grouped(all, sizeof(all), p->serviced, 2);
+	report_coverage_text(p->services, p->serviced, p->currency, cover,
+	    sizeof(cover));
+	report_share_text(p->coverage_bp, share, sizeof(share));
 	money_format_grouped(tax, sizeof(tax), p->by_class[CHARGE_TAX], 2);
 	money_format_grouped(cr, sizeof(cr), p->by_class[CHARGE_CREDIT], 2);
 	money_format_grouped(rf, sizeof(rf), p->by_class[CHARGE_REFUND], 2);
 	money_format_grouped(rd, sizeof(rd), p->by_class[CHARGE_ROUNDING], 2);
-	snprintf(buf, sizeof(buf), "%sservices cover %s of %s in usage, fees "
-	    "and discounts (%s%d.%02d %%); tax %s, credits %s, refunds %s and "
-	    "rounding %s belong to no service", bp < 10000 ? "warning: " : "",
-	    svc, all, bp < 0 ? "-" : "", abs(bp) / 100, abs(bp) % 100, tax,
-	    cr, rf, rd);
+	snprintf(buf, sizeof(buf), "%s%s (%s); tax %s, credits %s, refunds %s "
+	    "and rounding %s belong to no service", p->coverage_bp < 10000 ?
+	    "warning: " : "", cover, share, tax, cr, rf, rd);
 	add_note(p, buf);
 }
 

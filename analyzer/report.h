@@ -225,6 +225,12 @@ size_t report_feed(const struct report *r, struct report_feed_row **out);
 
 /* The name of an account (payer or usage) where a file gives one. */
 const char *report_account_name(const struct report *r, const char *id);
+/* A share kept in 1/100 % as "99.99 %" into out (16 bytes will do). */
+void report_share_text(int bp, char *out, size_t n);
+/* The coverage of a bill, worded once for the data status and the key
+ * figure: "services cover S of A CUR in usage, fees and discounts". */
+void report_coverage_text(money_t services, money_t serviced,
+    const char *currency, char *out, size_t n);
 
 /* Build the model. Returns 0 and *out (free with report_free) or -1. */
 int report_build(struct store *st, const struct report_options *o,

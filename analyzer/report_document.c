@@ -95,8 +95,7 @@ bp_text(int bp)
 {
 	struct doc_num t;
 
-	snprintf(t.s, sizeof(t.s), "%s%d.%02d %%", bp < 0 ? "-" : "",
-	    abs(bp) / 100, abs(bp) % 100);
+	report_share_text(bp, t.s, sizeof(t.s));
 	return t;
 }
 
@@ -315,11 +314,14 @@ figure_coverage(struct doc *d, const struct report *r)
 		    "Coverage of the bill", bp_text(bp).s, "services cover "
 		    "the usage, fees and discounts of each month in its own "
 		    "currency%s", tail);
-	else
+	else {
+		char cover[160];
+
+		report_coverage_text(svc, all, cur, cover, sizeof(cover));
 		doc_figure(d, bp < 10000 || *tail == ';' ? DOC_BAD : DOC_GOOD,
-		    "Coverage of the bill", bp_text(bp).s, "services cover "
-		    "%s of %s %s in usage, fees and discounts%s",
-		    doc_money(svc).s, doc_money(all).s, cur, tail);
+		    "Coverage of the bill", bp_text(bp).s, "%s%s", cover,
+		    tail);
+	}
 }
 
 static void
