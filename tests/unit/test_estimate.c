@@ -30,6 +30,9 @@
 #include "money.h"
 #include "store.h"
 
+#define TEST_NAME "test_estimate"
+#include "helpers.h"
+
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
 #define PAYER "111122223333"
@@ -37,77 +40,9 @@
 #define EC2_UT "EU-BoxUsage:m5.large"
 #define RI_UT "EU-HeavyUsage:m5.xlarge"
 
-static char tdir[] = "/tmp/test_estimate.XXXXXX";
 static char gendir[600];	/* backtest months, made once */
 
 /* ---- helpers ------------------------------------------------------- */
-
-/* Remove every file of a flat directory, then the directory. */
-static void
-rm_dir(const char *dir)
-{
-	DIR *d = opendir(dir);
-	struct dirent *de;
-	char buf[1200];
-
-	if (d == NULL)
-		return;
-	while ((de = readdir(d)) != NULL) {
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-			continue;
-		snprintf(buf, sizeof(buf), "%s/%s", dir, de->d_name);
-		unlink(buf);
-	}
-	closedir(d);
-	rmdir(dir);
-}
-
-static void
-cleanup(void)
-{
-	if (gendir[0] != '\0')
-		rm_dir(gendir);
-	rm_dir(tdir);
-}
-
-/* A path in the test directory (a static buffer per call slot). */
-static const char *
-tpath(const char *name)
-{
-	static char bufs[8][600];
-	static int next;
-	char *b = bufs[next++ % 8];
-
-	snprintf(b, 600, "%s/%s", tdir, name);
-	return b;
-}
-
-/*
- * "-606.58033669" -> units of 1e-10, exactly. An optional sign, digits
- * and up to 10 decimals: the test's own parser.
- */
-static money_t
-units(const char *s)
-{
-	const char *p = s;
-	int neg = 0, places = 0;
-	money_t v = 0;
-
-	if (*p == '-' || *p == '+')
-		neg = *p++ == '-';
-	for (; *p >= '0' && *p <= '9'; p++)
-		v = v * 10 + (*p - '0');
-	if (*p == '.')
-		for (p++; *p >= '0' && *p <= '9' && places < 10; p++, places++)
-			v = v * 10 + (*p - '0');
-	if (*p != '\0') {
-		fprintf(stderr, "units: bad literal '%s'\n", s);
-		exit(2);
-	}
-	for (; places < 10; places++)
-		v *= 10;
-	return neg ? -v : v;
-}
 
 /* |a - b| <= tol * |b| */
 static int
@@ -208,37 +143,6 @@ cur_end(struct cur *w)
 		fprintf(stderr, "cannot write a CUR file\n");
 		exit(2);
 	}
-}
-
-static struct store *
-mem_store(void)
-{
-	struct store *st = NULL;
-	struct pv_error err;
-
-	pv_error_clear(&err);
-	if (store_open(&st, NULL, &err) != 0) {
-		fprintf(stderr, "store_open: %s\n", err.msg);
-		exit(2);
-	}
-	return st;
-}
-
-static int
-ingest(struct store *st, const char *path)
-{
-	struct ingest_options o;
-	struct ingest_result res;
-	struct pv_error err;
-	int rc;
-
-	pv_error_clear(&err);
-	ingest_options_default(&o);
-	rc = ingest_file(st, path, &o, &res, &err);
-	if (rc != 0)
-		fprintf(stderr, "ingest %s: %s\n", path, err.msg);
-	ingest_result_release(&res);
-	return rc;
 }
 
 static struct estimate *

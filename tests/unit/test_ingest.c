@@ -29,39 +29,6 @@
 
 /* ---- helpers ------------------------------------------------------- */
 
-/*
- * "-606.58033669" -> units of 1e-10, exactly. Accepts an optional sign,
- * digits and decimals (beyond the 10th only zeros): the test's own
- * parser, so expected values do not depend on money_parse.
- */
-static money_t
-units(const char *s)
-{
-	const char *p = s;
-	int neg = 0, places = 0;
-	money_t v = 0;
-
-	if (*p == '-' || *p == '+')
-		neg = *p++ == '-';
-	for (; *p >= '0' && *p <= '9'; p++)
-		v = v * 10 + (*p - '0');
-	if (*p == '.')
-		for (p++; *p >= '0' && *p <= '9'; p++, places++) {
-			if (places >= 10 && *p == '0')
-				continue;	/* "20.62033861840": exact */
-			if (places >= 10)
-				break;
-			v = v * 10 + (*p - '0');
-		}
-	if (*p != '\0') {
-		fprintf(stderr, "units: bad literal '%s'\n", s);
-		exit(2);
-	}
-	for (places = places > 10 ? 10 : places; places < 10; places++)
-		v *= 10;
-	return neg ? -v : v;
-}
-
 /* Name the failing case of a table-driven test: case_begin() before
  * each case, case_end(name) after it. */
 

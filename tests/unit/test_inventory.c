@@ -63,34 +63,6 @@ read_all(const char *path, size_t *len)
 	return buf;
 }
 
-/*
- * "-606.58033669" -> units of 1e-10, exactly. Accepts an optional sign,
- * digits and up to 10 decimals: the test's own parser, so expected
- * values do not depend on money_parse.
- */
-static money_t
-units(const char *s)
-{
-	const char *p = s;
-	int neg = 0, places = 0;
-	money_t v = 0;
-
-	if (*p == '-' || *p == '+')
-		neg = *p++ == '-';
-	for (; *p >= '0' && *p <= '9'; p++)
-		v = v * 10 + (*p - '0');
-	if (*p == '.')
-		for (p++; *p >= '0' && *p <= '9' && places < 10; p++, places++)
-			v = v * 10 + (*p - '0');
-	if (*p != '\0') {
-		fprintf(stderr, "units: bad literal '%s'\n", s);
-		exit(2);
-	}
-	for (; places < 10; places++)
-		v *= 10;
-	return neg ? -v : v;
-}
-
 /* Name the failing case of a table-driven test. */
 
 /* A private store holding the files of the NULL-terminated list. */

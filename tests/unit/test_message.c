@@ -20,7 +20,8 @@
 #include "message.h"
 #include "xalloc.h"
 
-static char tdir[] = "/tmp/test_message.XXXXXX";
+#define TEST_NAME "test_message"
+#include "helpers.h"
 
 static const char csv1[] =
     "InvoiceID,PayerAccountId,TotalCost\n"
@@ -29,26 +30,6 @@ static const char csv2[] =
     "identity/LineItemId,lineItem/UnblendedCost\n"
     "abc,0.0000001\n"
     "def,\"1,5\"\n";
-
-/* Remove a directory and the plain files in it. */
-static void
-rm_dir(const char *dir)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	char p[2048];
-
-	if (d == NULL)
-		return;
-	while ((e = readdir(d)) != NULL) {
-		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-			continue;
-		snprintf(p, sizeof(p), "%s/%s", dir, e->d_name);
-		unlink(p);
-	}
-	closedir(d);
-	rmdir(dir);
-}
 
 static int
 count_entries(const char *dir)
@@ -66,29 +47,6 @@ count_entries(const char *dir)
 	return n;
 }
 
-static void
-cleanup(void)
-{
-	DIR *d = opendir(tdir);
-	struct dirent *e;
-	char p[1024];
-	struct stat sb;
-
-	if (d == NULL)
-		return;
-	while ((e = readdir(d)) != NULL) {
-		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-			continue;
-		snprintf(p, sizeof(p), "%s/%s", tdir, e->d_name);
-		if (lstat(p, &sb) == 0 && S_ISDIR(sb.st_mode))
-			rm_dir(p);
-		else
-			unlink(p);
-	}
-	closedir(d);
-	rmdir(tdir);
-}
-
 /* tdir/name, made as a folder. */
 static const char *
 newdir(const char *name, char *buf, size_t n)
@@ -101,18 +59,12 @@ newdir(const char *name, char *buf, size_t n)
 	return buf;
 }
 
+/* tdir/name written with n bytes of data; its path copied to buf. */
 static const char *
-write_file(const char *name, const void *data, size_t n, char *buf,
+write_named(const char *name, const void *data, size_t n, char *buf,
     size_t bn)
 {
-	FILE *f;
-
-	snprintf(buf, bn, "%s/%s", tdir, name);
-	f = fopen(buf, "wb");
-	if (f == NULL || fwrite(data, 1, n, f) != n || fclose(f) != 0) {
-		fprintf(stderr, "cannot write %s\n", buf);
-		exit(2);
-	}
+	snprintf(buf, bn, "%s", write_bytes(tpath(name), data, n));
 	return buf;
 }
 
@@ -201,7 +153,7 @@ mixed_start(const char *subject)
 static const char *
 write_gstring(const char *name, GString *s, char *buf, size_t n)
 {
-	write_file(name, s->str, s->len, buf, n);
+	write_named(name, s->str, s->len, buf, n);
 	g_string_free(s, TRUE);
 	return buf;
 }
@@ -276,7 +228,7 @@ test_headers_absent(void)
 	    "\n"
 	    "body\n";
 	char p[512], d[512];
-	const char *path = write_file("bare.eml", text, strlen(text), p,
+	const char *path = write_named("bare.eml", text, strlen(text), p,
 	    sizeof(p));
 	const char *dir = newdir("bare", d, sizeof(d));
 	struct message m;
@@ -310,7 +262,7 @@ test_quoted_printable(void)
 	    "--BOUND--\n";
 	static const char want[] = "id,expr=value,long\na,b==c,\xc3\xa4";
 	char p[512], d[512];
-	const char *path = write_file("qp.eml", text, strlen(text), p,
+	const char *path = write_named("qp.eml", text, strlen(text), p,
 	    sizeof(p));
 	const char *dir = newdir("qp", d, sizeof(d));
 	struct message m;
@@ -431,7 +383,7 @@ test_plain_body_only(void)
 	    "\n"
 	    "I forgot the attachment.\n";
 	char p[512], d[512];
-	const char *path = write_file("plain.eml", text, strlen(text), p,
+	const char *path = write_named("plain.eml", text, strlen(text), p,
 	    sizeof(p));
 	const char *dir = newdir("plain", d, sizeof(d));
 	struct message m;
@@ -478,7 +430,7 @@ test_which_parts(void)
 	    "raw bytes\n"
 	    "--BOUND--\n";
 	char p[512], d[512];
-	const char *path = write_file("parts.eml", text, strlen(text), p,
+	const char *path = write_named("parts.eml", text, strlen(text), p,
 	    sizeof(p));
 	const char *dir = newdir("parts", d, sizeof(d));
 	struct message m;
@@ -550,7 +502,7 @@ test_unique_names(void)
 	path = write_gstring("same.eml", s, p, sizeof(p));
 	dir = newdir("same", d, sizeof(d));
 	snprintf(taken, sizeof(taken), "%s/01-a.csv", dir);
-	write_file("same/01-a.csv", "old", 3, full, sizeof(full));
+	write_named("same/01-a.csv", "old", 3, full, sizeof(full));
 	CHECK_INT(message_extract(path, "same.eml", dir, &m, &err), 0);
 	CHECK_INT(m.nattachments, 2);
 	if (m.nattachments == 2) {
@@ -575,7 +527,7 @@ test_encoded_words(void)
 	    "\n"
 	    "x\n";
 	char p[512], d[512];
-	const char *path = write_file("ew.eml", text, strlen(text), p,
+	const char *path = write_named("ew.eml", text, strlen(text), p,
 	    sizeof(p));
 	const char *dir = newdir("ew", d, sizeof(d));
 	struct message m;
@@ -685,7 +637,7 @@ test_sniff_message(void)
 
 	two_csv_message(p, sizeof(p));
 	CHECK_INT(message_sniff(p, NULL), 1);
-	write_file("mbox.eml", mbox, strlen(mbox), p, sizeof(p));
+	write_named("mbox.eml", mbox, strlen(mbox), p, sizeof(p));
 	CHECK_INT(message_sniff(p, NULL), 1);
 }
 
@@ -699,14 +651,14 @@ test_sniff_not_message(void)
 	static const char notes[] = "Note: pay attention\n\nsomething\n";
 	char p[512];
 
-	write_file("bill.csv", csv1, strlen(csv1), p, sizeof(p));
+	write_named("bill.csv", csv1, strlen(csv1), p, sizeof(p));
 	CHECK_INT(message_sniff(p, NULL), 0);
-	write_file("bill.csv.gz", gz, sizeof(gz), p, sizeof(p));
+	write_named("bill.csv.gz", gz, sizeof(gz), p, sizeof(p));
 	CHECK_INT(message_sniff(p, NULL), 0);
 	/* header-shaped, but no field a message has */
-	write_file("notes.txt", notes, strlen(notes), p, sizeof(p));
+	write_named("notes.txt", notes, strlen(notes), p, sizeof(p));
 	CHECK_INT(message_sniff(p, NULL), 0);
-	write_file("empty", "", 0, p, sizeof(p));
+	write_named("empty", "", 0, p, sizeof(p));
 	CHECK_INT(message_sniff(p, NULL), 0);
 }
 
@@ -748,18 +700,18 @@ test_garbage(void)
 	if (two == NULL)
 		return;
 	/* cut inside the second attachment's base64 */
-	write_file("cut.eml", two, n - 40, p, sizeof(p));
+	write_named("cut.eml", two, n - 40, p, sizeof(p));
 	check_garbage(p, newdir("g-cut", d, sizeof(d)));
 	free(two);
 	for (i = 0; i < sizeof(noise); i++) {
 		x = x * 1103515245u + 12345u;
 		noise[i] = (unsigned char)(x >> 16);
 	}
-	write_file("noise", noise, sizeof(noise), p, sizeof(p));
+	write_named("noise", noise, sizeof(noise), p, sizeof(p));
 	check_garbage(p, newdir("g-noise", d, sizeof(d)));
-	write_file("csv.eml", csv1, strlen(csv1), p, sizeof(p));
+	write_named("csv.eml", csv1, strlen(csv1), p, sizeof(p));
 	check_garbage(p, newdir("g-csv", d, sizeof(d)));
-	write_file("empty.eml", "", 0, p, sizeof(p));
+	write_named("empty.eml", "", 0, p, sizeof(p));
 	check_garbage(p, newdir("g-empty", d, sizeof(d)));
 }
 

@@ -26,23 +26,14 @@
 #include "source.h"
 #include "xalloc.h"
 
-static char tdir[] = "/tmp/test_readahead.XXXXXX";
+#define TEST_NAME "test_readahead"
+#include "helpers.h"
+
 static char path_plain[64], path_zip[64], path_gz[64];
 
 /* More than the queue holds (8 blocks of 256 KiB), so the reader waits. */
 #define BIG (5u << 20)
 static unsigned char *big;
-
-static void
-write_file(const char *path, const void *data, size_t n)
-{
-	FILE *f = fopen(path, "wb");
-
-	if (f == NULL || fwrite(data, 1, n, f) != n || fclose(f) != 0) {
-		fprintf(stderr, "cannot write %s\n", path);
-		exit(2);
-	}
-}
 
 static void
 make_inputs(void)
@@ -64,7 +55,7 @@ make_inputs(void)
 		big[i] = (unsigned char)('a' + x % 26);
 	}
 	snprintf(path_plain, sizeof(path_plain), "%s/big.csv", tdir);
-	write_file(path_plain, big, BIG);
+	write_bytes(path_plain, big, BIG);
 
 	snprintf(path_zip, sizeof(path_zip), "%s/three.zip", tdir);
 	if (archive_write_set_format_zip(a) != ARCHIVE_OK ||
@@ -539,17 +530,17 @@ make_csv_inputs(void)
 	text_puts(&manifest, "{}");
 
 	snprintf(path_csv, sizeof(path_csv), "%s/varied.csv", tdir);
-	write_file(path_csv, varied.p, varied.n);
+	write_bytes(path_csv, varied.p, varied.n);
 	snprintf(path_csvgz, sizeof(path_csvgz), "%s/varied.csv.gz", tdir);
 	write_gzip(path_csvgz, &varied);
 	snprintf(path_bigrec, sizeof(path_bigrec), "%s/bigrec.csv", tdir);
-	write_file(path_bigrec, bigrec.p, bigrec.n);
+	write_bytes(path_bigrec, bigrec.p, bigrec.n);
 	snprintf(path_bad, sizeof(path_bad), "%s/bad.csv", tdir);
-	write_file(path_bad, badmid.p, badmid.n);
+	write_bytes(path_bad, badmid.p, badmid.n);
 	snprintf(path_badend, sizeof(path_badend), "%s/late.csv.gz", tdir);
 	write_gzip(path_badend, &badend);
 	snprintf(path_many, sizeof(path_many), "%s/many.csv", tdir);
-	write_file(path_many, many.p, many.n);
+	write_bytes(path_many, many.p, many.n);
 	snprintf(path_bills, sizeof(path_bills), "%s/bills.zip", tdir);
 	write_zip(path_bills, bills, 3);
 	snprintf(path_two, sizeof(path_two), "%s/two.zip", tdir);
@@ -563,17 +554,8 @@ make_csv_inputs(void)
 }
 
 static void
-remove_csv_inputs(void)
+free_csv_inputs(void)
 {
-	unlink(path_csv);
-	unlink(path_csvgz);
-	unlink(path_bigrec);
-	unlink(path_bad);
-	unlink(path_badend);
-	unlink(path_many);
-	unlink(path_bills);
-	unlink(path_two);
-	unlink(path_cutgz);
 	free(varied.p);
 	free(small.p);
 	free(bigrec.p);
@@ -1246,11 +1228,8 @@ main(void)
 	}
 	test_jobs = 2;	/* the reader must be waiting on the pipe */
 	RUN(test_free_while_pipe_waits);
-	remove_csv_inputs();
-	unlink(path_plain);
-	unlink(path_zip);
-	unlink(path_gz);
-	rmdir(tdir);
+	free_csv_inputs();
+	cleanup();
 	free(big);
 	TEST_END();
 }

@@ -472,6 +472,6 @@ main(void)
 	RUN(test_feed_totals_agree);
 	RUN(test_feed_estimate_rows);
 	RUN(test_xlsx_empty);
-	rmdir(tdir);
+	cleanup();
 	TEST_END();
 }

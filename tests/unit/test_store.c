@@ -22,92 +22,10 @@
 #include "store.h"
 #include "xalloc.h"
 
-static char tdir[] = "/tmp/test_store.XXXXXX";
-static char *made[64];
-static int nmade;
+#define TEST_NAME "test_store"
+#include "helpers.h"
 
 /* ---- helpers ------------------------------------------------------- */
-
-static const char *
-remember(const char *path)
-{
-	if (nmade == (int)(sizeof(made) / sizeof(made[0]))) {
-		fprintf(stderr, "too many temporary files\n");
-		exit(2);
-	}
-	made[nmade] = xstrdup(path);
-	return made[nmade++];
-}
-
-/* A database path in the test directory; it and its -wal and -shm
- * files are removed at the end. */
-static const char *
-tdb(const char *name)
-{
-	char buf[512];
-
-	snprintf(buf, sizeof(buf), "%s/%s-wal", tdir, name);
-	remember(buf);
-	snprintf(buf, sizeof(buf), "%s/%s-shm", tdir, name);
-	remember(buf);
-	snprintf(buf, sizeof(buf), "%s/%s", tdir, name);
-	return remember(buf);
-}
-
-static void
-cleanup(void)
-{
-	int i;
-
-	for (i = 0; i < nmade; i++) {
-		unlink(made[i]);
-		free(made[i]);
-	}
-	rmdir(tdir);
-}
-
-/* "0.0000000181" -> 181: exact, without money_parse. */
-static money_t
-units(const char *s)
-{
-	const char *p = s;
-	int neg = 0, places = 0;
-	money_t v = 0;
-
-	if (*p == '-' || *p == '+')
-		neg = *p++ == '-';
-	for (; *p >= '0' && *p <= '9'; p++)
-		v = v * 10 + (*p - '0');
-	if (*p == '.')
-		for (p++; *p >= '0' && *p <= '9' && places < 10; p++, places++)
-			v = v * 10 + (*p - '0');
-	if (*p != '\0') {
-		fprintf(stderr, "units: bad literal '%s'\n", s);
-		exit(2);
-	}
-	for (; places < 10; places++)
-		v *= 10;
-	return neg ? -v : v;
-}
-
-/* Name the failing case of a table-driven test: case_begin() before
- * each case, case_end(name) after it. */
-static int case_saved;
-
-static void
-case_begin(void)
-{
-	case_saved = t_failed;
-	t_failed = 0;
-}
-
-static void
-case_end(const char *name)
-{
-	if (t_failed)
-		fprintf(stderr, "  (in %s)\n", name);
-	t_failed |= case_saved;
-}
 
 static struct store *
 open_or_die(const char *path)
@@ -297,7 +215,7 @@ static const char sha_b[] =
 static void
 test_open_creates_schema(void)
 {
-	const char *path = tdb("new.db");
+	const char *path = tpath("new.db");
 	struct store *st = NULL;
 	struct pv_error err;
 	struct stat sb;
@@ -353,7 +271,7 @@ test_memory_store(void)
 static void
 test_reopen(void)
 {
-	const char *path = tdb("reopen.db");
+	const char *path = tpath("reopen.db");
 	struct store *st;
 	struct pv_error err;
 	struct charge c;
@@ -395,7 +313,7 @@ test_reopen(void)
 static void
 test_newer_schema_refused(void)
 {
-	const char *path = tdb("newer.db");
+	const char *path = tpath("newer.db");
 	struct store *st = NULL;
 	struct pv_error err;
 	sqlite3 *db;
@@ -438,7 +356,7 @@ test_newer_schema_refused(void)
 static void
 test_newer_schema_untouched(void)
 {
-	const char *path = tdb("newer-mode.db");
+	const char *path = tpath("newer-mode.db");
 	struct store *st = NULL;
 	struct pv_error err;
 	sqlite3 *db;
@@ -557,7 +475,7 @@ test_rollback_small(void)
 static void
 test_close_rolls_back(void)
 {
-	const char *path = tdb("close.db");
+	const char *path = tpath("close.db");
 	struct store *st = open_or_die(path);
 	struct pv_error err;
 	struct charge c;
@@ -723,7 +641,7 @@ add_mixed_lines(struct store *st, const char *cost)
 static void
 test_summaries(void)
 {
-	const char *path = tdb("summaries.db");
+	const char *path = tpath("summaries.db");
 	struct store *st = open_or_die(path);
 	sqlite3 *db = store_db(st), *raw;
 	struct pv_error err;
