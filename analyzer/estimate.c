@@ -481,6 +481,7 @@ service_of(struct estimate_service **v, size_t *n, const char *code,
 	(*v)[*n].code = xstrdup(code);
 	(*v)[*n].name = xstrdup(name);
 	(*v)[*n].amount = (*v)[*n].usage_seen = (*v)[*n].fees_seen = 0;
+	(*v)[*n].usage_apart = (*v)[*n].projected_apart = 0;
 	return &(*v)[(*n)++];
 }
 
@@ -936,11 +937,12 @@ grown(money_t part, money_t seen, money_t estimated)
 }
 
 /*
- * Each service keeps its fixed parts; its usage seen so far grows to
- * the estimated usage in proportion, and its fees by the hour or day to
- * the estimated fees (they go on at the last day's rate, not as the
- * usage model goes). The rounding rest goes to the largest service, so
- * the services add up to the amount exactly.
+ * Each service keeps its fixed parts; what of its usage runs at a rate
+ * of its own gets that rate's projection, the rest of its usage seen so
+ * far grows to the rest of the estimated usage in proportion, and its
+ * fees by the hour or day to the estimated fees (they go on at the last
+ * day's rate, not as the usage model goes). The rounding rest goes to
+ * the largest service, so the services add up to the amount exactly.
  */
 static void
 allocate_services(struct estimate_payer *p, money_t usage_seen,
@@ -950,11 +952,16 @@ allocate_services(struct estimate_payer *p, money_t usage_seen,
 	size_t i, big = 0;
 
 	for (i = 0; i < p->nservices; i++) {
+		usage_seen -= p->services[i].usage_apart;
+		usage_estimated -= p->services[i].usage_apart +
+		    p->services[i].projected_apart;
+	}
+	for (i = 0; i < p->nservices; i++) {
 		struct estimate_service *e = &p->services[i];
 
-		e->amount += grown(e->usage_seen, usage_seen,
-		    usage_estimated) + grown(e->fees_seen, fees_seen,
-		    fees_estimated);
+		e->amount += grown(e->usage_seen - e->usage_apart, usage_seen,
+		    usage_estimated) + e->projected_apart + grown(e->fees_seen,
+		    fees_seen, fees_estimated);
 		sum += e->amount;
 		if (e->amount > p->services[big].amount)
 			big = i;
@@ -1342,6 +1349,44 @@ service_changes(const struct month_lines *l, const struct history *h,
 }
 
 /*
+ * Set apart in p's services the usage of account (of service code only,
+ * unless NULL) on days from..to, as running at a rate of its own:
+ * projected (0 for a service that stopped), spread over its services by
+ * what each posted there.
+ */
+static void
+set_apart(struct estimate_payer *p, const struct month_lines *l,
+    const char *code, const char *account, int64_t from, int64_t to,
+    double projected)
+{
+	money_t all = 0;
+	size_t i;
+
+	for (i = 0; i < l->nds; i++) {
+		const struct day_service *e = &l->ds[i];
+
+		if (e->day >= from && e->day <= to && strcmp(e->account,
+		    account) == 0 && (code == NULL || strcmp(e->code, code) ==
+		    0))
+			all += e->cost;
+	}
+	for (i = 0; i < l->nds; i++) {
+		const struct day_service *e = &l->ds[i];
+		struct estimate_service *s;
+
+		if (e->day < from || e->day > to || strcmp(e->account,
+		    account) != 0 || (code != NULL && strcmp(e->code, code) !=
+		    0))
+			continue;
+		s = service_of(&p->services, &p->nservices, e->code, "");
+		s->usage_apart += e->cost;
+		if (all != 0)
+			s->projected_apart += to_money(projected *
+			    (to_double(e->cost) / to_double(all)));
+	}
+}
+
+/*
  * Estimate mi[i] (one payer's month) from what is stored before cut
  * (everything when NULL), projected to day `horizon` of the month (0:
  * its last day). parts: the forecast parts used.
@@ -1541,6 +1586,8 @@ estimate_month(sqlite3 *db, const struct month_info *mi, size_t i,
 			for (d = na[k].first; d <= last_complete; d++)
 				rate += na[k].per_day[d];
 			rate /= (double)(last_complete - na[k].first + 1);
+			set_apart(p, &l, NULL, na[k].account, na[k].first,
+			    last_complete, rate * ahead);
 			p->fc.projected += rate * ahead;
 			for (d = 0; d < ahead; d++)
 				each[d] += rate;
@@ -1557,6 +1604,8 @@ estimate_month(sqlite3 *db, const struct month_info *mi, size_t i,
 
 			day_text(l.first + sc[k].day, day);
 			if (!sc[k].started) {
+				set_apart(p, &l, sc[k].id->code,
+				    sc[k].id->account, start, last_complete, 0);
 				note(p, "%s in account %s stopped after %s: "
 				    "not projected", sc[k].id->code,
 				    sc[k].id->account, day);
@@ -1565,6 +1614,8 @@ estimate_month(sqlite3 *db, const struct month_info *mi, size_t i,
 			for (d = sc[k].day; d <= last_complete; d++)
 				rate += sc[k].per_day[d];
 			rate /= (double)(last_complete - sc[k].day + 1);
+			set_apart(p, &l, sc[k].id->code, sc[k].id->account,
+			    start, last_complete, rate * ahead);
 			p->fc.projected += rate * ahead;
 			for (d = 0; d < ahead; d++)
 				each[d] += rate;

@@ -28,6 +28,10 @@ struct estimate_service {
 	money_t amount;
 	money_t usage_seen;		/* its usage so far (before scaling) */
 	money_t fees_seen;		/* its fees by the hour or day so far */
+	/* of usage_seen, what runs at a rate of its own (a service that
+	 * stopped or started, an account new this month), and that
+	 * rate's projection for the days left */
+	money_t usage_apart, projected_apart;
 };
 
 /*

@@ -177,6 +177,18 @@ payer_in(const struct estimate *e, const char *payer, const char *period)
 	return NULL;
 }
 
+/* The amount of service `code` in p's breakdown (-1 when absent). */
+static double
+service_amount(const struct estimate_payer *p, const char *code)
+{
+	size_t i;
+
+	for (i = 0; i < p->nservices; i++)
+		if (strcmp(p->services[i].code, code) == 0)
+			return dbl(p->services[i].amount);
+	return -1;
+}
+
 /* Is there a part whose label holds `label`, of that amount? */
 static int
 has_part(const struct estimate_payer *p, const char *label, money_t v)
@@ -1091,6 +1103,12 @@ test_month_new_account(void)
 		CHECK(p->fc.used & FORECAST_HISTORY);
 		CHECK(has_note(p, "account " PAYER2 " is new this month",
 		    "48.00 a day"));
+		/* by service: the new account's RDS at its 48.00 from the
+		 * 8th (24 days), EC2 at 24.00 all 31 and September's RI fee
+		 * expected again */
+		CHECK(near(service_amount(p, "AmazonRDS"), 24 * 48, 1e-9));
+		CHECK(near(service_amount(p, "AmazonEC2"), 31 * 24 + 146,
+		    1e-9));
 	}
 	estimate_free(e);
 	/* off, the jump on the 8th is a change of level or a mean */
@@ -1187,6 +1205,9 @@ test_month_stopped_service(void)
 	if (p != NULL) {
 		CHECK(near(dbl(p->usage_projected), 17 * 24, 1e-9));
 		CHECK(has_note(p, "AmazonRDS in account", "stopped"));
+		/* by service: RDS what it cost, EC2 its 31 days */
+		CHECK(near(service_amount(p, "AmazonRDS"), 8 * 48, 1e-9));
+		CHECK(near(service_amount(p, "AmazonEC2"), 31 * 24, 1e-9));
 	}
 	estimate_free(e);
 	store_close(st);
@@ -1254,6 +1275,11 @@ test_month_started_service(void)
 		CHECK(near(dbl(p->usage_projected), 17 * 36, 1e-9));
 		CHECK(has_note(p, "AWSLambda in account " PAYER " started on "
 		    "2026-10-08", "12.00 a day"));
+		/* by service, each at its own rate (EC2 with September's
+		 * RI fee expected again) */
+		CHECK(near(service_amount(p, "AWSLambda"), 24 * 12, 1e-9));
+		CHECK(near(service_amount(p, "AmazonEC2"), 31 * 24 + 146,
+		    1e-9));
 	}
 	estimate_free(e);
 	e = build_parts(st, FORECAST_EXACT);
