@@ -18,9 +18,9 @@
 
 /* ---- the estimate of a month ------------------------------------------ */
 
-/* Fewer complete days than this give a rough estimate: the report says
- * so and how long to wait (the customer's first delivery holds 2-4
- * weeks). estimate.c's note "wait ~N days" still writes 14 itself. */
+/* Fewer complete days than this give a rough estimate: the estimate's
+ * notes and the report say so and how long to wait (the customer's
+ * first delivery holds 2-4 weeks). */
 #define ESTIMATE_FIRM_DAYS 14
 
 struct estimate_service {
