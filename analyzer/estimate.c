@@ -1157,15 +1157,24 @@ explain(struct estimate_payer *p, int64_t first, int hist)
 	}
 }
 
-/* An account that joined this month, and its usage by day. */
-struct new_account {
+/*
+ * Usage that runs at a rate of its own, apart from the series: an
+ * account that joined this month, or a service that started or stopped
+ * in an account.
+ */
+enum own_kind { OWN_ACCOUNT, OWN_STARTED, OWN_STOPPED };
+
+struct own_rate {
+	enum own_kind kind;
+	const char *code;	/* borrowed; NULL: the whole account */
 	const char *account;	/* borrowed from the month's lines */
-	int first;		/* its first day with usage (index) */
-	double *per_day;	/* usage by day of the month */
+	int day;		/* its first day with usage (joined, started)
+				 * or its last (stopped), an index */
+	double *per_day;	/* its usage by day of the month */
 };
 
 static void
-new_accounts_free(struct new_account *v, size_t n)
+own_rates_free(struct own_rate *v, size_t n)
 {
 	size_t i;
 
@@ -1174,20 +1183,35 @@ new_accounts_free(struct new_account *v, size_t n)
 	free(v);
 }
 
-/*
- * The accounts whose usage starts after the run-rate's first day
- * (`start`) and by the last complete day, and that the earlier months
- * do not hold: they joined this month. Returns how many (*out: the
- * caller's, new_accounts_free).
- */
-static size_t
-new_accounts(const struct month_lines *l, const struct history *h,
-    int64_t start, int64_t last, struct new_account **out)
+static void
+own_rate_add(struct own_rate **v, size_t *n, enum own_kind kind,
+    const char *code, const char *account, int64_t day,
+    const double *per_day, int days)
 {
-	struct new_account *v = NULL;
-	size_t n = 0, i, k;
+	struct own_rate *o;
 
-	*out = NULL;
+	*v = xrealloc(*v, (*n + 1) * sizeof(**v));
+	o = &(*v)[(*n)++];
+	o->kind = kind;
+	o->code = code;
+	o->account = account;
+	o->day = (int)day;
+	o->per_day = xmalloc((size_t)days * sizeof(*per_day));
+	memcpy(o->per_day, per_day, (size_t)days * sizeof(*per_day));
+}
+
+/*
+ * Add to *v the accounts whose usage starts after the run-rate's first
+ * day (`start`) and by the last complete day, and that the earlier
+ * months do not hold: they joined this month.
+ */
+static void
+new_accounts(const struct month_lines *l, const struct history *h,
+    int64_t start, int64_t last, struct own_rate **v, size_t *n)
+{
+	double *per_day = xmalloc((size_t)l->days * sizeof(*per_day));
+	size_t i, k;
+
 	for (i = 0; i < l->nds; i++) {
 		const struct day_service *e = &l->ds[i];
 		int64_t first = -1;
@@ -1195,41 +1219,26 @@ new_accounts(const struct month_lines *l, const struct history *h,
 		if (e->cost == 0 || has_account(h->accounts, h->naccounts,
 		    e->account))
 			continue;
-		for (k = 0; k < n && strcmp(v[k].account, e->account) != 0;
-		    k++)
+		for (k = 0; k < *n && ((*v)[k].code != NULL || strcmp(
+		    (*v)[k].account, e->account) != 0); k++)
 			;
-		if (k < n)
+		if (k < *n)
 			continue;
+		memset(per_day, 0, (size_t)l->days * sizeof(*per_day));
 		for (k = 0; k < l->nds; k++)
-			if (l->ds[k].cost != 0 && strcmp(l->ds[k].account,
-			    e->account) == 0 && (first < 0 || l->ds[k].day <
-			    first))
-				first = l->ds[k].day;
-		if (first <= start || first > last)
-			continue;
-		v = xrealloc(v, (n + 1) * sizeof(*v));
-		v[n].account = e->account;
-		v[n].first = (int)first;
-		v[n].per_day = xcalloc((size_t)l->days, sizeof(double));
-		for (k = 0; k < l->nds; k++)
-			if (strcmp(l->ds[k].account, e->account) == 0)
-				v[n].per_day[l->ds[k].day] +=
-				    to_double(l->ds[k].cost);
-		n++;
+			if (strcmp(l->ds[k].account, e->account) == 0) {
+				per_day[l->ds[k].day] += to_double(
+				    l->ds[k].cost);
+				if (l->ds[k].cost != 0 && (first < 0 ||
+				    l->ds[k].day < first))
+					first = l->ds[k].day;
+			}
+		if (first > start && first <= last)
+			own_rate_add(v, n, OWN_ACCOUNT, NULL, e->account, first,
+			    per_day, l->days);
 	}
-	*out = v;
-	return n;
+	free(per_day);
 }
-
-/* A service that stopped or started in an account this month, and its
- * usage by day there. */
-struct service_change {
-	const struct day_service *id;	/* borrowed: code and account */
-	int started;			/* 1: started, 0: stopped */
-	int day;			/* its first (started) or last
-					 * (stopped) day with usage (index) */
-	double *per_day;		/* usage by day of the month */
-};
 
 static int
 same_service(const struct day_service *a, const struct day_service *b)
@@ -1248,16 +1257,6 @@ cmp_service_day(const void *pa, const void *pb)
 	if (c == 0)
 		c = strcmp(a->account, b->account);
 	return c != 0 ? c : (a->day > b->day) - (a->day < b->day);
-}
-
-static void
-service_changes_free(struct service_change *v, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		free(v[i].per_day);
-	free(v);
 }
 
 /* Whether per_day[from..to) all posted, the most at most twice the
@@ -1280,28 +1279,25 @@ posted_each_day(const double *per_day, int64_t from, int64_t to, int steady)
 }
 
 /*
- * The services of days start..last that stopped (see STOP_REGULAR; with
- * FORECAST_STOPPED in parts) or started (see START_DAYS; with
- * FORECAST_STARTED) in an account, other than in the accounts in na
- * (they run at their own rate as a whole). Returns how many (*out: the
- * caller's, service_changes_free).
+ * Add to *v the services of days start..last that stopped (see
+ * STOP_REGULAR; with FORECAST_STOPPED in parts) or started (see
+ * START_DAYS; with FORECAST_STARTED) in an account, other than in an
+ * account *v already holds as joined (it runs at its own rate whole).
  */
-static size_t
+static void
 service_changes(const struct month_lines *l, const struct history *h,
-    int64_t start, int64_t last, const struct new_account *na, size_t nna,
-    unsigned parts, struct service_change **out)
+    int64_t start, int64_t last, unsigned parts, struct own_rate **v,
+    size_t *n)
 {
 	const struct day_service **by = xmalloc((l->nds + 1) * sizeof(*by));
-	struct service_change *v = NULL;
 	double *per_day = xcalloc((size_t)l->days, sizeof(*per_day));
-	size_t n = 0, i, j, k;
+	size_t joined = *n, i, j, k;
 
 	for (i = 0; i < l->nds; i++)
 		by[i] = &l->ds[i];
 	qsort(by, l->nds, sizeof(*by), cmp_service_day);
 	for (i = 0; i < l->nds; i = j) {
 		int64_t first = -1, end = -1, from, d;
-		int started = 0;
 
 		memset(per_day, 0, (size_t)l->days * sizeof(*per_day));
 		for (j = i; j < l->nds && same_service(by[i], by[j]); j++)
@@ -1312,40 +1308,31 @@ service_changes(const struct month_lines *l, const struct history *h,
 					first = d;
 				end = d;
 			}
-		for (k = 0; k < nna && strcmp(na[k].account, by[i]->account) !=
-		    0; k++)
+		for (k = 0; k < joined && strcmp((*v)[k].account,
+		    by[i]->account) != 0; k++)
 			;
-		if (first < 0 || k < nna)
+		if (first < 0 || k < joined)
 			continue;
 		from = end - STOP_REGULAR < start ? start : end - STOP_REGULAR;
 		if ((parts & FORECAST_STOPPED) && last - end >= STOP_DAYS &&
 		    end - from >= LAG_DAYS && posted_each_day(per_day, from,
-		    end, 1))
-			started = 0;
-		else if ((parts & FORECAST_STARTED) && first > start &&
-		    last - first + 1 >= START_DAYS && posted_each_day(per_day,
-		    first, last + 1, 1)) {
-			for (k = 0; k < h->nds && !same_service(&h->ds[k],
-			    by[i]); k++)
-				;
-			if (k < h->nds)
-				continue;
-			started = 1;
-		} else
+		    end, 1)) {
+			own_rate_add(v, n, OWN_STOPPED, by[i]->code,
+			    by[i]->account, end, per_day, l->days);
 			continue;
-		v = xrealloc(v, (n + 1) * sizeof(*v));
-		v[n].id = by[i];
-		v[n].started = started;
-		v[n].day = (int)(started ? first : end);
-		v[n].per_day = xmalloc((size_t)l->days * sizeof(*per_day));
-		memcpy(v[n].per_day, per_day, (size_t)l->days *
-		    sizeof(*per_day));
-		n++;
+		}
+		if (!(parts & FORECAST_STARTED) || first <= start ||
+		    last - first + 1 < START_DAYS || !posted_each_day(per_day,
+		    first, last + 1, 1))
+			continue;
+		for (k = 0; k < h->nds && !same_service(&h->ds[k], by[i]); k++)
+			;
+		if (k == h->nds)
+			own_rate_add(v, n, OWN_STARTED, by[i]->code,
+			    by[i]->account, first, per_day, l->days);
 	}
 	free(per_day);
 	free(by);
-	*out = v;
-	return n;
 }
 
 /*
@@ -1384,6 +1371,45 @@ set_apart(struct estimate_payer *p, const struct month_lines *l,
 			s->projected_apart += to_money(projected *
 			    (to_double(e->cost) / to_double(all)));
 	}
+}
+
+/*
+ * What o adds to the days left (ahead of them after last): nothing for
+ * a service that stopped, else its mean day from its first, to each
+ * day's projection in each and to p's; its services set apart, and a
+ * note that says so.
+ */
+static void
+own_rate_project(struct estimate_payer *p, const struct month_lines *l,
+    const struct own_rate *o, int64_t start, int64_t last, int ahead,
+    double *each)
+{
+	double rate = 0;
+	char day[11], amount[48];
+	int64_t d;
+	int k;
+
+	day_text(l->first + o->day, day);
+	if (o->kind == OWN_STOPPED) {
+		set_apart(p, l, o->code, o->account, start, last, 0);
+		note(p, "%s in account %s stopped after %s: not projected",
+		    o->code, o->account, day);
+		return;
+	}
+	for (d = o->day; d <= last; d++)
+		rate += o->per_day[d];
+	rate /= (double)(last - o->day + 1);
+	set_apart(p, l, o->code, o->account, start, last, rate * ahead);
+	p->fc.projected += rate * ahead;
+	for (k = 0; k < ahead; k++)
+		each[k] += rate;
+	money_format_grouped(amount, sizeof(amount), to_money(rate), 2);
+	if (o->kind == OWN_ACCOUNT)
+		note(p, "account %s is new this month: from %s it runs at its "
+		    "own rate, %s a day", o->account, day, amount);
+	else
+		note(p, "%s in account %s started on %s: it runs at its own "
+		    "rate, %s a day", o->code, o->account, day, amount);
 }
 
 /*
@@ -1549,84 +1575,36 @@ estimate_month(sqlite3 *db, const struct month_info *mi, size_t i,
 		note(p, "less than one complete day: run-rate from %.0f hours",
 		    hours);
 	} else {
-		struct new_account *na = NULL;
-		struct service_change *sc = NULL;
-		size_t nna = 0, nsc = 0, k;
+		struct own_rate *own = NULL;
+		size_t nown = 0, k, e;
 
 		if (parts == 0)
 			parts = forecast_default_parts;
-		/* accounts that joined this month run at their own rate
-		 * from their first day: the rest is the series */
+		/* accounts that joined this month and services that
+		 * started run at their own rate from their first day;
+		 * services that stopped are no part of the level, here or
+		 * in the earlier months: the rest is the series */
 		if ((parts & FORECAST_ACCOUNTS) && !p->final)
-			nna = new_accounts(&l, &h, start, last_complete, &na);
-		for (k = 0; k < nna; k++)
-			for (d = na[k].first; d <= last_complete; d++)
-				series[h.n + d - start] -= na[k].per_day[d];
-		/* services that stopped are no part of the level, here or
-		 * in the earlier months; those that started run at their
-		 * own rate from their first day */
+			new_accounts(&l, &h, start, last_complete, &own, &nown);
 		if (!p->final)
-			nsc = service_changes(&l, &h, start, last_complete, na,
-			    nna, parts, &sc);
-		for (k = 0; k < nsc; k++) {
-			size_t e;
-
+			service_changes(&l, &h, start, last_complete, parts,
+			    &own, &nown);
+		for (k = 0; k < nown; k++) {
 			for (d = (int)start; d <= last_complete; d++)
-				series[h.n + d - start] -= sc[k].per_day[d];
-			for (e = 0; e < h.nds; e++)
-				if (same_service(&h.ds[e], sc[k].id))
+				series[h.n + d - start] -= own[k].per_day[d];
+			for (e = 0; own[k].kind == OWN_STOPPED && e < h.nds;
+			    e++)
+				if (strcmp(h.ds[e].code, own[k].code) == 0 &&
+				    strcmp(h.ds[e].account, own[k].account) ==
+				    0)
 					series[h.ds[e].day] -=
 					    to_double(h.ds[e].cost);
 		}
 		forecast_usage(&in, parts, &p->fc);
-		for (k = 0; k < nna; k++) {
-			double rate = 0;
-			char from[11], amount[48];
-
-			for (d = na[k].first; d <= last_complete; d++)
-				rate += na[k].per_day[d];
-			rate /= (double)(last_complete - na[k].first + 1);
-			set_apart(p, &l, NULL, na[k].account, na[k].first,
-			    last_complete, rate * ahead);
-			p->fc.projected += rate * ahead;
-			for (d = 0; d < ahead; d++)
-				each[d] += rate;
-			day_text(l.first + na[k].first, from);
-			money_format_grouped(amount, sizeof(amount),
-			    to_money(rate), 2);
-			note(p, "account %s is new this month: from %s it runs "
-			    "at its own rate, %s a day", na[k].account, from,
-			    amount);
-		}
-		for (k = 0; k < nsc; k++) {
-			double rate = 0;
-			char day[11], amount[48];
-
-			day_text(l.first + sc[k].day, day);
-			if (!sc[k].started) {
-				set_apart(p, &l, sc[k].id->code,
-				    sc[k].id->account, start, last_complete, 0);
-				note(p, "%s in account %s stopped after %s: "
-				    "not projected", sc[k].id->code,
-				    sc[k].id->account, day);
-				continue;
-			}
-			for (d = sc[k].day; d <= last_complete; d++)
-				rate += sc[k].per_day[d];
-			rate /= (double)(last_complete - sc[k].day + 1);
-			set_apart(p, &l, sc[k].id->code, sc[k].id->account,
-			    start, last_complete, rate * ahead);
-			p->fc.projected += rate * ahead;
-			for (d = 0; d < ahead; d++)
-				each[d] += rate;
-			money_format_grouped(amount, sizeof(amount),
-			    to_money(rate), 2);
-			note(p, "%s in account %s started on %s: it runs at its "
-			    "own rate, %s a day", sc[k].id->code,
-			    sc[k].id->account, day, amount);
-		}
-		service_changes_free(sc, nsc);
-		new_accounts_free(na, nna);
+		for (k = 0; k < nown; k++)
+			own_rate_project(p, &l, &own[k], start, last_complete,
+			    ahead, each);
+		own_rates_free(own, nown);
 	}
 	p->history_days = p->fc.history_days;
 
