@@ -422,6 +422,9 @@ struct month_lines {
 	money_t spent;		/* what counts to the budget, all parts */
 	struct day_service *ds;
 	size_t nds, capds;
+	/* ds summed by service code and day, codes sorted (posted_on) */
+	struct code_days { const char *code; money_t *v; } *cd;
+	size_t ncd;
 	/* one-time charges by day, for the backtest */
 	money_t *one_time_day;
 	/* each service's share: usage (scaled later) and fixed parts */
@@ -453,6 +456,9 @@ lines_release(struct month_lines *l)
 	free(l->fees);
 	free(l->seen);
 	free(l->one_time_day);
+	for (i = 0; i < l->ncd; i++)
+		free(l->cd[i].v);
+	free(l->cd);
 	day_services_free(l->ds, l->nds);
 	for (i = 0; i < l->nsvc; i++) {
 		free(l->svc[i].code);
@@ -490,6 +496,40 @@ overflow(struct pv_error *err)
 {
 	return pv_error_set(err, PV_ERR_FATAL, NULL, 0,
 	    "estimate: sums overflow");
+}
+
+static int
+cmp_code(const void *a, const void *b)
+{
+	return strcmp(((const struct code_days *)a)->code,
+	    ((const struct code_days *)b)->code);
+}
+
+/* l->cd from l->ds: a service's day is looked up, not searched for (a
+ * large organisation's month holds tens of thousands of ds). */
+static void
+index_codes(struct month_lines *l)
+{
+	size_t i, k;
+
+	for (i = 0; i < l->nds; i++) {
+		struct code_days key = { l->ds[i].code, NULL }, *c = NULL;
+
+		if (l->ncd > 0 && strcmp(l->cd[l->ncd - 1].code, key.code) == 0)
+			c = &l->cd[l->ncd - 1];
+		for (k = 0; c == NULL && k < l->ncd; k++)
+			if (strcmp(l->cd[k].code, key.code) == 0)
+				c = &l->cd[k];
+		if (c == NULL) {
+			l->cd = xrealloc(l->cd, (l->ncd + 1) * sizeof(*l->cd));
+			c = &l->cd[l->ncd++];
+			c->code = key.code;
+			c->v = xcalloc((size_t)l->days, sizeof(*c->v));
+		}
+		c->v[l->ds[i].day] += l->ds[i].cost;
+	}
+	if (l->ncd > 1)
+		qsort(l->cd, l->ncd, sizeof(*l->cd), cmp_code);
 }
 
 /* Read mi's lines (before cut, when not NULL) into *l. */
@@ -611,7 +651,10 @@ read_lines(sqlite3 *db, const struct month_info *mi, const char *cut,
 		}
 	}
 	sqlite3_finalize(q);
-	return rc == SQLITE_DONE ? 0 : db_fail(db, err);
+	if (rc != SQLITE_DONE)
+		return db_fail(db, err);
+	index_codes(l);
+	return 0;
 overflow:
 	sqlite3_finalize(q);
 	return overflow(err);
@@ -621,13 +664,11 @@ overflow:
 static money_t
 posted_on(const struct month_lines *l, const char *code, int64_t d)
 {
-	money_t v = 0;
-	size_t i;
+	struct code_days key = { code, NULL };
+	const struct code_days *c = l->ncd == 0 ? NULL : bsearch(&key, l->cd,
+	    l->ncd, sizeof(*l->cd), cmp_code);
 
-	for (i = 0; i < l->nds; i++)
-		if (l->ds[i].day == d && strcmp(l->ds[i].code, code) == 0)
-			v += l->ds[i].cost;
-	return v;
+	return c != NULL && d >= 0 && d < l->days ? c->v[d] : 0;
 }
 
 /*
@@ -648,25 +689,19 @@ settle_last_day(const struct month_lines *l, int64_t last, int64_t start)
 	int64_t ref = last - LAG_MAX - 1, d, ok = last, k;
 	money_t all = 0, late_ref = 0;
 	char *late[64];
-	size_t i, j, nlate = 0;
+	size_t i, nlate = 0;
 	double others, others_day;
 
 	if (ref - LAG_DAYS + 1 < start)
 		return last;
 	for (k = ref - LAG_DAYS + 1; k <= ref; k++)
 		all += l->usage[k];
-	for (i = 0; i < l->nds && nlate < 64; i++) {
-		const char *code = l->ds[i].code;
+	for (i = 0; i < l->ncd && nlate < 64; i++) {
+		const char *code = l->cd[i].code;
 		money_t v = 0;
 		double usual;
 
-		if (l->ds[i].day != ref || l->ds[i].cost == 0)
-			continue;
-		for (j = 0; j < i; j++)	/* each service once */
-			if (l->ds[j].day == ref && strcmp(l->ds[j].code,
-			    code) == 0)
-				break;
-		if (j < i)
+		if (l->cd[i].v[ref] == 0)
 			continue;
 		{
 			money_t lo = 0, hi = 0;
@@ -1205,39 +1240,44 @@ own_rate_add(struct own_rate **v, size_t *n, enum own_kind kind,
  * day (`start`) and by the last complete day, and that the earlier
  * months do not hold: they joined this month.
  */
+static int
+cmp_account_day(const void *pa, const void *pb)
+{
+	const struct day_service *a = *(const struct day_service *const *)pa;
+	const struct day_service *b = *(const struct day_service *const *)pb;
+	int c = strcmp(a->account, b->account);
+
+	return c != 0 ? c : (a->day > b->day) - (a->day < b->day);
+}
+
 static void
 new_accounts(const struct month_lines *l, const struct history *h,
     int64_t start, int64_t last, struct own_rate **v, size_t *n)
 {
+	const struct day_service **by = xmalloc((l->nds + 1) * sizeof(*by));
 	double *per_day = xmalloc((size_t)l->days * sizeof(*per_day));
-	size_t i, k;
+	size_t i, j;
 
-	for (i = 0; i < l->nds; i++) {
-		const struct day_service *e = &l->ds[i];
+	for (i = 0; i < l->nds; i++)
+		by[i] = &l->ds[i];
+	qsort(by, l->nds, sizeof(*by), cmp_account_day);
+	for (i = 0; i < l->nds; i = j) {
 		int64_t first = -1;
 
-		if (e->cost == 0 || has_account(h->accounts, h->naccounts,
-		    e->account))
-			continue;
-		for (k = 0; k < *n && ((*v)[k].code != NULL || strcmp(
-		    (*v)[k].account, e->account) != 0); k++)
-			;
-		if (k < *n)
-			continue;
 		memset(per_day, 0, (size_t)l->days * sizeof(*per_day));
-		for (k = 0; k < l->nds; k++)
-			if (strcmp(l->ds[k].account, e->account) == 0) {
-				per_day[l->ds[k].day] += to_double(
-				    l->ds[k].cost);
-				if (l->ds[k].cost != 0 && (first < 0 ||
-				    l->ds[k].day < first))
-					first = l->ds[k].day;
-			}
-		if (first > start && first <= last)
-			own_rate_add(v, n, OWN_ACCOUNT, NULL, e->account, first,
-			    per_day, l->days);
+		for (j = i; j < l->nds && strcmp(by[j]->account,
+		    by[i]->account) == 0; j++) {
+			per_day[by[j]->day] += to_double(by[j]->cost);
+			if (by[j]->cost != 0 && first < 0)
+				first = by[j]->day;
+		}
+		if (first > start && first <= last && !has_account(h->accounts,
+		    h->naccounts, by[i]->account))
+			own_rate_add(v, n, OWN_ACCOUNT, NULL, by[i]->account,
+			    first, per_day, l->days);
 	}
 	free(per_day);
+	free(by);
 }
 
 static int
