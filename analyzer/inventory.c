@@ -88,7 +88,8 @@ static const char months_sql[] =
     "       AS period FROM inv_line GROUP BY payer";
 
 static const char key_index_sql[] =
-    "CREATE INDEX temp.inv_line_key ON inv_line(payer, period, account, code)";
+    "CREATE INDEX temp.inv_line_key ON inv_line(payer, period, account, code, "
+    "region, usage_type, cost, tagged)";
 
 static const char services_sql[] =
     "SELECT il.payer, il.period, il.account, MAX(il.account_name), il.code, "
