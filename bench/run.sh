@@ -3,9 +3,13 @@
 # otherwise use, on the same generated files.
 #
 # Generates once (cached in $BENCH_CACHE, default BUILD/bench-data) a
-# DBR-RT of 5 M rows and a CUR of 2 M rows (quick: 500 k and 200 k), each
-# plain, gzipped and zipped, and times on each file, median of
-# $BENCH_RUNS runs (default 3; quick 1):
+# DBR-RT of 5 M rows and a CUR of 2 M rows (quick: 500 k and 200 k) with
+# each generator of $BENCH_GENERATORS (default both: build/pilvi-gen,
+# and bench/gen-alt.py, written apart from it and shaped otherwise: the
+# files of the second are named KIND-alt.csv), each plain, gzipped at
+# each level of $BENCH_GZIP (default "1 6"; level 1 is KIND.csv.gz,
+# level N KIND.csv.N.gz) and, from pilvi-gen, zipped, and times on each
+# file, median of $BENCH_RUNS runs (default 3; quick 1):
 #   pilvi-analyzer  ingest + report --format json into a fresh database
 #   sqlite3         .import + the daily GROUP BY
 #   python          bench/peer.py: csv + sqlite3, the same GROUP BY
@@ -37,20 +41,42 @@ for tool in /usr/bin/time sqlite3 python3 gzip; do
 	}
 done
 
+generators=${BENCH_GENERATORS:-pilvi-gen alt}
+levels=${BENCH_GZIP:-1 6}
+
 # The files, made once: a file is complete only when its .done exists.
-make_inputs() {	# kind rows
-	base=$cache/$1.csv
+# Prints the names to time, one a line.
+make_inputs() {	# generator kind rows
+	name=$2
+	[ "$1" = alt ] && name=$2-alt
+	base=$cache/$name.csv
 	if [ ! -e "$base.done" ]; then
-		echo "bench: generating $base ($2 rows)" >&2
-		"$build/pilvi-gen" --format "$1" --rows "$2" -o "$base"
-		rm -f "$base.gz" "$base.zip"
-		gzip -1 -k "$base"
-		"$build/mkarchive" "$base.zip" "$base"
+		echo "bench: generating $base ($3 rows, $1)" >&2
+		case $1 in
+		pilvi-gen) "$build/pilvi-gen" --format "$2" --rows "$3" \
+		    -o "$base" ;;
+		alt)	python3 "$here/gen-alt.py" "$2" "$3" "$base" ;;
+		*)	echo "bench: unknown generator $1" >&2; exit 2 ;;
+		esac
+		rm -f "$base".*gz "$base.zip"
+		[ "$1" = pilvi-gen ] && "$build/mkarchive" "$base.zip" "$base"
 		touch "$base.done"
 	fi
+	echo "$name.csv"
+	for l in $levels; do
+		gz=$base.gz
+		[ "$l" = 1 ] || gz=$base.$l.gz
+		[ -e "$gz" ] || gzip "-$l" -c "$base" >"$gz"
+		echo "${gz##*/}"
+	done
+	[ -e "$base.zip" ] && echo "$name.csv.zip"
+	return 0
 }
-make_inputs dbr-rt "$dbr_rows"
-make_inputs cur "$cur_rows"
+: >"$cache/files"
+for gen in $generators; do
+	make_inputs "$gen" dbr-rt "$dbr_rows" >>"$cache/files"
+	make_inputs "$gen" cur "$cur_rows" >>"$cache/files"
+done
 
 # DuckDB: a bench-local npm install, once.
 duck=$cache/duckdb
@@ -83,7 +109,7 @@ run_once() {	# tool file
 		*)	src=$2 ;;
 		esac
 		case $2 in
-		*/cur.csv*) group='"lineItem/UsageAccountId", "lineItem/ProductCode",
+		*/cur*.csv*) group='"lineItem/UsageAccountId", "lineItem/ProductCode",
 		    substr("lineItem/UsageStartDate", 1, 10)'
 		    cost='"lineItem/UnblendedCost"' ;;
 		*)	group='LinkedAccountId, ProductName, substr(UsageStartDate, 1, 10)'
@@ -122,37 +148,37 @@ measure() {	# tool file
 # targets alone)
 peers=${BENCH_PEERS:-sqlite3 python duckdb}
 
-printf '%-15s %-15s %8s %8s %10s %9s %12s\n' tool file "wall s" "MB/s" \
+printf '%-15s %-20s %8s %8s %10s %9s %12s\n' tool file "wall s" "MB/s" \
     "rows/s" "peak MiB" "its s / ours"
 : >"$work/results"
-for kind in dbr-rt cur; do
-	[ "$kind" = cur ] && rows=$cur_rows || rows=$dbr_rows
-	raw=$(wc -c <"$cache/$kind.csv")
-	for suffix in "" .gz .zip; do
-		file=$cache/$kind.csv$suffix
-		ours=
-		for tool in pilvi-analyzer $peers; do
-			if [ "$tool" = duckdb ]; then
-				[ "$have_duck" = yes ] || continue
-				[ "$suffix" = .zip ] && {
-					printf '%-15s %-15s %s\n' duckdb \
-					    "$kind.csv$suffix" \
-					    "(read_csv reads no zip)"
-					continue
-				}
-			fi
-			set -- $(measure "$tool" "$file")
-			[ -n "$ours" ] || ours=$1
-			echo "$tool $kind.csv$suffix $1" >>"$work/results"
-			awk -v t="$tool" -v f="$kind.csv$suffix" -v s="$1" \
-			    -v m="$2" -v raw="$raw" -v rows="$rows" -v o="$ours" \
-			    'BEGIN { if (s <= 0) s = 0.01
-			        r = t == "pilvi-analyzer" ? "" : sprintf("%.2f", s / o)
-			        printf "%-15s %-15s %8.2f %8.1f %10.0f %9.1f %12s\n",
-			            t, f, s, raw / 1e6 / s, rows / s, m / 1024, r }'
-		done
+while read -r f; do
+	case $f in
+	cur*)	rows=$cur_rows ;;
+	*)	rows=$dbr_rows ;;
+	esac
+	raw=$(wc -c <"$cache/${f%%.csv*}.csv")
+	file=$cache/$f
+	ours=
+	for tool in pilvi-analyzer $peers; do
+		if [ "$tool" = duckdb ]; then
+			[ "$have_duck" = yes ] || continue
+			case $f in *.zip)
+				printf '%-15s %-20s %s\n' duckdb "$f" \
+				    "(read_csv reads no zip)"
+				continue ;;
+			esac
+		fi
+		set -- $(measure "$tool" "$file" </dev/null)
+		[ -n "$ours" ] || ours=$1
+		echo "$tool $f $1" >>"$work/results"
+		awk -v t="$tool" -v f="$f" -v s="$1" -v m="$2" -v raw="$raw" \
+		    -v rows="$rows" -v o="$ours" \
+		    'BEGIN { if (s <= 0) s = 0.01
+		        r = t == "pilvi-analyzer" ? "" : sprintf("%.2f", s / o)
+		        printf "%-15s %-20s %8.2f %8.1f %10.0f %9.1f %12s\n",
+		            t, f, s, raw / 1e6 / s, rows / s, m / 1024, r }'
 	done
-done
+done <"$cache/files"
 
 # The targets of issue 7, on the DBR-RT .gz, then of issue 19: at most
 # 1.0x DuckDB on the plain files, 0.6x on the .gz.
@@ -180,7 +206,7 @@ awk '{ t[$1 " " $2] = $3; f[$2] = 1 }
 			continue
 		lim = k ~ /gz$/ ? 0.6 : 1.0
 		r = t["pilvi-analyzer " k] / t["duckdb " k]
-		printf "issue 19: %-14s at most %.1fx DuckDB: %.2fx  %s\n", k,
+		printf "issue 19: %-19s at most %.1fx DuckDB: %.2fx  %s\n", k,
 		    lim, r, (r <= lim ? "met" : "NOT met")
 	}
     }' "$work/results" | sort
