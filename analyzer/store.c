@@ -893,18 +893,18 @@ day_flush(struct store *st, struct pv_error *err)
  * after). SQLite sorts in its temporary file: memory stays bounded.
  */
 static int
-compact(struct store *st, const char *table, const char *keys,
-    const char *sums, struct pv_error *err)
+compact(struct store *st, const char *table, const char *columns,
+    const char *keys, struct pv_error *err)
 {
 	struct pv_error ignored;
 	char sql[1024];
 	int rc;
 
 	snprintf(sql, sizeof(sql), "CREATE TEMP TABLE compacted AS SELECT "
-	    "%s, %s FROM main.%s WHERE file_id = %lld GROUP BY %s; "
+	    "%s FROM main.%s WHERE file_id = %lld GROUP BY %s; "
 	    "DELETE FROM main.%s WHERE file_id = %lld; "
 	    "INSERT INTO main.%s SELECT * FROM temp.compacted",
-	    keys, sums, table, (long long)st->file_id, keys, table,
+	    columns, table, (long long)st->file_id, keys, table,
 	    (long long)st->file_id, table);
 	rc = exec(st, sql, err);
 	if (exec(st, "DROP TABLE IF EXISTS temp.compacted", rc == 0 ? err :
@@ -922,16 +922,21 @@ derived_flush(struct store *st, struct pv_error *err)
 		return -1;
 	agg_clear(&st->month);
 	agg_clear(&st->day);
+	/* the columns in the table's order; the keys with the most
+	 * values first, so that the sort compares less */
 	if (st->month_batches > 1 && compact(st, "cost_month", "file_id, "
 	    "payer, period, account, service, usage_type, operation, "
-	    "location, resource, line_type, class, view, currency, tagged",
+	    "location, resource, line_type, class, view, currency, tagged, "
 	    "MIN(first_day), MAX(last_day), SUM(quantity), SUM(cost), "
-	    "SUM(blended), SUM(line_items)", err) != 0)
+	    "SUM(blended), SUM(line_items)", "resource, usage_type, account, "
+	    "service, operation, location, line_type, class, view, currency, "
+	    "tagged, payer, period", err) != 0)
 		return -1;
 	if (st->day_batches > 1 && compact(st, "cost_day", "file_id, payer, "
 	    "period, day, span_days, account, service, usage_type, "
-	    "line_type, class, view, currency", "SUM(cost), SUM(line_items)",
-	    err) != 0)
+	    "line_type, class, view, currency, SUM(cost), SUM(line_items)",
+	    "account, service, day, usage_type, span_days, line_type, class, "
+	    "view, currency, payer, period", err) != 0)
 		return -1;
 	st->month_batches = st->day_batches = 0;
 	return 0;
