@@ -28,25 +28,8 @@ total_kind_name(enum total_kind k)
 }
 
 int
-pv_str_eq(struct pv_str s, const char *lit)
+pv_str_contains_n(struct pv_str s, const char *lit, size_t n)
 {
-	size_t n = strlen(lit);
-
-	return s.n == n && memcmp(s.p, lit, n) == 0;
-}
-
-int
-pv_str_prefix(struct pv_str s, const char *lit)
-{
-	size_t n = strlen(lit);
-
-	return s.n >= n && memcmp(s.p, lit, n) == 0;
-}
-
-int
-pv_str_contains(struct pv_str s, const char *lit)
-{
-	size_t n = strlen(lit);
 	const char *p = s.p, *last;
 
 	if (n == 0)

@@ -6,6 +6,7 @@
 #define PILVI_CHARGE_H
 
 #include <stddef.h>
+#include <string.h>
 
 #include "datetime.h"
 #include "money.h"
@@ -139,9 +140,32 @@ int charge_is_support_plan(const char *code);
 enum charge_class charge_class_from_text(struct pv_str description,
     struct pv_str usage_type, struct pv_str product, money_t cost);
 
-/* Does s equal the C string lit? Does s start with it? Contain it? */
-int pv_str_eq(struct pv_str s, const char *lit);
-int pv_str_prefix(struct pv_str s, const char *lit);
-int pv_str_contains(struct pv_str s, const char *lit);
+/* Does s contain the n bytes at lit? */
+int pv_str_contains_n(struct pv_str s, const char *lit, size_t n);
+
+/* Does s equal the C string lit? Does s start with it? Contain it?
+ * Inline, so that a literal's length is known when compiled and a
+ * short compare needs no call: they run several times on every line. */
+static inline int
+pv_str_eq(struct pv_str s, const char *lit)
+{
+	size_t n = strlen(lit);
+
+	return s.n == n && memcmp(s.p, lit, n) == 0;
+}
+
+static inline int
+pv_str_prefix(struct pv_str s, const char *lit)
+{
+	size_t n = strlen(lit);
+
+	return s.n >= n && memcmp(s.p, lit, n) == 0;
+}
+
+static inline int
+pv_str_contains(struct pv_str s, const char *lit)
+{
+	return pv_str_contains_n(s, lit, strlen(lit));
+}
 
 #endif
