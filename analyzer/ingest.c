@@ -101,6 +101,8 @@ struct ingest_ctx {
 	int *est_open, *est_final;	/* per period: rows saying open / final */
 	pv_time *usage_end;	/* per period: end of the latest short line */
 	struct sketch *sketches;	/* per period: its lines' identities */
+	struct sketch_pending pending;	/* lines for them, hashed at the end
+					 * of each batch of records */
 	struct lineset_marker seen;	/* the lines so far, on the reading
 					 * thread, to leave out repeats */
 	int repeat_mark;	/* the record at hand repeats an earlier one */
@@ -777,7 +779,7 @@ add_charge(struct ingest_ctx *x, struct charge *c, const struct format_row *row,
 		return 0;
 	if (count_move(x, c, p->period, err) != 0)
 		return -1;
-	sketch_add(&x->sketches[pi], sketch_line_hash(c));
+	sketch_pending_add(&x->pending, c, pi);
 	return store_add_charge(x->st, c, err);
 }
 
@@ -1038,6 +1040,7 @@ read_member(struct ingest_ctx *x, struct pv_error *err)
 			if (on_record(x, &recs[i], err) != 0)
 				return -1;
 		}
+		sketch_pending_flush(&x->pending, x->sketches);
 	}
 	if (n < 0)
 		return -1;
@@ -1523,6 +1526,7 @@ ctx_release(struct ingest_ctx *x)
 	free(x->est_final);
 	free(x->usage_end);
 	free(x->sketches);
+	sketch_pending_release(&x->pending);
 	lineset_marker_release(&x->seen);
 	tag_table_release(&x->tags);
 	tag_table_release(&x->moves);
@@ -1571,6 +1575,7 @@ ingest_file(struct store *st, const char *path, const struct ingest_options *o,
 	snprintf(res->container, sizeof(res->container), "%s",
 	    source_container_name(source_container(src)));
 	lineset_marker_init(&x.seen, display, x.now);
+	sketch_pending_init(&x.pending);
 	if (readahead_start(&x.ra, src, &(struct readahead_options){
 	    .want = want_member, .csv_display = display, .mark = lineset_mark,
 	    .mark_ctx = &x.seen, .jobs = o->jobs }, err) != 0)

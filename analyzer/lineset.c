@@ -35,24 +35,6 @@ lineset_release(struct lineset *s)
 	memset(s, 0, sizeof(*s));
 }
 
-uint64_t
-lineset_key(const struct csv_record *rec, const int *cols, int ncols)
-{
-	uint64_t h = HASH64_START;
-	size_t i;
-	int k;
-
-	if (ncols > 0)
-		for (k = 0; k < ncols; k++)
-			h = hash64_field(h, rec->fields[cols[k]].ptr,
-			    rec->fields[cols[k]].len);
-	else
-		for (i = 0; i < rec->nfields; i++)
-			h = hash64_field(h, rec->fields[i].ptr,
-			    rec->fields[i].len);
-	return hash64_finish(h);
-}
-
 void
 lineset_marker_init(struct lineset_marker *m, const char *display,
     pv_time now)
@@ -69,6 +51,9 @@ lineset_marker_release(struct lineset_marker *m)
 	lineset_release(&m->seen);
 	format_free(m->fmt);
 	m->fmt = NULL;
+	free(m->bytes);
+	m->bytes = NULL;
+	m->nbytes = m->bytes_cap = 0;
 }
 
 /* The member's header: which columns identify a line, and whether its
@@ -96,11 +81,23 @@ read_header(struct lineset_marker *m, const struct csv_record *rec)
 	format_free(f);
 }
 
-/* Is rec a line to look up? 1 with *key set, else 0 (a header, a
- * disclaimer, a line not checked). */
-static int
-key_of(struct lineset_marker *m, const struct csv_record *rec, uint64_t *key)
+/* The i-th field of rec's identity: its identity columns', else all of
+ * its fields. */
+static const struct csv_field *
+identity_field(const struct lineset_marker *m, const struct csv_record *rec,
+    size_t i)
 {
+	return &rec->fields[m->ncols > 0 ? (size_t)m->cols[i] : i];
+}
+
+/* Is rec a line to look up? 1 with its identity appended to m->bytes
+ * as hash64_put's fields, else 0 (a header, a disclaimer, a line not
+ * checked). */
+static int
+put_identity(struct lineset_marker *m, const struct csv_record *rec)
+{
+	size_t need = 0, i, n = m->ncols > 0 ? (size_t)m->ncols : rec->nfields;
+
 	if (format_is_disclaimer(rec))
 		return 0;
 	if (!m->header) {
@@ -111,7 +108,13 @@ key_of(struct lineset_marker *m, const struct csv_record *rec, uint64_t *key)
 		return 0;	/* the ingest says what is wrong with it */
 	if (m->ncols > 0 && format_line_id(m->fmt, rec).n == 0)
 		return 0;	/* a line without its id: nothing to match */
-	*key = lineset_key(rec, m->cols, m->ncols);
+	for (i = 0; i < n; i++)
+		need += identity_field(m, rec, i)->len + 1;
+	m->bytes = xgrow(m->bytes, &m->bytes_cap, m->nbytes + need, 1);
+	for (i = 0; i < n; i++)
+		m->nbytes += hash64_put(m->bytes + m->nbytes,
+		    identity_field(m, rec, i)->ptr,
+		    identity_field(m, rec, i)->len);
 	return 1;
 }
 
@@ -121,7 +124,8 @@ lineset_mark(void *marker, const struct csv_record *recs, size_t n,
 {
 	struct lineset_marker *m = marker;
 	uint64_t keys[BATCH];
-	uint32_t at[BATCH];	/* the record of each key */
+	size_t ends[BATCH];	/* of each identity in m->bytes */
+	uint32_t at[BATCH];	/* the record of each */
 	unsigned char repeat[BATCH];
 	size_t i, j, nkeys = 0;
 
@@ -130,16 +134,21 @@ lineset_mark(void *marker, const struct csv_record *recs, size_t n,
 		m->fmt = NULL;
 		m->header = 0;
 	}
-	/* the keys first, then looked up together (lineset_add_batch) */
+	/* the identities first, then hashed and looked up together
+	 * (hash64_many, lineset_add_batch) */
 	for (i = 0; i < n; i++) {
 		marks[i] = 0;
-		if (key_of(m, &recs[i], &keys[nkeys]))
+		if (put_identity(m, &recs[i])) {
+			ends[nkeys] = m->nbytes;
 			at[nkeys++] = (uint32_t)i;
+		}
 		if (nkeys == BATCH || (i + 1 == n && nkeys > 0)) {
+			hash64_many(m->bytes, ends, nkeys, keys);
 			lineset_add_batch(&m->seen, keys, nkeys, repeat);
 			for (j = 0; j < nkeys; j++)
 				marks[at[j]] = repeat[j];
 			nkeys = 0;
+			m->nbytes = 0;
 		}
 	}
 }

@@ -44,11 +44,6 @@ struct lineset {
 void lineset_init(struct lineset *s);
 void lineset_release(struct lineset *s);
 
-/* The identity of a record: the text of its identity columns
- * (format_identity_columns) when ncols > 0, else of all its fields. */
-uint64_t lineset_key(const struct csv_record *rec, const int *cols,
-    int ncols);
-
 /* Add key; returns 1 when it was there already (a repeat), 0 when new. */
 int lineset_add(struct lineset *s, uint64_t key);
 /* Add keys[0..n) in order, as lineset_add would one by one: repeat[i]
@@ -79,6 +74,8 @@ struct lineset_marker {
 	struct format *fmt;	/* the member's, for its line ids */
 	size_t nfields;		/* the header's */
 	int cols[FORMAT_IDENTITY_MAX], ncols;
+	unsigned char *bytes;	/* the identities of the records at hand */
+	size_t nbytes, bytes_cap;
 };
 
 void lineset_marker_init(struct lineset_marker *m, const char *display,
