@@ -139,6 +139,13 @@ int charge_is_support_plan(const char *code);
  */
 enum charge_class charge_class_from_text(struct pv_str description,
     struct pv_str usage_type, struct pv_str product, money_t cost);
+/* The same in two steps, so that what the words say can be kept for
+ * text that comes again (format.c): the class the words give a line
+ * that is not negative, then the class for the line's cost. */
+enum charge_class charge_class_of_words(struct pv_str description,
+    struct pv_str usage_type, struct pv_str product);
+enum charge_class charge_class_for_cost(enum charge_class words,
+    money_t cost);
 
 /* Does s contain the n bytes at lit? */
 int pv_str_contains_n(struct pv_str s, const char *lit, size_t n);

@@ -55,6 +55,27 @@ hash64_finish(uint64_t z)
 	return z ^ (z >> 31);
 }
 
+/* A quick hash for tables in memory only (it may change from build to
+ * build): eight bytes at a time, multiply and fold. */
+static inline uint64_t
+hash64_bytes(const void *p, size_t n, uint64_t h)
+{
+	const unsigned char *s = p;
+	uint64_t w = 0;
+
+	h ^= n;
+	for (; n >= 8; s += 8, n -= 8) {
+		memcpy(&w, s, 8);
+		h = (h ^ w) * UINT64_C(0x9e3779b97f4a7c15);
+		h ^= h >> 29;
+	}
+	w = 0;
+	if (n > 0)
+		memcpy(&w, s, n);
+	h = (h ^ w) * UINT64_C(0x9e3779b97f4a7c15);
+	return h ^ (h >> 32);
+}
+
 /*
  * The hashes of n runs of fields at once, written with hash64_put: run
  * i is bytes[ends[i - 1] .. ends[i]) (from 0 for the first), and

@@ -21,6 +21,7 @@
 #include "catalog.h"
 #include "delivery.h"
 #include "format.h"
+#include "hash64.h"
 #include "xalloc.h"
 
 extern const char *const schema_migrations[];
@@ -39,27 +40,6 @@ struct intern {
 	struct intern_entry *v;
 	size_t cap, n;
 };
-
-/* Eight bytes at a time, multiply and fold: resource ids run to 100
- * bytes and every line item hashes eight names. In memory only. */
-static uint64_t
-hash_bytes(const void *p, size_t n, uint64_t h)
-{
-	const unsigned char *s = p;
-	uint64_t w = 0;
-
-	h ^= n;
-	for (; n >= 8; s += 8, n -= 8) {
-		memcpy(&w, s, 8);
-		h = (h ^ w) * 0x9e3779b97f4a7c15ULL;
-		h ^= h >> 29;
-	}
-	w = 0;
-	if (n > 0)
-		memcpy(&w, s, n);
-	h = (h ^ w) * 0x9e3779b97f4a7c15ULL;
-	return h ^ (h >> 32);
-}
 
 static void
 intern_clear(struct intern *t)
@@ -609,7 +589,9 @@ dim_id(struct store *st, enum dim d, struct pv_str a, struct pv_str b,
 		} else
 			key = NULL;
 	}
-	h = key != NULL ? hash_bytes(key, len, 0xcbf29ce484222325ULL) : 0;
+	/* hash64_bytes: resource ids run to 100 bytes and every line item
+	 * hashes eight names */
+	h = key != NULL ? hash64_bytes(key, len, 0xcbf29ce484222325ULL) : 0;
 	e = key != NULL ? intern_find(&st->dims[d], key, len, h) : NULL;
 	if (e != NULL && (d != DIM_ACCOUNT || e->named || b.n == 0)) {
 		st->last[d] = (long)(e - st->dims[d].v);
