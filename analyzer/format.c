@@ -212,13 +212,16 @@ struct tag_col {
 /* What the words of a DBR or monthly line say of its class
  * (charge_class_of_words), kept for the texts met last: a file repeats a
  * few hundred descriptions over millions of lines, and reading the words
- * of each line was 3.5 % of a DBR-RT ingest's samples. */
-#define WORDS_SLOTS	128	/* a power of two */
-#define WORDS_KEY	240	/* longer texts are read every time */
+ * of each line was 3.5 % of a DBR-RT ingest's samples. The slots are
+ * small and many (128 slots of whole texts still missed a third of the
+ * lines of a 1 M-row DBR-RT). */
+#define WORDS_SLOTS	1024	/* a power of two */
+#define WORDS_KEY	512	/* longer texts are read every time */
 
 struct words_memo {
-	char key[WORDS_KEY];	/* description US usage type US product */
-	size_t len;		/* of key; 0: an empty slot */
+	char *key;		/* description US usage type US product;
+				 * NULL: an empty slot */
+	size_t len;		/* of key */
 	size_t ndesc, nusage;	/* where its parts end */
 	enum charge_class cls;
 };
@@ -696,6 +699,8 @@ fail:
 void
 format_free(struct format *f)
 {
+	size_t i;
+
 	if (f == NULL)
 		return;
 	free(f->display);
@@ -703,6 +708,8 @@ format_free(struct format *f)
 	free(f->header_copy);
 	free(f->json_keys);
 	free(f->map_vals);
+	for (i = 0; f->words != NULL && i < WORDS_SLOTS; i++)
+		free(f->words[i].key);
 	free(f->words);
 	free(f);
 }
@@ -1228,9 +1235,11 @@ class_from_text(struct format *f, struct pv_str desc, struct pv_str usage,
 	if (f->words == NULL)
 		f->words = xcalloc(WORDS_SLOTS, sizeof(*f->words));
 	m = &f->words[hash64_bytes(key, len, 0) & (WORDS_SLOTS - 1)];
-	if (m->len != len || m->ndesc != desc.n || m->nusage != usage.n ||
-	    memcmp(m->key, key, len) != 0) {
+	if (m->key == NULL || m->len != len || m->ndesc != desc.n ||
+	    m->nusage != usage.n || memcmp(m->key, key, len) != 0) {
 		m->cls = charge_class_of_words(desc, usage, product);
+		free(m->key);
+		m->key = xmalloc(len);
 		memcpy(m->key, key, len);
 		m->len = len;
 		m->ndesc = desc.n;
