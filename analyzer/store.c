@@ -115,6 +115,11 @@ enum dim {
 	DIM_LOCATION, DIM_RESOURCE, DIM_LINE_TYPE, DIM_CURRENCY, NDIM
 };
 
+/* The last-hit slots (struct store): one per dimension, and the
+ * payer's. */
+#define LAST_PAYER	NDIM
+#define NLAST		(NDIM + 1)
+
 struct agg_key {
 	int64_t payer, account, service, usage_type, operation, location,
 	    resource, line_type, currency;
@@ -213,8 +218,10 @@ struct store {
 	sqlite3_stmt *st[NSTMT];
 	struct intern dims[NDIM];
 	/* each dimension's last hit: line items in a row often repeat
-	 * names (a slot index; -1 none, and reset when the table grows) */
-	long last[NDIM];
+	 * names (a slot index; -1 none, and reset when a table grows);
+	 * the payer's apart from the usage account's, which alternate on
+	 * every line (one slot for both never hit) */
+	long last[NLAST];
 	char **currencies;	/* DIM_CURRENCY ids index this */
 	size_t ncurrencies, currencies_cap;
 	struct agg agg;
@@ -360,6 +367,16 @@ lock_setup(struct store *st, const char *path, struct pv_error *err)
 	return 0;
 }
 
+/* Forget the last hits: a table grew (its slots moved) or was emptied. */
+static void
+last_reset(struct store *st)
+{
+	size_t i;
+
+	for (i = 0; i < NLAST; i++)
+		st->last[i] = -1;
+}
+
 int
 store_open(struct store **out, const char *path, struct pv_error *err)
 {
@@ -367,8 +384,7 @@ store_open(struct store **out, const char *path, struct pv_error *err)
 	int i, flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
 	size_t n = path != NULL ? strlen(path) + 16 : 32;
 
-	for (i = 0; i < NDIM; i++)
-		st->last[i] = -1;
+	last_reset(st);
 	st->lock_fd = -1;
 	st->name = xmalloc(n);
 	if (path != NULL)
@@ -440,10 +456,9 @@ caches_clear(struct store *st)
 {
 	size_t i;
 
-	for (i = 0; i < NDIM; i++) {
+	for (i = 0; i < NDIM; i++)
 		intern_clear(&st->dims[i]);
-		st->last[i] = -1;
-	}
+	last_reset(st);
 	for (i = 0; i < st->ncurrencies; i++)
 		free(st->currencies[i]);
 	free(st->currencies);
@@ -546,10 +561,11 @@ same_key(const struct intern_entry *e, struct pv_str a, struct pv_str b,
 	    (b.n == 0 || memcmp(e->key + a.n + 1, b.p, b.n) == 0);
 }
 
-/* Row id for a dimension value; 0 for an empty one (stored as NULL). */
+/* Row id for a dimension value; 0 for an empty one (stored as NULL).
+ * at: the last-hit slot to try first (d, or LAST_PAYER). */
 static int
-dim_id(struct store *st, enum dim d, struct pv_str a, struct pv_str b,
-    int64_t *id, struct pv_error *err)
+dim_id(struct store *st, enum dim d, int at, struct pv_str a,
+    struct pv_str b, int64_t *id, struct pv_error *err)
 {
 	static const enum stmt stmts[] = {
 		S_DIM_ACCOUNT, S_DIM_SERVICE, S_DIM_USAGE_TYPE,
@@ -568,8 +584,8 @@ dim_id(struct store *st, enum dim d, struct pv_str a, struct pv_str b,
 		*id = 0;
 		return 0;
 	}
-	if (st->last[d] >= 0) {
-		e = &st->dims[d].v[st->last[d]];
+	if (st->last[at] >= 0) {
+		e = &st->dims[d].v[st->last[at]];
 		if (same_key(e, a, b, two) &&
 		    (d != DIM_ACCOUNT || e->named || b.n == 0)) {
 			*id = e->id;
@@ -594,7 +610,7 @@ dim_id(struct store *st, enum dim d, struct pv_str a, struct pv_str b,
 	h = key != NULL ? hash64_bytes(key, len, 0xcbf29ce484222325ULL) : 0;
 	e = key != NULL ? intern_find(&st->dims[d], key, len, h) : NULL;
 	if (e != NULL && (d != DIM_ACCOUNT || e->named || b.n == 0)) {
-		st->last[d] = (long)(e - st->dims[d].v);
+		st->last[at] = (long)(e - st->dims[d].v);
 		*id = e->id;
 		return 0;
 	}
@@ -612,11 +628,16 @@ dim_id(struct store *st, enum dim d, struct pv_str a, struct pv_str b,
 	*id = sqlite3_column_int64(q, 0);
 	sqlite3_reset(q);
 	if (key != NULL) {
-		if (e == NULL)
+		if (e == NULL) {
+			size_t cap = st->dims[d].cap;
+
 			e = intern_add(&st->dims[d], key, len, h, *id);
+			if (st->dims[d].cap != cap)	/* the slots moved */
+				last_reset(st);
+		}
 		if (d == DIM_ACCOUNT && b.n > 0)
 			e->named = 1;
-		st->last[d] = (long)(e - st->dims[d].v);
+		st->last[at] = (long)(e - st->dims[d].v);
 	}
 	return 0;
 }
@@ -996,20 +1017,22 @@ store_add_charge(struct store *st, const struct charge *c,
 	int y, m, d;
 
 	memset(&k, 0, sizeof(k));
-	if (dim_id(st, DIM_ACCOUNT, c->payer, c->payer_name, &k.payer,
-	    err) != 0 ||
-	    dim_id(st, DIM_ACCOUNT, c->account, c->account_name, &k.account,
-	    err) != 0 ||
-	    dim_id(st, DIM_SERVICE, c->service_code, c->service_name,
-	    &k.service, err) != 0 ||
-	    dim_id(st, DIM_USAGE_TYPE, c->usage_type, none, &k.usage_type,
-	    err) != 0 ||
-	    dim_id(st, DIM_OPERATION, c->operation, none, &k.operation,
-	    err) != 0 ||
-	    dim_id(st, DIM_LOCATION, c->region, c->az, &k.location, err) != 0 ||
-	    dim_id(st, DIM_RESOURCE, c->resource, none, &k.resource, err) != 0 ||
-	    dim_id(st, DIM_LINE_TYPE, c->line_type, none, &k.line_type,
-	    err) != 0)
+	if (dim_id(st, DIM_ACCOUNT, LAST_PAYER, c->payer, c->payer_name,
+	    &k.payer, err) != 0 ||
+	    dim_id(st, DIM_ACCOUNT, DIM_ACCOUNT, c->account, c->account_name,
+	    &k.account, err) != 0 ||
+	    dim_id(st, DIM_SERVICE, DIM_SERVICE, c->service_code,
+	    c->service_name, &k.service, err) != 0 ||
+	    dim_id(st, DIM_USAGE_TYPE, DIM_USAGE_TYPE, c->usage_type, none,
+	    &k.usage_type, err) != 0 ||
+	    dim_id(st, DIM_OPERATION, DIM_OPERATION, c->operation, none,
+	    &k.operation, err) != 0 ||
+	    dim_id(st, DIM_LOCATION, DIM_LOCATION, c->region, c->az,
+	    &k.location, err) != 0 ||
+	    dim_id(st, DIM_RESOURCE, DIM_RESOURCE, c->resource, none,
+	    &k.resource, err) != 0 ||
+	    dim_id(st, DIM_LINE_TYPE, DIM_LINE_TYPE, c->line_type, none,
+	    &k.line_type, err) != 0)
 		return -1;
 	k.currency = currency_id(st, c->currency);
 	start = c->start >= 0 ? c->start : c->period;
@@ -1121,8 +1144,9 @@ apply_fix(struct store *st, const struct store_account_fix *fx,
 	char sql[128];
 	size_t t, c;
 
-	if (dim_id(st, DIM_ACCOUNT, full, none, &full_id, err) != 0 ||
-	    dim_id(st, DIM_ACCOUNT, bad, none, &bad_id, err) != 0)
+	if (dim_id(st, DIM_ACCOUNT, DIM_ACCOUNT, full, none, &full_id,
+	    err) != 0 ||
+	    dim_id(st, DIM_ACCOUNT, DIM_ACCOUNT, bad, none, &bad_id, err) != 0)
 		return -1;
 	for (t = 0; t < NLINE_TABLES; t++)
 		for (c = 0; c < 2; c++) {
