@@ -28,25 +28,8 @@ total_kind_name(enum total_kind k)
 }
 
 int
-pv_str_eq(struct pv_str s, const char *lit)
+pv_str_contains_n(struct pv_str s, const char *lit, size_t n)
 {
-	size_t n = strlen(lit);
-
-	return s.n == n && memcmp(s.p, lit, n) == 0;
-}
-
-int
-pv_str_prefix(struct pv_str s, const char *lit)
-{
-	size_t n = strlen(lit);
-
-	return s.n >= n && memcmp(s.p, lit, n) == 0;
-}
-
-int
-pv_str_contains(struct pv_str s, const char *lit)
-{
-	size_t n = strlen(lit);
 	const char *p = s.p, *last;
 
 	if (n == 0)
@@ -192,8 +175,8 @@ contains_word(struct pv_str s, const char *word)
 }
 
 enum charge_class
-charge_class_from_text(struct pv_str desc, struct pv_str usage_type,
-    struct pv_str product, money_t cost)
+charge_class_of_words(struct pv_str desc, struct pv_str usage_type,
+    struct pv_str product)
 {
 	/* AWS: credits, refunds and tax are found by these words in the
 	 * description (formats.md §5); a refund or tax is named as such. */
@@ -201,8 +184,6 @@ charge_class_from_text(struct pv_str desc, struct pv_str usage_type,
 		return CHARGE_REFUND;
 	if (contains_word(desc, "Tax") || pv_str_eq(product, "Tax"))
 		return CHARGE_TAX;
-	if (cost < 0)
-		return CHARGE_CREDIT;
 	if (pv_str_contains(desc, "Credit"))
 		return CHARGE_CREDIT;
 	/* Reserved-instance monthly fees, upfront purchases, support plans,
@@ -217,6 +198,24 @@ charge_class_from_text(struct pv_str desc, struct pv_str usage_type,
 	    pv_str_contains(usage_type, "Subscription"))
 		return CHARGE_FEE;
 	return CHARGE_USAGE;
+}
+
+enum charge_class
+charge_class_for_cost(enum charge_class words, money_t cost)
+{
+	/* a negative line is a credit unless it says it is a refund or
+	 * tax */
+	if (cost < 0 && words != CHARGE_REFUND && words != CHARGE_TAX)
+		return CHARGE_CREDIT;
+	return words;
+}
+
+enum charge_class
+charge_class_from_text(struct pv_str desc, struct pv_str usage_type,
+    struct pv_str product, money_t cost)
+{
+	return charge_class_for_cost(charge_class_of_words(desc, usage_type,
+	    product), cost);
 }
 
 int

@@ -6,6 +6,7 @@
 #define PILVI_CHARGE_H
 
 #include <stddef.h>
+#include <string.h>
 
 #include "datetime.h"
 #include "money.h"
@@ -138,10 +139,40 @@ int charge_is_support_plan(const char *code);
  */
 enum charge_class charge_class_from_text(struct pv_str description,
     struct pv_str usage_type, struct pv_str product, money_t cost);
+/* The same in two steps, so that what the words say can be kept for
+ * text that comes again (format.c): the class the words give a line
+ * that is not negative, then the class for the line's cost. */
+enum charge_class charge_class_of_words(struct pv_str description,
+    struct pv_str usage_type, struct pv_str product);
+enum charge_class charge_class_for_cost(enum charge_class words,
+    money_t cost);
 
-/* Does s equal the C string lit? Does s start with it? Contain it? */
-int pv_str_eq(struct pv_str s, const char *lit);
-int pv_str_prefix(struct pv_str s, const char *lit);
-int pv_str_contains(struct pv_str s, const char *lit);
+/* Does s contain the n bytes at lit? */
+int pv_str_contains_n(struct pv_str s, const char *lit, size_t n);
+
+/* Does s equal the C string lit? Does s start with it? Contain it?
+ * Inline, so that a literal's length is known when compiled and a
+ * short compare needs no call: they run several times on every line. */
+static inline int
+pv_str_eq(struct pv_str s, const char *lit)
+{
+	size_t n = strlen(lit);
+
+	return s.n == n && memcmp(s.p, lit, n) == 0;
+}
+
+static inline int
+pv_str_prefix(struct pv_str s, const char *lit)
+{
+	size_t n = strlen(lit);
+
+	return s.n >= n && memcmp(s.p, lit, n) == 0;
+}
+
+static inline int
+pv_str_contains(struct pv_str s, const char *lit)
+{
+	return pv_str_contains_n(s, lit, strlen(lit));
+}
 
 #endif

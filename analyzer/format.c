@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hash64.h"
 #include "xalloc.h"
 
 /* The canonical columns a report may have. */
@@ -208,6 +209,23 @@ struct tag_col {
 	size_t len;
 };
 
+/* What the words of a DBR or monthly line say of its class
+ * (charge_class_of_words), kept for the texts met last: a file repeats a
+ * few hundred descriptions over millions of lines, and reading the words
+ * of each line was 3.5 % of a DBR-RT ingest's samples. The slots are
+ * small and many (128 slots of whole texts still missed a third of the
+ * lines of a 1 M-row DBR-RT). */
+#define WORDS_SLOTS	1024	/* a power of two */
+#define WORDS_KEY	512	/* longer texts are read every time */
+
+struct words_memo {
+	char *key;		/* description US usage type US product;
+				 * NULL: an empty slot */
+	size_t len;		/* of key */
+	size_t ndesc, nusage;	/* where its parts end */
+	enum charge_class cls;
+};
+
 struct format {
 	enum format_kind kind;
 	char *display;
@@ -236,6 +254,8 @@ struct format {
 		size_t len;	/* 0: nothing kept */
 		pv_time value;
 	} memo[C_NCOL];
+	struct words_memo *words;	/* WORDS_SLOTS of them; NULL until
+					 * the first line that needs one */
 };
 
 static const char *const kind_names[FORMAT_NKIND] = {
@@ -679,6 +699,8 @@ fail:
 void
 format_free(struct format *f)
 {
+	size_t i;
+
 	if (f == NULL)
 		return;
 	free(f->display);
@@ -686,6 +708,9 @@ format_free(struct format *f)
 	free(f->header_copy);
 	free(f->json_keys);
 	free(f->map_vals);
+	for (i = 0; f->words != NULL && i < WORDS_SLOTS; i++)
+		free(f->words[i].key);
+	free(f->words);
 	free(f);
 }
 
@@ -1188,6 +1213,41 @@ add_part(struct format_row *row, const struct charge *base, money_t amount,
 	c->cls = cls;
 }
 
+/* charge_class_from_text, with what the words say kept in f->words. */
+static enum charge_class
+class_from_text(struct format *f, struct pv_str desc, struct pv_str usage,
+    struct pv_str product, money_t cost)
+{
+	char key[WORDS_KEY];
+	size_t len = desc.n + usage.n + product.n + 2;
+	struct words_memo *m;
+
+	if (len > sizeof(key))
+		return charge_class_from_text(desc, usage, product, cost);
+	if (desc.n > 0)	/* an empty field may have no pointer */
+		memcpy(key, desc.p, desc.n);
+	key[desc.n] = '\x1f';
+	if (usage.n > 0)
+		memcpy(key + desc.n + 1, usage.p, usage.n);
+	key[desc.n + 1 + usage.n] = '\x1f';
+	if (product.n > 0)
+		memcpy(key + desc.n + usage.n + 2, product.p, product.n);
+	if (f->words == NULL)
+		f->words = xcalloc(WORDS_SLOTS, sizeof(*f->words));
+	m = &f->words[hash64_bytes(key, len, 0) & (WORDS_SLOTS - 1)];
+	if (m->key == NULL || m->len != len || m->ndesc != desc.n ||
+	    m->nusage != usage.n || memcmp(m->key, key, len) != 0) {
+		m->cls = charge_class_of_words(desc, usage, product);
+		free(m->key);
+		m->key = xmalloc(len);
+		memcpy(m->key, key, len);
+		m->len = len;
+		m->ndesc = desc.n;
+		m->nusage = usage.n;
+	}
+	return charge_class_for_cost(m->cls, cost);
+}
+
 /* Monthly and cost allocation reports (§2, §3). */
 static int
 map_monthly(struct format *f, const struct csv_record *rec,
@@ -1258,7 +1318,7 @@ map_monthly(struct format *f, const struct csv_record *rec,
 	if (pv_str_eq(rt, "CBRounding"))
 		row->ch[0].cls = CHARGE_ROUNDING;
 	else
-		row->ch[0].cls = charge_class_from_text(get(f, rec,
+		row->ch[0].cls = class_from_text(f, get(f, rec,
 		    C_DESCRIPTION), base.usage_type, base.service_code, cost);
 	row->nch = 1;
 	add_part(row, &base, credits, CHARGE_CREDIT);
@@ -1300,7 +1360,7 @@ map_dbr(struct format *f, const struct csv_record *rec,
 	else {
 		if (!pv_str_eq(rt, "LineItem"))
 			row->unknown_type = 1;
-		c->cls = charge_class_from_text(get(f, rec, C_DESCRIPTION),
+		c->cls = class_from_text(f, get(f, rec, C_DESCRIPTION),
 		    c->usage_type, c->service_name, c->cost);
 		if (pv_str_eq(rt, "Discount")) {	/* listed by AWS, §5 */
 			c->cls = CHARGE_DISCOUNT;

@@ -72,7 +72,7 @@ struct readahead {
 	readahead_want_fn want;
 	readahead_mark_fn mark;	/* CSV mode, or NULL */
 	void *mark_ctx;
-	int member_start;	/* the next record is a member's first */
+	int member_start;	/* the next batch starts a member */
 	char *csv_display;	/* CSV mode */
 	struct slot *filling;	/* CSV mode: the batch being filled */
 	unsigned char *rdbuf;	/* CSV mode: bytes before csvread */
@@ -176,9 +176,17 @@ start_batch(struct readahead *ra)
 static void
 flush_batch(struct readahead *ra)
 {
+	struct batch *b;
+
 	if (ra->filling == NULL || ra->filling->batch.nrecs == 0)
 		return;
-	batch_seal(&ra->filling->batch);
+	b = &ra->filling->batch;
+	batch_seal(b);
+	if (ra->mark != NULL) {
+		ra->mark(ra->mark_ctx, b->recs, b->nrecs, ra->member_start,
+		    b->marks);
+		ra->member_start = 0;
+	}
 	publish(ra);
 	ra->filling = NULL;
 }
@@ -215,10 +223,7 @@ add_record(void *ctx, const struct csv_record *rec, struct pv_error *err)
 	if (ra->mark != NULL) {
 		rcap = b->recscap;
 		b->marks = xgrow(b->marks, &rcap, b->nrecs + 1,
-		    sizeof(*b->marks));
-		b->marks[b->nrecs] = (unsigned char)ra->mark(ra->mark_ctx, rec,
-		    ra->member_start);
-		ra->member_start = 0;
+		    sizeof(*b->marks));	/* set by flush_batch */
 	}
 	b->recscap = rcap;
 	b->first[b->nrecs] = b->nfields;

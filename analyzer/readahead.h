@@ -39,11 +39,12 @@ struct readahead;
  * their bytes being decompressed (called on the reading thread). */
 typedef int (*readahead_want_fn)(enum source_container c, const char *name);
 
-/* CSV mode: called on the reading thread for every record in order,
- * member_start set for a member's first; what it returns (0-255) is
- * the record's mark (readahead_marks). */
-typedef int (*readahead_mark_fn)(void *ctx, const struct csv_record *rec,
-    int member_start);
+/* CSV mode: called on the reading thread for every batch in order, as
+ * it is handed over, member_start set when recs[0] is a member's first;
+ * it sets marks[i] (0-255), recs[i]'s mark (readahead_marks). A batch at
+ * a time, so that it can look the records up together (lineset.h). */
+typedef void (*readahead_mark_fn)(void *ctx, const struct csv_record *recs,
+    size_t n, int member_start, unsigned char *marks);
 
 struct readahead_options {
 	readahead_want_fn want;	/* NULL: every member */

@@ -15,22 +15,93 @@ sketch_init(struct sketch *s)
 	s->n = 0;
 }
 
+/* The text fields of a line's identity, in the order hashed; the usage
+ * interval follows them. */
+#define NTEXT	7
+
+static void
+text_fields(const struct charge *c, const struct pv_str *f[NTEXT])
+{
+	f[0] = &c->account;
+	f[1] = &c->service_code;
+	f[2] = &c->usage_type;
+	f[3] = &c->operation;
+	f[4] = &c->resource;
+	f[5] = &c->line_type;
+	f[6] = &c->region;
+}
+
 uint64_t
 sketch_line_hash(const struct charge *c)
 {
-	const struct pv_str *f[] = { &c->account, &c->service_code,
-	    &c->usage_type, &c->operation, &c->resource, &c->line_type,
-	    &c->region };
+	const struct pv_str *f[NTEXT];
 	int64_t t[2];
 	uint64_t h = HASH64_START;
 	size_t i;
 
-	for (i = 0; i < sizeof(f) / sizeof(f[0]); i++)
+	text_fields(c, f);
+	for (i = 0; i < NTEXT; i++)
 		h = hash64_field(h, f[i]->p, f[i]->n);
 	t[0] = c->start;
 	t[1] = c->end;
 	h = hash64_field(h, t, sizeof(t));
 	return hash64_finish(h);
+}
+
+void
+sketch_pending_init(struct sketch_pending *q)
+{
+	memset(q, 0, sizeof(*q));
+}
+
+void
+sketch_pending_release(struct sketch_pending *q)
+{
+	free(q->bytes);
+	free(q->ends);
+	free(q->to);
+	free(q->hashes);
+	memset(q, 0, sizeof(*q));
+}
+
+void
+sketch_pending_add(struct sketch_pending *q, const struct charge *c,
+    size_t to)
+{
+	const struct pv_str *f[NTEXT];
+	int64_t t[2];
+	size_t need = sizeof(t) + 1, i;
+
+	text_fields(c, f);
+	for (i = 0; i < NTEXT; i++)
+		need += f[i]->n + 1;
+	q->bytes = xgrow(q->bytes, &q->bytes_cap, q->nbytes + need, 1);
+	for (i = 0; i < NTEXT; i++)
+		q->nbytes += hash64_put(q->bytes + q->nbytes, f[i]->p,
+		    f[i]->n);
+	t[0] = c->start;
+	t[1] = c->end;
+	q->nbytes += hash64_put(q->bytes + q->nbytes, t, sizeof(t));
+	if (q->n == q->cap) {
+		q->cap = q->cap ? 2 * q->cap : 256;
+		q->ends = xrealloc(q->ends, q->cap * sizeof(*q->ends));
+		q->to = xrealloc(q->to, q->cap * sizeof(*q->to));
+		q->hashes = xrealloc(q->hashes, q->cap * sizeof(*q->hashes));
+	}
+	q->ends[q->n] = q->nbytes;
+	q->to[q->n++] = to;
+}
+
+void
+sketch_pending_flush(struct sketch_pending *q, struct sketch *samples)
+{
+	size_t i;
+
+	hash64_many(q->bytes, q->ends, q->n, q->hashes);
+	for (i = 0; i < q->n; i++)
+		sketch_add(&samples[q->to[i]], q->hashes[i]);
+	q->n = 0;
+	q->nbytes = 0;
 }
 
 static void

@@ -88,6 +88,53 @@ test_fields_are_separated(void)
 	CHECK(sketch_line_hash(&a) == sketch_line_hash(&b));
 }
 
+/* Lines hashed together at a flush go to their own samples with the
+ * hashes sketch_line_hash gives them one by one. */
+static void
+test_pending_hashes_as_one_by_one(void)
+{
+	static const char *const names[] = { "", "a", "AmazonEC2",
+	    "EUN1-BoxUsage:m5.2xlarge", "arn:aws:elasticloadbalancing:eu-"
+	    "north-1:645426027458:loadbalancer/app/web-dev-94/43f95f9b" };
+	struct sketch want[2], got[2];
+	struct sketch_pending q;
+	struct charge c;
+	long i;
+
+	memset(&c, 0, sizeof(c));
+	sketch_pending_init(&q);
+	sketch_init(&want[0]);
+	sketch_init(&want[1]);
+	sketch_init(&got[0]);
+	sketch_init(&got[1]);
+	for (i = 0; i < 3000; i++) {
+		const char *r = names[i % 5], *u = names[i / 5 % 5];
+
+		c.resource = (struct pv_str){ r, strlen(r) };
+		c.usage_type = (struct pv_str){ u, strlen(u) };
+		c.account = (struct pv_str){ names[i / 25 % 5],
+		    strlen(names[i / 25 % 5]) };
+		c.start = i * 3600;
+		c.end = c.start + (i % 7) * 3600;
+		sketch_add(&want[i % 2], sketch_line_hash(&c));
+		sketch_pending_add(&q, &c, (size_t)(i % 2));
+		if (i % 1000 == 999)
+			sketch_pending_flush(&q, got);
+	}
+	CHECK_INT(q.n, 0);
+	settle(&want[0]);
+	settle(&want[1]);
+	settle(&got[0]);
+	settle(&got[1]);
+	CHECK_INT(got[0].n, want[0].n);
+	CHECK_INT(got[1].n, want[1].n);
+	CHECK(memcmp(got[0].h, want[0].h, (size_t)want[0].n *
+	    sizeof(want[0].h[0])) == 0);
+	CHECK(memcmp(got[1].h, want[1].h, (size_t)want[1].n *
+	    sizeof(want[1].h[0])) == 0);
+	sketch_pending_release(&q);
+}
+
 /* A week of a big month against the month: the week is a small share
  * of the month, and still found inside it; against the rest of the
  * month, nothing is shared. */
@@ -281,6 +328,7 @@ main(void)
 	RUN(test_small_files_are_kept_whole);
 	RUN(test_duplicates_count_once);
 	RUN(test_fields_are_separated);
+	RUN(test_pending_hashes_as_one_by_one);
 	RUN(test_big_files_are_sampled);
 	RUN(test_decode_refuses_junk);
 	RUN(test_newer_delivery_replaces_older);

@@ -1049,6 +1049,46 @@ test_dbr_negative_is_credit(void)
 	format_free(f);
 }
 
+/* The class the words give is kept for a text that comes again: each
+ * line still gets its own class for its cost, and texts whose bytes
+ * would run together the same way are told apart. */
+static void
+test_dbr_words_kept(void)
+{
+	static const struct {
+		const char *desc, *usage, *cost;
+		enum charge_class cls;
+	} lines[] = {
+		{ "US Sales Tax", "BoxUsage", "1.00", CHARGE_TAX },
+		{ "$0.10 per GB", "BoxUsage", "1.00", CHARGE_USAGE },
+		{ "US Sales Tax", "BoxUsage", "-1.00", CHARGE_TAX },
+		{ "$0.10 per GB", "BoxUsage", "-1.00", CHARGE_CREDIT },
+		{ "$0.10 per GB", "BoxUsage", "2.00", CHARGE_USAGE },
+		{ "x\x1fHeavyUsage", "", "1.00", CHARGE_USAGE },
+		{ "x", "HeavyUsage\x1f", "1.00", CHARGE_FEE },
+		{ "x\x1fHeavyUsage", "", "1.00", CHARGE_USAGE },
+	};
+	struct trec h, r;
+	struct format *f = detect(DBR_HDR, &h, "d.csv");
+	struct format_row row;
+	struct pv_error err;
+	size_t i;
+
+	if (f == NULL) {
+		CHECK(f != NULL);
+		return;
+	}
+	for (i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
+		dbr_line(&r, &h);
+		tset(&r, &h, "ItemDescription", lines[i].desc);
+		tset(&r, &h, "UsageType", lines[i].usage);
+		tset(&r, &h, "UnBlendedCost", lines[i].cost);
+		CHECK_INT(format_map(f, &r.rec, &row, &err), 0);
+		CHECK_INT(row.ch[0].cls, lines[i].cls);
+	}
+	format_free(f);
+}
+
 static void
 test_dbr_refund(void)
 {
@@ -2680,6 +2720,7 @@ main(void)
 	RUN(test_dbr_blended_kept);
 	RUN(test_dbr_single_account_cost);
 	RUN(test_dbr_negative_is_credit);
+	RUN(test_dbr_words_kept);
 	RUN(test_dbr_refund);
 	RUN(test_dbr_rounding_and_discount);
 	RUN(test_dbr_totals);

@@ -1,7 +1,8 @@
 /*
  * test_lineset.c - the set of line hashes: a repeat is found, a value
  * that shares only its top bits or only its low bits with another is not
- * taken for it, a long random run agrees with a plain sorted array, and
+ * taken for it, a long random run agrees with a plain sorted array, one
+ * by one and in batches, and
  * the marker reads each member's header and marks the repeats of a CUR
  * (by id and interval), of a report without ids (by every field), and
  * none of a hand-made list.
@@ -119,6 +120,48 @@ test_agrees_with_oracle(void)
 	free(seen);
 }
 
+/* Batches of 1 to 1,000 keys, repeats within a batch and across them:
+ * each answer is the oracle's, as lineset_add's are. */
+static void
+test_batch_agrees_with_oracle(void)
+{
+	enum { N = 100000, CAP = 1 << 18 };
+	static const size_t sizes[] = { 1, 2, 17, 300, 1000 };
+	uint64_t *keys = malloc(N * sizeof(*keys)), state = 11;
+	uint64_t *slot = calloc(CAP, sizeof(*slot));
+	unsigned char *repeat = malloc(N);
+	size_t i, k, at = 0, wrong = 0, repeats = 0;
+	struct lineset s;
+
+	for (i = 0; i < N; i++) {
+		keys[i] = next_key(&state);
+		if (i % 4 == 3)		/* often within the same batch */
+			keys[i] = keys[i - 1 - keys[i] % (i < 40 ? i : 40)];
+		else if (i % 9 == 0)	/* one array for many */
+			keys[i] = (UINT64_C(0x7a7a) << 48) |
+			    (keys[i] & 0xffff);
+	}
+	lineset_init(&s);
+	for (k = 0; at < N; k++) {
+		size_t n = sizes[k % 5] < N - at ? sizes[k % 5] : N - at;
+
+		lineset_add_batch(&s, keys + at, n, repeat + at);
+		at += n;
+	}
+	for (i = 0; i < N; i++) {
+		if (repeat[i] != oracle_add(slot, CAP, keys[i]))
+			wrong++;
+		repeats += repeat[i];
+	}
+	CHECK_INT(wrong, 0);
+	CHECK(repeats >= N / 4);
+	CHECK_INT(s.n, N - repeats);
+	lineset_release(&s);
+	free(repeat);
+	free(slot);
+	free(keys);
+}
+
 /* The marks lineset_mark gives text's records, as a string of '0' and
  * '1' (one per record, the header's included); a form feed in text
  * starts a new member. */
@@ -134,10 +177,12 @@ mark_record(void *ctx, const struct csv_record *rec, struct pv_error *err)
 {
 	struct marks *k = ctx;
 
+	unsigned char mark;
+
 	(void)err;
+	lineset_mark(&k->m, rec, 1, k->member_start, &mark);
 	if (k->n + 1 < sizeof(k->out))
-		k->out[k->n++] = (char)('0' + lineset_mark(&k->m, rec,
-		    k->member_start));
+		k->out[k->n++] = (char)('0' + mark);
 	k->member_start = 0;
 	return 0;
 }
@@ -230,6 +275,7 @@ main(void)
 	RUN(test_repeat_found);
 	RUN(test_top_or_low_bits_alone_differ);
 	RUN(test_agrees_with_oracle);
+	RUN(test_batch_agrees_with_oracle);
 	RUN(test_marker);
 	TEST_END();
 }

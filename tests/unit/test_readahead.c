@@ -967,13 +967,18 @@ static atomic_int caller_busy, reader_overlapped;
 
 /* The mark function's result for a record: 2 for a member's first, else
  * the parity of its line. */
-static int
-mark_parity(void *ctx, const struct csv_record *rec, int member_start)
+static void
+mark_parity(void *ctx, const struct csv_record *recs, size_t n,
+    int member_start, unsigned char *marks)
 {
-	(*(int *)ctx)++;
+	size_t i;
+
+	*(int *)ctx += (int)n;
 	if (atomic_load(&caller_busy))
 		atomic_store(&reader_overlapped, 1);
-	return member_start ? 2 : (int)(rec->line & 1);
+	for (i = 0; i < n; i++)
+		marks[i] = i == 0 && member_start ? 2 :
+		    (unsigned char)(recs[i].line & 1);
 }
 
 /* Every record comes with its mark, across batches and members, and the
