@@ -6,6 +6,7 @@
 #define PILVI_CHARGE_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "datetime.h"
@@ -146,6 +147,34 @@ enum charge_class charge_class_of_words(struct pv_str description,
     struct pv_str usage_type, struct pv_str product);
 enum charge_class charge_class_for_cost(enum charge_class words,
     money_t cost);
+
+/* Are the n bytes at a and b the same (memcmp's 0)? Inline, eight bytes
+ * at a time: the names compared on every line are short, and calls to
+ * memcmp for them were 5 % of a DBR-RT ingest's samples. */
+static inline int
+pv_mem_eq(const void *a, const void *b, size_t n)
+{
+	const unsigned char *p = a, *q = b;
+	uint64_t x, y;
+	size_t i;
+
+	if (n < 8) {
+		for (i = 0; i < n; i++)
+			if (p[i] != q[i])
+				return 0;
+		return 1;
+	}
+	for (i = 0; i + 8 <= n; i += 8) {
+		memcpy(&x, p + i, 8);
+		memcpy(&y, q + i, 8);
+		if (x != y)
+			return 0;
+	}
+	/* the last eight, overlapping what was compared */
+	memcpy(&x, p + n - 8, 8);
+	memcpy(&y, q + n - 8, 8);
+	return x == y;
+}
 
 /* Does s contain the n bytes at lit? */
 int pv_str_contains_n(struct pv_str s, const char *lit, size_t n);

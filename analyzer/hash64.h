@@ -62,6 +62,7 @@ hash64_bytes(const void *p, size_t n, uint64_t h)
 {
 	const unsigned char *s = p;
 	uint64_t w = 0;
+	size_t i;
 
 	h ^= n;
 	for (; n >= 8; s += 8, n -= 8) {
@@ -69,9 +70,11 @@ hash64_bytes(const void *p, size_t n, uint64_t h)
 		h = (h ^ w) * UINT64_C(0x9e3779b97f4a7c15);
 		h ^= h >> 29;
 	}
+	/* the last bytes one by one: a memcpy of a length not known when
+	 * compiled is a call (a tenth of dim_id's samples were there) */
 	w = 0;
-	if (n > 0)
-		memcpy(&w, s, n);
+	for (i = 0; i < n; i++)
+		w |= (uint64_t)s[i] << (8 * i);
 	h = (h ^ w) * UINT64_C(0x9e3779b97f4a7c15);
 	return h ^ (h >> 32);
 }

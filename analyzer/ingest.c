@@ -294,7 +294,7 @@ check_account(struct ingest_ctx *x, struct pv_str id, struct pv_str name,
 		return;
 	if (x->naccounts > 0) {
 		a = &x->accounts[x->last_account];
-		if (strlen(a->id) == id.n && memcmp(a->id, id.p, id.n) == 0)
+		if (strlen(a->id) == id.n && pv_mem_eq(a->id, id.p, id.n))
 			goto named;
 	}
 	for (i = 0; i < x->naccounts; i++) {
@@ -464,8 +464,8 @@ period_for(struct ingest_ctx *x, struct pv_str payer, pv_time period,
 
 	if (x->cur_period < r->nperiods && period == x->cur_period_t) {
 		p = &r->periods[x->cur_period];
-		if (strlen(p->payer) == payer.n && memcmp(p->payer, payer.p,
-		    payer.n) == 0) {
+		if (strlen(p->payer) == payer.n && pv_mem_eq(p->payer, payer.p,
+		    payer.n)) {
 			*index = x->cur_period;
 			return p;
 		}
@@ -553,8 +553,8 @@ tag_slot(struct tag_table *t, const char *key, size_t len, uint64_t h)
 			t->n++;
 			return e;
 		}
-		if (e->hash == h && e->len == len && memcmp(e->key, key,
-		    len) == 0)
+		if (e->hash == h && e->len == len && pv_mem_eq(e->key, key,
+		    len))
 			return e;
 	}
 }

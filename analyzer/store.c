@@ -65,7 +65,7 @@ intern_find(struct intern *t, const char *key, size_t len, uint64_t h)
 		if (e->key == NULL)
 			return NULL;
 		if (e->hash == h && e->len == len &&
-		    memcmp(e->key, key, len) == 0)
+		    pv_mem_eq(e->key, key, len))
 			return e;
 	}
 }
@@ -562,10 +562,10 @@ same_key(const struct intern_entry *e, struct pv_str a, struct pv_str b,
     int two)
 {
 	if (!two)
-		return e->len == a.n && memcmp(e->key, a.p, a.n) == 0;
+		return e->len == a.n && pv_mem_eq(e->key, a.p, a.n);
 	return e->len == a.n + 1 + b.n && (a.n == 0 ||
-	    memcmp(e->key, a.p, a.n) == 0) && e->key[a.n] == '\x1f' &&
-	    (b.n == 0 || memcmp(e->key + a.n + 1, b.p, b.n) == 0);
+	    pv_mem_eq(e->key, a.p, a.n)) && e->key[a.n] == '\x1f' &&
+	    (b.n == 0 || pv_mem_eq(e->key + a.n + 1, b.p, b.n));
 }
 
 /* Row id for a dimension value; 0 for an empty one (stored as NULL).

@@ -389,9 +389,38 @@ test_total_kind_names(void)
 	CHECK_STR(total_kind_name(TOTAL_ACCOUNT), "account");
 }
 
+/* pv_mem_eq is memcmp's equality for every length around its eight-byte
+ * steps, a difference at any place found. */
+static void
+test_mem_eq(void)
+{
+	char a[48], b[48];
+	size_t n, at, wrong = 0;
+
+	for (n = 0; n <= 40; n++) {
+		for (at = 0; at < n + 8 && at < sizeof(a); at++)
+			a[at] = b[at] = (char)('a' + at % 26);
+		if (!pv_mem_eq(a, b, n))
+			wrong++;
+		for (at = 0; at < n; at++) {
+			b[at] ^= 0x20;
+			if (pv_mem_eq(a, b, n) != (memcmp(a, b, n) == 0))
+				wrong++;
+			b[at] ^= 0x20;
+		}
+		/* a difference past the end is none */
+		b[n] ^= 0x20;
+		if (!pv_mem_eq(a, b, n))
+			wrong++;
+		b[n] ^= 0x20;
+	}
+	CHECK_INT(wrong, 0);
+}
+
 int
 main(void)
 {
+	RUN(test_mem_eq);
 	RUN(test_cur_types_known);
 	RUN(test_cur_types_unknown);
 	RUN(test_unknown_class);
