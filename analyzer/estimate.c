@@ -1235,11 +1235,6 @@ own_rate_add(struct own_rate **v, size_t *n, enum own_kind kind,
 	memcpy(o->per_day, per_day, (size_t)days * sizeof(*per_day));
 }
 
-/*
- * Add to *v the accounts whose usage starts after the run-rate's first
- * day (`start`) and by the last complete day, and that the earlier
- * months do not hold: they joined this month.
- */
 static int
 cmp_account_day(const void *pa, const void *pb)
 {
@@ -1250,6 +1245,11 @@ cmp_account_day(const void *pa, const void *pb)
 	return c != 0 ? c : (a->day > b->day) - (a->day < b->day);
 }
 
+/*
+ * Add to *v the accounts whose usage starts after the run-rate's first
+ * day (`start`) and by the last complete day, and that the earlier
+ * months do not hold: they joined this month.
+ */
 static void
 new_accounts(const struct month_lines *l, const struct history *h,
     int64_t start, int64_t last, struct own_rate **v, size_t *n)
@@ -1299,10 +1299,10 @@ cmp_service_day(const void *pa, const void *pb)
 	return c != 0 ? c : (a->day > b->day) - (a->day < b->day);
 }
 
-/* Whether per_day[from..to) all posted, the most at most twice the
- * least (with steady, any amounts). */
+/* Whether per_day[from..to) all posted, about the same each day (the
+ * most at most twice the least). */
 static int
-posted_each_day(const double *per_day, int64_t from, int64_t to, int steady)
+posted_each_day(const double *per_day, int64_t from, int64_t to)
 {
 	double lo = 0, hi = 0;
 	int64_t d;
@@ -1315,7 +1315,7 @@ posted_each_day(const double *per_day, int64_t from, int64_t to, int steady)
 		if (per_day[d] > hi)
 			hi = per_day[d];
 	}
-	return !steady || hi <= 2 * lo;
+	return hi <= 2 * lo;
 }
 
 /*
@@ -1356,14 +1356,14 @@ service_changes(const struct month_lines *l, const struct history *h,
 		from = end - STOP_REGULAR < start ? start : end - STOP_REGULAR;
 		if ((parts & FORECAST_STOPPED) && last - end >= STOP_DAYS &&
 		    end - from >= LAG_DAYS && posted_each_day(per_day, from,
-		    end, 1)) {
+		    end)) {
 			own_rate_add(v, n, OWN_STOPPED, by[i]->code,
 			    by[i]->account, end, per_day, l->days);
 			continue;
 		}
 		if (!(parts & FORECAST_STARTED) || first <= start ||
 		    last - first + 1 < START_DAYS || !posted_each_day(per_day,
-		    first, last + 1, 1))
+		    first, last + 1))
 			continue;
 		for (k = 0; k < h->nds && !same_service(&h->ds[k], by[i]); k++)
 			;
