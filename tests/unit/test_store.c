@@ -747,6 +747,37 @@ test_summaries_bounded(void)
 	store_close(st);
 }
 
+/* 40,000 services, each on one day twice, the second time after every
+ * other: more day keys than a batch holds, so a key is written in two
+ * batches, and one cost_day row a key after commit. */
+static void
+test_summaries_daily_compacted(void)
+{
+	struct store *st = open_or_die(NULL);
+	sqlite3 *db = store_db(st);
+	struct pv_error err;
+	struct charge c;
+	char svc[32];
+	long long id;
+	int i;
+
+	CHECK_INT(store_begin_file(st, "services.csv", &err), 0);
+	for (i = 0; i < 80000; i++) {
+		snprintf(svc, sizeof(svc), "Svc%05d", i % 40000);
+		make_charge(&c, "210987654321", svc, "Requests", "", 3,
+		    "0.25");
+		CHECK_INT(store_add_charge(st, &c, &err), 0);
+	}
+	CHECK_INT(commit_file(st, sha_a, 80000, &id, &err), 0);
+	CHECK_INT(count_rows(db, "cost_day"), 40000);
+	CHECK_INT(count_rows(db, "cost_month"), 40000);
+	CHECK_INT(q_int(db, "SELECT COUNT(*) FROM cost_day WHERE cost <> "
+	    "5000000000 OR line_items <> 2"), 0);
+	CHECK_INT(q_int(db, "SELECT SUM(cost) FROM cost_day"),
+	    q_int(db, "SELECT SUM(cost) FROM cost_line"));
+	store_close(st);
+}
+
 static void
 test_find_sha256(void)
 {
@@ -943,6 +974,7 @@ main(void)
 	RUN(test_same_key_summed);
 	RUN(test_summaries);
 	RUN(test_summaries_bounded);
+	RUN(test_summaries_daily_compacted);
 	RUN(test_find_sha256);
 	RUN(test_views_cur);
 	RUN(test_views_monthly_linked);
