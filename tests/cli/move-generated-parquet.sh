@@ -5,17 +5,10 @@
 # reservation and Savings Plan ARNs, ends, the seller and the amounts
 . "$LIB"
 . "$(dirname "$LIB")/lib-parquet.sh"
+. "$(dirname "$LIB")/lib-move.sh"
 need_duckdb
 G=$(dirname "$PA")/pilvi-gen
-cat > rules.csv <<'CSV'
-kind,scope,match,percent,amount,date,note
-version,,movegen-1,,,,
-markup,service,AmazonEC2,5,,,
-support_fee,,,10,500,,
-support_fee,,,6,,,
-support_minimum,,,,50,,
-currency,USD,EUR,,0.9,2026-10-31,
-CSV
+move_rules rules.csv
 
 # move DB: the report JSON's move checklist and budget under Pilvi (its
 # last members)

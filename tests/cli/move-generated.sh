@@ -9,6 +9,7 @@
 # checklist (docs/move.md). Then the shipped 0 % rules give back the AWS
 # budget exactly, on months with the generator's random usage too.
 . "$LIB"
+. "$(dirname "$LIB")/lib-move.sh"
 G=$(dirname "$PA")/pilvi-gen
 
 # python3 jcheck.py FILE < CHECKS: a line "ok ..." or "MISMATCH ..." per
@@ -49,17 +50,9 @@ STAGING=080580117116	# acme-staging: owns and uses the RI
 DEV=645426027458	# acme-dev: SP-covered c5.xlarge
 MP=4f8x2k9m1q7w3e5r0t6y8u2ia	# the Marketplace product's code
 
-# Rules: EC2 at 5 % over AWS; AWS support replaced by 10 % of the first
-# 500 and 6 % above, at least 50; euros at 0.9.
-cat > rules.csv <<'CSV'
-kind,scope,match,percent,amount,date,note
-version,,movegen-1,,,,
-markup,service,AmazonEC2,5,,,
-support_fee,,,10,500,,
-support_fee,,,6,,,
-support_minimum,,,,50,,
-currency,USD,EUR,,0.9,2026-10-31,
-CSV
+# Rules (lib-move.sh): EC2 at 5 % over AWS; AWS support replaced by 10 %
+# of the first 500 and 6 % above, at least 50; euros at 0.9.
+move_rules rules.csv
 # ... and the same with a minimum of 100, which the fee then is
 sed 's/^support_minimum,,,,50,,$/support_minimum,,,,100,,/' rules.csv > rules-min.csv
 # ... and with 20 % on what the Marketplace seller sells
