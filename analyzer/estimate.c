@@ -686,7 +686,7 @@ posted_on(const struct month_lines *l, const char *code, int64_t d)
 static int64_t
 settle_last_day(const struct month_lines *l, int64_t last, int64_t start)
 {
-	int64_t ref = last - LAG_MAX - 1, d, ok = last, k;
+	int64_t ref = last - LAG_MAX, d, ok = last, k;
 	money_t all = 0, late_ref = 0;
 	char *late[64];
 	size_t i, nlate = 0;
