@@ -60,6 +60,14 @@
  * first day), on at least START_DAYS, the most at most twice the least:
  * one that comes and goes, or moves a lot, stays in the series. */
 #define START_DAYS	3
+/* A service moved to a new level in an account when it posted on each
+ * of at least LAG_DAYS days before a day t (at most STOP_REGULAR are
+ * looked at), the most at most twice the least, and on each day from t
+ * on (MOVE_UP_DAYS at least, or STOP_DAYS for a fall, which late lines
+ * could fake), every one of them beyond every day before and at least
+ * MOVE_RATIO times their mean (or at most its inverse). */
+#define MOVE_UP_DAYS	2
+#define MOVE_RATIO	2.0
 #define HISTORY_MONTHS	2	/* earlier months read into the series */
 
 static int
@@ -1194,17 +1202,18 @@ explain(struct estimate_payer *p, int64_t first, int hist)
 
 /*
  * Usage that runs at a rate of its own, apart from the series: an
- * account that joined this month, or a service that started or stopped
- * in an account.
+ * account that joined this month, or a service that started, stopped
+ * or moved to a new level in an account.
  */
-enum own_kind { OWN_ACCOUNT, OWN_STARTED, OWN_STOPPED };
+enum own_kind { OWN_ACCOUNT, OWN_STARTED, OWN_STOPPED, OWN_MOVED };
 
 struct own_rate {
 	enum own_kind kind;
 	const char *code;	/* borrowed; NULL: the whole account */
 	const char *account;	/* borrowed from the month's lines */
-	int day;		/* its first day with usage (joined, started)
-				 * or its last (stopped), an index */
+	int day;		/* its first day with usage (joined, started),
+				 * at its new level (moved) or its last
+				 * (stopped), an index */
 	double *per_day;	/* its usage by day of the month */
 };
 
@@ -1319,6 +1328,41 @@ posted_each_day(const double *per_day, int64_t from, int64_t to)
 }
 
 /*
+ * The day from which per_day[start..last] runs at a new level (see
+ * MOVE_RATIO), or -1. Of several, the latest.
+ */
+static int64_t
+moved_from(const double *per_day, int64_t start, int64_t last)
+{
+	int64_t t, d;
+
+	for (t = last - MOVE_UP_DAYS + 1; t - LAG_DAYS >= start; t--) {
+		int64_t from = t - STOP_REGULAR < start ? start : t - STOP_REGULAR;
+		double lo = 0, hi = 0, before = 0, alo = 0, ahi = 0;
+
+		if (!posted_each_day(per_day, from, t))
+			continue;
+		for (d = from; d < t; d++) {
+			before += per_day[d];
+			lo = lo == 0 || per_day[d] < lo ? per_day[d] : lo;
+			hi = per_day[d] > hi ? per_day[d] : hi;
+		}
+		before /= (double)(t - from);
+		for (d = t; d <= last && per_day[d] > 0; d++) {
+			alo = alo == 0 || per_day[d] < alo ? per_day[d] : alo;
+			ahi = per_day[d] > ahi ? per_day[d] : ahi;
+		}
+		if (d <= last)
+			continue;
+		if ((alo > hi && alo >= MOVE_RATIO * before) ||
+		    (last - t + 1 >= STOP_DAYS && ahi < lo &&
+		    ahi * MOVE_RATIO <= before))
+			return t;
+	}
+	return -1;
+}
+
+/*
  * Add to *v the services of days start..last that stopped (see
  * STOP_REGULAR; with FORECAST_STOPPED in parts) or started (see
  * START_DAYS; with FORECAST_STARTED) in an account, other than in an
@@ -1359,6 +1403,12 @@ service_changes(const struct month_lines *l, const struct history *h,
 		    end)) {
 			own_rate_add(v, n, OWN_STOPPED, by[i]->code,
 			    by[i]->account, end, per_day, l->days);
+			continue;
+		}
+		if ((parts & FORECAST_MOVED) && first == start && (d =
+		    moved_from(per_day, start, last)) >= 0) {
+			own_rate_add(v, n, OWN_MOVED, by[i]->code,
+			    by[i]->account, d, per_day, l->days);
 			continue;
 		}
 		if (!(parts & FORECAST_STARTED) || first <= start ||
@@ -1426,7 +1476,7 @@ own_rate_project(struct estimate_payer *p, const struct month_lines *l,
 {
 	double rate = 0;
 	char day[11], amount[48];
-	int64_t d;
+	int64_t d, from;
 	int k;
 
 	day_text(l->first + o->day, day);
@@ -1436,9 +1486,19 @@ own_rate_project(struct estimate_payer *p, const struct month_lines *l,
 		    o->code, o->account, day);
 		return;
 	}
-	for (d = o->day; d <= last; d++)
+	/* a first day under half the mean of the days after it is part of
+	 * a day (it began or moved within it): the rate is theirs */
+	from = o->day;
+	if (last > from) {
+		for (d = from + 1; d <= last; d++)
+			rate += o->per_day[d];
+		if (o->per_day[from] < 0.5 * rate / (double)(last - from))
+			from++;
+		rate = 0;
+	}
+	for (d = from; d <= last; d++)
 		rate += o->per_day[d];
-	rate /= (double)(last - o->day + 1);
+	rate /= (double)(last - from + 1);
 	set_apart(p, l, o->code, o->account, start, last, rate * ahead);
 	p->fc.projected += rate * ahead;
 	for (k = 0; k < ahead; k++)
@@ -1447,6 +1507,9 @@ own_rate_project(struct estimate_payer *p, const struct month_lines *l,
 	if (o->kind == OWN_ACCOUNT)
 		note(p, "account %s is new this month: from %s it runs at its "
 		    "own rate, %s a day", o->account, day, amount);
+	else if (o->kind == OWN_MOVED)
+		note(p, "%s in account %s moved to a new level on %s: it runs "
+		    "at that rate, %s a day", o->code, o->account, day, amount);
 	else
 		note(p, "%s in account %s started on %s: it runs at its own "
 		    "rate, %s a day", o->code, o->account, day, amount);
@@ -1632,8 +1695,8 @@ estimate_month(sqlite3 *db, const struct month_info *mi, size_t i,
 		for (k = 0; k < nown; k++) {
 			for (d = (int)start; d <= last_complete; d++)
 				series[h.n + d - start] -= own[k].per_day[d];
-			for (e = 0; own[k].kind == OWN_STOPPED && e < h.nds;
-			    e++)
+			for (e = 0; (own[k].kind == OWN_STOPPED ||
+			    own[k].kind == OWN_MOVED) && e < h.nds; e++)
 				if (strcmp(h.ds[e].code, own[k].code) == 0 &&
 				    strcmp(h.ds[e].account, own[k].account) ==
 				    0)
@@ -1777,7 +1840,7 @@ estimate_build(struct store *st, const struct estimate_options *o,
 	int rc = -1;
 
 	e->method = "run-rate of the complete days, after earlier months, "
-	    "level changes, services stopped or started, weekly pattern, "
+	    "level changes, services stopped, started or moved, weekly pattern, "
 	    "unusual days and trend are taken "
 	    "into account; fees by cadence; 80 % range from measured errors";
 	if (store_prepare_reading(st, err) != 0 ||

@@ -66,11 +66,11 @@
 
 const unsigned forecast_default_parts = FORECAST_HISTORY | FORECAST_SHIFT |
     FORECAST_WEEKLY | FORECAST_OUTLIERS | FORECAST_TREND | FORECAST_ACCOUNTS |
-    FORECAST_STOPPED | FORECAST_STARTED;
+    FORECAST_STOPPED | FORECAST_STARTED | FORECAST_MOVED;
 
 static const char *const part_names[FORECAST_NPARTS] = {
 	"history", "shift", "weekly", "outliers", "trend", "accounts",
-	"stopped", "started"
+	"stopped", "started", "moved"
 };
 
 const char *

@@ -35,12 +35,15 @@ enum forecast_part {
 	FORECAST_STOPPED = 1u << 6,	/* a service that stopped in an
 					 * account is not projected (applied
 					 * by estimate.c) */
-	FORECAST_STARTED = 1u << 7	/* a service that started in an
+	FORECAST_STARTED = 1u << 7,	/* a service that started in an
 					 * account runs at its own rate from
 					 * its first day (estimate.c) */
+	FORECAST_MOVED = 1u << 8	/* a service whose level in an
+					 * account doubled or halved runs at
+					 * its new rate (estimate.c) */
 };
 
-#define FORECAST_NPARTS 8
+#define FORECAST_NPARTS 9
 
 /* Options that take a set of parts read 0 as "the default set"; a set
  * with this bit is taken as it is, so FORECAST_EXACT alone asks for

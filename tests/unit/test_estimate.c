@@ -1070,7 +1070,8 @@ test_month_annual_subscription_one_time(void)
  * S3 posts every day but the last (AWS delivers it late): days 1..7 of
  * EC2, days 1..6 of S3. The 7th is not complete: six days are used,
  * and the 7th's EC2 usage (24.00) is projected anew, not added; the
- * usage the data status shows ties out with the parts.
+ * usage the data status shows ties out with the parts. Three silent
+ * days are more than lines come late.
  */
 static void
 test_month_late_service_sets_day_back(void)
@@ -1102,6 +1103,22 @@ test_month_late_service_sets_day_back(void)
 		/* 25 days left at 30.00 */
 		CHECK(near(dbl(p->usage_projected), 750, 1e-9));
 	}
+	estimate_free(e);
+	store_close(st);
+
+	/* S3 to the 4th: silent on three complete days, more than lines
+	 * come late (LAG_MAX, two): the 7th stays complete */
+	cur_begin(&w, path, PAYER, 2026, 10, "");
+	cur_hours(&w, "AmazonEC2", EC2_UT, 1, 7, 0, units("1"), 0, 0);
+	cur_hours(&w, "AmazonS3", "EU-TimedStorage-ByteHrs", 1, 4, 0,
+	    units("0.25"), 0, 0);
+	cur_end(&w);
+	st = store_of(path, NULL);
+	e = build(st, NULL, NULL, NULL);
+	p = payer_in(e, PAYER, "2026-10");
+	CHECK(p != NULL);
+	if (p != NULL)
+		CHECK_INT(p->days_observed, 7);
 	estimate_free(e);
 	store_close(st);
 }
@@ -1217,10 +1234,10 @@ test_month_stopped_service(void)
 	estimate_free(e);
 	store_close(st);
 
-	/* RDS to the 11th: three days without it could be lines late */
+	/* RDS to the 12th: two days without it could be lines late */
 	cur_begin(&w, oct, PAYER, 2026, 10, "");
 	cur_hours(&w, "AmazonEC2", EC2_UT, 1, 14, 0, units("1"), 0, 0);
-	cur_hours(&w, "AmazonRDS", "EU-InstanceUsage:db.r5", 1, 11, 0,
+	cur_hours(&w, "AmazonRDS", "EU-InstanceUsage:db.r5", 1, 12, 0,
 	    units("2"), 0, 0);
 	cur_end(&w);
 	st = store_of(oct, NULL);
@@ -1298,6 +1315,143 @@ test_month_started_service(void)
 	cur_end(&w);
 	st = store_of(write_sep("sep.csv", 0), oct);
 	CHECK(!october_note(st, FORECAST_EXACT | FORECAST_STARTED, "started"));
+	store_close(st);
+}
+
+/* October: EC2 1.00 an hour all 14 days, Lambda as given (0.50 an hour
+ * before the day `from`, `after` an hour from it) in the payer's
+ * account. */
+static const char *
+write_oct_lambda(int from, const char *after, int after_to,
+    const char *then)
+{
+	const char *path = tpath("oct-lambda.csv");
+	struct cur w;
+
+	cur_begin(&w, path, PAYER, 2026, 10, "");
+	cur_hours(&w, "AmazonEC2", EC2_UT, 1, 14, 0, units("1"), 0, 0);
+	cur_hours(&w, "AWSLambda", "EU-Lambda-GB-Second", 1, from - 1, 0,
+	    units("0.5"), 0, 0);
+	cur_hours(&w, "AWSLambda", "EU-Lambda-GB-Second", from, after_to, 0,
+	    units(after), 0, 0);
+	if (after_to < 14)
+		cur_hours(&w, "AWSLambda", "EU-Lambda-GB-Second", after_to +
+		    1, 14, 0, units(then), 0, 0);
+	cur_end(&w);
+	return path;
+}
+
+/*
+ * September: EC2 1.00 and Lambda 0.50 an hour. October: Lambda at 0.50
+ * to the 9th, then 2.00 an hour (48.00 a day, four times as much) on
+ * the five days to the 14th: it moved. It runs at 48.00 a day and
+ * leaves the series (September's days too), so the 17 days left are
+ * 17 x (24 + 48) = 1,224.00. Without the part, October's run-rate is
+ * (9 x 36 + 5 x 72) / 14 a day. A first day that is part of a day at
+ * the new level is left out of the rate. A rise of one day, a fall of
+ * two (late lines look the same) or a burst with a day after it that
+ * is not twice the level is no move; a fall on three days is.
+ */
+static void
+test_month_moved_service(void)
+{
+	const char *sep;
+	struct store *st;
+	struct estimate *e;
+	const struct estimate_payer *p;
+	struct cur w;
+
+	sep = tpath("sep-lambda.csv");
+	cur_begin(&w, sep, PAYER, 2026, 9, "123456789");
+	cur_hours(&w, "AmazonEC2", EC2_UT, 1, 30, 0, units("1"), 0, 0);
+	cur_hours(&w, "AWSLambda", "EU-Lambda-GB-Second", 1, 30, 0,
+	    units("0.5"), 0, 0);
+	cur_end(&w);
+
+	st = store_of(sep, write_oct_lambda(10, "2", 14, NULL));
+	e = build_parts(st, FORECAST_EXACT | FORECAST_HISTORY |
+	    FORECAST_MOVED);
+	p = payer_in(e, PAYER, "2026-10");
+	CHECK(p != NULL);
+	if (p != NULL) {
+		CHECK(near(dbl(p->usage_projected), 17 * 72, 1e-9));
+		CHECK(has_note(p, "AWSLambda in account " PAYER " moved to a "
+		    "new level on 2026-10-10", "48.00 a day"));
+		CHECK(near(service_amount(p, "AWSLambda"), 9 * 12 + 22 * 48,
+		    1e-9));
+	}
+	estimate_free(e);
+	e = build_parts(st, FORECAST_EXACT);
+	p = payer_in(e, PAYER, "2026-10");
+	if (p != NULL) {
+		CHECK(near(dbl(p->usage_projected), 17.0 * (9 * 36 + 5 * 72) /
+		    14, 1e-9));
+		CHECK(!has_note(p, "moved", NULL));
+	}
+	estimate_free(e);
+	store_close(st);
+
+	/* 4.00 an hour from 16:00 on the 10th: the 10th (40.00) is part
+	 * of a day at the new level, so the rate is the 96.00 of the days
+	 * after it, not the mean of five (84.80) */
+	{
+		const char *oct = tpath("oct-lambda.csv");
+		int h;
+
+		cur_begin(&w, oct, PAYER, 2026, 10, "");
+		cur_hours(&w, "AmazonEC2", EC2_UT, 1, 14, 0, units("1"), 0, 0);
+		cur_hours(&w, "AWSLambda", "EU-Lambda-GB-Second", 1, 9, 16,
+		    units("0.5"), 0, 0);
+		for (h = 16; h < 24; h++)
+			cur_row(&w, "Usage", at(2026, 10, 10, h), at(2026, 10,
+			    10, h) + 3600, "AWSLambda", "EU-Lambda-GB-Second",
+			    units("4"));
+		cur_hours(&w, "AWSLambda", "EU-Lambda-GB-Second", 11, 14, 0,
+		    units("4"), 0, 0);
+		cur_end(&w);
+		st = store_of(sep, oct);
+		e = build_parts(st, FORECAST_EXACT | FORECAST_HISTORY |
+		    FORECAST_MOVED);
+		p = payer_in(e, PAYER, "2026-10");
+		CHECK(p != NULL);
+		if (p != NULL) {
+			CHECK(near(dbl(p->usage_projected), 17 * (24 + 96),
+			    1e-9));
+			CHECK(has_note(p, "on 2026-10-10", "96.00 a day"));
+		}
+		estimate_free(e);
+		store_close(st);
+	}
+
+	/* a fall to 0.10 an hour on the 12th..14th: moved, at 2.40 a day */
+	st = store_of(sep, write_oct_lambda(12, "0.1", 14, NULL));
+	e = build_parts(st, FORECAST_EXACT | FORECAST_HISTORY |
+	    FORECAST_MOVED);
+	p = payer_in(e, PAYER, "2026-10");
+	CHECK(p != NULL);
+	if (p != NULL) {
+		CHECK(near(dbl(p->usage_projected), 17 * 26.4, 1e-9));
+		CHECK(has_note(p, "AWSLambda", "on 2026-10-12"));
+	}
+	estimate_free(e);
+	store_close(st);
+
+	/* the same fall on the 13th and 14th only: lines may be late */
+	st = store_of(sep, write_oct_lambda(13, "0.1", 14, NULL));
+	CHECK(!october_note(st, FORECAST_EXACT | FORECAST_HISTORY |
+	    FORECAST_MOVED, "moved"));
+	store_close(st);
+
+	/* 2.00 an hour on the 14th alone */
+	st = store_of(sep, write_oct_lambda(14, "2", 14, NULL));
+	CHECK(!october_note(st, FORECAST_EXACT | FORECAST_HISTORY |
+	    FORECAST_MOVED, "moved"));
+	store_close(st);
+
+	/* a burst of 5.00 an hour on the 13th, 0.60 on the 14th */
+	st = store_of(sep, write_oct_lambda(13, "5", 13, "0.6"));
+	CHECK(!october_note(st, FORECAST_EXACT | FORECAST_HISTORY |
+	    FORECAST_MOVED, "moved"));
 	store_close(st);
 }
 
@@ -1994,6 +2148,7 @@ main(void)
 	RUN(test_month_new_account);
 	RUN(test_month_stopped_service);
 	RUN(test_month_started_service);
+	RUN(test_month_moved_service);
 	RUN(test_build_empty);
 	RUN(test_month_invoiced_but_partial);
 	RUN(test_month_low_not_under_spent);
