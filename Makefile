@@ -152,7 +152,7 @@ $(BUILD)/tests/test_fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c \
 # month shapes, never used to set the model or its range, each month cut
 # at days 7, 14 and 21, its deliveries, the public samples, and an
 # ablation. calibrate writes the range's table from the training corpus.
-BACKTEST_SEEDS  ?= 8
+BACKTEST_SEEDS  ?= 24
 CALIBRATE_SEEDS ?= 24
 SAMPLES ?= ../shared/samples
 backtest: $(BUILD)/pilvi-backtest $(BUILD)/pilvi-corpus

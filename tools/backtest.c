@@ -47,6 +47,7 @@
 
 #define PROG "pilvi-backtest"
 #define MAX_FAMILIES 64
+#define MAX_CUTS 32	/* cut days of one run */
 
 struct payer_family {
 	char payer[16];
@@ -408,7 +409,7 @@ deliveries(const char *dir, struct store *full, unsigned parts,
 
 struct score {
 	int n, in, nvis, nfloor;
-	double ours, rr, naive, bias, vis, floor;
+	double ours, rr, naive, bias, vis, vis2, floor;
 };
 
 static void
@@ -417,6 +418,7 @@ score_add(struct score *s, const struct result *r)
 	if (!r->later_change) {
 		s->nvis++;
 		s->vis += fabs(r->t.err_ours);
+		s->vis2 += r->t.err_ours * r->t.err_ours;
 	}
 	if (r->has_floor) {
 		s->nfloor++;
@@ -485,10 +487,26 @@ print_trials(const struct results *rs, const char *family)
 	}
 }
 
+/* The standard error of the mean absolute error of the months whose
+ * change is visible: how far another corpus of as many months could
+ * put it. */
+static double
+score_vis_se(const struct score *s)
+{
+	double m, var;
+
+	if (s->nvis < 2)
+		return 0;
+	m = s->vis / s->nvis;
+	var = (s->vis2 - s->nvis * m * m) / (s->nvis - 1);
+	return var > 0 ? sqrt(var / s->nvis) : 0;
+}
+
 static void
 print_table(const struct results *rs, const int *cuts, int ncuts)
 {
 	const char *fam[MAX_FAMILIES];
+	struct score visible[MAX_CUTS];
 	size_t nf, i, f;
 	int c, d;
 
@@ -538,6 +556,7 @@ print_table(const struct results *rs, const int *cuts, int ncuts)
 		}
 		score_print("corpus, all", cuts[c], &all);
 		score_print("months, change visible", cuts[c], &vis);
+		visible[c] = vis;
 		score_print("months, change may follow", cuts[c], &later);
 		score_print("deliveries", cuts[c], &del);
 		score_print("real samples", cuts[c], &real);
@@ -548,6 +567,13 @@ print_table(const struct results *rs, const int *cuts, int ncuts)
 	    "share of actual months inside the 80 %%\n range; VIS, change "
 	    "visible: every step, burst, new account or plan bought\n of the "
 	    "month came before the cut)\n");
+	printf("standard error of OURS VIS, months (the spread of their errors "
+	    "/ the square\n root of their number):");
+	for (c = 0; c < ncuts; c++)
+		if (visible[c].nvis > 0)
+			printf("%s %.2f at day %d", c ? "," : "",
+			    score_vis_se(&visible[c]), cuts[c]);
+	printf("\n");
 }
 
 /* ---- ablation --------------------------------------------------------- */
@@ -751,7 +777,7 @@ usage(void)
 int
 main(int argc, char **argv)
 {
-	static int cuts[32] = { 7, 14, 21 };
+	static int cuts[MAX_CUTS] = { 7, 14, 21 };
 	int ncuts = 3, a, do_ablation = 0, do_deliveries = 1, ncorp = 0, i;
 	unsigned parts = forecast_default_parts;
 	const char *calib = NULL, *samples = NULL, *trials = NULL;
@@ -780,7 +806,7 @@ main(int argc, char **argv)
 		} else if (strcmp(argv[a], "--cut-days") == 0 && a + 1 < argc) {
 			char *p = argv[++a], *end;
 
-			for (ncuts = 0; *p && ncuts < 32; ncuts++) {
+			for (ncuts = 0; *p && ncuts < MAX_CUTS; ncuts++) {
 				long v = strtol(p, &end, 10);
 
 				if (end == p || v < 2 || v > 31)
