@@ -1073,23 +1073,28 @@ test_month_annual_subscription_one_time(void)
  * usage the data status shows ties out with the parts. Three silent
  * days are more than lines come late.
  */
-static void
-test_month_late_service_sets_day_back(void)
+/* October: EC2 on days 1..7, S3 on days 1..s3_last. */
+static struct store *
+store_late_s3(int s3_last)
 {
 	const char *path = tpath("late.csv");
 	struct cur w;
-	struct store *st;
-	struct estimate *e;
-	const struct estimate_payer *p;
 
 	cur_begin(&w, path, PAYER, 2026, 10, "");
 	cur_hours(&w, "AmazonEC2", EC2_UT, 1, 7, 0, units("1"), 0, 0);
-	cur_hours(&w, "AmazonS3", "EU-TimedStorage-ByteHrs", 1, 6, 0,
+	cur_hours(&w, "AmazonS3", "EU-TimedStorage-ByteHrs", 1, s3_last, 0,
 	    units("0.25"), 0, 0);
 	cur_end(&w);
-	st = store_of(path, NULL);
-	e = build(st, NULL, NULL, NULL);
-	p = payer_in(e, PAYER, "2026-10");
+	return store_of(path, NULL);
+}
+
+static void
+test_month_late_service_sets_day_back(void)
+{
+	struct store *st = store_late_s3(6);
+	struct estimate *e = build(st, NULL, NULL, NULL);
+	const struct estimate_payer *p = payer_in(e, PAYER, "2026-10");
+
 	CHECK(p != NULL);
 	if (p != NULL) {
 		CHECK_INT(p->days_observed, 6);
@@ -1108,12 +1113,7 @@ test_month_late_service_sets_day_back(void)
 
 	/* S3 to the 4th: silent on three complete days, more than lines
 	 * come late (LAG_MAX, two): the 7th stays complete */
-	cur_begin(&w, path, PAYER, 2026, 10, "");
-	cur_hours(&w, "AmazonEC2", EC2_UT, 1, 7, 0, units("1"), 0, 0);
-	cur_hours(&w, "AmazonS3", "EU-TimedStorage-ByteHrs", 1, 4, 0,
-	    units("0.25"), 0, 0);
-	cur_end(&w);
-	st = store_of(path, NULL);
+	st = store_late_s3(4);
 	e = build(st, NULL, NULL, NULL);
 	p = payer_in(e, PAYER, "2026-10");
 	CHECK(p != NULL);
