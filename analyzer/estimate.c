@@ -683,9 +683,9 @@ posted_on(const struct month_lines *l, const char *code, int64_t d)
  * Set back the last complete day while it is still arriving: AWS
  * delivers some services' lines a day or two late. The services that
  * posted on each of the LAG_DAYS days before the last LAG_MAX, the most
- * at most twice the least, are the regular ones; the last complete day is the latest (at most LAG_MAX
- * back) up to which every one of them has posted at least LAG_PART of
- * its usual day. Late services that made more than LAG_SHARE of those
+ * at most twice the least, are the regular ones; the last complete day
+ * is the latest (at most LAG_MAX back) up to which every one of them
+ * has posted at least LAG_PART of its usual day. Late services that made more than LAG_SHARE of those
  * days' usage are not late but switched off, and when the other
  * services moved on the first day set back by more than LAG_OTHERS or
  * three times their spread over the week before, the level changed:
@@ -1337,7 +1337,8 @@ moved_from(const double *per_day, int64_t start, int64_t last)
 	int64_t t, d;
 
 	for (t = last - MOVE_UP_DAYS + 1; t - LAG_DAYS >= start; t--) {
-		int64_t from = t - STOP_REGULAR < start ? start : t - STOP_REGULAR;
+		int64_t from = t - STOP_REGULAR < start ? start :
+		    t - STOP_REGULAR;
 		double lo = 0, hi = 0, before = 0, alo = 0, ahi = 0;
 
 		if (!posted_each_day(per_day, from, t))
@@ -1840,9 +1841,9 @@ estimate_build(struct store *st, const struct estimate_options *o,
 	int rc = -1;
 
 	e->method = "run-rate of the complete days, after earlier months, "
-	    "level changes, services stopped, started or moved, weekly pattern, "
-	    "unusual days and trend are taken "
-	    "into account; fees by cadence; 80 % range from measured errors";
+	    "level changes, services stopped, started or moved, weekly "
+	    "pattern, unusual days and trend are taken into account; fees by "
+	    "cadence; 80 % range from measured errors";
 	if (store_prepare_reading(st, err) != 0 ||
 	    read_months(db, o->payer, &mi, &nmi, err) != 0)
 		goto out;

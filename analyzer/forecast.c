@@ -290,9 +290,10 @@ month_break(const double *z, int n, int b)
  * SHIFT_FIT times better than one line through both, the jump at s
  * moves the level by more than SHIFT_MIN of the larger one and by more
  * than SHIFT_SIGMA standard errors, and every day after it is nearer
- * the new level than the old line's extension; of the candidates, the clearest (largest jump
- * in standard errors) wins, so the latest of several steps is found. A
- * ramp is no step: its days after any split stay near the line.
+ * the new level than the old line's extension; of the candidates, the
+ * clearest (largest jump in standard errors) wins, so the latest of
+ * several steps is found. A ramp is no step: its days after any split
+ * stay near the line.
  * Unless the weekday profile is known (profiled), each side must hold a
  * weekday and a weekend day, so that a weekend does not pass for a
  * switch-off. Splits after last_s are not looked at. Returns 0 when
