@@ -689,17 +689,22 @@ posted_on(const struct month_lines *l, const char *code, int64_t d)
  * days' usage are not late but switched off, and when the other
  * services moved on the first day set back by more than LAG_OTHERS or
  * three times their spread over the week before, the level changed:
- * then the days stay. Returns the day.
+ * then the days stay. Returns the day; *late_day gets the usual day of
+ * the services taken as late (0 when none), *late_names their codes
+ * (borrowed, at most `max`).
  */
 static int64_t
-settle_last_day(const struct month_lines *l, int64_t last, int64_t start)
+settle_last_day(const struct month_lines *l, int64_t last, int64_t start,
+    double *late_day, const char **late_names, size_t max, size_t *nnames)
 {
 	int64_t ref = last - LAG_MAX, d, ok = last, k;
 	money_t all = 0, late_ref = 0;
 	char *late[64];
 	size_t i, nlate = 0;
-	double others, others_day;
+	double others, others_day, usual_sum = 0;
 
+	*late_day = 0;
+	*nnames = 0;
 	if (ref - LAG_DAYS + 1 < start)
 		return last;
 	for (k = ref - LAG_DAYS + 1; k <= ref; k++)
@@ -737,6 +742,7 @@ settle_last_day(const struct month_lines *l, int64_t last, int64_t start)
 		if (d <= last) {
 			late[nlate++] = (char *)code;
 			late_ref += v;
+			usual_sum += usual;
 			if (d - 1 < ok)
 				ok = d - 1;
 		}
@@ -769,7 +775,34 @@ settle_last_day(const struct month_lines *l, int64_t last, int64_t start)
 		if (fabs(others_day - others) > tol)
 			return last;
 	}
+	*late_day = to_double((money_t)llround(usual_sum));
+	for (i = 0; i < nlate && *nnames < max; i++)
+		late_names[(*nnames)++] = late[i];
 	return ok;
+}
+
+/*
+ * Services taken as late (settle_last_day) are projected on as they
+ * were; had they stopped instead, the month is `projected` less: the
+ * low end of the range takes that, and a note says so.
+ */
+static void
+late_note(struct estimate_payer *p, const struct month_lines *l,
+    int64_t from, const char *const *names, size_t n, double projected)
+{
+	char day[11], amount[48], list[160] = "";
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		snprintf(list + strlen(list), sizeof(list) - strlen(list),
+		    "%s%s", i ? ", " : "", names[i]);
+	p->late_projected = to_money(projected);
+	day_text(l->first + from, day);
+	money_format_grouped(amount, sizeof(amount), p->late_projected, 2);
+	note(p, "%s posted less than a fifth of the usual day from %s on: "
+	    "taken as lines still to come (AWS delivers some a day or two "
+	    "late); had %s stopped, the month is %s less (the range's low "
+	    "end)", list, day, n > 1 ? "they" : "it", amount);
 }
 
 /* ---- the estimate of one month -------------------------------------- */
@@ -1051,8 +1084,11 @@ measured_range(struct estimate_payer *p, money_t projected, money_t spent,
 		p->typical_error = 100 * proj / to_double(p->amount > 0 ?
 		    p->amount : 1);
 	}
-	/* a fee expected from last month may not come */
+	/* a fee expected from last month may not come; services taken as
+	 * late may have stopped (then the month is that much less) */
 	p->low -= p->fees_expected;
+	if (p->late_projected > 0 && p->amount - p->late_projected < p->low)
+		p->low = p->amount - p->late_projected;
 	if (p->low < spent)
 		p->low = spent;
 	if (p->high < p->amount)
@@ -1531,6 +1567,9 @@ estimate_month(sqlite3 *db, const struct month_info *mi, size_t i,
 	struct history h;
 	struct forecast_input in;
 	int64_t last_complete, start, cut_day = cut ? day_number(cut) : -1;
+	double late_day = 0;
+	const char *late_names[3];
+	size_t nlate_names = 0;
 	int64_t first_data = -1, last_data = -1;
 	money_t usage_all = 0, fees_daily_all = 0, spent, projected, fees;
 	double *series = NULL, *each = NULL, fee_rate = 0;
@@ -1587,7 +1626,9 @@ estimate_month(sqlite3 *db, const struct month_info *mi, size_t i,
 		start = first_data <= last_complete ? first_data :
 		    last_complete + 1;
 	if (!p->final && !m->monthly)
-		last_complete = settle_last_day(&l, last_complete, start);
+		last_complete = settle_last_day(&l, last_complete, start,
+		    &late_day, late_names, sizeof(late_names) /
+		    sizeof(late_names[0]), &nlate_names);
 	if (p->final || last_complete >= p->horizon - 1)
 		last_complete = p->horizon - 1;
 	p->start_day = (int)start + 1;
@@ -1630,6 +1671,9 @@ estimate_month(sqlite3 *db, const struct month_info *mi, size_t i,
 	/* the usage model on this month's complete days, after the
 	 * earlier months' */
 	ahead = p->final ? 0 : p->horizon - 1 - (int)last_complete;
+	if (late_day > 0 && ahead > 0)
+		late_note(p, &l, last_complete + 1, late_names, nlate_names,
+		    late_day * ahead);
 	series = xmalloc((size_t)(h.n + n + 1) * sizeof(*series));
 	each = xcalloc((size_t)ahead + 1, sizeof(*each));
 	if (h.n > 0)

@@ -82,6 +82,9 @@ struct estimate_payer {
 	money_t fees_daily_projected;	/* ... at the last day's rate */
 	money_t fees_expected;		/* month-long, posted last month, not
 					 * yet this one */
+	money_t late_projected;		/* what the services taken as late
+					 * add to the days left: had they
+					 * stopped, the month is this less */
 	money_t one_time;		/* upfront fees, annual subscriptions:
 					 * not expected next month */
 	money_t credits, refunds;	/* apart, not in amount */

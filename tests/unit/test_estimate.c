@@ -1070,8 +1070,10 @@ test_month_annual_subscription_one_time(void)
  * S3 posts every day but the last (AWS delivers it late): days 1..7 of
  * EC2, days 1..6 of S3. The 7th is not complete: six days are used,
  * and the 7th's EC2 usage (24.00) is projected anew, not added; the
- * usage the data status shows ties out with the parts. Three silent
- * days are more than lines come late.
+ * usage the data status shows ties out with the parts. Had S3 stopped,
+ * the month is its 6.00 a day less over the 25 days left: the range's
+ * low end and a note say so. Three silent days are more than lines
+ * come late.
  */
 /* October: EC2 on days 1..7, S3 on days 1..s3_last. */
 static struct store *
@@ -1107,6 +1109,12 @@ test_month_late_service_sets_day_back(void)
 		CHECK(has_note(p, "24.00 on 1 partial day", NULL));
 		/* 25 days left at 30.00 */
 		CHECK(near(dbl(p->usage_projected), 750, 1e-9));
+		/* had S3 stopped, 25 x 6.00 less: the low end takes it */
+		CHECK_INT(p->late_projected, units("150"));
+		CHECK(has_note(p, "AmazonS3 posted less than a fifth of the "
+		    "usual day from 2026-10-07 on", "had it stopped, the month "
+		    "is 150.00 less"));
+		CHECK(p->low <= p->amount - units("150"));
 	}
 	estimate_free(e);
 	store_close(st);
@@ -1117,8 +1125,11 @@ test_month_late_service_sets_day_back(void)
 	e = build(st, NULL, NULL, NULL);
 	p = payer_in(e, PAYER, "2026-10");
 	CHECK(p != NULL);
-	if (p != NULL)
+	if (p != NULL) {
 		CHECK_INT(p->days_observed, 7);
+		CHECK_INT(p->late_projected, 0);
+		CHECK(!has_note(p, "posted less than a fifth", NULL));
+	}
 	estimate_free(e);
 	store_close(st);
 }
@@ -1241,7 +1252,8 @@ test_month_stopped_service(void)
 	    units("2"), 0, 0);
 	cur_end(&w);
 	st = store_of(oct, NULL);
-	CHECK(!october_note(st, FORECAST_EXACT | FORECAST_STOPPED, "stopped"));
+	CHECK(!october_note(st, FORECAST_EXACT | FORECAST_STOPPED,
+	    "stopped after"));
 	store_close(st);
 
 	/* RDS on days 1..8 but not on the 4th: it came and went */
@@ -1253,7 +1265,8 @@ test_month_stopped_service(void)
 	    units("2"), 0, 0);
 	cur_end(&w);
 	st = store_of(oct, NULL);
-	CHECK(!october_note(st, FORECAST_EXACT | FORECAST_STOPPED, "stopped"));
+	CHECK(!october_note(st, FORECAST_EXACT | FORECAST_STOPPED,
+	    "stopped after"));
 	store_close(st);
 }
 
