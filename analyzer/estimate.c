@@ -685,17 +685,18 @@ posted_on(const struct month_lines *l, const char *code, int64_t d)
  * posted on each of the LAG_DAYS days before the last LAG_MAX, the most
  * at most twice the least, are the regular ones; the last complete day
  * is the latest (at most LAG_MAX back) up to which every one of them
- * has posted at least LAG_PART of its usual day. Late services that made more than LAG_SHARE of those
- * days' usage are not late but switched off, and when the other
- * services moved on the first day set back by more than LAG_OTHERS or
- * three times their spread over the week before, the level changed:
- * then the days stay. Returns the day; *late_day gets the usual day of
- * the services taken as late (0 when none), *late_names their codes
- * (borrowed, at most `max`).
+ * has posted at least LAG_PART of its usual day. Late services that
+ * made more than LAG_SHARE of those days' usage are not late but
+ * switched off, and when the other services moved on the first day set
+ * back by more than LAG_OTHERS or three times their spread over the
+ * week before, the level changed: then the days stay. Returns the day;
+ * *late_day gets the usual day of the services taken as late (0 when
+ * none), *nlate_out how many they are and late_names their codes
+ * (borrowed, the first `max`).
  */
 static int64_t
 settle_last_day(const struct month_lines *l, int64_t last, int64_t start,
-    double *late_day, const char **late_names, size_t max, size_t *nnames)
+    double *late_day, const char **late_names, size_t max, size_t *nlate_out)
 {
 	int64_t ref = last - LAG_MAX, d, ok = last, k;
 	money_t all = 0, late_ref = 0;
@@ -704,7 +705,7 @@ settle_last_day(const struct month_lines *l, int64_t last, int64_t start,
 	double others, others_day, usual_sum = 0;
 
 	*late_day = 0;
-	*nnames = 0;
+	*nlate_out = 0;
 	if (ref - LAG_DAYS + 1 < start)
 		return last;
 	for (k = ref - LAG_DAYS + 1; k <= ref; k++)
@@ -776,8 +777,9 @@ settle_last_day(const struct month_lines *l, int64_t last, int64_t start,
 			return last;
 	}
 	*late_day = to_double((money_t)llround(usual_sum));
-	for (i = 0; i < nlate && *nnames < max; i++)
-		late_names[(*nnames)++] = late[i];
+	*nlate_out = nlate;
+	for (i = 0; i < nlate && i < max; i++)
+		late_names[i] = late[i];
 	return ok;
 }
 
@@ -788,14 +790,18 @@ settle_last_day(const struct month_lines *l, int64_t last, int64_t start,
  */
 static void
 late_note(struct estimate_payer *p, const struct month_lines *l,
-    int64_t from, const char *const *names, size_t n, double projected)
+    int64_t from, const char *const *names, size_t shown, size_t n,
+    double projected)
 {
-	char day[11], amount[48], list[160] = "";
+	char day[11], amount[48], list[200] = "";
 	size_t i;
 
-	for (i = 0; i < n; i++)
+	for (i = 0; i < shown && i < n; i++)
 		snprintf(list + strlen(list), sizeof(list) - strlen(list),
 		    "%s%s", i ? ", " : "", names[i]);
+	if (n > shown)
+		snprintf(list + strlen(list), sizeof(list) - strlen(list),
+		    " and %zu more", n - shown);
 	p->late_projected = to_money(projected);
 	day_text(l->first + from, day);
 	money_format_grouped(amount, sizeof(amount), p->late_projected, 2);
@@ -1672,7 +1678,8 @@ estimate_month(sqlite3 *db, const struct month_info *mi, size_t i,
 	 * earlier months' */
 	ahead = p->final ? 0 : p->horizon - 1 - (int)last_complete;
 	if (late_day > 0 && ahead > 0)
-		late_note(p, &l, last_complete + 1, late_names, nlate_names,
+		late_note(p, &l, last_complete + 1, late_names,
+		    sizeof(late_names) / sizeof(late_names[0]), nlate_names,
 		    late_day * ahead);
 	series = xmalloc((size_t)(h.n + n + 1) * sizeof(*series));
 	each = xcalloc((size_t)ahead + 1, sizeof(*each));
