@@ -1119,6 +1119,35 @@ test_month_late_service_sets_day_back(void)
 	estimate_free(e);
 	store_close(st);
 
+	/* four services late: the note names three and counts the rest,
+	 * and the month is their 4 x 6.00 a day less over 25 days */
+	{
+		static const char *const codes[] = { "AmazonS3", "AWSLambda",
+		    "AmazonDynamoDB", "AWSQueueService" };
+		const char *path = tpath("late4.csv");
+		struct cur w;
+		size_t k;
+
+		cur_begin(&w, path, PAYER, 2026, 10, "");
+		cur_hours(&w, "AmazonEC2", EC2_UT, 1, 7, 0, units("1"), 0, 0);
+		for (k = 0; k < 4; k++)
+			cur_hours(&w, codes[k], "EU-Requests", 1, 6, 0,
+			    units("0.25"), 0, 0);
+		cur_end(&w);
+		st = store_of(path, NULL);
+		e = build(st, NULL, NULL, NULL);
+		p = payer_in(e, PAYER, "2026-10");
+		CHECK(p != NULL);
+		if (p != NULL) {
+			CHECK_INT(p->late_projected, units("600"));
+			CHECK(has_note(p, "AWSLambda, AWSQueueService, "
+			    "AmazonDynamoDB and 1 more posted less", "had they "
+			    "stopped, the month is 600.00 less"));
+		}
+		estimate_free(e);
+		store_close(st);
+	}
+
 	/* S3 to the 4th: silent on three complete days, more than lines
 	 * come late (LAG_MAX, two): the 7th stays complete */
 	st = store_late_s3(4);
