@@ -7,13 +7,11 @@
 # stopped, 18 x 6 = 108.00 less: the range's low end is 822.00.
 . "$LIB"
 {
-	echo "bill/PayerAccountId,bill/InvoiceId,bill/BillingPeriodStartDate,lineItem/UsageAccountId,lineItem/LineItemType,lineItem/UsageStartDate,lineItem/UsageEndDate,lineItem/ProductCode,lineItem/UsageType,lineItem/UnblendedCost,lineItem/CurrencyCode"
+	oct_daily_header
 	d=1
 	while [ $d -le 14 ]; do
-		day=$(printf '2026-10-%02dT00:00:00Z' $d)
-		next=$(printf '2026-10-%02dT00:00:00Z' $((d + 1)))
-		echo "111122223333,,2026-10-01T00:00:00Z,111122223333,Usage,$day,$next,AmazonEC2,EU-BoxUsage:m5.large,24.00,USD"
-		[ $d -le 13 ] && echo "111122223333,,2026-10-01T00:00:00Z,111122223333,Usage,$day,$next,AmazonS3,EU-TimedStorage-ByteHrs,6.00,USD"
+		oct_daily $d AmazonEC2 EU-BoxUsage:m5.large 24.00
+		[ $d -le 13 ] && oct_daily $d AmazonS3 EU-TimedStorage-ByteHrs 6.00
 		d=$((d + 1))
 	done
 } > oct.csv

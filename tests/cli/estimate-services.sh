@@ -7,14 +7,12 @@
 # 276.00.
 . "$LIB"
 {
-	echo "bill/PayerAccountId,bill/InvoiceId,bill/BillingPeriodStartDate,lineItem/UsageAccountId,lineItem/LineItemType,lineItem/UsageStartDate,lineItem/UsageEndDate,lineItem/ProductCode,lineItem/UsageType,lineItem/UnblendedCost,lineItem/CurrencyCode"
+	oct_daily_header
 	d=1
 	while [ $d -le 14 ]; do
-		day=$(printf '2026-10-%02dT00:00:00Z' $d)
-		next=$(printf '2026-10-%02dT00:00:00Z' $((d + 1)))
-		echo "111122223333,,2026-10-01T00:00:00Z,111122223333,Usage,$day,$next,AmazonEC2,EU-BoxUsage:m5.large,24.00,USD"
-		[ $d -le 8 ] && echo "111122223333,,2026-10-01T00:00:00Z,111122223333,Usage,$day,$next,AmazonRDS,EU-InstanceUsage:db.r5.large,48.00,USD"
-		[ $d -ge 9 ] && echo "111122223333,,2026-10-01T00:00:00Z,111122223333,Usage,$day,$next,AWSLambda,EU-Lambda-GB-Second,12.00,USD"
+		oct_daily $d AmazonEC2 EU-BoxUsage:m5.large 24.00
+		[ $d -le 8 ] && oct_daily $d AmazonRDS EU-InstanceUsage:db.r5.large 48.00
+		[ $d -ge 9 ] && oct_daily $d AWSLambda EU-Lambda-GB-Second 12.00
 		d=$((d + 1))
 	done
 } > oct.csv

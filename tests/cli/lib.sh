@@ -32,3 +32,14 @@ run() {
 dump() {
 	sqlite3 "$1" .dump
 }
+
+# A CUR of daily usage lines of payer (and account) 111122223333 in
+# October 2026: oct_daily_header, then oct_daily DAY PRODUCT USAGE_TYPE
+# COST for each line.
+oct_daily_header() {
+	echo "bill/PayerAccountId,bill/InvoiceId,bill/BillingPeriodStartDate,lineItem/UsageAccountId,lineItem/LineItemType,lineItem/UsageStartDate,lineItem/UsageEndDate,lineItem/ProductCode,lineItem/UsageType,lineItem/UnblendedCost,lineItem/CurrencyCode"
+}
+oct_daily() {
+	printf '111122223333,,2026-10-01T00:00:00Z,111122223333,Usage,2026-10-%02dT00:00:00Z,2026-10-%02dT00:00:00Z,%s,%s,%s,USD\n' \
+	    "$1" $(($1 + 1)) "$2" "$3" "$4"
+}
