@@ -234,6 +234,22 @@ has_note(const struct estimate_payer *p, const char *a, const char *b)
 	return 0;
 }
 
+/* Without any part (the run-rate), PAYER's October projects
+ * `projected` and has no note holding `absent`. */
+static void
+october_run_rate(struct store *st, double projected, const char *absent)
+{
+	struct estimate *e = build_parts(st, FORECAST_EXACT);
+	const struct estimate_payer *p = payer_in(e, PAYER, "2026-10");
+
+	CHECK(p != NULL);
+	if (p != NULL) {
+		CHECK(near(dbl(p->usage_projected), projected, 1e-9));
+		CHECK(!has_note(p, absent, NULL));
+	}
+	estimate_free(e);
+}
+
 /* Whether PAYER's October, with these parts, has a note holding text;
  * no such payer is a failed check. */
 static int
@@ -1254,14 +1270,7 @@ test_month_stopped_service(void)
 		    "after 2026-10-08", "not projected"));
 	}
 	estimate_free(e);
-	e = build_parts(st, FORECAST_EXACT);
-	p = payer_in(e, PAYER, "2026-10");
-	if (p != NULL) {
-		CHECK(near(dbl(p->usage_projected), 17.0 * (8 * 72 + 6 * 24) /
-		    14, 1e-9));
-		CHECK(!has_note(p, "stopped", NULL));
-	}
-	estimate_free(e);
+	october_run_rate(st, 17.0 * (8 * 72 + 6 * 24) / 14, "stopped");
 	e = build_parts(st, 0);
 	p = payer_in(e, PAYER, "2026-10");
 	if (p != NULL) {
@@ -1338,13 +1347,7 @@ test_month_started_service(void)
 		    1e-9));
 	}
 	estimate_free(e);
-	e = build_parts(st, FORECAST_EXACT);
-	p = payer_in(e, PAYER, "2026-10");
-	if (p != NULL) {
-		CHECK(near(dbl(p->usage_projected), 17 * 30, 1e-9));
-		CHECK(!has_note(p, "started", NULL));
-	}
-	estimate_free(e);
+	october_run_rate(st, 17 * 30, "started");
 	store_close(st);
 
 	/* Lambda 0.50 an hour, then 1.50 from the 11th: uneven */
@@ -1423,14 +1426,7 @@ test_month_moved_service(void)
 		    1e-9));
 	}
 	estimate_free(e);
-	e = build_parts(st, FORECAST_EXACT);
-	p = payer_in(e, PAYER, "2026-10");
-	if (p != NULL) {
-		CHECK(near(dbl(p->usage_projected), 17.0 * (9 * 36 + 5 * 72) /
-		    14, 1e-9));
-		CHECK(!has_note(p, "moved", NULL));
-	}
-	estimate_free(e);
+	october_run_rate(st, 17.0 * (9 * 36 + 5 * 72) / 14, "moved");
 	store_close(st);
 
 	/* 4.00 an hour from 16:00 on the 10th: the 10th (40.00) is part
