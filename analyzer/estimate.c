@@ -807,8 +807,9 @@ late_note(struct estimate_payer *p, const struct month_lines *l,
 	money_format_grouped(amount, sizeof(amount), p->late_projected, 2);
 	note(p, "%s posted less than a fifth of the usual day from %s on: "
 	    "taken as lines still to come (AWS delivers some a day or two "
-	    "late); had %s stopped, the month is %s less (the range's low "
-	    "end)", list, day, n > 1 ? "they" : "it", amount);
+	    "late); had %s stopped, the month is %s less, and the range "
+	    "reaches down to that", list, day, n > 1 ? "they" : "it",
+	    amount);
 }
 
 /* ---- the estimate of one month -------------------------------------- */
