@@ -1351,23 +1351,39 @@ cmp_service_day(const void *pa, const void *pb)
 	return c != 0 ? c : (a->day > b->day) - (a->day < b->day);
 }
 
+/* Whether per_day[from..to) all posted (to > from); *lo, *hi and *mean
+ * get the least, the most and the mean day. */
+static int
+posted_days(const double *per_day, int64_t from, int64_t to, double *lo,
+    double *hi, double *mean)
+{
+	double sum = 0;
+	int64_t d;
+
+	*lo = *hi = *mean = 0;
+	for (d = from; d < to; d++) {
+		if (per_day[d] <= 0)
+			return 0;
+		if (*lo == 0 || per_day[d] < *lo)
+			*lo = per_day[d];
+		if (per_day[d] > *hi)
+			*hi = per_day[d];
+		sum += per_day[d];
+	}
+	if (to > from)
+		*mean = sum / (double)(to - from);
+	return 1;
+}
+
 /* Whether per_day[from..to) all posted, about the same each day (the
  * most at most twice the least). */
 static int
 posted_each_day(const double *per_day, int64_t from, int64_t to)
 {
-	double lo = 0, hi = 0;
-	int64_t d;
+	double lo, hi, mean;
 
-	for (d = from; d < to; d++) {
-		if (per_day[d] <= 0)
-			return 0;
-		if (lo == 0 || per_day[d] < lo)
-			lo = per_day[d];
-		if (per_day[d] > hi)
-			hi = per_day[d];
-	}
-	return hi <= 2 * lo;
+	return posted_days(per_day, from, to, &lo, &hi, &mean) &&
+	    hi <= 2 * lo;
 }
 
 /*
@@ -1377,26 +1393,16 @@ posted_each_day(const double *per_day, int64_t from, int64_t to)
 static int64_t
 moved_from(const double *per_day, int64_t start, int64_t last)
 {
-	int64_t t, d;
+	int64_t t;
 
 	for (t = last - MOVE_UP_DAYS + 1; t - LAG_DAYS >= start; t--) {
 		int64_t from = t - STOP_REGULAR < start ? start :
 		    t - STOP_REGULAR;
-		double lo = 0, hi = 0, before = 0, alo = 0, ahi = 0;
+		double lo, hi, before, alo, ahi, after;
 
-		if (!posted_each_day(per_day, from, t))
-			continue;
-		for (d = from; d < t; d++) {
-			before += per_day[d];
-			lo = lo == 0 || per_day[d] < lo ? per_day[d] : lo;
-			hi = per_day[d] > hi ? per_day[d] : hi;
-		}
-		before /= (double)(t - from);
-		for (d = t; d <= last && per_day[d] > 0; d++) {
-			alo = alo == 0 || per_day[d] < alo ? per_day[d] : alo;
-			ahi = per_day[d] > ahi ? per_day[d] : ahi;
-		}
-		if (d <= last)
+		if (!posted_days(per_day, from, t, &lo, &hi, &before) ||
+		    hi > 2 * lo ||
+		    !posted_days(per_day, t, last + 1, &alo, &ahi, &after))
 			continue;
 		if ((alo > hi && alo >= MOVE_RATIO * before) ||
 		    (last - t + 1 >= STOP_DAYS && ahi < lo &&
@@ -1520,7 +1526,7 @@ own_rate_project(struct estimate_payer *p, const struct month_lines *l,
 {
 	double rate = 0;
 	char day[11], amount[48];
-	int64_t d, from;
+	int64_t d;
 	int k;
 
 	day_text(l->first + o->day, day);
@@ -1532,17 +1538,14 @@ own_rate_project(struct estimate_payer *p, const struct month_lines *l,
 	}
 	/* a first day under half the mean of the days after it is part of
 	 * a day (it began or moved within it): the rate is theirs */
-	from = o->day;
-	if (last > from) {
-		for (d = from + 1; d <= last; d++)
-			rate += o->per_day[d];
-		if (o->per_day[from] < 0.5 * rate / (double)(last - from))
-			from++;
-		rate = 0;
-	}
-	for (d = from; d <= last; d++)
+	for (d = o->day + 1; d <= last; d++)
 		rate += o->per_day[d];
-	rate /= (double)(last - from + 1);
+	if (last > o->day && o->per_day[o->day] < 0.5 * rate /
+	    (double)(last - o->day))
+		rate /= (double)(last - o->day);
+	else
+		rate = (rate + o->per_day[o->day]) / (double)(last - o->day +
+		    1);
 	set_apart(p, l, o->code, o->account, start, last, rate * ahead);
 	p->fc.projected += rate * ahead;
 	for (k = 0; k < ahead; k++)
