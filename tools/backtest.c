@@ -566,7 +566,7 @@ print_table(const struct results *rs, const int *cuts, int ncuts)
 	    "the days left, their noise\n alone; BIAS: ours, signed; IN80: "
 	    "share of actual months inside the 80 %%\n range; VIS, change "
 	    "visible: every step, burst, new account or plan bought\n of the "
-	    "month came before the cut)\n");
+	    "month had a whole day at its level before the cut)\n");
 	printf("standard error of OURS VIS, months (the spread of their errors "
 	    "/ the square\n root of their number):");
 	for (c = 0; c < ncuts; c++)
@@ -579,7 +579,8 @@ print_table(const struct results *rs, const int *cuts, int ncuts)
 /* ---- ablation --------------------------------------------------------- */
 
 /* Mean absolute error of the month cuts of a family (NULL: all) at a
- * cut day; visible: only months whose change came before the cut. */
+ * cut day; visible: only months whose change had a whole day before
+ * the cut. */
 static double
 family_mae(const struct results *rs, const char *family, int cut,
     int visible)
