@@ -679,6 +679,41 @@ posted_on(const struct month_lines *l, const char *code, int64_t d)
 	return c != NULL && d >= 0 && d < l->days ? c->v[d] : 0;
 }
 
+/* Whether per_day[from..to) all posted (to > from); *lo, *hi and *mean
+ * get the least, the most and the mean day. */
+static int
+posted_days(const double *per_day, int64_t from, int64_t to, double *lo,
+    double *hi, double *mean)
+{
+	double sum = 0;
+	int64_t d;
+
+	*lo = *hi = *mean = 0;
+	for (d = from; d < to; d++) {
+		if (per_day[d] <= 0)
+			return 0;
+		if (*lo == 0 || per_day[d] < *lo)
+			*lo = per_day[d];
+		if (per_day[d] > *hi)
+			*hi = per_day[d];
+		sum += per_day[d];
+	}
+	if (to > from)
+		*mean = sum / (double)(to - from);
+	return 1;
+}
+
+/* Whether per_day[from..to) all posted, about the same each day (the
+ * most at most twice the least). */
+static int
+posted_each_day(const double *per_day, int64_t from, int64_t to)
+{
+	double lo, hi, mean;
+
+	return posted_days(per_day, from, to, &lo, &hi, &mean) &&
+	    hi <= 2 * lo;
+}
+
 /*
  * Set back the last complete day while it is still arriving: AWS
  * delivers some services' lines a day or two late. The services that
@@ -1349,41 +1384,6 @@ cmp_service_day(const void *pa, const void *pb)
 	if (c == 0)
 		c = strcmp(a->account, b->account);
 	return c != 0 ? c : (a->day > b->day) - (a->day < b->day);
-}
-
-/* Whether per_day[from..to) all posted (to > from); *lo, *hi and *mean
- * get the least, the most and the mean day. */
-static int
-posted_days(const double *per_day, int64_t from, int64_t to, double *lo,
-    double *hi, double *mean)
-{
-	double sum = 0;
-	int64_t d;
-
-	*lo = *hi = *mean = 0;
-	for (d = from; d < to; d++) {
-		if (per_day[d] <= 0)
-			return 0;
-		if (*lo == 0 || per_day[d] < *lo)
-			*lo = per_day[d];
-		if (per_day[d] > *hi)
-			*hi = per_day[d];
-		sum += per_day[d];
-	}
-	if (to > from)
-		*mean = sum / (double)(to - from);
-	return 1;
-}
-
-/* Whether per_day[from..to) all posted, about the same each day (the
- * most at most twice the least). */
-static int
-posted_each_day(const double *per_day, int64_t from, int64_t to)
-{
-	double lo, hi, mean;
-
-	return posted_days(per_day, from, to, &lo, &hi, &mean) &&
-	    hi <= 2 * lo;
 }
 
 /*
