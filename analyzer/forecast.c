@@ -24,7 +24,8 @@
  *     ranks (Mann-Kendall, |z| > TREND_T on at least TREND_MIN_DAYS
  *     days), the robust line's (Theil-Sen) value at the last day with
  *     its slope damped a little every day ahead, the more so the fewer
- *     days it was measured on (TREND_DAMPING);
+ *     days it was measured on (TREND_DAMPING); from TREND_Z0 to TREND_T
+ *     a share of the line, growing with |z|, and the mean the rest;
  *  6. projection: each day left is the level (never below zero, never
  *     above TREND_CAP times the level) times its weekday's factor.
  * A series whose day-to-day noise exceeds NOISY of its median day gets
@@ -60,6 +61,8 @@
 #define OUTLIER_K	5.0	/* robust deviations (1.4826 MAD) */
 #define TREND_MIN_DAYS	10
 #define TREND_T		2.5
+#define TREND_Z0	2.0	/* below this |z| no trend; between it and
+				 * TREND_T a share of one */
 #define TREND_DAMPING	0.5	/* per day ahead the trend keeps 1 - this
 				 * / the days it was measured on */
 #define TREND_CAP	2.0	/* a day never above this times the level */
@@ -409,9 +412,12 @@ damp_outliers(double *z, int n)
  * ignored), so one heavy day cannot make a trend; the slope is the
  * Theil-Sen median of the pairwise slopes and *at_end the line's value
  * at the last day (the median of the days less the slope's share).
- * Returns 1 when there is a trend.
+ * Returns the share of the trend to keep: 0 for none, 1 from TREND_T
+ * on, in between a share that grows with |z| from TREND_Z0 (a trend
+ * just under the bar is more likely real than not: a hard cut at it
+ * drops most of a weak but real trend).
  */
-static int
+static double
 robust_trend(const double *z, int n, double *slope, double *at_end)
 {
 	double *v, var, zs;
@@ -423,7 +429,7 @@ robust_trend(const double *z, int n, double *slope, double *at_end)
 			sgn += (z[j] > z[i]) - (z[j] < z[i]);
 	var = (double)n * (n - 1) * (2 * n + 5) / 18;
 	zs = (double)(sgn > 0 ? sgn - 1 : sgn < 0 ? sgn + 1 : 0) / sqrt(var);
-	if (fabs(zs) <= TREND_T)
+	if (fabs(zs) <= TREND_Z0)
 		return 0;
 	v = xmalloc((size_t)n * (size_t)(n - 1) / 2 * sizeof(*v));
 	for (i = 0; i < n; i++)
@@ -434,7 +440,8 @@ robust_trend(const double *z, int n, double *slope, double *at_end)
 		v[i] = z[i] - *slope * (i - (n - 1));
 	*at_end = median_sort(v, n);
 	free(v);
-	return 1;
+	return fabs(zs) >= TREND_T ? 1 :
+	    (fabs(zs) - TREND_Z0) / (TREND_T - TREND_Z0);
 }
 
 void
@@ -560,11 +567,12 @@ forecast_usage(const struct forecast_input *in, unsigned parts,
 
 	level = mean(z + w0, win);
 	if ((parts & FORECAST_TREND) && win >= TREND_MIN_DAYS) {
-		double b, at_end;
+		double b, at_end, keep;
 
-		if (robust_trend(z + w0, win, &b, &at_end) && at_end > 0) {
-			slope = b;
-			level = at_end;
+		keep = robust_trend(z + w0, win, &b, &at_end);
+		if (keep > 0 && at_end > 0) {
+			slope = keep * b;
+			level += keep * (at_end - level);
 			out->used |= FORECAST_TREND;
 		}
 	}

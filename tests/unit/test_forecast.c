@@ -146,6 +146,37 @@ test_trend(void)
 	CHECK(!(f.used & FORECAST_TREND));
 }
 
+/*
+ * A weak trend keeps a share of itself. Ten days rising by fits,
+ * 10 14 11 15 12 16 13 17 14 18: of the 45 pairs, 35 rise and 9 fall,
+ * S = 26, z = (26 - 1) / sqrt(10 x 9 x 25 / 18) = 2.2361, between
+ * TREND_Z0 (2.0) and TREND_T (2.5): the share kept is 0.2361 / 0.5 =
+ * 0.4721. The Theil-Sen slope is 0.5 and its line ends at 16.25; the
+ * mean is 14. So the slope is 0.4721 x 0.5 = 0.2361 and the level
+ * 14 + 0.4721 x 2.25 = 15.0623. With the 7th day 10 instead of 13
+ * (S = 21, z = 1.789) there is no trend.
+ */
+static void
+test_weak_trend_is_shrunk(void)
+{
+	double x[] = { 10, 14, 11, 15, 12, 16, 13, 17, 14, 18 };
+	struct forecast f = run(x, 10, 10, 0, 20, FORECAST_TREND, NULL);
+
+	CHECK(f.used & FORECAST_TREND);
+	CHECK(near(f.slope, 0.5 * (sqrt(5) - 2) / 0.5, 1e-9));
+	CHECK(near(f.level, 14 + 2.25 * (sqrt(5) - 2) / 0.5, 1e-9));
+	x[1] = 13;
+	x[3] = 14;
+	x[5] = 15;
+	x[6] = 10;
+	x[7] = 16;
+	x[8] = 13;
+	x[9] = 17;
+	f = run(x, 10, 10, 0, 20, FORECAST_TREND, NULL);
+	CHECK(!(f.used & FORECAST_TREND));
+	CHECK(near(f.level, 13.1, 1e-9));
+}
+
 /* A trend needs TREND_MIN_DAYS (10): six days of growth are a level. */
 static void
 test_no_trend_from_a_week(void)
@@ -424,6 +455,7 @@ main(void)
 	RUN(test_long_month_is_run_rate);
 	RUN(test_negative_level);
 	RUN(test_trend);
+	RUN(test_weak_trend_is_shrunk);
 	RUN(test_no_trend_from_a_week);
 	RUN(test_decline_never_negative);
 	RUN(test_weekly);
