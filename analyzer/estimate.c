@@ -55,6 +55,10 @@
  * lines are no stop. */
 #define STOP_REGULAR	7
 #define STOP_DAYS	(LAG_MAX + 1)
+/* ... or on LAG_MAX when the day before them shows that it ended within
+ * it (ended_within): less than usual by this many standard deviations */
+#define ENDED_SD	3.0
+#define ENDED_DAYS	5	/* ... measured on this many days at least */
 /* A service started in an account when the earlier months do not hold
  * it there and it posted on each day from its first (after the series'
  * first day), on at least START_DAYS, the most at most twice the least:
@@ -715,6 +719,42 @@ posted_each_day(const double *per_day, int64_t from, int64_t to)
 }
 
 /*
+ * Whether a service that posted about the same on each of
+ * per_day[from..end) (ENDED_DAYS at least) stopped within day end: it posted there, less than
+ * the least of the days before, and less than their mean by more than
+ * ENDED_SD standard deviations of those days (a day's own noise seldom
+ * reaches that).
+ * Its lines then end before that day's midnight; when it is silent on
+ * the LAG_MAX days that follow, they end more than LAG_MAX days before
+ * the data does, later than lines come late.
+ */
+static int
+ended_within(const double *per_day, int64_t from, int64_t end)
+{
+	double lo, hi, mean, ss = 0;
+	int64_t d;
+
+	if (end - from < ENDED_DAYS || !posted_days(per_day, from, end, &lo,
+	    &hi, &mean) || hi > 2 * lo || per_day[end] <= 0 ||
+	    per_day[end] >= lo)
+		return 0;
+	for (d = from; d < end; d++)
+		ss += (per_day[d] - mean) * (per_day[d] - mean);
+	return per_day[end] < mean - ENDED_SD * sqrt(ss / (double)(end -
+	    from - 1));
+}
+
+/* Whether per_day[from..to] are all 0. */
+static int
+silent_days(const double *per_day, int64_t from, int64_t to)
+{
+	for (; from <= to; from++)
+		if (per_day[from] != 0)
+			return 0;
+	return 1;
+}
+
+/*
  * Set back the last complete day while it is still arriving: AWS
  * delivers some services' lines a day or two late. The services that
  * posted on each of the LAG_DAYS days before the last LAG_MAX, the most
@@ -775,6 +815,18 @@ settle_last_day(const struct month_lines *l, int64_t last, int64_t start,
 		for (d = ref + 1; d <= last &&
 		    (double)posted_on(l, code, d) >= LAG_PART * usual; d++)
 			;
+		if (d == ref + 1) {
+			double days[STOP_REGULAR + LAG_MAX + 1];
+			int64_t from = ref - STOP_REGULAR < start ? start :
+			    ref - STOP_REGULAR;
+
+			for (k = from; k <= last; k++)
+				days[k - from] = (double)posted_on(l, code, k);
+			/* it stopped within ref: a stop, not late */
+			if (ended_within(days, 0, ref - from) &&
+			    silent_days(days, ref - from + 1, last - from))
+				continue;
+		}
 		if (d <= last) {
 			late[nlate++] = (char *)code;
 			late_ref += v;
@@ -1448,9 +1500,10 @@ service_changes(const struct month_lines *l, const struct history *h,
 		if (first < 0 || k < joined)
 			continue;
 		from = end - STOP_REGULAR < start ? start : end - STOP_REGULAR;
-		if ((parts & FORECAST_STOPPED) && last - end >= STOP_DAYS &&
+		if ((parts & FORECAST_STOPPED) && ((last - end >= STOP_DAYS &&
 		    end - from >= LAG_DAYS && posted_each_day(per_day, from,
-		    end)) {
+		    end)) || (last - end == LAG_MAX && ended_within(per_day,
+		    from, end)))) {
 			own_rate_add(v, n, OWN_STOPPED, by[i]->code,
 			    by[i]->account, end, per_day, l->days);
 			continue;

@@ -1236,8 +1236,9 @@ test_month_new_account(void)
  * than a late delivery). RDS stopped: the level is EC2's 24.00 a day,
  * in September too, so the 17 days left are 17 x 24 = 408.00. Without
  * the part, the run-rate of October is (8 x 72 + 6 x 24) / 14 a day;
- * with September, more still. A service that stops for fewer days, or
- * that never ran every day, is not taken as stopped.
+ * with September, more still. A service that stops for fewer days
+ * (unless its last day shows it ended within it), or that never ran
+ * every day, is not taken as stopped.
  */
 static void
 test_month_stopped_service(void)
@@ -1292,6 +1293,30 @@ test_month_stopped_service(void)
 	st = store_of(oct, NULL);
 	CHECK(!october_note(st, FORECAST_EXACT | FORECAST_STOPPED,
 	    "stopped after"));
+	store_close(st);
+
+	/* RDS to 10:00 on the 12th, then not on the two complete days
+	 * since: its lines end more than two days before the data does,
+	 * later than lines come late. It stopped; the 14th stays complete
+	 * and the 17 days left are EC2's 17 x 24 */
+	cur_begin(&w, oct, PAYER, 2026, 10, "");
+	cur_hours(&w, "AmazonEC2", EC2_UT, 1, 14, 0, units("1"), 0, 0);
+	cur_hours(&w, "AmazonRDS", "EU-InstanceUsage:db.r5", 1, 11, 10,
+	    units("2"), 0, 0);
+	cur_end(&w);
+	st = store_of(oct, NULL);
+	e = build(st, NULL, NULL, NULL);
+	p = payer_in(e, PAYER, "2026-10");
+	CHECK(p != NULL);
+	if (p != NULL) {
+		CHECK_INT(p->days_observed, 14);
+		CHECK_INT(p->late_projected, 0);
+		CHECK(near(dbl(p->usage_projected), 17 * 24, 1e-9));
+		CHECK(has_note(p, "AmazonRDS in account " PAYER " stopped "
+		    "after 2026-10-12", "not projected"));
+		CHECK(!has_note(p, "posted less than a fifth", NULL));
+	}
+	estimate_free(e);
 	store_close(st);
 
 	/* RDS on days 1..8 but not on the 4th: it came and went */
