@@ -744,6 +744,22 @@ ended_within(const double *per_day, int64_t from, int64_t end)
 	    from - 1));
 }
 
+/*
+ * Whether per_day[day] is only part of a day: under half the mean of
+ * the days after it, to last (a service began or moved within it).
+ */
+static int
+partial_first_day(const double *per_day, int64_t day, int64_t last)
+{
+	double after = 0;
+	int64_t d;
+
+	for (d = day + 1; d <= last; d++)
+		after += per_day[d];
+	return last > day && per_day[day] < 0.5 * after / (double)(last -
+	    day);
+}
+
 /* Whether per_day[from..to] are all 0. */
 static int
 silent_days(const double *per_day, int64_t from, int64_t to)
@@ -1483,7 +1499,7 @@ service_changes(const struct month_lines *l, const struct history *h,
 		by[i] = &l->ds[i];
 	qsort(by, l->nds, sizeof(*by), cmp_service_day);
 	for (i = 0; i < l->nds; i = j) {
-		int64_t first = -1, end = -1, from, d;
+		int64_t first = -1, end = -1, from, d, full;
 
 		memset(per_day, 0, (size_t)l->days * sizeof(*per_day));
 		for (j = i; j < l->nds && same_service(by[i], by[j]); j++)
@@ -1514,9 +1530,12 @@ service_changes(const struct month_lines *l, const struct history *h,
 			    by[i]->account, d, per_day, l->days);
 			continue;
 		}
+		/* a start within its first day: the days after are even */
+		full = partial_first_day(per_day, first, last) ? first + 1 :
+		    first;
 		if (!(parts & FORECAST_STARTED) || first <= start ||
-		    last - first + 1 < START_DAYS || !posted_each_day(per_day,
-		    first, last + 1))
+		    last - full + 1 < START_DAYS || !posted_each_day(per_day,
+		    full, last + 1))
 			continue;
 		for (k = 0; k < h->nds && !same_service(&h->ds[k], by[i]); k++)
 			;
@@ -1589,12 +1608,10 @@ own_rate_project(struct estimate_payer *p, const struct month_lines *l,
 		    o->code, o->account, day);
 		return;
 	}
-	/* a first day under half the mean of the days after it is part of
-	 * a day (it began or moved within it): the rate is theirs */
+	/* a first day that is part of a day: the rate is the days after */
 	for (d = o->day + 1; d <= last; d++)
 		rate += o->per_day[d];
-	if (last > o->day && o->per_day[o->day] < 0.5 * rate /
-	    (double)(last - o->day))
+	if (partial_first_day(o->per_day, o->day, last))
 		rate /= (double)(last - o->day);
 	else
 		rate = (rate + o->per_day[o->day]) / (double)(last - o->day +

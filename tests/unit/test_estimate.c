@@ -1347,6 +1347,7 @@ test_month_started_service(void)
 {
 	const char *oct = tpath("oct-lambda.csv");
 	struct cur w;
+	int h;
 	struct store *st;
 	struct estimate *e;
 	const struct estimate_payer *p;
@@ -1373,6 +1374,30 @@ test_month_started_service(void)
 	}
 	estimate_free(e);
 	october_run_rate(st, 17 * 30, "started");
+	store_close(st);
+
+	/* Lambda from 20:00 on the 7th: that day's 2.00 is under half its
+	 * 12.00 a day after, a start within the day. It started on the
+	 * 7th and runs at the days after's 12.00: 17 x 36 again */
+	cur_begin(&w, oct, PAYER, 2026, 10, "");
+	cur_hours(&w, "AmazonEC2", EC2_UT, 1, 14, 0, units("1"), 0, 0);
+	for (h = 20; h < 24; h++)
+		cur_row(&w, "Usage", at(2026, 10, 7, h), at(2026, 10, 7, h) +
+		    3600, "AWSLambda", "EU-Lambda-GB-Second", units("0.5"));
+	cur_hours(&w, "AWSLambda", "EU-Lambda-GB-Second", 8, 14, 0,
+	    units("0.5"), 0, 0);
+	cur_end(&w);
+	st = store_of(write_sep("sep.csv", 0), oct);
+	e = build_parts(st, FORECAST_EXACT | FORECAST_HISTORY |
+	    FORECAST_STARTED);
+	p = payer_in(e, PAYER, "2026-10");
+	CHECK(p != NULL);
+	if (p != NULL) {
+		CHECK(near(dbl(p->usage_projected), 17 * 36, 1e-9));
+		CHECK(has_note(p, "AWSLambda in account " PAYER " started on "
+		    "2026-10-07", "12.00 a day"));
+	}
+	estimate_free(e);
 	store_close(st);
 
 	/* Lambda 0.50 an hour, then 1.50 from the 11th: uneven */
