@@ -646,7 +646,7 @@ ablation(struct store **st, const struct payer_family **pf,
 	    "default part, and\nwith one part off; GAIN: how much the error "
 	    "rises without it; WORST: the\nfamily the part helps least (a "
 	    "negative gain: the part hurts it), over all\nmonths and over "
-	    "the months whose change came before the cut\n");
+	    "the months whose change had a whole day before the cut\n");
 	printf("%-10s %3s %6s %7s %6s  %-26s %s\n", "PART", "CUT", "WITH",
 	    "WITHOUT", "GAIN", "WORST (ALL, N)", "WORST (CHANGE VISIBLE, N)");
 	for (k = 0; k < FORECAST_NPARTS; k++) {

@@ -1400,6 +1400,17 @@ test_month_started_service(void)
 	estimate_free(e);
 	store_close(st);
 
+	/* Lambda at 0.0001 an hour: 0.0024 a day changes no figure to
+	 * the cent, and gets no note */
+	cur_begin(&w, oct, PAYER, 2026, 10, "");
+	cur_hours(&w, "AmazonEC2", EC2_UT, 1, 14, 0, units("1"), 0, 0);
+	cur_hours(&w, "AWSLambda", "EU-Lambda-GB-Second", 8, 14, 0,
+	    units("0.0001"), 0, 0);
+	cur_end(&w);
+	st = store_of(write_sep("sep.csv", 0), oct);
+	CHECK(!october_note(st, FORECAST_EXACT | FORECAST_STARTED, "started"));
+	store_close(st);
+
 	/* Lambda 0.50 an hour, then 1.50 from the 11th: uneven */
 	cur_begin(&w, oct, PAYER, 2026, 10, "");
 	cur_hours(&w, "AmazonEC2", EC2_UT, 1, 14, 0, units("1"), 0, 0);
