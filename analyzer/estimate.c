@@ -1621,8 +1621,9 @@ own_rate_project(struct estimate_payer *p, const struct month_lines *l,
 	for (k = 0; k < ahead; k++)
 		each[k] += rate;
 	money_format_grouped(amount, sizeof(amount), to_money(rate), 2);
-	/* a rate under half a cent a day changes no figure: no note */
-	if (fabs(rate) < 0.005)
+	/* a service's rate under half a cent a day changes no figure: no
+	 * note (a new account is news whatever it costs) */
+	if (o->kind != OWN_ACCOUNT && fabs(rate) < 0.005)
 		return;
 	if (o->kind == OWN_ACCOUNT)
 		note(p, "account %s is new this month: from %s it runs at its "
