@@ -1342,72 +1342,70 @@ test_month_stopped_service(void)
  * (7 x 24 + 7 x 36) / 14 = 30.00 a day. A service that posts unevenly
  * (the most more than twice the least) is left in the series.
  */
+/* October: EC2 1.00 an hour on days 1..14, Lambda at `rate` an hour on
+ * days 8..14 (and from hour7 on the 7th, unless 0); September as
+ * write_sep writes it. */
+static struct store *
+store_lambda_from(const char *oct, int hour7, const char *rate)
+{
+	struct cur w;
+	int h;
+
+	cur_begin(&w, oct, PAYER, 2026, 10, "");
+	cur_hours(&w, "AmazonEC2", EC2_UT, 1, 14, 0, units("1"), 0, 0);
+	for (h = hour7; h > 0 && h < 24; h++)
+		cur_row(&w, "Usage", at(2026, 10, 7, h), at(2026, 10, 7, h) +
+		    3600, "AWSLambda", "EU-Lambda-GB-Second", units(rate));
+	cur_hours(&w, "AWSLambda", "EU-Lambda-GB-Second", 8, 14, 0,
+	    units(rate), 0, 0);
+	cur_end(&w);
+	return store_of(write_sep("sep.csv", 0), oct);
+}
+
 static void
 test_month_started_service(void)
 {
 	const char *oct = tpath("oct-lambda.csv");
 	struct cur w;
-	int h;
 	struct store *st;
 	struct estimate *e;
 	const struct estimate_payer *p;
+	int hour7;
 
-	cur_begin(&w, oct, PAYER, 2026, 10, "");
-	cur_hours(&w, "AmazonEC2", EC2_UT, 1, 14, 0, units("1"), 0, 0);
-	cur_hours(&w, "AWSLambda", "EU-Lambda-GB-Second", 8, 14, 0,
-	    units("0.5"), 0, 0);
-	cur_end(&w);
-	st = store_of(write_sep("sep.csv", 0), oct);
-	e = build_parts(st, FORECAST_EXACT | FORECAST_HISTORY |
-	    FORECAST_STARTED);
-	p = payer_in(e, PAYER, "2026-10");
-	CHECK(p != NULL);
-	if (p != NULL) {
-		CHECK(near(dbl(p->usage_projected), 17 * 36, 1e-9));
-		CHECK(has_note(p, "AWSLambda in account " PAYER " started on "
-		    "2026-10-08", "12.00 a day"));
-		/* by service, each at its own rate (EC2 with September's
-		 * RI fee expected again) */
-		CHECK(near(service_amount(p, "AWSLambda"), 24 * 12, 1e-9));
-		CHECK(near(service_amount(p, "AmazonEC2"), 31 * 24 + 146,
-		    1e-9));
+	/* from the 8th; then from 20:00 on the 7th: that day's 2.00 is
+	 * under half its 12.00 a day after, a start within the day. It
+	 * started on the 7th and runs at the days after's 12.00: 17 x 36
+	 * again */
+	for (hour7 = 0; hour7 <= 20; hour7 += 20) {
+		st = store_lambda_from(oct, hour7, "0.5");
+		e = build_parts(st, FORECAST_EXACT | FORECAST_HISTORY |
+		    FORECAST_STARTED);
+		p = payer_in(e, PAYER, "2026-10");
+		CHECK(p != NULL);
+		if (p != NULL) {
+			CHECK(near(dbl(p->usage_projected), 17 * 36, 1e-9));
+			CHECK(has_note(p, "AWSLambda in account " PAYER
+			    " started on ", "12.00 a day"));
+			CHECK(has_note(p, hour7 ? "started on 2026-10-07" :
+			    "started on 2026-10-08", NULL));
+		}
+		if (p != NULL && hour7 == 0) {
+			/* by service, each at its own rate (EC2 with
+			 * September's RI fee expected again) */
+			CHECK(near(service_amount(p, "AWSLambda"), 24 * 12,
+			    1e-9));
+			CHECK(near(service_amount(p, "AmazonEC2"), 31 * 24 +
+			    146, 1e-9));
+		}
+		estimate_free(e);
+		if (hour7 == 0)
+			october_run_rate(st, 17 * 30, "started");
+		store_close(st);
 	}
-	estimate_free(e);
-	october_run_rate(st, 17 * 30, "started");
-	store_close(st);
-
-	/* Lambda from 20:00 on the 7th: that day's 2.00 is under half its
-	 * 12.00 a day after, a start within the day. It started on the
-	 * 7th and runs at the days after's 12.00: 17 x 36 again */
-	cur_begin(&w, oct, PAYER, 2026, 10, "");
-	cur_hours(&w, "AmazonEC2", EC2_UT, 1, 14, 0, units("1"), 0, 0);
-	for (h = 20; h < 24; h++)
-		cur_row(&w, "Usage", at(2026, 10, 7, h), at(2026, 10, 7, h) +
-		    3600, "AWSLambda", "EU-Lambda-GB-Second", units("0.5"));
-	cur_hours(&w, "AWSLambda", "EU-Lambda-GB-Second", 8, 14, 0,
-	    units("0.5"), 0, 0);
-	cur_end(&w);
-	st = store_of(write_sep("sep.csv", 0), oct);
-	e = build_parts(st, FORECAST_EXACT | FORECAST_HISTORY |
-	    FORECAST_STARTED);
-	p = payer_in(e, PAYER, "2026-10");
-	CHECK(p != NULL);
-	if (p != NULL) {
-		CHECK(near(dbl(p->usage_projected), 17 * 36, 1e-9));
-		CHECK(has_note(p, "AWSLambda in account " PAYER " started on "
-		    "2026-10-07", "12.00 a day"));
-	}
-	estimate_free(e);
-	store_close(st);
 
 	/* Lambda at 0.0001 an hour: 0.0024 a day changes no figure to
 	 * the cent, and gets no note */
-	cur_begin(&w, oct, PAYER, 2026, 10, "");
-	cur_hours(&w, "AmazonEC2", EC2_UT, 1, 14, 0, units("1"), 0, 0);
-	cur_hours(&w, "AWSLambda", "EU-Lambda-GB-Second", 8, 14, 0,
-	    units("0.0001"), 0, 0);
-	cur_end(&w);
-	st = store_of(write_sep("sep.csv", 0), oct);
+	st = store_lambda_from(oct, 0, "0.0001");
 	CHECK(!october_note(st, FORECAST_EXACT | FORECAST_STARTED, "started"));
 	store_close(st);
 
