@@ -287,6 +287,54 @@ month_break(const double *z, int n, int b)
 }
 
 /*
+ * The jump in standard errors of a split of z[0..n) at s, gap days
+ * before s in neither side, or 0 when it is no shift (see find_shift);
+ * *before and *after get the two lines' values at s.
+ */
+static double
+split_jump(const double *z, const int *wd, int n, int profiled,
+    double noise, int s, int gap, double *before, double *after)
+{
+	int b0 = s > SHIFT_BEFORE ? s - SHIFT_BEFORE : 0;
+	int nb = s - gap - b0, na = n - s, k;
+	int mix[2][2] = { { 0, 0 }, { 0, 0 } };
+	double bs, b_end, as = 0, a_end, ss, jump, se, sd;
+
+	for (k = b0; k < n; k++)
+		mix[k >= s][is_weekend(wd[k])] = 1;
+	if (!profiled && !(mix[0][0] && mix[0][1] && mix[1][0] && mix[1][1]))
+		return 0;
+	ss = line_ss(z + b0, nb, &bs, &b_end, NULL);
+	*before = b_end + bs * (1 + gap);	/* the line's day s */
+	if (na >= SHIFT_LINE_DAYS) {
+		ss += line_ss(z + s, na, &as, &a_end, NULL);
+		*after = a_end - as * (na - 1);
+	} else {
+		*after = mean(z + s, na);
+		for (k = s; k < n; k++)
+			ss += (z[k] - *after) * (z[k] - *after);
+	}
+	jump = *after - *before;
+	/* the spread around the two fits counts as noise too */
+	sd = sqrt(ss / (nb + na > 4 ? nb + na - 4 : 1));
+	se = (sd > noise ? sd : noise) * sqrt(1.0 / nb + 1.0 / na);
+	/* each day after is nearer the new line than the old one's
+	 * extension */
+	for (k = s; k < n; k++) {
+		double pa = na >= SHIFT_LINE_DAYS ? *after + as * (k - s) :
+		    *after, pb = *before + bs * (k - s);
+
+		if (fabs(z[k] - pa) >= fabs(z[k] - pb))
+			return 0;
+	}
+	if (fabs(jump) <= SHIFT_MIN * (*after > *before ? *after : *before) ||
+	    fabs(jump) <= SHIFT_SIGMA * se ||
+	    ss * SHIFT_FIT >= line_ss(z + b0, n - b0, NULL, NULL, NULL))
+		return 0;
+	return se > 0 ? fabs(jump) / se : 1e300;
+}
+
+/*
  * Where the last level of z[0..n) starts. A split at s is a candidate
  * when, against the SHIFT_BEFORE days before it, a line on each side
  * (a flat level after it while it is shorter than SHIFT_LINE_DAYS) fits
@@ -299,70 +347,34 @@ month_break(const double *z, int n, int b)
  * stay near the line.
  * Unless the weekday profile is known (profiled), each side must hold a
  * weekday and a weekend day, so that a weekend does not pass for a
- * switch-off. Splits after last_s are not looked at. Returns 0 when
- * there is none; *from and *to get the levels on either side of the
- * jump.
+ * switch-off. Splits after last_s are not looked at. A change at an
+ * hour leaves a day between the levels: a split from gap_from on (this
+ * month's days) is also tried with the day before it in neither side
+ * (the old line then reaches across it). Returns 0 when there is none;
+ * *from and *to get the levels on either side of the jump.
  */
 static int
 find_shift(const double *z, const int *wd, int n, int profiled, int last_s,
-    double *from, double *to)
+    int gap_from, double *from, double *to)
 {
-	double noise, best_t = 0, m1 = 0, m2 = 0;
-	int s, at = 0, min_after = profiled ? 2 : 3;
+	double noise, best_t = 0, m1 = 0, m2 = 0, before = 0, after = 0, t;
+	int s, at = 0, min_after = profiled ? 2 : 3, gap;
 
 	if (n < 3 + min_after)
 		return 0;
 	noise = day_noise(z, n);
-	for (s = 3; s <= n - min_after && s <= last_s; s++) {
-		int b0 = s > SHIFT_BEFORE ? s - SHIFT_BEFORE : 0;
-		int nb = s - b0, na = n - s, k, ok = 1;
-		int mix[2][2] = { { 0, 0 }, { 0, 0 } };
-		double bs, b_end, as = 0, a_end, ss, before, after, jump, se;
-		double t;
-
-		for (k = b0; k < n; k++)
-			mix[k >= s][is_weekend(wd[k])] = 1;
-		if (!profiled && !(mix[0][0] && mix[0][1] && mix[1][0] &&
-		    mix[1][1]))
-			continue;
-		ss = line_ss(z + b0, nb, &bs, &b_end, NULL);
-		before = b_end + bs;		/* the line's day s */
-		if (na >= SHIFT_LINE_DAYS) {
-			ss += line_ss(z + s, na, &as, &a_end, NULL);
-			after = a_end - as * (na - 1);
-		} else {
-			after = mean(z + s, na);
-			for (k = s; k < n; k++)
-				ss += (z[k] - after) * (z[k] - after);
+	for (gap = 0; gap <= 1; gap++)
+		for (s = gap && gap_from > 4 ? gap_from : 3 + gap;
+		    s <= n - min_after && s <= last_s; s++) {
+			t = split_jump(z, wd, n, profiled, noise, s, gap,
+			    &before, &after);
+			if (t > best_t) {
+				best_t = t;
+				at = s;
+				m1 = before;
+				m2 = after;
+			}
 		}
-		jump = after - before;
-		/* the spread around the two fits counts as noise too */
-		{
-			double sd = sqrt(ss / (nb + na > 4 ? nb + na - 4 : 1));
-
-			se = (sd > noise ? sd : noise) * sqrt(1.0 / nb +
-			    1.0 / na);
-		}
-		/* each day after is nearer the new line than the old one's
-		 * extension */
-		for (k = s; k < n && ok; k++) {
-			double pa = na >= SHIFT_LINE_DAYS ? after + as * (k -
-			    s) : after, pb = before + bs * (k - s);
-
-			ok = fabs(z[k] - pa) < fabs(z[k] - pb);
-		}
-		if (!ok || fabs(jump) <= SHIFT_MIN * (after > before ? after :
-		    before) || fabs(jump) <= SHIFT_SIGMA * se ||
-		    ss * SHIFT_FIT >= line_ss(z + b0, n - b0, NULL, NULL, NULL))
-			continue;
-		t = se > 0 ? fabs(jump) / se : 1e300;
-		if (t > best_t) {
-			best_t = t;
-			at = s;
-			m1 = before;
-			m2 = after;
-		}
-	}
 	*from = m1;
 	*to = m2;
 	return at;
@@ -533,7 +545,7 @@ forecast_usage(const struct forecast_input *in, unsigned parts,
 			int s = find_shift(z + start, wd + start, n - start,
 			    (parts & FORECAST_WEEKLY) && n >= WEEKLY_MIN_DAYS,
 			    early ? hist - off - start - 1 : n - start,
-			    &from, &to);
+			    hist - off - start, &from, &to);
 
 			if (s <= 0)
 				break;

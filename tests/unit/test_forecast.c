@@ -177,6 +177,28 @@ test_weak_trend_is_shrunk(void)
 	CHECK(near(f.level, 13.1, 1e-9));
 }
 
+/*
+ * A step at an hour: twelve days near 10, the 13th 15.5 (the change came
+ * about noon), seven near 20 (20.1 19.8 20.3 19.9 20.0 20.2 19.7, mean
+ * 20.00). The 13th belongs to neither level: the shift starts on the
+ * 14th and the 10 days left are 10 x 20.00 = 200.00. (With the 13th in
+ * the new level, as before, 194.38.)
+ */
+static void
+test_shift_skips_the_day_of_change(void)
+{
+	static const double x[] = { 10.2, 9.8, 10.1, 9.9, 10.3, 9.7, 10.0,
+	    10.2, 9.8, 10.1, 9.9, 10.0, 15.5, 20.1, 19.8, 20.3, 19.9, 20.0,
+	    20.2, 19.7 };
+	struct forecast f = run(x, 20, 20, 0, 10, forecast_default_parts,
+	    NULL);
+
+	CHECK(f.used & FORECAST_SHIFT);
+	CHECK_INT(f.shift_at, 13);
+	CHECK(near(f.level, 20, 1e-9));
+	CHECK(near(f.projected, 200, 1e-9));
+}
+
 /* A trend needs TREND_MIN_DAYS (10): six days of growth are a level. */
 static void
 test_no_trend_from_a_week(void)
@@ -456,6 +478,7 @@ main(void)
 	RUN(test_negative_level);
 	RUN(test_trend);
 	RUN(test_weak_trend_is_shrunk);
+	RUN(test_shift_skips_the_day_of_change);
 	RUN(test_no_trend_from_a_week);
 	RUN(test_decline_never_negative);
 	RUN(test_weekly);
