@@ -720,13 +720,13 @@ posted_each_day(const double *per_day, int64_t from, int64_t to)
 
 /*
  * Whether a service that posted about the same on each of
- * per_day[from..end) (ENDED_DAYS at least) stopped within day end: it posted there, less than
- * the least of the days before, and less than their mean by more than
- * ENDED_SD standard deviations of those days (a day's own noise seldom
- * reaches that).
- * Its lines then end before that day's midnight; when it is silent on
- * the LAG_MAX days that follow, they end more than LAG_MAX days before
- * the data does, later than lines come late.
+ * per_day[from..end) (ENDED_DAYS at least) stopped within day end: it
+ * posted there, less than the least of the days before, and less than
+ * their mean by more than ENDED_SD standard deviations of those days (a
+ * day's own noise seldom reaches that). Its lines then end before that
+ * day's midnight; when it is silent on the LAG_MAX days that follow,
+ * they end more than LAG_MAX days before the data does, later than
+ * lines come late.
  */
 static int
 ended_within(const double *per_day, int64_t from, int64_t end)
