@@ -72,6 +72,9 @@
  * MOVE_RATIO times their mean (or at most its inverse). */
 #define MOVE_UP_DAYS	2
 #define MOVE_RATIO	2.0
+/* A service's day is a burst when it is at least BURST_RATIO times the
+ * most of its days around (burst_day); the rest of them even */
+#define BURST_RATIO	2.0
 #define HISTORY_MONTHS	2	/* earlier months read into the series */
 
 static int
@@ -1351,7 +1354,7 @@ explain(struct estimate_payer *p, int64_t first, int hist)
  * account that joined this month, or a service that started, stopped
  * or moved to a new level in an account.
  */
-enum own_kind { OWN_ACCOUNT, OWN_STARTED, OWN_STOPPED, OWN_MOVED };
+enum own_kind { OWN_ACCOUNT, OWN_STARTED, OWN_STOPPED, OWN_MOVED, OWN_BURST };
 
 struct own_rate {
 	enum own_kind kind;
@@ -1361,6 +1364,8 @@ struct own_rate {
 				 * at its new level (moved) or its last
 				 * (stopped), an index */
 	double *per_day;	/* its usage by day of the month */
+	double excess;		/* a burst: what its day posted above the
+				 * usual, left out of the series */
 };
 
 static void
@@ -1386,6 +1391,7 @@ own_rate_add(struct own_rate **v, size_t *n, enum own_kind kind,
 	o->code = code;
 	o->account = account;
 	o->day = (int)day;
+	o->excess = 0;
 	o->per_day = xmalloc((size_t)days * sizeof(*per_day));
 	memcpy(o->per_day, per_day, (size_t)days * sizeof(*per_day));
 }
@@ -1481,6 +1487,41 @@ moved_from(const double *per_day, int64_t start, int64_t last)
 }
 
 /*
+ * The day of per_day[start..last) (not the last complete day: a rise
+ * there may be a new level) that was a burst, or -1: every other day
+ * from up to STOP_REGULAR before it to last posted, the most at most
+ * twice the least, and that day at least BURST_RATIO times their most.
+ * *excess gets what it posted above their mean. Of several, the latest.
+ */
+static int64_t
+burst_day(const double *per_day, int64_t start, int64_t last,
+    double *excess)
+{
+	int64_t d;
+
+	for (d = last - 1; d - LAG_DAYS >= start; d--) {
+		int64_t from = d - STOP_REGULAR < start ? start :
+		    d - STOP_REGULAR;
+		double lo, hi, before, alo, ahi, after, mean;
+
+		if (!posted_days(per_day, from, d, &lo, &hi, &before) ||
+		    !posted_days(per_day, d + 1, last + 1, &alo, &ahi, &after))
+			continue;
+		if (alo < lo)
+			lo = alo;
+		if (ahi > hi)
+			hi = ahi;
+		if (hi > 2 * lo || per_day[d] < BURST_RATIO * hi)
+			continue;
+		mean = (before * (double)(d - from) + after * (double)(last -
+		    d)) / (double)(last - from);
+		*excess = per_day[d] - mean;
+		return d;
+	}
+	return -1;
+}
+
+/*
  * Add to *v the services of days start..last that stopped (see
  * STOP_REGULAR; with FORECAST_STOPPED in parts) or started (see
  * START_DAYS; with FORECAST_STARTED) in an account, other than in an
@@ -1500,6 +1541,7 @@ service_changes(const struct month_lines *l, const struct history *h,
 	qsort(by, l->nds, sizeof(*by), cmp_service_day);
 	for (i = 0; i < l->nds; i = j) {
 		int64_t first = -1, end = -1, from, d, full;
+		double excess;
 
 		memset(per_day, 0, (size_t)l->days * sizeof(*per_day));
 		for (j = i; j < l->nds && same_service(by[i], by[j]); j++)
@@ -1528,6 +1570,13 @@ service_changes(const struct month_lines *l, const struct history *h,
 		    moved_from(per_day, start, last)) >= 0) {
 			own_rate_add(v, n, OWN_MOVED, by[i]->code,
 			    by[i]->account, d, per_day, l->days);
+			continue;
+		}
+		if ((parts & FORECAST_OUTLIERS) && first == start && (d =
+		    burst_day(per_day, start, last, &excess)) >= 0) {
+			own_rate_add(v, n, OWN_BURST, by[i]->code,
+			    by[i]->account, d, per_day, l->days);
+			(*v)[*n - 1].excess = excess;
 			continue;
 		}
 		/* a start within its first day: the days after are even */
@@ -1602,6 +1651,13 @@ own_rate_project(struct estimate_payer *p, const struct month_lines *l,
 	int k;
 
 	day_text(l->first + o->day, day);
+	if (o->kind == OWN_BURST) {
+		money_format_grouped(amount, sizeof(amount),
+		    to_money(o->excess), 2);
+		note(p, "%s in account %s: %s was a burst, %s above its usual "
+		    "day: not projected", o->code, o->account, day, amount);
+		return;
+	}
 	if (o->kind == OWN_STOPPED) {
 		set_apart(p, l, o->code, o->account, start, last, 0);
 		note(p, "%s in account %s stopped after %s: not projected",
@@ -1823,6 +1879,11 @@ estimate_month(sqlite3 *db, const struct month_info *mi, size_t i,
 			service_changes(&l, &h, start, last_complete, parts,
 			    &own, &nown);
 		for (k = 0; k < nown; k++) {
+			if (own[k].kind == OWN_BURST) {
+				series[h.n + own[k].day - start] -=
+				    own[k].excess;
+				continue;
+			}
 			for (d = (int)start; d <= last_complete; d++)
 				series[h.n + d - start] -= own[k].per_day[d];
 			for (e = 0; (own[k].kind == OWN_STOPPED ||

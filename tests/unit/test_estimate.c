@@ -1342,6 +1342,54 @@ test_month_stopped_service(void)
  * (7 x 24 + 7 x 36) / 14 = 30.00 a day. A service that posts unevenly
  * (the most more than twice the least) is left in the series.
  */
+/*
+ * October, days 1..14: EC2 at 1.00 + 0.10 x d an hour on day d (24 +
+ * 2.4 d a day: 588.00 in all), S3 at 0.25 an hour (6.00 a day) but on
+ * the 5th at 0.50 (12.00, twice its usual): a burst. Its 6.00 above the
+ * usual leaves the series: (588 + 14 x 6) / 14 = 48.00 a day, 17 x 48
+ * = 816.00 for the days left. Without the part, 678 / 14 a day (823.29);
+ * the total alone shows no outlier (its days spread by 2.40 each).
+ */
+static void
+test_month_burst_service(void)
+{
+	const char *oct = tpath("oct-burst.csv");
+	struct cur w;
+	struct store *st;
+	struct estimate *e;
+	const struct estimate_payer *p;
+
+	cur_begin(&w, oct, PAYER, 2026, 10, "");
+	cur_hours(&w, "AmazonEC2", EC2_UT, 1, 14, 0, units("1"),
+	    units("0.1"), 0);
+	cur_hours(&w, "AmazonS3", "EU-Requests", 1, 4, 0, units("0.25"), 0,
+	    0);
+	cur_hours(&w, "AmazonS3", "EU-Requests", 5, 5, 0, units("0.5"), 0,
+	    0);
+	cur_hours(&w, "AmazonS3", "EU-Requests", 6, 14, 0, units("0.25"), 0,
+	    0);
+	cur_end(&w);
+	st = store_of(oct, NULL);
+	e = build_parts(st, FORECAST_EXACT | FORECAST_OUTLIERS);
+	p = payer_in(e, PAYER, "2026-10");
+	CHECK(p != NULL);
+	if (p != NULL) {
+		CHECK(near(dbl(p->usage_projected), 816, 1e-9));
+		CHECK(has_note(p, "AmazonS3 in account " PAYER ": 2026-10-05 "
+		    "was a burst, 6.00 above its usual day", "not projected"));
+	}
+	estimate_free(e);
+	e = build_parts(st, FORECAST_EXACT);
+	p = payer_in(e, PAYER, "2026-10");
+	CHECK(p != NULL);
+	if (p != NULL) {
+		CHECK(near(dbl(p->usage_projected), 17.0 * 678 / 14, 1e-9));
+		CHECK(!has_note(p, "was a burst", NULL));
+	}
+	estimate_free(e);
+	store_close(st);
+}
+
 /* October: EC2 1.00 an hour on days 1..14, Lambda at `rate` an hour on
  * days 8..14 (and from hour7 on the 7th, unless 0); September as
  * write_sep writes it. */
@@ -2245,6 +2293,7 @@ main(void)
 	RUN(test_month_new_account);
 	RUN(test_month_stopped_service);
 	RUN(test_month_started_service);
+	RUN(test_month_burst_service);
 	RUN(test_month_moved_service);
 	RUN(test_build_empty);
 	RUN(test_month_invoiced_but_partial);
