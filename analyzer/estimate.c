@@ -1352,9 +1352,12 @@ explain(struct estimate_payer *p, int64_t first, int hist)
 /*
  * Usage that runs at a rate of its own, apart from the series: an
  * account that joined this month, or a service that started, stopped
- * or moved to a new level in an account.
+ * or moved to a new level in an account; and a service's burst, whose
+ * excess alone leaves the series.
  */
-enum own_kind { OWN_ACCOUNT, OWN_STARTED, OWN_STOPPED, OWN_MOVED, OWN_BURST };
+enum own_kind {
+	OWN_ACCOUNT, OWN_STARTED, OWN_STOPPED, OWN_MOVED, OWN_BURST
+};
 
 struct own_rate {
 	enum own_kind kind;
@@ -1523,9 +1526,10 @@ burst_day(const double *per_day, int64_t start, int64_t last,
 
 /*
  * Add to *v the services of days start..last that stopped (see
- * STOP_REGULAR; with FORECAST_STOPPED in parts) or started (see
- * START_DAYS; with FORECAST_STARTED) in an account, other than in an
- * account *v already holds as joined (it runs at its own rate whole).
+ * STOP_REGULAR; with FORECAST_STOPPED in parts), moved (moved_from;
+ * FORECAST_MOVED), had a burst (burst_day; FORECAST_OUTLIERS) or started
+ * (see START_DAYS; with FORECAST_STARTED) in an account, other than in
+ * an account *v already holds as joined (it runs at its own rate whole).
  */
 static void
 service_changes(const struct month_lines *l, const struct history *h,
