@@ -1240,6 +1240,20 @@ test_month_new_account(void)
  * (unless its last day shows it ended within it), or that never ran
  * every day, is not taken as stopped.
  */
+/* October: EC2 1.00 an hour on days 1..14, RDS 2.00 an hour on days
+ * 1..rds_last and `extra` hours of the day after. */
+static void
+write_oct_rds(const char *oct, int rds_last, int extra)
+{
+	struct cur w;
+
+	cur_begin(&w, oct, PAYER, 2026, 10, "");
+	cur_hours(&w, "AmazonEC2", EC2_UT, 1, 14, 0, units("1"), 0, 0);
+	cur_hours(&w, "AmazonRDS", "EU-InstanceUsage:db.r5", 1, rds_last,
+	    extra, units("2"), 0, 0);
+	cur_end(&w);
+}
+
 static void
 test_month_stopped_service(void)
 {
@@ -1254,11 +1268,7 @@ test_month_stopped_service(void)
 	cur_hours(&w, "AmazonRDS", "EU-InstanceUsage:db.r5", 1, 30, 0,
 	    units("2"), 0, 0);
 	cur_end(&w);
-	cur_begin(&w, oct, PAYER, 2026, 10, "");
-	cur_hours(&w, "AmazonEC2", EC2_UT, 1, 14, 0, units("1"), 0, 0);
-	cur_hours(&w, "AmazonRDS", "EU-InstanceUsage:db.r5", 1, 8, 0,
-	    units("2"), 0, 0);
-	cur_end(&w);
+	write_oct_rds(oct, 8, 0);
 	st = store_of(sep, oct);
 	e = build_parts(st, FORECAST_EXACT | FORECAST_HISTORY |
 	    FORECAST_STOPPED);
@@ -1285,11 +1295,7 @@ test_month_stopped_service(void)
 	store_close(st);
 
 	/* RDS to the 12th: two days without it could be lines late */
-	cur_begin(&w, oct, PAYER, 2026, 10, "");
-	cur_hours(&w, "AmazonEC2", EC2_UT, 1, 14, 0, units("1"), 0, 0);
-	cur_hours(&w, "AmazonRDS", "EU-InstanceUsage:db.r5", 1, 12, 0,
-	    units("2"), 0, 0);
-	cur_end(&w);
+	write_oct_rds(oct, 12, 0);
 	st = store_of(oct, NULL);
 	CHECK(!october_note(st, FORECAST_EXACT | FORECAST_STOPPED,
 	    "stopped after"));
@@ -1299,11 +1305,7 @@ test_month_stopped_service(void)
 	 * since: its lines end more than two days before the data does,
 	 * later than lines come late. It stopped; the 14th stays complete
 	 * and the 17 days left are EC2's 17 x 24 */
-	cur_begin(&w, oct, PAYER, 2026, 10, "");
-	cur_hours(&w, "AmazonEC2", EC2_UT, 1, 14, 0, units("1"), 0, 0);
-	cur_hours(&w, "AmazonRDS", "EU-InstanceUsage:db.r5", 1, 11, 10,
-	    units("2"), 0, 0);
-	cur_end(&w);
+	write_oct_rds(oct, 11, 10);
 	st = store_of(oct, NULL);
 	e = build(st, NULL, NULL, NULL);
 	p = payer_in(e, PAYER, "2026-10");
