@@ -52,7 +52,9 @@
  * STOP_REGULAR days before its last (or on each from the first, at least
  * LAG_DAYS), the most at most twice the least, and then on none of the
  * STOP_DAYS or more complete days since: more than LAG_MAX, so that late
- * lines are no stop. */
+ * lines are no stop. A shorter run, from its first day this month, is a
+ * stop too where the earlier months show it does not come and go
+ * (short_run_ended). */
 #define STOP_REGULAR	7
 #define STOP_DAYS	(LAG_MAX + 1)
 /* ... or on LAG_MAX when the day before them shows that it ended within
@@ -1525,11 +1527,60 @@ burst_day(const double *per_day, int64_t start, int64_t last,
 }
 
 /*
+ * How often the service code in account came back after STOP_DAYS or
+ * more silent days, in the earlier months and this month's days to `to`
+ * (per_day: its days this month).
+ */
+static int
+came_back(const struct history *h, const char *code, const char *account,
+    const double *per_day, int64_t to)
+{
+	int64_t n = h->n + to + 1, d, seen = -1;
+	char *posted = xcalloc((size_t)n, 1);
+	size_t e;
+	int back = 0;
+
+	for (e = 0; e < h->nds; e++)
+		if (h->ds[e].cost != 0 && strcmp(h->ds[e].code, code) == 0 &&
+		    strcmp(h->ds[e].account, account) == 0)
+			posted[h->ds[e].day] = 1;
+	for (d = 0; d <= to; d++)
+		if (per_day[d] > 0)
+			posted[h->n + d] = 1;
+	for (d = 0; d < n; d++)
+		if (posted[d]) {
+			back += seen >= 0 && d - seen - 1 >= STOP_DAYS;
+			seen = d;
+		}
+	free(posted);
+	return back;
+}
+
+/*
+ * Whether a service that ran only from its first day this month (first)
+ * to end stopped: it posted about the same on each day before end (end
+ * itself may be part of a day), has been silent for STOP_DAYS or more
+ * complete days since, and came back after such a silence at most once
+ * in the earlier months, which must be stored, and this one (a service
+ * that comes and goes, a weekend job, keeps its place in the series).
+ */
+static int
+short_run_ended(const struct history *h, const char *code,
+    const char *account, const double *per_day, int64_t first, int64_t end,
+    int64_t last)
+{
+	return h->n > 0 && end > first && last - end >= STOP_DAYS &&
+	    posted_each_day(per_day, first, end) &&
+	    came_back(h, code, account, per_day, end) <= 1;
+}
+
+/*
  * Add to *v the services of days start..last that stopped (see
- * STOP_REGULAR; with FORECAST_STOPPED in parts), moved (moved_from;
- * FORECAST_MOVED), had a burst (burst_day; FORECAST_OUTLIERS) or started
- * (see START_DAYS; with FORECAST_STARTED) in an account, other than in
- * an account *v already holds as joined (it runs at its own rate whole).
+ * STOP_REGULAR and short_run_ended; with FORECAST_STOPPED in parts),
+ * moved (moved_from; FORECAST_MOVED), had a burst (burst_day;
+ * FORECAST_OUTLIERS) or started (see START_DAYS; with FORECAST_STARTED)
+ * in an account, other than in an account *v already holds as joined
+ * (it runs at its own rate whole).
  */
 static void
 service_changes(const struct month_lines *l, const struct history *h,
@@ -1565,7 +1616,8 @@ service_changes(const struct month_lines *l, const struct history *h,
 		if ((parts & FORECAST_STOPPED) && ((last - end >= STOP_DAYS &&
 		    end - from >= LAG_DAYS && posted_each_day(per_day, from,
 		    end)) || (last - end == LAG_MAX && ended_within(per_day,
-		    from, end)))) {
+		    from, end)) || short_run_ended(h, by[i]->code,
+		    by[i]->account, per_day, first, end, last))) {
 			own_rate_add(v, n, OWN_STOPPED, by[i]->code,
 			    by[i]->account, end, per_day, l->days);
 			continue;

@@ -1336,6 +1336,66 @@ test_month_stopped_service(void)
 }
 
 /*
+ * A service that ran only two days and part of a third, then not for
+ * eleven complete days, stopped, when the earlier month shows it does
+ * not come and go: September holds EC2 and RDS (2.00 an hour) on every
+ * day, October RDS on the 1st, the 2nd and to 10:00 on the 3rd. The
+ * level is EC2's 24.00 a day: 17 x 24 for the days left. Without
+ * September, or with an RDS that came back after silent weeks three
+ * times there (a weekend job), it stays in the series.
+ */
+static void
+test_month_short_run_stopped(void)
+{
+	const char *sep = tpath("sep-rds.csv"), *oct = tpath("oct-rds.csv");
+	struct cur w;
+	struct store *st;
+	struct estimate *e;
+	const struct estimate_payer *p;
+	int d;
+
+	cur_begin(&w, sep, PAYER, 2026, 9, "123456789");
+	cur_hours(&w, "AmazonEC2", EC2_UT, 1, 30, 0, units("1"), 0, 0);
+	cur_hours(&w, "AmazonRDS", "EU-InstanceUsage:db.r5", 1, 30, 0,
+	    units("2"), 0, 0);
+	cur_end(&w);
+	write_oct_rds(oct, 2, 10);
+	st = store_of(sep, oct);
+	e = build_parts(st, FORECAST_EXACT | FORECAST_HISTORY |
+	    FORECAST_STOPPED);
+	p = payer_in(e, PAYER, "2026-10");
+	CHECK(p != NULL);
+	if (p != NULL) {
+		CHECK_INT(p->days_observed, 14);
+		CHECK(near(dbl(p->usage_projected), 17 * 24, 1e-9));
+		CHECK(has_note(p, "AmazonRDS in account " PAYER " stopped "
+		    "after 2026-10-03", "not projected"));
+	}
+	estimate_free(e);
+	store_close(st);
+
+	/* October alone: a short run may be a service that comes and
+	 * goes */
+	st = store_of(oct, NULL);
+	CHECK(!october_note(st, FORECAST_EXACT | FORECAST_STOPPED,
+	    "stopped after"));
+	store_close(st);
+
+	/* RDS on the weekends of September only: it came back three
+	 * times after five silent days */
+	cur_begin(&w, sep, PAYER, 2026, 9, "123456789");
+	cur_hours(&w, "AmazonEC2", EC2_UT, 1, 30, 0, units("1"), 0, 0);
+	for (d = 5; d <= 26; d += 7)
+		cur_hours(&w, "AmazonRDS", "EU-InstanceUsage:db.r5", d, d + 1,
+		    0, units("2"), 0, 0);
+	cur_end(&w);
+	st = store_of(sep, oct);
+	CHECK(!october_note(st, FORECAST_EXACT | FORECAST_HISTORY |
+	    FORECAST_STOPPED, "stopped after"));
+	store_close(st);
+}
+
+/*
  * September: EC2 1.00 an hour. October: EC2 all 14 days, and Lambda
  * 0.50 an hour in the payer's account from the 8th, a service the
  * earlier month does not hold there: it runs at its own 12.00 a day
@@ -2294,6 +2354,7 @@ main(void)
 	RUN(test_month_late_service_sets_day_back);
 	RUN(test_month_new_account);
 	RUN(test_month_stopped_service);
+	RUN(test_month_short_run_stopped);
 	RUN(test_month_started_service);
 	RUN(test_month_burst_service);
 	RUN(test_month_moved_service);
