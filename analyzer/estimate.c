@@ -1353,24 +1353,28 @@ explain(struct estimate_payer *p, int64_t first, int hist)
 
 /*
  * Usage that runs at a rate of its own, apart from the series: an
- * account that joined this month, or a service that started, stopped
- * or moved to a new level in an account; and a service's burst, whose
- * excess alone leaves the series.
+ * account that joined this month or in the earlier months read, or a
+ * service that started, stopped or moved to a new level in an account;
+ * and a service's burst, whose excess alone leaves the series.
  */
 enum own_kind {
-	OWN_ACCOUNT, OWN_STARTED, OWN_STOPPED, OWN_MOVED, OWN_BURST
+	OWN_ACCOUNT, OWN_JOINED, OWN_STARTED, OWN_STOPPED, OWN_MOVED,
+	OWN_BURST
 };
 
 struct own_rate {
 	enum own_kind kind;
 	const char *code;	/* borrowed; NULL: the whole account */
 	const char *account;	/* borrowed from the month's lines */
-	int day;		/* its first day with usage (joined, started),
-				 * at its new level (moved) or its last
-				 * (stopped), an index */
+	int day;		/* its first day with usage (joined, started;
+				 * below 0 in an earlier month), at its new
+				 * level (moved) or its last (stopped), an
+				 * index */
 	double *per_day;	/* its usage by day of the month */
 	double excess;		/* a burst: what its day posted above the
 				 * usual, left out of the series */
+	double rate;		/* joined in an earlier month: its mean day
+				 * since */
 };
 
 static void
@@ -1397,6 +1401,7 @@ own_rate_add(struct own_rate **v, size_t *n, enum own_kind kind,
 	o->account = account;
 	o->day = (int)day;
 	o->excess = 0;
+	o->rate = 0;
 	o->per_day = xmalloc((size_t)days * sizeof(*per_day));
 	memcpy(o->per_day, per_day, (size_t)days * sizeof(*per_day));
 }
@@ -1412,9 +1417,55 @@ cmp_account_day(const void *pa, const void *pb)
 }
 
 /*
+ * Where account first posted usage in the earlier months, as a day of
+ * this month (below 0), when that was after the payer's first day there
+ * (it joined while they ran), and its mean day since (the day it joined
+ * left out when it is only part of a day) to this month's `last`; else
+ * 0, when the account was there from the start or is not there at all.
+ */
+static int64_t
+joined_earlier(const struct history *h, const double *per_day, int64_t last,
+    const char *account, double *rate)
+{
+	int64_t first = -1, payer_first = -1, d, n, n0;
+	double *all, sum = 0;
+	size_t e;
+
+	*rate = 0;
+	for (e = 0; e < h->nds; e++) {
+		const struct day_service *x = &h->ds[e];
+
+		if (x->cost == 0)
+			continue;
+		if (payer_first < 0 || x->day < payer_first)
+			payer_first = x->day;
+		if (strcmp(x->account, account) == 0 && (first < 0 || x->day <
+		    first))
+			first = x->day;
+	}
+	if (first <= payer_first)
+		return 0;
+	n = h->n + last + 1;
+	all = xcalloc((size_t)n, sizeof(*all));
+	for (e = 0; e < h->nds; e++)
+		if (strcmp(h->ds[e].account, account) == 0)
+			all[h->ds[e].day] += to_double(h->ds[e].cost);
+	for (d = 0; d <= last; d++)
+		all[h->n + d] = per_day[d];
+	d = partial_first_day(all, first, n - 1) ? first + 1 : first;
+	for (n0 = d; d < n; d++)
+		sum += all[d];
+	free(all);
+	*rate = sum / (double)(n - n0);
+	return first - h->n;
+}
+
+/*
  * Add to *v the accounts whose usage starts after the run-rate's first
  * day (`start`) and by the last complete day, and that the earlier
- * months do not hold: they joined this month.
+ * months do not hold: they joined this month; and those that joined
+ * in the earlier months (joined_earlier), whose days there would read
+ * as a step in the series.
  */
 static void
 new_accounts(const struct month_lines *l, const struct history *h,
@@ -1428,7 +1479,8 @@ new_accounts(const struct month_lines *l, const struct history *h,
 		by[i] = &l->ds[i];
 	qsort(by, l->nds, sizeof(*by), cmp_account_day);
 	for (i = 0; i < l->nds; i = j) {
-		int64_t first = -1;
+		int64_t first = -1, joined;
+		double rate;
 
 		memset(per_day, 0, (size_t)l->days * sizeof(*per_day));
 		for (j = i; j < l->nds && strcmp(by[j]->account,
@@ -1441,6 +1493,13 @@ new_accounts(const struct month_lines *l, const struct history *h,
 		    h->naccounts, by[i]->account))
 			own_rate_add(v, n, OWN_ACCOUNT, NULL, by[i]->account,
 			    first, per_day, l->days);
+		else if (first >= start && first <= last && (joined =
+		    joined_earlier(h, per_day, last, by[i]->account,
+		    &rate)) < 0) {
+			own_rate_add(v, n, OWN_JOINED, NULL, by[i]->account,
+			    joined, per_day, l->days);
+			(*v)[*n - 1].rate = rate;
+		}
 	}
 	free(per_day);
 	free(by);
@@ -1721,13 +1780,17 @@ own_rate_project(struct estimate_payer *p, const struct month_lines *l,
 		return;
 	}
 	/* a first day that is part of a day: the rate is the days after */
-	for (d = o->day + 1; d <= last; d++)
-		rate += o->per_day[d];
-	if (partial_first_day(o->per_day, o->day, last))
-		rate /= (double)(last - o->day);
-	else
-		rate = (rate + o->per_day[o->day]) / (double)(last - o->day +
-		    1);
+	if (o->kind == OWN_JOINED)
+		rate = o->rate;
+	else {
+		for (d = o->day + 1; d <= last; d++)
+			rate += o->per_day[d];
+		if (partial_first_day(o->per_day, o->day, last))
+			rate /= (double)(last - o->day);
+		else
+			rate = (rate + o->per_day[o->day]) /
+			    (double)(last - o->day + 1);
+	}
 	set_apart(p, l, o->code, o->account, start, last, rate * ahead);
 	p->fc.projected += rate * ahead;
 	for (k = 0; k < ahead; k++)
@@ -1735,11 +1798,15 @@ own_rate_project(struct estimate_payer *p, const struct month_lines *l,
 	money_format_grouped(amount, sizeof(amount), to_money(rate), 2);
 	/* a service's rate under half a cent a day changes no figure: no
 	 * note (a new account is news whatever it costs) */
-	if (o->kind != OWN_ACCOUNT && fabs(rate) < 0.005)
+	if (o->kind != OWN_ACCOUNT && o->kind != OWN_JOINED &&
+	    fabs(rate) < 0.005)
 		return;
 	if (o->kind == OWN_ACCOUNT)
 		note(p, "account %s is new this month: from %s it runs at its "
 		    "own rate, %s a day", o->account, day, amount);
+	else if (o->kind == OWN_JOINED)
+		note(p, "account %s joined on %s: it runs at its own rate since, "
+		    "%s a day", o->account, day, amount);
 	else if (o->kind == OWN_MOVED)
 		note(p, "%s in account %s moved to a new level on %s: it runs "
 		    "at that rate, %s a day", o->code, o->account, day, amount);
@@ -1942,11 +2009,13 @@ estimate_month(sqlite3 *db, const struct month_info *mi, size_t i,
 			}
 			for (d = (int)start; d <= last_complete; d++)
 				series[h.n + d - start] -= own[k].per_day[d];
+			/* in the earlier months too, where it ran */
 			for (e = 0; (own[k].kind == OWN_STOPPED ||
-			    own[k].kind == OWN_MOVED) && e < h.nds; e++)
-				if (strcmp(h.ds[e].code, own[k].code) == 0 &&
-				    strcmp(h.ds[e].account, own[k].account) ==
-				    0)
+			    own[k].kind == OWN_MOVED || own[k].kind ==
+			    OWN_JOINED) && e < h.nds; e++)
+				if ((own[k].code == NULL || strcmp(h.ds[e].code,
+				    own[k].code) == 0) && strcmp(h.ds[e].account,
+				    own[k].account) == 0)
 					series[h.ds[e].day] -=
 					    to_double(h.ds[e].cost);
 		}

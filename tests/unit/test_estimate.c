@@ -1231,6 +1231,63 @@ test_month_new_account(void)
 }
 
 /*
+ * An account that joined in the month before: September holds EC2 in
+ * PAYER at 1.00 an hour on every day, and from 14:00 on the 20th RDS in
+ * PAYER2 at 0.50 an hour (12.00 a day); October both on days 1..14.
+ * PAYER2 runs at its mean day since its first whole one, 12.00, and is
+ * no step in the series, which is EC2's 24.00 a day: the 17 days left
+ * are 17 x 36 = 612.00. Without the part, the level is the mean of the
+ * last 28 days, 8 of them without PAYER2: less than 36.00 a day.
+ */
+static void
+test_month_account_joined_earlier(void)
+{
+	const char *sep = tpath("sep-joined.csv"), *oct = tpath("oct-joined.csv");
+	struct cur w;
+	struct store *st;
+	struct estimate *e;
+	const struct estimate_payer *p;
+	int h;
+
+	cur_begin(&w, sep, PAYER, 2026, 9, "123456789");
+	cur_hours(&w, "AmazonEC2", EC2_UT, 1, 30, 0, units("1"), 0, 0);
+	w.account = PAYER2;
+	for (h = 14; h < 24; h++)
+		cur_row(&w, "Usage", at(2026, 9, 20, h), at(2026, 9, 20, h) +
+		    3600, "AmazonRDS", "EU-InstanceUsage:db.r5", units("0.5"));
+	cur_hours(&w, "AmazonRDS", "EU-InstanceUsage:db.r5", 21, 30, 0,
+	    units("0.5"), 0, 0);
+	cur_end(&w);
+	cur_begin(&w, oct, PAYER, 2026, 10, "");
+	cur_hours(&w, "AmazonEC2", EC2_UT, 1, 14, 0, units("1"), 0, 0);
+	w.account = PAYER2;
+	cur_hours(&w, "AmazonRDS", "EU-InstanceUsage:db.r5", 1, 14, 0,
+	    units("0.5"), 0, 0);
+	cur_end(&w);
+	st = store_of(sep, oct);
+	e = build_parts(st, FORECAST_EXACT | FORECAST_HISTORY |
+	    FORECAST_ACCOUNTS);
+	p = payer_in(e, PAYER, "2026-10");
+	CHECK(p != NULL);
+	if (p != NULL) {
+		CHECK_INT(p->days_observed, 14);
+		CHECK(near(dbl(p->usage_projected), 612, 1e-9));
+		CHECK(has_note(p, "account " PAYER2 " joined on 2026-09-20",
+		    "12.00 a day"));
+	}
+	estimate_free(e);
+	e = build_parts(st, FORECAST_EXACT | FORECAST_HISTORY);
+	p = payer_in(e, PAYER, "2026-10");
+	CHECK(p != NULL);
+	if (p != NULL) {
+		CHECK(dbl(p->usage_projected) < 612 - 1);
+		CHECK(!has_note(p, "joined on", NULL));
+	}
+	estimate_free(e);
+	store_close(st);
+}
+
+/*
  * September complete: EC2 1.00 and RDS 2.00 an hour. October: EC2 all
  * 14 days in, RDS to the 8th and not since (six complete days: more
  * than a late delivery). RDS stopped: the level is EC2's 24.00 a day,
@@ -2353,6 +2410,7 @@ main(void)
 	RUN(test_month_annual_subscription_one_time);
 	RUN(test_month_late_service_sets_day_back);
 	RUN(test_month_new_account);
+	RUN(test_month_account_joined_earlier);
 	RUN(test_month_stopped_service);
 	RUN(test_month_short_run_stopped);
 	RUN(test_month_started_service);
