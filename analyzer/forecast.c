@@ -12,10 +12,11 @@
  *  3. shift: first a jump at the start of this month (the earlier
  *     months are then left out), then the clearest jump in the series
  *     (before SHIFT_FROM_DAYS days of this month, only within the
- *     earlier months), taken when a line on either side explains the
- *     days around it much better than one straight line and the jump is
- *     large against the day-to-day noise; only the days after it count,
- *     and a jump is looked for again in them;
+ *     earlier months or, with them, after this month's first day),
+ *     taken when a line on either side explains the days around it much
+ *     better than one straight line and the jump is large against the
+ *     day-to-day noise; only the days after it count, and a jump is
+ *     looked for again in them;
  *  4. outliers: a day further than OUTLIER_K robust deviations above
  *     the median of the window is pulled back to that bound, unless it
  *     ends the series (a new level may be starting);
@@ -347,15 +348,16 @@ split_jump(const double *z, const int *wd, int n, int profiled,
  * stay near the line.
  * Unless the weekday profile is known (profiled), each side must hold a
  * weekday and a weekend day, so that a weekend does not pass for a
- * switch-off. Splits after last_s are not looked at. A change at an
- * hour leaves a day between the levels: a split from gap_from on (this
- * month's days) is also tried with the day before it in neither side
+ * switch-off. Splits after last_s are not looked at, unless inside is
+ * set and a day of this month (from gap_from on) comes before them. A
+ * change at an hour leaves a day between the levels: a split from
+ * gap_from on is also tried with the day before it in neither side
  * (the old line then reaches across it). Returns 0 when there is none;
  * *from and *to get the levels on either side of the jump.
  */
 static int
 find_shift(const double *z, const int *wd, int n, int profiled, int last_s,
-    int gap_from, double *from, double *to)
+    int gap_from, int inside, double *from, double *to)
 {
 	double noise, best_t = 0, m1 = 0, m2 = 0, before = 0, after = 0, t;
 	int s, at = 0, min_after = profiled ? 2 : 3, gap;
@@ -365,7 +367,9 @@ find_shift(const double *z, const int *wd, int n, int profiled, int last_s,
 	noise = day_noise(z, n);
 	for (gap = 0; gap <= 1; gap++)
 		for (s = gap && gap_from > 4 ? gap_from : 3 + gap;
-		    s <= n - min_after && s <= last_s; s++) {
+		    s <= n - min_after; s++) {
+			if (s > last_s && (!inside || s - gap <= gap_from))
+				continue;
 			t = split_jump(z, wd, n, profiled, noise, s, gap,
 			    &before, &after);
 			if (t > best_t) {
@@ -532,7 +536,10 @@ forecast_usage(const struct forecast_input *in, unsigned parts,
 		/* a change of level read from under a week of this month
 		 * the backtest finds wrong more often than right
 		 * (docs/estimate.md): until then, only changes within the
-		 * earlier months count */
+		 * earlier months count, and, where they are stored, one
+		 * after this month's first day (the jump at the month's
+		 * start waits: a workload started on the 1st may soon stop
+		 * again) */
 		int early = in->current < SHIFT_FROM_DAYS;
 
 		if (!early && hist - off > 0 && month_break(z, n, hist - off)) {
@@ -545,7 +552,8 @@ forecast_usage(const struct forecast_input *in, unsigned parts,
 			int s = find_shift(z + start, wd + start, n - start,
 			    (parts & FORECAST_WEEKLY) && n >= WEEKLY_MIN_DAYS,
 			    early ? hist - off - start - 1 : n - start,
-			    hist - off - start, &from, &to);
+			    hist - off - start, early && hist - off > 0, &from,
+			    &to);
 
 			if (s <= 0)
 				break;

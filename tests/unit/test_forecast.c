@@ -309,6 +309,45 @@ test_shift_down_with_history(void)
 	CHECK(near(f.level, 20, 1.5));
 }
 
+/*
+ * Six days of this month, a month stored before at 100 (99 and 101 in
+ * turn): 99, 101, then a step at an hour of the 3rd (150) to 201, 199,
+ * 201. Before a week of this month, a change within it counts where
+ * the earlier months are stored: the level is 200.33 from the 4th
+ * (index 33), 25 x 200.33 = 5008.33 to come. Without them, six days
+ * are too few: the run-rate of the six (158.50 a day). A jump on the
+ * month's first day waits for the week: a workload started on the 1st
+ * may stop again.
+ */
+static void
+test_early_shift_within_month(void)
+{
+	double x[36];
+	int i;
+	struct forecast f;
+
+	for (i = 0; i < 30; i++)
+		x[i] = i % 2 ? 101 : 99;
+	x[30] = 99;
+	x[31] = 101;
+	x[32] = 150;
+	x[33] = 201;
+	x[34] = 199;
+	x[35] = 201;
+	f = run(x, 36, 6, 0, 25, forecast_default_parts, NULL);
+	CHECK(f.used & FORECAST_SHIFT);
+	CHECK_INT(f.shift_at, 33);
+	CHECK(near(f.level, 601.0 / 3, 1e-9));
+	CHECK(near(f.projected, 25 * 601.0 / 3, 1e-6));
+	f = run(x + 30, 6, 6, 0, 25, forecast_default_parts, NULL);
+	CHECK(!(f.used & FORECAST_SHIFT));
+	CHECK(near(f.projected, forecast_run_rate(x + 30, 6, 25), 1e-9));
+	for (i = 30; i < 36; i++)
+		x[i] = i % 2 ? 201 : 199;
+	f = run(x, 36, 6, 0, 25, forecast_default_parts, NULL);
+	CHECK(!(f.used & FORECAST_SHIFT));
+}
+
 /* A straight ramp is a trend, not a step. */
 static void
 test_ramp_is_no_shift(void)
@@ -485,6 +524,7 @@ main(void)
 	RUN(test_short_weekend_is_no_shift);
 	RUN(test_shift_up);
 	RUN(test_shift_down_with_history);
+	RUN(test_early_shift_within_month);
 	RUN(test_ramp_is_no_shift);
 	RUN(test_outlier_damped);
 	RUN(test_last_day_not_damped);
