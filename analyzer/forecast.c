@@ -11,8 +11,8 @@
  *     weekday's factor;
  *  3. shift: first a jump at the start of this month (the earlier
  *     months are then left out), then the clearest jump in the series
- *     (before SHIFT_FROM_DAYS days of this month, only within the
- *     earlier months or, with them, after this month's first day),
+ *     (before SHIFT_FROM_DAYS days of this month, neither: only one
+ *     after this month's first day, with earlier months stored),
  *     taken when a line on either side explains the days around it much
  *     better than one straight line and the jump is large against the
  *     day-to-day noise; only the days after it count, and a jump is
@@ -348,16 +348,15 @@ split_jump(const double *z, const int *wd, int n, int profiled,
  * stay near the line.
  * Unless the weekday profile is known (profiled), each side must hold a
  * weekday and a weekend day, so that a weekend does not pass for a
- * switch-off. Splits after last_s are not looked at, unless inside is
- * set and a day of this month (from gap_from on) comes before them. A
- * change at an hour leaves a day between the levels: a split from
- * gap_from on is also tried with the day before it in neither side
- * (the old line then reaches across it). Returns 0 when there is none;
- * *from and *to get the levels on either side of the jump.
+ * switch-off. A change at an hour leaves a day between the levels: a
+ * split from gap_from on (this month's days) is also tried with the day
+ * before it in neither side (the old line then reaches across it). The
+ * days before min_s are never after a split. Returns 0 when there is
+ * none; *from and *to get the levels on either side of the jump.
  */
 static int
-find_shift(const double *z, const int *wd, int n, int profiled, int last_s,
-    int gap_from, int inside, double *from, double *to)
+find_shift(const double *z, const int *wd, int n, int profiled, int min_s,
+    int gap_from, double *from, double *to)
 {
 	double noise, best_t = 0, m1 = 0, m2 = 0, before = 0, after = 0, t;
 	int s, at = 0, min_after = profiled ? 2 : 3, gap;
@@ -368,7 +367,7 @@ find_shift(const double *z, const int *wd, int n, int profiled, int last_s,
 	for (gap = 0; gap <= 1; gap++)
 		for (s = gap && gap_from > 4 ? gap_from : 3 + gap;
 		    s <= n - min_after; s++) {
-			if (s > last_s && (!inside || s - gap <= gap_from))
+			if (s - gap < min_s)
 				continue;
 			t = split_jump(z, wd, n, profiled, noise, s, gap,
 			    &before, &after);
@@ -533,13 +532,11 @@ forecast_usage(const struct forecast_input *in, unsigned parts,
 
 	if (parts & FORECAST_SHIFT) {
 		double from, to;
-		/* a change of level read from under a week of this month
-		 * the backtest finds wrong more often than right
-		 * (docs/estimate.md): until then, only changes within the
-		 * earlier months count, and, where they are stored, one
-		 * after this month's first day (the jump at the month's
-		 * start waits: a workload started on the 1st may soon stop
-		 * again) */
+		/* before a week of this month, a change of level at its
+		 * start or within the earlier months cuts away history
+		 * that the backtest finds serves better (docs/estimate.md):
+		 * until then, only a change after this month's first day
+		 * counts, and only against stored earlier months */
 		int early = in->current < SHIFT_FROM_DAYS;
 
 		if (!early && hist - off > 0 && month_break(z, n, hist - off)) {
@@ -548,12 +545,11 @@ forecast_usage(const struct forecast_input *in, unsigned parts,
 			out->shift_from = mean(z + start - 3, 3);
 			out->shift_to = mean(z + start, n - start);
 		}
-		for (k = 0; k < 3; k++) {
+		for (k = 0; k < 3 && (!early || hist - off > 0); k++) {
 			int s = find_shift(z + start, wd + start, n - start,
 			    (parts & FORECAST_WEEKLY) && n >= WEEKLY_MIN_DAYS,
-			    early ? hist - off - start - 1 : n - start,
-			    hist - off - start, early && hist - off > 0, &from,
-			    &to);
+			    early ? hist - off - start + 1 : 0,
+			    hist - off - start, &from, &to);
 
 			if (s <= 0)
 				break;

@@ -316,8 +316,8 @@ test_shift_down_with_history(void)
  * the earlier months are stored: the level is 200.33 from the 4th
  * (index 33), 25 x 200.33 = 5008.33 to come. Without them, six days
  * are too few: the run-rate of the six (158.50 a day). A jump on the
- * month's first day waits for the week: a workload started on the 1st
- * may stop again.
+ * month's first day waits for the week (a workload started on the 1st
+ * may stop again), and so does one within the earlier months.
  */
 static void
 test_early_shift_within_month(void)
@@ -346,6 +346,14 @@ test_early_shift_within_month(void)
 		x[i] = i % 2 ? 201 : 199;
 	f = run(x, 36, 6, 0, 25, forecast_default_parts, NULL);
 	CHECK(!(f.used & FORECAST_SHIFT));
+	for (i = 15; i < 30; i++)
+		x[i] = i % 2 ? 201 : 199;
+	f = run(x, 36, 6, 0, 25, forecast_default_parts, NULL);
+	CHECK(!(f.used & FORECAST_SHIFT));
+	/* from a week on, it counts */
+	f = run(x, 36, 7, 0, 24, forecast_default_parts, NULL);
+	CHECK(f.used & FORECAST_SHIFT);
+	CHECK_INT(f.shift_at, 15);
 }
 
 /* A straight ramp is a trend, not a step. */
